@@ -1,0 +1,85 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { initBackend, registerGradients } from './backend.js';
+import { BackendError, GenError } from './errors.js';
+import { expectClose } from './testing/assertions.js';
+
+describe('initBackend', () => {
+  it("'auto' picks wasm in Node and registers every gradient", async () => {
+    expect(await initBackend()).toBe('wasm');
+    for (const kernel of [tf.Mean, tf.Tanh, tf.Sigmoid, tf.Exp, tf.Conv2D, tf.BatchMatMul]) {
+      expect(tf.getGradient(kernel), kernel).toBeDefined();
+    }
+  });
+
+  it('switches between cpu and wasm and returns the name', async () => {
+    expect(await initBackend('cpu')).toBe('cpu');
+    expect(tf.getBackend()).toBe('cpu');
+    expect(await initBackend('wasm')).toBe('wasm');
+  });
+
+  it('rejects unknown names with a typed error', async () => {
+    await expect(initBackend('tpu' as never)).rejects.toThrow(
+      /initBackend: argument 'name'.*"tpu"/,
+    );
+    await expect(initBackend('tpu' as never)).rejects.toBeInstanceOf(GenError);
+  });
+
+  it('fails for webgl in Node with a BackendError', async () => {
+    await expect(initBackend('webgl')).rejects.toBeInstanceOf(BackendError);
+    expect(tf.getBackend()).toBe('wasm');
+  });
+
+  it('the fast BatchMatMul gradient equals the analytic gradient for every transpose flag', async () => {
+    await registerGradients();
+    for (const backend of ['cpu', 'wasm'] as const) {
+      await initBackend(backend);
+      for (const [ta, tb] of [
+        [false, false],
+        [false, true],
+        [true, false],
+        [true, true],
+      ] as const) {
+        tf.tidy(() => {
+          const a = tf.tensor3d([1, 2, 3, 4, 5, 6, 7, 8], [2, 2, 2]);
+          const b = tf.tensor3d([0.5, -1, 2, 3, 1, 1, -2, 0.25], [2, 2, 2]);
+          const w = tf.tensor3d([1, -2, 3, 0.5, 2, 1, -1, 4], [2, 2, 2]);
+          const f = (x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.mul(tf.matMul(x, y, ta, tb), w));
+          const [ga, gb] = tf.grads(f)([a, b]);
+          // d/dA Σ W∘(op(A)op(B)) = W op(B)ᵀ (transposed back when A is transposed).
+          const t = (m: tf.Tensor) => tf.transpose(m, [0, 2, 1]);
+          const opA = ta ? t(a) : a;
+          const opB = tb ? t(b) : b;
+          const dOpA = tf.matMul(w, t(opB));
+          const dOpB = tf.matMul(t(opA), w);
+          expectClose(ga!, ta ? t(dOpA) : dOpA);
+          expectClose(gb!, tb ? t(dOpB) : dOpB);
+        });
+      }
+    }
+  });
+
+  it('trains a tiny regression with optimizer.minimize on wasm', async () => {
+    await initBackend('wasm');
+    const w = tf.variable(tf.zeros([2, 1]));
+    const x = tf.tensor2d([1, 2, 3, 4, 5, 6], [3, 2]);
+    const y = tf.tensor2d([5, 11, 17], [3, 1]);
+    const opt = tf.train.adam(0.1);
+    const losses: number[] = [];
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 200; i++) {
+      const loss = tf.tidy(() =>
+        opt.minimize(() => tf.losses.meanSquaredError(y, tf.matMul(x, w)), true),
+      );
+      if (i % 50 === 0) losses.push((await loss!.data())[0]!);
+      loss!.dispose();
+      if (i === 1) expect(tf.memory().numTensors).toBeGreaterThan(before);
+    }
+    expect(losses[3]!).toBeLessThan(losses[0]! / 10);
+    const steady = tf.memory().numTensors;
+    tf.tidy(() => opt.minimize(() => tf.losses.meanSquaredError(y, tf.matMul(x, w))));
+    expect(tf.memory().numTensors).toBe(steady);
+    opt.dispose();
+    tf.dispose([w, x, y]);
+  });
+});

@@ -1,0 +1,58 @@
+export { type BackendName, initBackend, isNode, registerGradients } from './backend.js';
+export {
+  BackendError,
+  FormatError,
+  GenError,
+  type GenErrorCode,
+  InvalidArgumentError,
+  NotImplementedError,
+  NumericalError,
+  ShapeMismatchError,
+} from './errors.js';
+export type {
+  AdversarialModel,
+  Bijector,
+  CostFunction,
+  Disposable,
+  Distribution,
+  GenerativeModel,
+  GradientEstimator,
+  HasWeights,
+  NamedTensors,
+  Surrogate,
+  SurrogateOptions,
+} from './interfaces.js';
+export {
+  type CholeskyOptions,
+  cholesky,
+  choleskySolve,
+  logDet,
+  logDetFromCholesky,
+  type TriangularSolveOptions,
+  triangularSolve,
+} from './linalg.js';
+export {
+  digamma,
+  lgamma,
+  log1mexp,
+  logMeanExp,
+  logSigmoid,
+  softplus,
+  trigamma,
+  xlogy,
+} from './numerics.js';
+export { createRng, Rng, type RngState, threefry2x32 } from './rng.js';
+export { stopGradient } from './stop-gradient.js';
+export {
+  assertFiniteNumber,
+  assertInteger,
+  assertKnownOptions,
+  assertNonNegative,
+  assertOneOf,
+  assertPositive,
+  assertRank,
+  assertShape,
+  assertTensor,
+  formatValue,
+  invalidArgument,
+} from './validate.js';

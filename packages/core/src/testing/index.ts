@@ -1,0 +1,2 @@
+export { type CloseOptions, expectClose, expectNoLeak, numericalGradient } from './assertions.js';
+export { type BackendInfo, describeBackends, testBackends, webgpuTestable } from './backends.js';
