@@ -31,6 +31,7 @@ const shared = {
 
 export default defineConfig({
   test: {
+    reporters: ['default', './scripts/summary-reporter.ts'],
     projects: [
       ...packages.map((name) => ({
         ...shared,

@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { initBackend, registerGradients } from './backend.js';
+import { initBackend, registerGradients, useFastMatMulGradient } from './backend.js';
 import { BackendError, GenError } from './errors.js';
 import { expectClose } from './testing/assertions.js';
+import { webgpuTestable } from './testing/backends.js';
 
 describe('initBackend', () => {
   it("'auto' picks wasm in Node and registers every gradient", async () => {
@@ -28,6 +29,34 @@ describe('initBackend', () => {
   it('fails for webgl in Node with a BackendError', async () => {
     await expect(initBackend('webgl')).rejects.toBeInstanceOf(BackendError);
     expect(tf.getBackend()).toBe('wasm');
+  });
+
+  it("'webgpu' in Node works with the webgpu package and a Vulkan driver, else a BackendError", async () => {
+    if (webgpuTestable()) {
+      expect(await initBackend('webgpu')).toBe('webgpu');
+    } else {
+      const error = await initBackend('webgpu').catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(BackendError);
+      expect((error as BackendError).code).toBe('BACKEND_UNAVAILABLE');
+      expect((error as Error).message).toMatch(/initBackend: backend 'webgpu'.*(webgpu|Vulkan)/);
+    }
+    await initBackend('wasm');
+  });
+
+  it('useFastMatMulGradient toggles between the fast and the stock gradient, same values', async () => {
+    await initBackend('cpu');
+    const a = tf.tensor2d([1, 2, 3, 4, 5, 6], [2, 3]);
+    const b = tf.tensor2d([1, -1, 2, 0.5, 3, 1], [3, 2]);
+    const f = (x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.square(tf.matMul(x, y, false, false)));
+    const fast = tf.grads(f)([a, b]);
+    const fastConfig = tf.getGradient(tf.BatchMatMul);
+    useFastMatMulGradient(false);
+    expect(tf.getGradient(tf.BatchMatMul)).not.toBe(fastConfig);
+    const stock = tf.grads(f)([a, b]);
+    useFastMatMulGradient(true);
+    expectClose(fast[0]!, stock[0]!);
+    expectClose(fast[1]!, stock[1]!);
+    tf.dispose([a, b, ...fast, ...stock]);
   });
 
   it('the fast BatchMatMul gradient equals the analytic gradient for every transpose flag', async () => {
@@ -68,16 +97,18 @@ describe('initBackend', () => {
     const losses: number[] = [];
     const before = tf.memory().numTensors;
     for (let i = 0; i < 200; i++) {
-      const loss = tf.tidy(() =>
-        opt.minimize(() => tf.losses.meanSquaredError(y, tf.matMul(x, w)), true),
+      const loss = tf.tidy(
+        () => opt.minimize(() => tf.losses.meanSquaredError(y, tf.matMul(x, w)), true)!,
       );
-      if (i % 50 === 0) losses.push((await loss!.data())[0]!);
-      loss!.dispose();
+      if (i % 50 === 0) losses.push((await loss.data())[0]!);
+      loss.dispose();
       if (i === 1) expect(tf.memory().numTensors).toBeGreaterThan(before);
     }
     expect(losses[3]!).toBeLessThan(losses[0]! / 10);
     const steady = tf.memory().numTensors;
-    tf.tidy(() => opt.minimize(() => tf.losses.meanSquaredError(y, tf.matMul(x, w))));
+    tf.tidy(() => {
+      opt.minimize(() => tf.losses.meanSquaredError(y, tf.matMul(x, w)));
+    });
     expect(tf.memory().numTensors).toBe(steady);
     opt.dispose();
     tf.dispose([w, x, y]);

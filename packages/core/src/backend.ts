@@ -18,6 +18,7 @@ export function isNode(): boolean {
 }
 
 let gradientsReady: Promise<void> | undefined;
+let stockMatMulGradient: tf.GradConfig | undefined;
 
 /**
  * Registers every tfjs-core gradient (neither tfjs-core entry point does) and the fast
@@ -26,9 +27,24 @@ let gradientsReady: Promise<void> | undefined;
 export function registerGradients(): Promise<void> {
   gradientsReady ??= (async () => {
     if (tf.getGradient(tf.Mean) === undefined) await import('./gradients.js');
+    stockMatMulGradient = tf.getGradient(tf.BatchMatMul);
     registerFastMatMulGradient();
   })();
   return gradientsReady;
+}
+
+/**
+ * Switches between @gen's BatchMatMul gradient (explicit transposes, the default) and tfjs's
+ * stock one (transpose flags), e.g. to measure the difference. Call after `initBackend`.
+ */
+export function useFastMatMulGradient(enabled: boolean): void {
+  if (gradientsReady === undefined) {
+    throw new BackendError(
+      'useFastMatMulGradient: call initBackend() (or registerGradients()) first',
+    );
+  }
+  if (enabled) registerFastMatMulGradient();
+  else if (stockMatMulGradient !== undefined) tf.registerGradient(stockMatMulGradient);
 }
 
 // A variable specifier keeps bundlers from insisting on optional packages.

@@ -1,4 +1,10 @@
-export { type BackendName, initBackend, isNode, registerGradients } from './backend.js';
+export {
+  type BackendName,
+  initBackend,
+  isNode,
+  registerGradients,
+  useFastMatMulGradient,
+} from './backend.js';
 export {
   BackendError,
   FormatError,
