@@ -34,6 +34,20 @@ describe('initBackend', () => {
   it("'webgpu' in Node works with the webgpu package and a Vulkan driver, else a BackendError", async () => {
     if (webgpuTestable()) {
       expect(await initBackend('webgpu')).toBe('webgpu');
+      // Reads must be asynchronous: tfjs-backend-webgpu cannot read synchronously in Node.
+      const w = tf.variable(tf.zeros([2, 1]));
+      const x = tf.tensor2d([1, 2, 3, 4, 5, 6], [3, 2]);
+      const y = tf.tensor2d([5, 11, 17], [3, 1]);
+      const opt = tf.train.adam(0.1);
+      const losses: number[] = [];
+      for (let i = 0; i < 100; i++) {
+        const loss = opt.minimize(() => tf.losses.meanSquaredError(y, tf.matMul(x, w)), true)!;
+        if (i % 99 === 0) losses.push((await loss.data())[0]!);
+        loss.dispose();
+      }
+      expect(losses[1]!).toBeLessThan(losses[0]! / 10);
+      opt.dispose();
+      tf.dispose([w, x, y]);
     } else {
       const error = await initBackend('webgpu').catch((e: unknown) => e);
       expect(error).toBeInstanceOf(BackendError);

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { BackendError } from './errors.js';
 import { registerFastMatMulGradient } from './fast-matmul-gradient.js';
+import { registerHigherOrderGradients } from './higher-order-gradients.js';
 import { assertOneOf } from './validate.js';
 
 /** Backends `initBackend` knows; 'auto' picks the best one available here. */
@@ -21,14 +22,16 @@ let gradientsReady: Promise<void> | undefined;
 let stockMatMulGradient: tf.GradConfig | undefined;
 
 /**
- * Registers every tfjs-core gradient (neither tfjs-core entry point does) and the fast
- * BatchMatMul gradient. Idempotent; `initBackend` calls it, so most users never need to.
+ * Registers every tfjs-core gradient (neither tfjs-core entry point does), the fast BatchMatMul
+ * gradient, and input-based gradients for Tanh, Sigmoid, Exp, Elu, Softmax, LogSoftmax and Pow
+ * so that gradients of gradients are right (gradient penalties). Idempotent; `initBackend` calls it, so most users never need to.
  */
 export function registerGradients(): Promise<void> {
   gradientsReady ??= (async () => {
     if (tf.getGradient(tf.Mean) === undefined) await import('./gradients.js');
     stockMatMulGradient = tf.getGradient(tf.BatchMatMul);
     registerFastMatMulGradient();
+    registerHigherOrderGradients();
   })();
   return gradientsReady;
 }
@@ -96,23 +99,30 @@ async function ensureRegistered(name: Exclude<BackendName, 'auto'>): Promise<voi
   }
 }
 
+function failureHint(name: Exclude<BackendName, 'auto'>): string {
+  if (name !== 'webgpu') return '';
+  return isNode()
+    ? ' (no WebGPU adapter: Node needs a Vulkan loader and driver, e.g. libvulkan1 with VK_ICD_FILENAMES pointing at lavapipe or SwiftShader)'
+    : ' (no WebGPU adapter in this browser)';
+}
+
 async function activate(name: Exclude<BackendName, 'auto'>): Promise<void> {
   await ensureRegistered(name);
   let ok = false;
   try {
     ok = await tf.setBackend(name);
-    await tf.ready();
   } catch (cause) {
-    throw new BackendError(`initBackend: backend '${name}' failed to initialise`, { cause });
+    throw new BackendError(
+      `initBackend: backend '${name}' failed to initialise${failureHint(name)}`,
+      {
+        cause,
+      },
+    );
   }
   if (!ok || tf.getBackend() !== name) {
-    const hint =
-      name === 'webgpu'
-        ? isNode()
-          ? ' (no WebGPU adapter: a Vulkan driver is needed, e.g. VK_ICD_FILENAMES pointing at lavapipe or SwiftShader)'
-          : ' (no WebGPU adapter in this browser)'
-        : '';
-    throw new BackendError(`initBackend: backend '${name}' failed to initialise${hint}`);
+    throw new BackendError(
+      `initBackend: backend '${name}' failed to initialise${failureHint(name)}`,
+    );
   }
   if (name === 'cpu') {
     // tfjs-backend-cpu advertises tfjs-node on its first write in Node; @gen chose wasm/cpu knowingly.

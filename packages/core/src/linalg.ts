@@ -20,6 +20,32 @@ function assertSquare(fn: string, arg: string, a: tf.Tensor): number {
   return n;
 }
 
+/** Checks that `b` is [..., n, m] with the leading (batch) axes of the [..., n, n] matrix `t`. */
+function assertRightHandSide(
+  fn: string,
+  t: tf.Tensor,
+  tArg: string,
+  b: tf.Tensor,
+  n: number,
+): void {
+  assertTensor(fn, 'b', b);
+  const batchMatches = t.shape.slice(0, -2).every((d, i) => b.shape[i] === d);
+  if (b.rank !== t.rank || b.shape[b.rank - 2] !== n || !batchMatches) {
+    throw new ShapeMismatchError(
+      `${fn}: argument 'b' must have shape [..., ${n}, m] matching '${tArg}' [${t.shape.join(', ')}], got [${b.shape.join(', ')}]`,
+    );
+  }
+}
+
+/**
+ * tf.stack that leaves a single tensor to expandDims: the gradient of a one-tensor stack is a
+ * one-output Unpack, whose own gradient (taken by second derivatives) passes its lone dy to
+ * tf.stack as a bare tensor and throws.
+ */
+function stack(tensors: tf.Tensor[], axis: number): tf.Tensor {
+  return tensors.length === 1 ? tf.expandDims(tensors[0]!, axis) : tf.stack(tensors, axis);
+}
+
 /** Column `j` of a batched matrix as [..., n]. */
 function column(a: tf.Tensor, j: number): tf.Tensor {
   const begin = a.shape.map(() => 0);
@@ -50,9 +76,16 @@ function entry(v: tf.Tensor, i: number): tf.Tensor {
 export interface CholeskyOptions {
   /**
    * Read the pivots back and throw {@link NumericalError} when the matrix is not positive
-   * definite (default true). Turn off inside hot loops on asynchronous backends.
+   * definite. Default: on for the cpu and wasm backends, off on GPU backends, where a synchronous
+   * read stalls the pipeline (and tfjs-backend-webgpu cannot read synchronously in Node); there a
+   * non-positive-definite input gives NaN entries instead.
    */
   check?: boolean;
+}
+
+function checkByDefault(): boolean {
+  const backend = tf.getBackend();
+  return backend === 'cpu' || backend === 'wasm';
 }
 
 /**
@@ -73,7 +106,7 @@ export function cholesky(a: tf.Tensor, options: CholeskyOptions = {}): tf.Tensor
     for (let j = 0; j < n; j++) {
       let v = column(x, j);
       if (j > 0) {
-        const previous = tf.stack(columns, -1); // [..., n, j]
+        const previous = stack(columns, -1); // [..., n, j]
         const rowJ = row(previous, j); // [..., j]
         v = tf.sub(v, tf.squeeze(tf.matMul(previous, tf.expandDims(rowJ, -1)), [-1]));
       }
@@ -90,9 +123,9 @@ export function cholesky(a: tf.Tensor, options: CholeskyOptions = {}): tf.Tensor
       );
       columns.push(col);
     }
-    return { l: tf.stack(columns, -1), minPivot: tf.min(tf.stack(pivots, -1)) };
+    return { l: stack(columns, -1), minPivot: tf.min(stack(pivots, -1)) };
   });
-  if (options.check ?? true) {
+  if (options.check ?? checkByDefault()) {
     const minPivot = result.minPivot.dataSync()[0]!;
     result.minPivot.dispose();
     if (!(minPivot > 0)) {
@@ -124,12 +157,7 @@ export function triangularSolve(
   options: TriangularSolveOptions = {},
 ): tf.Tensor {
   const n = assertSquare('triangularSolve', 't', t);
-  assertTensor('triangularSolve', 'b', b);
-  if (b.rank !== t.rank || b.shape[b.rank - 2] !== n) {
-    throw new ShapeMismatchError(
-      `triangularSolve: argument 'b' must have shape [..., ${n}, m] matching 't' [${t.shape.join(', ')}], got [${b.shape.join(', ')}]`,
-    );
-  }
+  assertRightHandSide('triangularSolve', t, 't', b, n);
   return tf.tidy(() => {
     const perm = t.shape.map((_, i) => i);
     perm[t.rank - 1] = t.rank - 2;
@@ -145,11 +173,11 @@ export function triangularSolve(
       const rowI = row(m, i); // [..., n]
       let r = row(rhs, i); // [..., m]
       if (done.length > 0) {
-        const coeffs = tf.stack(
+        const coeffs = stack(
           done.map((k) => entry(rowI, k)),
           -1,
         ); // [..., k]
-        const xs = tf.stack(
+        const xs = stack(
           done.map((k) => solved[k]!),
           -2,
         ); // [..., k, m]
@@ -158,12 +186,14 @@ export function triangularSolve(
       solved[i] = tf.div(r, tf.expandDims(entry(rowI, i), -1));
       done.push(i);
     }
-    return tf.stack(solved, -2);
+    return stack(solved, -2);
   });
 }
 
 /** Solves A X = B given the Cholesky factor L of A (two triangular solves). */
 export function choleskySolve(l: tf.Tensor, b: tf.Tensor): tf.Tensor {
+  const n = assertSquare('choleskySolve', 'l', l);
+  assertRightHandSide('choleskySolve', l, 'l', b, n);
   return tf.tidy(() => triangularSolve(l, triangularSolve(l, b), { transpose: true }));
 }
 

@@ -1,11 +1,38 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { stopGradient } from './stop-gradient.js';
 
 const LN2 = Math.LN2;
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 
+/**
+ * `x` cut off the gradient tape (a new tensor on the same data, as torch's `detach`), for the
+ * masks of `tf.where`. A mask computed from a taped input makes tf.grad throw: tfjs-core registers
+ * no gradient for Greater, Less or Equal, nor for the LogicalNot in Select's own gradient, which
+ * a second derivative differentiates.
+ */
+function detach(x: tf.Tensor): tf.Tensor {
+  // What the Identity kernel does (share the data, count the reference), minus the tape node
+  // that tf.clone would record.
+  const engine = tf.engine();
+  engine.backend.incRef(x.dataId);
+  return engine.makeTensorFromDataId(x.dataId, x.shape, x.dtype);
+}
+
+/**
+ * tf.exp with derivatives of every order. tfjs-core's Exp gradient multiplies by the saved
+ * output, and the engine records that saved copy on the tape before the Exp node itself, so a
+ * second derivative cannot trace it back to x: it throws when exp is the only path and silently
+ * drops terms otherwise (tensorflow/tfjs#3252). This gradient recomputes exp from the input.
+ */
+const exp: (x: tf.Tensor) => tf.Tensor = tf.customGrad((x, save) => {
+  const input = x as tf.Tensor;
+  (save as tf.GradSaveFunc)([input]);
+  return { value: tf.exp(input), gradFunc: (dy, saved) => tf.mul(dy, exp(saved[0]!)) };
+});
+
 /** log(1 + exp(x)), stable for large |x|: max(x, 0) + log1p(exp(−|x|)). */
 export function softplus(x: tf.Tensor): tf.Tensor {
-  return tf.tidy(() => tf.add(tf.relu(x), tf.log1p(tf.exp(tf.neg(tf.abs(x))))));
+  return tf.tidy(() => tf.add(tf.relu(x), tf.log1p(exp(tf.neg(tf.abs(x))))));
 }
 
 /** log σ(x) = −softplus(−x), finite for every finite x (unlike log(sigmoid(x))). */
@@ -14,16 +41,33 @@ export function logSigmoid(x: tf.Tensor): tf.Tensor {
 }
 
 /**
- * log(1 − exp(x)) for x ≤ 0 (Mächler 2012): log(−expm1(x)) near 0, log1p(−exp(x)) below −log 2.
- * Both branches are evaluated on clamped inputs so neither produces NaN gradients.
+ * log1p(u) for u > −1, accurate on every backend: tfjs-backend-wasm computes Log1p as
+ * log(1 + u) in float32 (log1p(−1e−10) = 0 there). Goldberg's trick: with w = fl(1 + u),
+ * log1p(u) = u · log(w) / (w − 1), and u itself where w rounds to 1. The value comes from the
+ * trick, the gradient 1 / (1 + u) (to any order) from tf.log1p.
+ */
+function accurateLog1p(u: tf.Tensor): tf.Tensor {
+  const reference = tf.log1p(u);
+  const w = tf.add(1, u);
+  const d = tf.sub(w, 1);
+  const rounded = tf.equal(detach(d), 0);
+  const ratio = tf.div(u, tf.where(rounded, tf.onesLike(d), d));
+  const value = tf.where(rounded, u, tf.mul(tf.log(w), ratio));
+  return tf.add(reference, stopGradient(tf.sub(value, reference)));
+}
+
+/**
+ * log(1 − exp(x)) for x ≤ 0 (Mächler 2012): log(−expm1(x)) near 0, log1p(−exp(x)) below −log 2,
+ * both relatively accurate (log1mexp(−50) = −1.93e−22, not 0). Both branches are evaluated on
+ * clamped inputs so neither produces NaN gradients.
  */
 export function log1mexp(x: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
-    const near = tf.greater(x, -LN2);
+    const near = tf.greaterEqual(detach(x), -LN2);
     const xNear = tf.where(near, x, tf.fill(x.shape, -LN2));
     const xFar = tf.where(near, tf.fill(x.shape, -LN2), x);
     const a = tf.log(tf.neg(tf.expm1(xNear)));
-    const b = tf.log1p(tf.neg(tf.exp(xFar)));
+    const b = accurateLog1p(tf.neg(exp(xFar)));
     return tf.where(near, a, b);
   });
 }
@@ -34,13 +78,17 @@ export function xlogy(x: tf.Tensor, y: tf.Tensor): tf.Tensor {
     const shape = tf.broadcast_util.assertAndGetBroadcastShape(x.shape, y.shape);
     const xb = tf.broadcastTo(x, shape);
     const yb = tf.broadcastTo(y, shape);
-    const zero = tf.equal(xb, 0);
+    const zero = tf.equal(detach(xb), 0);
     const safeY = tf.where(zero, tf.onesLike(yb), yb);
     return tf.where(zero, tf.zerosLike(xb), tf.mul(xb, tf.log(safeY)));
   });
 }
 
-/** log mean exp along `axis` (default: all), computed as logSumExp − log n. */
+/**
+ * log mean exp along `axis` (default: all): m + log Σ exp(x − m) − log n with m the maximum.
+ * m is taken off the tape (the result does not depend on it), which keeps tf.logSumExp's Max
+ * gradient, whose Equal has no gradient of its own, out of second derivatives.
+ */
 export function logMeanExp(x: tf.Tensor, axis?: number | number[], keepDims = false): tf.Tensor {
   return tf.tidy(() => {
     const axes =
@@ -48,7 +96,11 @@ export function logMeanExp(x: tf.Tensor, axis?: number | number[], keepDims = fa
         ? x.shape.map((_, i) => i)
         : (Array.isArray(axis) ? axis : [axis]).map((a) => (a < 0 ? a + x.rank : a));
     const n = axes.reduce((acc, a) => acc * (x.shape[a] ?? 1), 1);
-    return tf.sub(tf.logSumExp(x, axes, keepDims), Math.log(n));
+    const max = tf.max(detach(x), axes, true);
+    // An infinite maximum would turn x − m into NaN; log Σ exp(x) is then ±Inf anyway.
+    const m = tf.where(tf.isFinite(max), max, tf.zerosLike(max));
+    const logSum = tf.log(tf.sum(exp(tf.sub(x, m)), axes, keepDims));
+    return tf.sub(tf.add(logSum, tf.reshape(m, logSum.shape)), Math.log(n));
   });
 }
 
@@ -70,22 +122,31 @@ function lgammaRight(x: tf.Tensor): tf.Tensor {
   return tf.add(tf.add(HALF_LOG_2PI, tf.mul(tf.add(z, 0.5), tf.log(t))), tf.sub(tf.log(series), t));
 }
 
-function lgammaValue(x: tf.Tensor): tf.Tensor {
-  // Reflection for x < 0.5: lgamma(x) = log(π / |sin(πx)|) − lgamma(1 − x).
-  const left = tf.less(x, 0.5);
-  const xr = tf.where(left, tf.sub(1, x), x);
-  const right = lgammaRight(xr);
-  const reflected = tf.sub(
-    tf.sub(Math.log(Math.PI), tf.log(tf.abs(tf.sin(tf.mul(Math.PI, x))))),
-    right,
-  );
-  return tf.where(left, reflected, right);
+/**
+ * The reflection formulas need sin(πx) only up to sign (cot(πx) is odd in it), so they use
+ * r = x − round(x), exact in float32, and sin(π|r|) with π|r| ∈ [0, π/2]. sin(π·x) itself loses
+ * most of its digits near integers to the rounding of π·x, and wasm's sin is only absolutely
+ * accurate for negative arguments.
+ */
+function reflectionAngle(x: tf.Tensor): { r: tf.Tensor; angle: tf.Tensor } {
+  const r = tf.sub(x, tf.round(x));
+  return { r, angle: tf.mul(Math.PI, tf.abs(r)) };
 }
 
-/** Shifts x up by `shift` with the recurrence, then applies the asymptotic series. */
+function lgammaValue(x: tf.Tensor): tf.Tensor {
+  // Reflection for x < 0.5: lgamma(x) = log(π / |sin(πx)|) − lgamma(1 − x).
+  const rightHalf = tf.greaterEqual(detach(x), 0.5);
+  const xr = tf.where(rightHalf, x, tf.sub(1, x));
+  const right = lgammaRight(xr);
+  const { angle } = reflectionAngle(x);
+  const reflected = tf.sub(tf.sub(Math.log(Math.PI), tf.log(tf.sin(angle))), right);
+  return tf.where(rightHalf, right, reflected);
+}
+
+/** Shifts x up by 6 with the recurrence, then applies the asymptotic series. */
 function digammaValue(x: tf.Tensor): tf.Tensor {
-  const left = tf.less(x, 0.5);
-  const xr = tf.where(left, tf.sub(1, x), x);
+  const rightHalf = tf.greaterEqual(detach(x), 0.5);
+  const xr = tf.where(rightHalf, x, tf.sub(1, x));
   let acc: tf.Tensor = tf.zerosLike(xr);
   let y = xr;
   for (let k = 0; k < 6; k++) {
@@ -104,13 +165,14 @@ function digammaValue(x: tf.Tensor): tf.Tensor {
   );
   const right = tf.add(acc, tf.add(tf.sub(tf.log(y), tf.mul(0.5, inv)), poly));
   // Reflection: ψ(x) = ψ(1 − x) − π cot(πx).
-  const cot = tf.div(tf.cos(tf.mul(Math.PI, x)), tf.sin(tf.mul(Math.PI, x)));
-  return tf.where(left, tf.sub(right, tf.mul(Math.PI, cot)), right);
+  const { r, angle } = reflectionAngle(x);
+  const cot = tf.mul(tf.sign(r), tf.div(tf.cos(angle), tf.sin(angle)));
+  return tf.where(rightHalf, right, tf.sub(right, tf.mul(Math.PI, cot)));
 }
 
 function trigammaValue(x: tf.Tensor): tf.Tensor {
-  const left = tf.less(x, 0.5);
-  const xr = tf.where(left, tf.sub(1, x), x);
+  const rightHalf = tf.greaterEqual(detach(x), 0.5);
+  const xr = tf.where(rightHalf, x, tf.sub(1, x));
   let acc: tf.Tensor = tf.zerosLike(xr);
   let y = xr;
   for (let k = 0; k < 6; k++) {
@@ -128,9 +190,11 @@ function trigammaValue(x: tf.Tensor): tf.Tensor {
     ),
   );
   const right = tf.add(acc, tf.add(tf.add(inv, tf.mul(0.5, inv2)), tail));
-  // Reflection: ψ₁(1 − x) + ψ₁(x) = π² / sin²(πx).
-  const s = tf.sin(tf.mul(Math.PI, x));
-  return tf.where(left, tf.sub(tf.div(Math.PI * Math.PI, tf.square(s)), right), right);
+  // Reflection: ψ₁(1 − x) + ψ₁(x) = π² / sin²(πx). trigamma is differentiated by autodiff, so
+  // the unused branch is evaluated at 0.5: at a positive integer sin(πr) = 0 exactly, and the
+  // zero-weighted gradient of π²/0 would be NaN.
+  const s = tf.sin(reflectionAngle(tf.where(rightHalf, tf.fill(x.shape, 0.5), x)).angle);
+  return tf.where(rightHalf, right, tf.sub(tf.div(Math.PI * Math.PI, tf.square(s)), right));
 }
 
 /** Trigamma ψ₁(x) = d²/dx² log Γ(x). */

@@ -3,20 +3,20 @@ import * as tf from '@tensorflow/tfjs-core';
 type Numeric = tf.Tensor | number | boolean | NumericArray;
 interface NumericArray extends ReadonlyArray<Numeric> {}
 
-function flatten(value: Numeric): { shape: number[]; values: Float64Array } {
+/** Shape and values in float64: plain numbers are not rounded to float32 on the way. */
+function flatten(value: Numeric): { shape: number[]; values: number[] } {
   if (value instanceof tf.Tensor) {
-    return {
-      shape: [...value.shape],
-      values: Float64Array.from(value.dataSync() as ArrayLike<number>),
-    };
+    return { shape: [...value.shape], values: Array.from(value.dataSync() as ArrayLike<number>) };
   }
   if (typeof value === 'number' || typeof value === 'boolean') {
-    return { shape: [], values: Float64Array.of(Number(value)) };
+    return { shape: [], values: [Number(value)] };
   }
-  const t = tf.tensor(value as number[]);
-  const out = { shape: [...t.shape], values: Float64Array.from(t.dataSync() as ArrayLike<number>) };
-  t.dispose();
-  return out;
+  const parts = value.map(flatten);
+  const inner = parts[0]?.shape ?? [];
+  if (parts.some((part) => part.shape.join(',') !== inner.join(','))) {
+    throw new Error(`expectClose: ragged nested array ${JSON.stringify(value)}`);
+  }
+  return { shape: [value.length, ...inner], values: parts.flatMap((part) => part.values) };
 }
 
 export interface CloseOptions {
@@ -39,7 +39,7 @@ export function expectClose(actual: Numeric, expected: Numeric, options: CloseOp
   const a = flatten(actual);
   const e = flatten(expected);
   const prefix = options.message ? `${options.message}: ` : '';
-  const broadcast = e.values.length === 1 && a.values.length !== 1;
+  const broadcast = e.values.length === 1 && (e.shape.length === 0 || a.values.length !== 1);
   if (!broadcast && a.shape.join(',') !== e.shape.join(',')) {
     throw new Error(`${prefix}expectClose: shape [${a.shape}] differs from expected [${e.shape}]`);
   }
@@ -107,7 +107,9 @@ export function numericalGradient(
     minus[i] = base[i]! - eps;
     const fp = tf.tidy(() => f(tf.tensor(plus, x.shape)).dataSync()[0]!);
     const fm = tf.tidy(() => f(tf.tensor(minus, x.shape)).dataSync()[0]!);
-    grad[i] = (fp - fm) / (2 * eps);
+    // Divide by the step actually taken: x ± eps rounded to float32 (at x = 1000, eps = 1e-3,
+    // that is 1.953e-3, not 2e-3).
+    grad[i] = (fp - fm) / (plus[i]! - minus[i]!);
   }
   return tf.tensor(grad, x.shape);
 }

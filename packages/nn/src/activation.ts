@@ -1,0 +1,76 @@
+import { assertFiniteNumber, assertOneOf, invalidArgument, softplus } from '@gen/core';
+import * as tf from '@tensorflow/tfjs-core';
+
+/** Activations known by name. */
+export type ActivationName =
+  | 'none'
+  | 'relu'
+  | 'leakyRelu'
+  | 'tanh'
+  | 'elu'
+  | 'softplus'
+  | 'sigmoid';
+
+/** An activation by name, or a leaky ReLU with its own negative slope. */
+export type Activation = ActivationName | { name: 'leakyRelu'; slope: number };
+
+/** Negative slope of `'leakyRelu'` when none is given (the usual choice for GAN critics). */
+const DEFAULT_LEAKY_SLOPE = 0.2;
+
+const NAMES: readonly ActivationName[] = [
+  'none',
+  'relu',
+  'leakyRelu',
+  'tanh',
+  'elu',
+  'softplus',
+  'sigmoid',
+];
+
+/** An elementwise activation function given by spec; `fn` and `arg` name the caller in errors. */
+export function resolveActivation(
+  fn: string,
+  arg: string,
+  spec: Activation,
+): (x: tf.Tensor) => tf.Tensor {
+  if (typeof spec === 'object' && spec !== null) {
+    if (spec.name !== 'leakyRelu') {
+      throw invalidArgument(fn, `${arg}.name`, spec.name, "must be 'leakyRelu'");
+    }
+    const { slope } = spec;
+    assertFiniteNumber(fn, `${arg}.slope`, slope);
+    return (x) => tf.leakyRelu(x, slope);
+  }
+  assertOneOf(fn, arg, spec, NAMES);
+  switch (spec) {
+    case 'none':
+      return (x) => x;
+    case 'relu':
+      return tf.relu;
+    case 'leakyRelu':
+      return (x) => tf.leakyRelu(x, DEFAULT_LEAKY_SLOPE);
+    case 'tanh':
+      return tf.tanh;
+    case 'elu':
+      return tf.elu;
+    case 'softplus':
+      return softplus;
+    case 'sigmoid':
+      return tf.sigmoid;
+  }
+}
+
+/**
+ * The elementwise function behind an activation spec:
+ * relu = max(x, 0); leakyRelu = x for x ≥ 0, slope·x otherwise (slope 0.2 unless given);
+ * elu = x for x ≥ 0, eˣ − 1 otherwise; softplus = log(1 + eˣ) (stable form from @gen/core);
+ * sigmoid = 1 / (1 + e⁻ˣ); none = identity. Shapes are preserved.
+ *
+ * ```ts
+ * const f = getActivation({ name: 'leakyRelu', slope: 0.1 });
+ * f(tf.tensor1d([-1, 2])); // [-0.1, 2]
+ * ```
+ */
+export function getActivation(activation: Activation): (x: tf.Tensor) => tf.Tensor {
+  return resolveActivation('getActivation', 'activation', activation);
+}

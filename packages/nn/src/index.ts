@@ -1,0 +1,29 @@
+export { type Activation, type ActivationName, getActivation } from './activation.js';
+export { Conv2d, type Conv2dOptions } from './conv2d.js';
+export { Conv2dTranspose, type Conv2dTransposeOptions } from './conv2d-transpose.js';
+export { Dense, type DenseOptions } from './dense.js';
+export {
+  computeFans,
+  type Fan,
+  getInitializer,
+  glorotNormal,
+  glorotUniform,
+  heNormal,
+  heUniform,
+  type Initializer,
+  type InitializerName,
+  ones,
+  zeros,
+} from './init.js';
+export { type MadeMasks, type MadeMasksOptions, madeMasks } from './made-masks.js';
+export { MaskedDense, type MaskedDenseOptions } from './masked-dense.js';
+export { Mlp, type MlpOptions } from './mlp.js';
+export { Module } from './module.js';
+export {
+  decodeWeights,
+  encodeWeights,
+  type WeightDtype,
+  type WeightSpec,
+  type WeightsManifest,
+} from './serialize.js';
+export { decodeWeightsFile, encodeWeightsFile } from './weights-file.js';

@@ -1,0 +1,206 @@
+import {
+  type Disposable,
+  type HasWeights,
+  InvalidArgumentError,
+  invalidArgument,
+  type NamedTensors,
+  type Rng,
+  ShapeMismatchError,
+} from '@gen/core';
+import * as tf from '@tensorflow/tfjs-core';
+import { computeFans, type Initializer, type InitializerName, resolveInitializer } from './init.js';
+
+type Entry =
+  | { kind: 'weight'; name: string; variable: tf.Variable }
+  | { kind: 'module'; name: string; module: Module };
+
+// tfjs keeps one registry of variable names per engine, so two modules both called 'dense' need
+// distinct tfjs names; the logical names that users see stay free of this counter.
+let variableCounter = 0;
+
+function assertPathSegment(fn: string, arg: string, name: unknown): asserts name is string {
+  if (typeof name !== 'string' || name.length === 0 || name.includes('/')) {
+    throw invalidArgument(fn, arg, name, "must be a non-empty string without '/'");
+  }
+}
+
+/**
+ * Base class of every @gen network: owns named trainable variables and child modules.
+ *
+ * A weight's logical name is the path of registration names from the root, e.g.
+ * `mlp/dense0/kernel` for the kernel of the child registered as `dense0` in a module named
+ * `mlp`. `trainableVariables` and `namedWeights()` list weights depth-first in registration
+ * order, so the order is the same for every instance built with the same options.
+ *
+ * ```ts
+ * class Affine extends Module {
+ *   readonly scale: tf.Variable;
+ *   constructor(size: number, rng: Rng) {
+ *     super('affine');
+ *     this.scale = this.addWeight('scale', [size], 'ones', rng);
+ *   }
+ *   apply(x: tf.Tensor): tf.Tensor {
+ *     return tf.mul(x, this.scale);
+ *   }
+ * }
+ * ```
+ */
+export abstract class Module implements HasWeights, Disposable {
+  readonly name: string;
+  private readonly entries: Entry[] = [];
+  private disposed = false;
+
+  constructor(name: string) {
+    assertPathSegment('Module', 'name', name);
+    this.name = name;
+  }
+
+  /** Maps `x` to this module's output; the caller owns the result. */
+  abstract apply(x: tf.Tensor): tf.Tensor;
+
+  /** True once `dispose()` has run. */
+  get isDisposed(): boolean {
+    return this.disposed;
+  }
+
+  /** Own and children's variables, depth-first in registration order. */
+  get trainableVariables(): tf.Variable[] {
+    return Object.values(this.namedWeights());
+  }
+
+  /** Every variable by logical name (`<module>/<child>/…/<weight>`); not copies. */
+  namedWeights(): Record<string, tf.Variable> {
+    const out: Record<string, tf.Variable> = {};
+    this.collect(this.name, out);
+    return out;
+  }
+
+  /** Copies of every variable by logical name; the caller owns and must dispose them. */
+  getWeights(): NamedTensors {
+    this.assertLive('Module.getWeights');
+    const entries = Object.entries(this.namedWeights());
+    return Object.fromEntries(entries.map(([name, variable]) => [name, tf.clone(variable)]));
+  }
+
+  /**
+   * Assigns every variable from `weights`, which must hold exactly this module's names with
+   * matching shapes (float32). Nothing is assigned unless everything matches; `weights` stays
+   * owned by the caller.
+   */
+  setWeights(weights: NamedTensors): void {
+    const fn = 'Module.setWeights';
+    this.assertLive(fn);
+    if (weights === null || typeof weights !== 'object') {
+      throw invalidArgument(fn, 'weights', weights, 'must be an object of named tensors');
+    }
+    const own = this.namedWeights();
+    const missing = Object.keys(own).filter((name) => !Object.hasOwn(weights, name));
+    const unexpected = Object.keys(weights).filter((name) => !Object.hasOwn(own, name));
+    if (missing.length > 0 || unexpected.length > 0) {
+      throw new InvalidArgumentError(
+        `${fn}: argument 'weights' must hold exactly the weights of module '${this.name}'` +
+          `; missing [${missing.join(', ')}], unexpected [${unexpected.join(', ')}]`,
+      );
+    }
+    for (const [name, variable] of Object.entries(own)) {
+      const value = weights[name];
+      if (!(value instanceof tf.Tensor) || value.isDisposed) {
+        throw invalidArgument(fn, `weights['${name}']`, value, 'must be a live tf.Tensor');
+      }
+      if (value.dtype !== variable.dtype) {
+        throw invalidArgument(fn, `weights['${name}']`, value, `must have dtype ${variable.dtype}`);
+      }
+      if (!tf.util.arraysEqual(value.shape, variable.shape)) {
+        throw new ShapeMismatchError(
+          `${fn}: weight '${name}' has shape [${variable.shape.join(', ')}], ` +
+            `got [${value.shape.join(', ')}]`,
+        );
+      }
+    }
+    // assign() shares the data by reference count, so the caller's tensors stay valid and
+    // disposing them later frees nothing the variables still use.
+    for (const [name, variable] of Object.entries(own)) variable.assign(weights[name]!);
+  }
+
+  /** Total number of scalar parameters. */
+  numParameters(): number {
+    return this.trainableVariables.reduce((total, v) => total + v.size, 0);
+  }
+
+  /** Releases every variable of this module and its children. Idempotent. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const entry of this.entries) {
+      if (entry.kind === 'weight') entry.variable.dispose();
+      else entry.module.dispose();
+    }
+  }
+
+  /**
+   * Creates a trainable float32 variable `name` of `shape`, initialised from `rng` with fans
+   * from {@link computeFans}.
+   */
+  protected addWeight(
+    name: string,
+    shape: number[],
+    initializer: InitializerName | Initializer,
+    rng: Rng,
+  ): tf.Variable {
+    const fn = 'Module.addWeight';
+    this.assertNewName(fn, name);
+    if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d > 0)) {
+      throw invalidArgument(fn, 'shape', shape, 'must be an array of positive integers');
+    }
+    const init = resolveInitializer(fn, 'initializer', initializer);
+    const initial = init(shape, computeFans(shape), rng);
+    if (!tf.util.arraysEqual(initial.shape, shape)) {
+      initial.dispose();
+      throw new ShapeMismatchError(
+        `${fn}: initializer for '${name}' returned shape [${initial.shape.join(', ')}], ` +
+          `expected [${shape.join(', ')}]`,
+      );
+    }
+    variableCounter += 1;
+    const variable = tf.variable(
+      initial,
+      true,
+      `${this.name}/${name}_${variableCounter}`,
+      'float32',
+    );
+    initial.dispose();
+    this.entries.push({ kind: 'weight', name, variable });
+    return variable;
+  }
+
+  /** Registers `child` under `name`; this module now owns it and disposes it. */
+  protected addModule<M extends Module>(name: string, child: M): M {
+    const fn = 'Module.addModule';
+    this.assertNewName(fn, name);
+    if (!(child instanceof Module)) throw invalidArgument(fn, 'child', child, 'must be a Module');
+    this.entries.push({ kind: 'module', name, module: child });
+    return child;
+  }
+
+  /** Throws a typed error naming `fn` once the module has been disposed. */
+  protected assertLive(fn: string): void {
+    if (this.disposed) {
+      throw new InvalidArgumentError(`${fn}: module '${this.name}' has been disposed`);
+    }
+  }
+
+  private assertNewName(fn: string, name: unknown): asserts name is string {
+    assertPathSegment(fn, 'name', name);
+    if (this.entries.some((e) => e.name === name)) {
+      throw invalidArgument(fn, 'name', name, `must be unique within module '${this.name}'`);
+    }
+  }
+
+  private collect(prefix: string, out: Record<string, tf.Variable>): void {
+    for (const entry of this.entries) {
+      const path = `${prefix}/${entry.name}`;
+      if (entry.kind === 'weight') out[path] = entry.variable;
+      else entry.module.collect(path, out);
+    }
+  }
+}

@@ -1,0 +1,53 @@
+import { FormatError, initBackend } from '@gen/core';
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { values } from './test-support.js';
+import { decodeWeightsFile, encodeWeightsFile } from './weights-file.js';
+
+beforeAll(() => initBackend('cpu'));
+
+async function bytes() {
+  const weights = { 'a/w': tf.tensor2d([1, 2, 3, 4, 5, 6], [2, 3]), 'a/b': tf.tensor1d([-1, 0.5]) };
+  const out = await encodeWeightsFile(weights);
+  tf.dispose(weights);
+  return out;
+}
+
+describe('encodeWeightsFile / decodeWeightsFile', () => {
+  it('writes GENW, the manifest length, the JSON manifest and the data, and reads them back', async () => {
+    const file = await bytes();
+    expect(Array.from(file.subarray(0, 4))).toEqual([0x47, 0x45, 0x4e, 0x57]);
+    const length = new DataView(file.buffer).getUint32(4, true);
+    const manifest = JSON.parse(new TextDecoder().decode(file.subarray(8, 8 + length)));
+    expect(manifest.format).toBe('gen-weights');
+    expect(manifest.byteLength).toBe(32);
+    expect(file.byteLength).toBe(8 + length + 32);
+    const decoded = decodeWeightsFile(file);
+    expect(await values(decoded['a/w']!)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(await values(decoded['a/b']!)).toEqual([-1, 0.5]);
+    tf.dispose(decoded);
+    const fromBuffer = decodeWeightsFile(file.slice().buffer);
+    expect(Object.keys(fromBuffer)).toEqual(['a/w', 'a/b']);
+    tf.dispose(fromBuffer);
+  });
+
+  it('rejects a missing header, a truncated manifest, bad JSON and truncated data', async () => {
+    const file = await bytes();
+    const length = new DataView(file.buffer).getUint32(4, true);
+    expect(() => decodeWeightsFile(new Uint8Array([1, 2, 3]))).toThrow(FormatError);
+    expect(() => decodeWeightsFile(new TextEncoder().encode('{"format":"gen-weights"}'))).toThrow(
+      "decodeWeightsFile: not a @gen weights file (no 'GENW' header)",
+    );
+    expect(() => decodeWeightsFile(file.subarray(0, 8 + length - 1))).toThrow(
+      `decodeWeightsFile: truncated: the header announces a ${length}-byte manifest but only ${length - 1} bytes follow`,
+    );
+    const badJson = file.slice();
+    badJson[8] = 0x7d; // '}' where '{' was
+    expect(() => decodeWeightsFile(badJson)).toThrow(
+      'decodeWeightsFile: the manifest is not valid UTF-8 JSON',
+    );
+    expect(() => decodeWeightsFile(file.subarray(0, file.byteLength - 4))).toThrow(
+      /decodeWeights: data truncated: expected 32 bytes, got 28/,
+    );
+  });
+});
