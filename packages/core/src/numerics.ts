@@ -4,35 +4,16 @@ import { stopGradient } from './stop-gradient.js';
 const LN2 = Math.LN2;
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 
-/**
- * `x` cut off the gradient tape (a new tensor on the same data, as torch's `detach`), for the
- * masks of `tf.where`. A mask computed from a taped input makes tf.grad throw: tfjs-core registers
- * no gradient for Greater, Less or Equal, nor for the LogicalNot in Select's own gradient, which
- * a second derivative differentiates.
- */
-function detach(x: tf.Tensor): tf.Tensor {
-  // What the Identity kernel does (share the data, count the reference), minus the tape node
-  // that tf.clone would record.
-  const engine = tf.engine();
-  engine.backend.incRef(x.dataId);
-  return engine.makeTensorFromDataId(x.dataId, x.shape, x.dtype);
-}
+// Masks come from comparisons on the taped input: their zero gradients, and Exp's gradient from
+// its input (so that second derivatives are right), are registered by `registerGradients`.
 
 /**
- * tf.exp with derivatives of every order. tfjs-core's Exp gradient multiplies by the saved
- * output, and the engine records that saved copy on the tape before the Exp node itself, so a
- * second derivative cannot trace it back to x: it throws when exp is the only path and silently
- * drops terms otherwise (tensorflow/tfjs#3252). This gradient recomputes exp from the input.
+ * log(1 + exp(x)), stable for large |x|: max(x, 0) + log1p(exp(−|x|)). Absolutely accurate
+ * everywhere; in the far negative tail (≈ eˣ) relatively accurate only where the backend's log1p
+ * is, which wasm's (log(1 + u) in float32) is not: there softplus(−20) = 0.
  */
-const exp: (x: tf.Tensor) => tf.Tensor = tf.customGrad((x, save) => {
-  const input = x as tf.Tensor;
-  (save as tf.GradSaveFunc)([input]);
-  return { value: tf.exp(input), gradFunc: (dy, saved) => tf.mul(dy, exp(saved[0]!)) };
-});
-
-/** log(1 + exp(x)), stable for large |x|: max(x, 0) + log1p(exp(−|x|)). */
 export function softplus(x: tf.Tensor): tf.Tensor {
-  return tf.tidy(() => tf.add(tf.relu(x), tf.log1p(exp(tf.neg(tf.abs(x))))));
+  return tf.tidy(() => tf.add(tf.relu(x), tf.log1p(tf.exp(tf.neg(tf.abs(x))))));
 }
 
 /** log σ(x) = −softplus(−x), finite for every finite x (unlike log(sigmoid(x))). */
@@ -50,7 +31,7 @@ function accurateLog1p(u: tf.Tensor): tf.Tensor {
   const reference = tf.log1p(u);
   const w = tf.add(1, u);
   const d = tf.sub(w, 1);
-  const rounded = tf.equal(detach(d), 0);
+  const rounded = tf.equal(d, 0);
   const ratio = tf.div(u, tf.where(rounded, tf.onesLike(d), d));
   const value = tf.where(rounded, u, tf.mul(tf.log(w), ratio));
   return tf.add(reference, stopGradient(tf.sub(value, reference)));
@@ -63,11 +44,11 @@ function accurateLog1p(u: tf.Tensor): tf.Tensor {
  */
 export function log1mexp(x: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
-    const near = tf.greaterEqual(detach(x), -LN2);
+    const near = tf.greaterEqual(x, -LN2);
     const xNear = tf.where(near, x, tf.fill(x.shape, -LN2));
     const xFar = tf.where(near, tf.fill(x.shape, -LN2), x);
     const a = tf.log(tf.neg(tf.expm1(xNear)));
-    const b = accurateLog1p(tf.neg(exp(xFar)));
+    const b = accurateLog1p(tf.neg(tf.exp(xFar)));
     return tf.where(near, a, b);
   });
 }
@@ -78,16 +59,16 @@ export function xlogy(x: tf.Tensor, y: tf.Tensor): tf.Tensor {
     const shape = tf.broadcast_util.assertAndGetBroadcastShape(x.shape, y.shape);
     const xb = tf.broadcastTo(x, shape);
     const yb = tf.broadcastTo(y, shape);
-    const zero = tf.equal(detach(xb), 0);
+    const zero = tf.equal(xb, 0);
     const safeY = tf.where(zero, tf.onesLike(yb), yb);
     return tf.where(zero, tf.zerosLike(xb), tf.mul(xb, tf.log(safeY)));
   });
 }
 
 /**
- * log mean exp along `axis` (default: all): m + log Σ exp(x − m) − log n with m the maximum.
- * m is taken off the tape (the result does not depend on it), which keeps tf.logSumExp's Max
- * gradient, whose Equal has no gradient of its own, out of second derivatives.
+ * log mean exp along `axis` (default: all): m + log Σ exp(x − m) − log n with m the maximum,
+ * behind a stop-gradient (the result does not depend on m; differentiating it would only add
+ * the rounding residue 1 − Σ softmax at the maximum).
  */
 export function logMeanExp(x: tf.Tensor, axis?: number | number[], keepDims = false): tf.Tensor {
   return tf.tidy(() => {
@@ -96,10 +77,10 @@ export function logMeanExp(x: tf.Tensor, axis?: number | number[], keepDims = fa
         ? x.shape.map((_, i) => i)
         : (Array.isArray(axis) ? axis : [axis]).map((a) => (a < 0 ? a + x.rank : a));
     const n = axes.reduce((acc, a) => acc * (x.shape[a] ?? 1), 1);
-    const max = tf.max(detach(x), axes, true);
+    const max = stopGradient(tf.max(x, axes, true));
     // An infinite maximum would turn x − m into NaN; log Σ exp(x) is then ±Inf anyway.
     const m = tf.where(tf.isFinite(max), max, tf.zerosLike(max));
-    const logSum = tf.log(tf.sum(exp(tf.sub(x, m)), axes, keepDims));
+    const logSum = tf.log(tf.sum(tf.exp(tf.sub(x, m)), axes, keepDims));
     return tf.sub(tf.add(logSum, tf.reshape(m, logSum.shape)), Math.log(n));
   });
 }
@@ -135,7 +116,7 @@ function reflectionAngle(x: tf.Tensor): { r: tf.Tensor; angle: tf.Tensor } {
 
 function lgammaValue(x: tf.Tensor): tf.Tensor {
   // Reflection for x < 0.5: lgamma(x) = log(π / |sin(πx)|) − lgamma(1 − x).
-  const rightHalf = tf.greaterEqual(detach(x), 0.5);
+  const rightHalf = tf.greaterEqual(x, 0.5);
   const xr = tf.where(rightHalf, x, tf.sub(1, x));
   const right = lgammaRight(xr);
   const { angle } = reflectionAngle(x);
@@ -145,7 +126,7 @@ function lgammaValue(x: tf.Tensor): tf.Tensor {
 
 /** Shifts x up by 6 with the recurrence, then applies the asymptotic series. */
 function digammaValue(x: tf.Tensor): tf.Tensor {
-  const rightHalf = tf.greaterEqual(detach(x), 0.5);
+  const rightHalf = tf.greaterEqual(x, 0.5);
   const xr = tf.where(rightHalf, x, tf.sub(1, x));
   let acc: tf.Tensor = tf.zerosLike(xr);
   let y = xr;
@@ -171,7 +152,7 @@ function digammaValue(x: tf.Tensor): tf.Tensor {
 }
 
 function trigammaValue(x: tf.Tensor): tf.Tensor {
-  const rightHalf = tf.greaterEqual(detach(x), 0.5);
+  const rightHalf = tf.greaterEqual(x, 0.5);
   const xr = tf.where(rightHalf, x, tf.sub(1, x));
   let acc: tf.Tensor = tf.zerosLike(xr);
   let y = xr;

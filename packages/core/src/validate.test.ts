@@ -53,7 +53,7 @@ describe('number assertions', () => {
     );
     expectInvalid(
       () => assertFiniteNumber('Normal', 'loc', '1'),
-      "Normal: argument 'loc' must be a finite number, got \"1\"",
+      'Normal: argument \'loc\' must be a finite number, got "1"',
     );
   });
 
@@ -89,12 +89,18 @@ describe('number assertions', () => {
     expect(() => assertInteger('f', 'n', 3)).not.toThrow();
     expect(() => assertInteger('f', 'n', 1, 1, 5)).not.toThrow();
     expect(() => assertInteger('f', 'n', 5, 1, 5)).not.toThrow();
-    expectInvalid(() => assertInteger('f', 'n', 1.5), "f: argument 'n' must be an integer, got 1.5");
+    expectInvalid(
+      () => assertInteger('f', 'n', 1.5),
+      "f: argument 'n' must be an integer, got 1.5",
+    );
     expectInvalid(
       () => assertInteger('f', 'n', Number.NaN),
       "f: argument 'n' must be an integer, got NaN",
     );
-    expectInvalid(() => assertInteger('f', 'n', '2'), "f: argument 'n' must be an integer, got \"2\"");
+    expectInvalid(
+      () => assertInteger('f', 'n', '2'),
+      'f: argument \'n\' must be an integer, got "2"',
+    );
     expectInvalid(
       () => assertInteger('Dense', 'units', 0, 1),
       "Dense: argument 'units' must be an integer >= 1, got 0",
