@@ -1,0 +1,27 @@
+// `@gen/data`: browser-safe. File loaders (MNIST, Fashion-MNIST, CSV files) are in `@gen/data/node`.
+export {
+  BatchIterator,
+  type BatchOptions,
+  type BatchPosition,
+  batches,
+} from './batches/batches.js';
+export { bernoulliBinarize, STATIC_BINARIZATION_SEED } from './binarize.js';
+export { type CsvData, type CsvOptions, loadCsv } from './csv/load-csv.js';
+export { type IdxArray, type IdxDtype, parseIdx } from './idx/parse-idx.js';
+export type {
+  Binarize,
+  DynamicImageData,
+  ImageData,
+  ImageDataOptions,
+} from './mnist/image-data.js';
+export { mnistFromIdx } from './mnist/mnist-from-idx.js';
+export { type Split, type SplitOptions, trainValidationSplit } from './split.js';
+export {
+  makeToy,
+  TOY_NAMES,
+  type ToyBaseOptions,
+  type ToyName,
+  type ToyOptionsByName,
+} from './toy/make-toy.js';
+export { type GaussianMixtureSpec, mixtureLogProb } from './toy/mixture-log-prob.js';
+export type { ToyData } from './toy/toy-data.js';
