@@ -1,0 +1,54 @@
+import { FormatError, InvalidArgumentError, type NamedTensors } from '@gen/core';
+import * as tf from '@tensorflow/tfjs-core';
+import { resolveStore } from '../resolve-store.js';
+import type { HistoryEntry } from '../types.js';
+import { decodeCheckpoint } from './format.js';
+import type { CheckpointStore } from './store.js';
+import type { TrainingHeader } from './training-state.js';
+
+/** The user-facing part of a checkpoint. */
+export interface CheckpointContents {
+  /** 'fit' or 'fitAdversarial'. */
+  fn: string;
+  step: number;
+  epoch: number;
+  history: HistoryEntry[];
+  /** The model's weights by name, ready for `model.setWeights`; the caller disposes them. */
+  weights: NamedTensors;
+}
+
+/**
+ * Reads the checkpoint of `step` (default: the latest) from a store or, in Node, a directory —
+ * e.g. to load trained weights for sampling without resuming.
+ *
+ * ```ts
+ * const { weights, step } = await readCheckpoint('runs/gaussian');
+ * model.setWeights(weights);
+ * tf.dispose(weights);
+ * ```
+ */
+export async function readCheckpoint(
+  source: string | CheckpointStore,
+  step?: number,
+): Promise<CheckpointContents> {
+  const fn = 'readCheckpoint';
+  const store = await resolveStore(fn, 'source', source);
+  const bytes = await store.load(step);
+  if (bytes === undefined) {
+    throw new InvalidArgumentError(
+      `${fn}: argument 'source' holds no checkpoint${step === undefined ? '' : ` of step ${step}`}`,
+    );
+  }
+  const { header, tensors } = decodeCheckpoint(bytes);
+  const h = header as Partial<TrainingHeader> | null;
+  if (h?.format !== 'gen-train-checkpoint' || h.version !== 1) {
+    tf.dispose(tensors);
+    throw new FormatError(`${fn}: not a version-1 @gen/train checkpoint`);
+  }
+  const weights: NamedTensors = {};
+  for (const [name, t] of Object.entries(tensors)) {
+    if (name.startsWith('model/')) weights[name.slice('model/'.length)] = t;
+    else t.dispose();
+  }
+  return { fn: h.fn!, step: h.step!, epoch: h.epoch!, history: h.history!, weights };
+}

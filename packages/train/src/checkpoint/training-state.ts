@@ -1,0 +1,142 @@
+import {
+  FormatError,
+  type HasWeights,
+  InvalidArgumentError,
+  type NamedTensors,
+  Rng,
+  type RngState,
+} from '@gen/core';
+import * as tf from '@tensorflow/tfjs-core';
+import type { DataPosition } from '../data/batch-source.js';
+import { captureOptimizer, type OptimizerManifest, restoreOptimizer } from '../optimizer-state.js';
+import type { Callback, HistoryEntry } from '../types.js';
+import { decodeCheckpoint, encodeCheckpoint } from './format.js';
+import type { CheckpointStore } from './store.js';
+
+/** Everything a run needs to continue exactly; the JSON header of a checkpoint. */
+export interface TrainingHeader {
+  format: 'gen-train-checkpoint';
+  version: 1;
+  fn: string;
+  step: number;
+  epoch: number;
+  /** Settings that must match on resume (batch size, dataset size, discriminator steps…). */
+  settings: Record<string, number | boolean | string | null>;
+  data: DataPosition;
+  rngs: Record<string, RngState>;
+  optimizers: Record<string, OptimizerManifest>;
+  callbacks: unknown[];
+  history: HistoryEntry[];
+}
+
+/** The live objects a checkpoint is taken from and restored into (`rngs` entries are replaced). */
+export interface TrainingParts {
+  model: HasWeights;
+  optimizers: Record<string, tf.Optimizer>;
+  rngs: Record<string, Rng>;
+  callbacks: readonly Callback[];
+}
+
+const stateful = (callbacks: readonly Callback[]) =>
+  callbacks.filter((c) => typeof c.getState === 'function' && typeof c.setState === 'function');
+
+/** Serialises the run (model weights, optimiser slots, Rng states, data position, history). */
+export async function captureTraining(
+  parts: TrainingParts,
+  header: Omit<TrainingHeader, 'format' | 'version' | 'rngs' | 'optimizers' | 'callbacks'>,
+): Promise<Uint8Array> {
+  const tensors: NamedTensors = {};
+  try {
+    for (const [name, t] of Object.entries(parts.model.getWeights())) tensors[`model/${name}`] = t;
+    const optimizers: Record<string, OptimizerManifest> = {};
+    for (const [name, optimizer] of Object.entries(parts.optimizers)) {
+      const saved = await captureOptimizer(header.fn, optimizer, `optimizer/${name}`);
+      optimizers[name] = saved.manifest;
+      Object.assign(tensors, saved.tensors);
+    }
+    const full: TrainingHeader = {
+      format: 'gen-train-checkpoint',
+      version: 1,
+      ...header,
+      rngs: Object.fromEntries(Object.entries(parts.rngs).map(([k, r]) => [k, r.getState()])),
+      optimizers,
+      callbacks: stateful(parts.callbacks).map((c) => c.getState!()),
+    };
+    return await encodeCheckpoint(full, tensors);
+  } finally {
+    tf.dispose(tensors);
+  }
+}
+
+function checkHeader(fn: string, header: unknown, settings: TrainingHeader['settings']) {
+  const h = header as Partial<TrainingHeader> | null;
+  if (h?.format !== 'gen-train-checkpoint' || h.version !== 1) {
+    throw new FormatError(`${fn}: argument 'resume' is not a version-1 @gen/train checkpoint`);
+  }
+  if (h.fn !== fn) {
+    throw new InvalidArgumentError(`${fn}: argument 'resume' holds a checkpoint of ${h.fn}`);
+  }
+  for (const [key, value] of Object.entries(settings)) {
+    if (h.settings?.[key] !== value) {
+      throw new InvalidArgumentError(
+        `${fn}: argument 'resume' was written with ${key} ${h.settings?.[key]}, but this run has ${key} ${value}; an exact resume needs the same setting`,
+      );
+    }
+  }
+  return h as TrainingHeader;
+}
+
+/**
+ * Loads the latest checkpoint of `store` into `parts` and returns its header (the caller restores
+ * the data position). Throws when the store is empty or the checkpoint does not fit the run.
+ */
+export async function restoreTraining(
+  fn: string,
+  store: CheckpointStore,
+  parts: TrainingParts,
+  settings: TrainingHeader['settings'],
+): Promise<TrainingHeader> {
+  const bytes = await store.load();
+  if (bytes === undefined) {
+    throw new InvalidArgumentError(`${fn}: argument 'resume' holds no checkpoint`);
+  }
+  const { header, tensors } = decodeCheckpoint(bytes);
+  try {
+    const h = checkHeader(fn, header, settings);
+    const weights: NamedTensors = {};
+    for (const [name, t] of Object.entries(tensors)) {
+      if (name.startsWith('model/')) weights[name.slice('model/'.length)] = t;
+    }
+    try {
+      parts.model.setWeights(weights);
+    } catch (error) {
+      throw new FormatError(
+        `${fn}: the checkpoint's weights do not fit the model: ${(error as Error).message}`,
+        { cause: error },
+      );
+    }
+    for (const [name, optimizer] of Object.entries(parts.optimizers)) {
+      const manifest = h.optimizers[name];
+      if (manifest === undefined)
+        throw new FormatError(`${fn}: checkpoint lacks optimizer '${name}'`);
+      await restoreOptimizer(fn, optimizer, manifest, tensors, `optimizer/${name}`);
+    }
+    for (const name of Object.keys(parts.rngs)) {
+      const state = h.rngs[name];
+      if (state === undefined) throw new FormatError(`${fn}: checkpoint lacks Rng '${name}'`);
+      parts.rngs[name] = Rng.fromState(state);
+    }
+    const targets = stateful(parts.callbacks);
+    if (targets.length !== h.callbacks.length) {
+      throw new InvalidArgumentError(
+        `${fn}: argument 'callbacks' has ${targets.length} stateful callbacks, the checkpoint ${h.callbacks.length}; resume with the same callbacks`,
+      );
+    }
+    targets.forEach((c, i) => {
+      c.setState!(h.callbacks[i]);
+    });
+    return h;
+  } finally {
+    tf.dispose(tensors);
+  }
+}

@@ -1,0 +1,38 @@
+import type * as tf from '@tensorflow/tfjs-core';
+
+/** Where a data stream stands; saved in checkpoints (JSON). */
+export interface DataPosition {
+  /** Completed passes over the data. */
+  epoch: number;
+  /** Batches already taken from the current pass. */
+  index: number;
+  /** Tensor data only: the data Rng's state at the start of the current pass. */
+  rngState?: unknown;
+}
+
+/** One batch; `epochEnded` is true for the last batch of a pass. */
+export interface Draw {
+  batch: tf.Tensor;
+  epochEnded: boolean;
+}
+
+/** A stream of batches that the training loop consumes (and disposes) one at a time. */
+export interface BatchSource {
+  /** Batches per pass, when known in advance. */
+  readonly batchesPerEpoch: number | undefined;
+  /** The next batch (the caller owns it), or undefined once an iterable is exhausted. */
+  next(): Promise<Draw | undefined>;
+  position(): DataPosition;
+  /** Continues from a saved {@link position}. */
+  restore(position: DataPosition): void | Promise<void>;
+  /** Releases whatever the source holds (a batch read ahead). */
+  dispose(): void;
+}
+
+/**
+ * Data that the loops accept: one tensor `[n, ...]` (batched and shuffled by the loop; it stays
+ * the caller's), or any (async) iterable of batch tensors, iterated afresh every epoch. The
+ * loops take ownership of every tensor an iterable yields and dispose it after its step, so a
+ * generator of fresh batches needs no cleanup; yield `tf.clone(t)` to keep `t`.
+ */
+export type TrainingData = tf.Tensor | Iterable<tf.Tensor> | AsyncIterable<tf.Tensor>;

@@ -1,0 +1,40 @@
+import type { Rng } from '@gen/core';
+import * as tf from '@tensorflow/tfjs-core';
+import type { BatchSource, TrainingData } from './batch-source.js';
+import { IterableSource } from './iterable-source.js';
+import { TensorSource } from './tensor-source.js';
+
+/** The batch stream of `data`: shuffled mini-batches of a tensor, or an iterable's own batches. */
+export function makeSource(
+  fn: string,
+  data: TrainingData,
+  batchSize: number | undefined,
+  shuffle: boolean,
+  rng: Rng,
+): BatchSource {
+  return data instanceof tf.Tensor
+    ? new TensorSource(data, batchSize!, shuffle, rng)
+    : new IterableSource(fn, data);
+}
+
+/**
+ * Draws the `k` batches of one step and counts the passes that ended on the way; undefined
+ * (with any partial draw disposed) once the source is exhausted.
+ */
+export async function draw(
+  source: BatchSource,
+  k: number,
+): Promise<{ batches: tf.Tensor[]; epochsEnded: number } | undefined> {
+  const batches: tf.Tensor[] = [];
+  let epochsEnded = 0;
+  for (let j = 0; j < k; j++) {
+    const d = await source.next();
+    if (d === undefined) {
+      tf.dispose(batches);
+      return undefined;
+    }
+    batches.push(d.batch);
+    if (d.epochEnded) epochsEnded += 1;
+  }
+  return { batches, epochsEnded };
+}

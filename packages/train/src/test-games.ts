@@ -1,0 +1,121 @@
+import { type AdversarialModel, type NamedTensors, type Rng, softplus } from '@gen/core';
+import { Mlp } from '@gen/nn';
+import * as tf from '@tensorflow/tfjs-core';
+import { assign } from './test-models.js';
+
+// Adversarial models for the tests (not exported by the package).
+
+/**
+ * Two scalars in a game with closed-form SGD updates: L_D = ½(d − mean(real))² + d·g,
+ * L_G = ½(g − d)² + 0·n. Tests compare the loop's updates with the hand-computed sequence.
+ */
+export class QuadraticGame implements AdversarialModel {
+  readonly d = tf.variable(tf.scalar(0));
+  readonly g = tf.variable(tf.scalar(1));
+  readonly generatorSizes: number[] = [];
+  readonly realBatches: number[][] = [];
+  private readonly record: boolean;
+
+  /** `record: false` skips the bookkeeping (and its per-step reads), e.g. for long leak tests. */
+  constructor(record = true) {
+    this.record = record;
+  }
+
+  get discriminatorVariables(): tf.Variable[] {
+    return [this.d];
+  }
+
+  get generatorVariables(): tf.Variable[] {
+    return [this.g];
+  }
+
+  discriminatorLoss(real: tf.Tensor): tf.Scalar {
+    if (this.record) this.realBatches.push(Array.from(real.dataSync()));
+    return tf.tidy(() =>
+      tf.add(tf.mul(0.5, tf.square(tf.sub(this.d, tf.mean(real)))), tf.mul(this.d, this.g)),
+    );
+  }
+
+  generatorLoss(n: number): tf.Scalar {
+    if (this.record) this.generatorSizes.push(n);
+    return tf.tidy(() => tf.mul(0.5, tf.square(tf.sub(this.g, this.d))));
+  }
+
+  sample(n: number): tf.Tensor {
+    return tf.fill([n, 1], this.g.dataSync()[0]!);
+  }
+
+  getWeights(): NamedTensors {
+    return { d: tf.clone(this.d), g: tf.clone(this.g) };
+  }
+
+  setWeights(weights: NamedTensors): void {
+    assign({ d: this.d, g: this.g }, weights);
+  }
+
+  dispose(): void {
+    tf.dispose([this.d, this.g]);
+  }
+}
+
+/**
+ * A 1-D GAN from two @gen/nn MLPs with the non-saturating loss:
+ * L_D = E softplus(−D(x)) + E softplus(D(G(z))), L_G = E softplus(−D(G(z))).
+ */
+export class Gan1d implements AdversarialModel {
+  readonly generator: Mlp;
+  readonly discriminator: Mlp;
+  private readonly latentSize: number;
+
+  constructor(seed: number, hidden = 16, latentSize = 4) {
+    this.latentSize = latentSize;
+    const common = { hiddenSizes: [hidden], outputSize: 1, activation: 'tanh' as const };
+    this.generator = new Mlp({ ...common, inputSize: latentSize, seed, name: 'generator' });
+    this.discriminator = new Mlp({
+      ...common,
+      inputSize: 1,
+      seed: seed + 1,
+      name: 'discriminator',
+    });
+  }
+
+  get discriminatorVariables(): tf.Variable[] {
+    return this.discriminator.trainableVariables;
+  }
+
+  get generatorVariables(): tf.Variable[] {
+    return this.generator.trainableVariables;
+  }
+
+  discriminatorLoss(real: tf.Tensor, rng?: Rng): tf.Scalar {
+    return tf.tidy(() => {
+      const fake = this.sample(real.shape[0]!, rng!);
+      const realTerm = tf.mean(softplus(tf.neg(this.discriminator.apply(real))));
+      return tf.add(realTerm, tf.mean(softplus(this.discriminator.apply(fake))));
+    });
+  }
+
+  generatorLoss(n: number, rng?: Rng): tf.Scalar {
+    return tf.tidy(() => tf.mean(softplus(tf.neg(this.discriminator.apply(this.sample(n, rng!))))));
+  }
+
+  sample(n: number, rng: Rng): tf.Tensor {
+    return tf.tidy(() => this.generator.apply(rng.normal([n, this.latentSize])));
+  }
+
+  getWeights(): NamedTensors {
+    return { ...this.generator.getWeights(), ...this.discriminator.getWeights() };
+  }
+
+  setWeights(weights: NamedTensors): void {
+    const pick = (prefix: string) =>
+      Object.fromEntries(Object.entries(weights).filter(([k]) => k.startsWith(`${prefix}/`)));
+    this.generator.setWeights(pick('generator'));
+    this.discriminator.setWeights(pick('discriminator'));
+  }
+
+  dispose(): void {
+    this.generator.dispose();
+    this.discriminator.dispose();
+  }
+}
