@@ -1,0 +1,75 @@
+import { logSigmoid, type Rng, softplus } from '@gen/core';
+import * as tf from '@tensorflow/tfjs-core';
+import { BaseDistribution, type DistributionOptions } from './distribution.js';
+import { type LogitsOrProbs, pickLogitsOrProbs } from './logits-or-probs.js';
+
+export type BernoulliParams = LogitsOrProbs & DistributionOptions;
+
+/**
+ * Bernoulli on {0, 1}, elementwise over a batch, parameterised by exactly one of `logits` ℓ
+ * (real) or `probs` p ∈ [0, 1]; the other is derived (p = σ(ℓ), ℓ = log p − log(1 − p)) and
+ * both are public.
+ *
+ * log p(x) = log σ((2x − 1)ℓ) (finite for every finite ℓ, exact at p ∈ {0, 1});
+ * entropy softplus(ℓ) − pℓ (0 at p ∈ {0, 1}); mean p; variance p(1 − p).
+ * No `rsample`: use a score-function or measure-valued gradient estimator.
+ *
+ * ```ts
+ * const d = new Bernoulli({ logits: [-2, 0, 3] });  // batchShape [3]
+ * d.logProb(tf.tensor1d([0, 1, 1]));                 // [−0.1269, −0.6931, −0.0486]
+ * const x = d.sample(100, Rng.fromSeed(0));           // [100, 3] of 0/1
+ * ```
+ */
+export class Bernoulli extends BaseDistribution {
+  readonly hasRsample = false;
+  protected readonly support = 'binary' as const;
+  readonly logits: tf.Tensor;
+  readonly probs: tf.Tensor;
+
+  constructor(params: BernoulliParams) {
+    const { logits, probs, ...options } = params;
+    const given = pickLogitsOrProbs('Bernoulli', logits, probs);
+    const p = BaseDistribution.prepare(
+      'Bernoulli',
+      { [given.name]: given.value },
+      { [given.name]: given.name === 'logits' ? 'real' : 'unitInterval' },
+      options,
+    );
+    super(p.params, p.batchShape, [], options);
+    this.own(p.owned);
+    const t = p.params[given.name]!;
+    if (given.name === 'logits') {
+      this.logits = t;
+      this.probs = tf.sigmoid(t);
+      this.own([this.probs]);
+    } else {
+      this.probs = t;
+      this.logits = tf.tidy(() => tf.sub(tf.log(t), tf.log1p(tf.neg(t))));
+      this.own([this.logits]);
+    }
+  }
+
+  protected override _sample(n: number, rng: Rng): tf.Tensor {
+    return tf.cast(tf.less(rng.uniform(this.sampleShape(n)), this.probs), 'float32');
+  }
+
+  protected _logProb(x: tf.Tensor): tf.Tensor {
+    return logSigmoid(tf.mul(tf.sub(tf.mul(2, x), 1), this.logits));
+  }
+
+  protected _entropy(): tf.Tensor {
+    // Infinite logits (p = 0 or 1) would give ∞ − ∞; their entropy is 0.
+    const finite = tf.isFinite(this.logits);
+    const l = tf.where(finite, this.logits, tf.zerosLike(this.logits));
+    const h = tf.sub(softplus(l), tf.mul(tf.sigmoid(l), l));
+    return tf.where(finite, h, tf.zerosLike(h));
+  }
+
+  protected _mean(): tf.Tensor {
+    return tf.clone(this.probs);
+  }
+
+  protected _variance(): tf.Tensor {
+    return tf.mul(this.probs, tf.sigmoid(tf.neg(this.logits)));
+  }
+}

@@ -1,0 +1,7 @@
+export * from './bijectors/index.js';
+export * from './continuous-families.js';
+export * from './discrete-families.js';
+export { BaseDistribution, type DistributionOptions } from './distribution.js';
+export * from './kl/index.js';
+export type { ParamLike } from './param.js';
+export { type Constraint, defaultValidation, setDefaultValidation } from './validation.js';

@@ -1,0 +1,49 @@
+import { Bernoulli } from '../bernoulli.js';
+import { Beta } from '../beta.js';
+import { Categorical } from '../categorical.js';
+import { Exponential } from '../exponential.js';
+import { Gamma } from '../gamma.js';
+import { Independent } from '../independent.js';
+import { Laplace } from '../laplace.js';
+import { MultivariateNormal } from '../multivariate-normal.js';
+import { Normal } from '../normal.js';
+import { Poisson } from '../poisson.js';
+import { Uniform } from '../uniform.js';
+import {
+  klBetaBeta,
+  klExponentialExponential,
+  klGammaGamma,
+  klLaplaceLaplace,
+  klUniformUniform,
+} from './continuous.js';
+import { klBernoulliBernoulli, klCategoricalCategorical, klPoissonPoisson } from './discrete.js';
+import { klMultivariateNormal, klNormalNormal } from './gaussian.js';
+import { klIndependentIndependent } from './independent.js';
+import { addKl, type DistributionClass, type KlFunction } from './registry.js';
+
+let registered = false;
+
+/**
+ * Registers the built-in closed forms, once. Called by `kl`, `hasKl` and `registerKl` rather
+ * than at import time: the package is `sideEffects: false`, so a bundler may drop a module that
+ * registers on import, and registering before any user pair lets a user's pair override a
+ * built-in one.
+ */
+export function ensureBuiltinKls(): void {
+  if (registered) return;
+  registered = true;
+  const pairs: [DistributionClass, KlFunction][] = [
+    [Normal, klNormalNormal as KlFunction],
+    [MultivariateNormal, klMultivariateNormal as KlFunction],
+    [Bernoulli, klBernoulliBernoulli as KlFunction],
+    [Categorical, klCategoricalCategorical as KlFunction],
+    [Exponential, klExponentialExponential as KlFunction],
+    [Gamma, klGammaGamma as KlFunction],
+    [Poisson, klPoissonPoisson as KlFunction],
+    [Uniform, klUniformUniform as KlFunction],
+    [Laplace, klLaplaceLaplace as KlFunction],
+    [Beta, klBetaBeta as KlFunction],
+    [Independent, klIndependentIndependent as KlFunction],
+  ];
+  for (const [family, fn] of pairs) addKl(family, family, fn);
+}
