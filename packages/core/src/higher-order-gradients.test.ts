@@ -115,6 +115,18 @@ describeBackends('second derivatives (input-based gradients)', ({ tolerance }) =
     });
   });
 
+  it('tile and broadcastTo have gradients at rank 5 (tfjs stops at rank 4)', () => {
+    tf.tidy(() => {
+      const x = tf.tensor([1, 2, 3, 4, 5, 6], [1, 2, 1, 3, 1]);
+      const w = tf.reshape(tf.range(0, 2 * 2 * 3 * 3 * 2), [2, 2, 3, 3, 2]);
+      // Σ w · tile(x, reps) is linear in x, so central differences are exact up to rounding.
+      const f = (v: tf.Tensor) => tf.sum(tf.mul(w, tf.tile(v, [2, 1, 3, 1, 2]))) as tf.Scalar;
+      expectClose(tf.grad(f)(x), numericalGradient(f, x, 0.5), { atol: 1e-2, rtol: 1e-4 });
+      const b = tf.grad((v: tf.Tensor) => tf.sum(tf.broadcastTo(v, [2, 2, 2, 2, 2])))(tf.scalar(1));
+      expectClose(b, 32);
+    });
+  });
+
   it('does not leak tensors', async () => {
     await expectNoLeak(() => tf.tidy(() => secondDerivative(tf.tanh, tf.tensor1d(xs))));
     const x = tf.tensor1d(xs);

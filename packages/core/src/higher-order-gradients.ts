@@ -101,11 +101,34 @@ const comparisons = [
 ];
 
 /**
- * Registers the input-based gradients above and zero gradients for comparison and logical ops
- * (idempotent; `initBackend` calls it).
+ * Tile's gradient in tfjs handles rank ≤ 4 only ("Gradient for tile operation is not implemented
+ * for rank-5 tensors yet"), which also breaks `tf.broadcastTo` of rank-5 parameters. Tiling
+ * repeats whole blocks, so dy reshaped to [r0, d0, r1, d1, …] summed over the r-axes is the
+ * gradient at any rank.
+ */
+const tileGradient: tf.GradConfig = {
+  kernelName: tf.Tile,
+  inputsToSave: ['x'],
+  gradFunc: (dy, [x], attrs) => {
+    const { reps } = attrs as unknown as { reps: number[] };
+    return {
+      x: () => {
+        const shape = x!.shape;
+        const split = shape.flatMap((d, i) => [reps[i]!, d]);
+        const axes = shape.map((_, i) => 2 * i);
+        return tf.reshape(tf.sum(tf.reshape(dy as tf.Tensor, split), axes), shape);
+      },
+    };
+  },
+};
+
+/**
+ * Registers the input-based gradients above, a Tile gradient for every rank, and zero
+ * gradients for comparison and logical ops (idempotent; `initBackend` calls it).
  */
 export function registerHigherOrderGradients(): void {
   for (const config of configs) tf.registerGradient(config);
+  tf.registerGradient(tileGradient);
   for (const kernelName of comparisons) {
     tf.registerGradient({
       kernelName,

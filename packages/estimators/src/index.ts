@@ -1,0 +1,47 @@
+export type { ControlVariate, ControlVariateFunction } from './control-variate.js';
+export type { DistributionFactory } from './diagnostics/distribution-factory.js';
+export {
+  estimatorSweep,
+  type GridPoint,
+  gridPoints,
+  type SweepOptions,
+  type SweepRow,
+} from './diagnostics/estimator-sweep.js';
+export {
+  type GradientStats,
+  type GradientStatsOptions,
+  gradientStats,
+  type ParamGradientStats,
+} from './diagnostics/gradient-stats.js';
+export {
+  MeasureValuedEstimator,
+  type MeasureValuedOptions,
+  measureValued,
+} from './measure-valued.js';
+export { PathwiseEstimator, pathwise } from './pathwise.js';
+export type { RelaxationOptions } from './relaxed/logits-or-probs.js';
+export {
+  RelaxedBernoulli,
+  type RelaxedBernoulliParams,
+  relaxedBernoulli,
+} from './relaxed/relaxed-bernoulli.js';
+export {
+  type RelaxedCategoricalParams,
+  RelaxedOneHotCategorical,
+  relaxedCategorical,
+} from './relaxed/relaxed-categorical.js';
+export {
+  BASELINES,
+  type Baseline,
+  ScoreFunctionEstimator,
+  type ScoreFunctionOptions,
+  scoreFunction,
+} from './score-function.js';
+export {
+  type DistributionClass,
+  hasWeakDerivative,
+  registerWeakDerivative,
+  type WeakDerivative,
+  type WeakDerivativeContext,
+  type WeakDerivativeDraws,
+} from './weak-derivatives/index.js';
