@@ -61,13 +61,21 @@ export class Conv2d extends Module {
     return tf.tidy(() => {
       let y: tf.Tensor = conv2d(
         x as tf.Tensor4D,
-        this.kernel as tf.Tensor4D,
+        this.effectiveKernel() as tf.Tensor4D,
         [...this.strides],
         this.padding,
       );
       if (this.bias !== null) y = tf.add(y, this.bias);
       return this.activate(y);
     });
+  }
+
+  /**
+   * The kernel `apply` convolves with: the variable itself here; subclasses (masked
+   * convolutions, weight normalisation) return a tensor computed from it inside `apply`'s tidy.
+   */
+  protected effectiveKernel(): tf.Tensor {
+    return this.kernel;
   }
 
   private outputShapeOf(fn: string, arg: string, shape: readonly number[]): number[] {

@@ -1,0 +1,145 @@
+import {
+  assertInteger,
+  assertOneOf,
+  assertPositive,
+  formatValue,
+  InvalidArgumentError,
+  invalidArgument,
+} from '@gen/core';
+import { defaultValidation } from '@gen/distributions';
+import { type Activation, getActivation } from '@gen/nn';
+import { assertOptionsObject } from '../validate.js';
+
+/** Options of {@link Made}. */
+export interface MadeOptions {
+  /** D, the number of dimensions of x. */
+  inputSize: number;
+  /** Widths of the masked hidden layers, e.g. [500]; at least one layer. */
+  hiddenSizes: readonly number[];
+  /** Conditional of each dimension: 'bernoulli' (default, binary data) or 'gaussian'. */
+  likelihood?: 'bernoulli' | 'gaussian';
+  /** 'gaussian' only: K > 1 makes each conditional a mixture of K Gaussians (default 1). */
+  components?: number;
+  /**
+   * Autoregressive order: ordering[i] is the position of input i (a permutation of 0..D−1),
+   * 'natural' (default) is [0, 1, …, D−1], 'random' a permutation drawn from `seed`. With
+   * `numMasks` > 1 a 'random' ordering is redrawn for every mask.
+   */
+  ordering?: 'natural' | 'random' | readonly number[];
+  /**
+   * Size of the pool of masks (default 1). With more, every `loss` call trains one mask of the
+   * pool (connectivity-agnostic, and order-agnostic with `ordering: 'random'`) and `logProb` is
+   * the ensemble log((1/M) Σₘ pₘ(x)).
+   */
+  numMasks?: number;
+  /** Activation of the hidden layers (default 'relu'). */
+  activation?: Activation;
+  /** 'gaussian' only: lower bound of every scale σ = softplus(s) + minScale (default 1e-3). */
+  minScale?: number;
+  /** Seed of the weights, the masks and a 'random' ordering (default 0). */
+  seed?: number;
+  /**
+   * Check the values given to `logProb` (0/1 or finite) with one synchronous read of a boolean
+   * (default: @gen/distributions' `defaultValidation()`, on unless `setDefaultValidation(false)`).
+   * Turn it off where synchronous reads stall, e.g. on WebGPU.
+   */
+  validateArgs?: boolean;
+}
+
+export const MADE_OPTIONS = [
+  'inputSize',
+  'hiddenSizes',
+  'likelihood',
+  'components',
+  'ordering',
+  'numMasks',
+  'activation',
+  'minScale',
+  'seed',
+  'validateArgs',
+] as const;
+
+export interface ParsedMadeOptions {
+  inputSize: number;
+  hiddenSizes: number[];
+  likelihood: 'bernoulli' | 'gaussian';
+  components: number;
+  ordering: 'natural' | 'random' | number[];
+  numMasks: number;
+  activation: Activation;
+  minScale: number;
+  seed: number;
+  validateArgs: boolean;
+}
+
+function parseOrdering(d: number, ordering: unknown): 'natural' | 'random' | number[] {
+  if (ordering === 'natural' || ordering === 'random') return ordering;
+  const ok =
+    Array.isArray(ordering) &&
+    ordering.length === d &&
+    ordering.every((o) => Number.isInteger(o) && o >= 0 && o < d) &&
+    new Set(ordering).size === d;
+  if (!ok) {
+    throw invalidArgument(
+      'Made',
+      'ordering',
+      ordering,
+      `must be 'natural', 'random' or a permutation of 0..${d - 1}`,
+    );
+  }
+  return [...(ordering as number[])];
+}
+
+/** Validates the options of `new Made(...)` and fills in the defaults. */
+export function parseMadeOptions(options: MadeOptions): ParsedMadeOptions {
+  const fn = 'Made';
+  assertOptionsObject(fn, options, MADE_OPTIONS);
+  const { inputSize, hiddenSizes, likelihood = 'bernoulli', components = 1 } = options;
+  const { numMasks = 1, activation = 'relu', minScale = 1e-3, seed = 0 } = options;
+  assertInteger(fn, 'inputSize', inputSize, 1);
+  if (!Array.isArray(hiddenSizes) || hiddenSizes.length === 0) {
+    throw invalidArgument(fn, 'hiddenSizes', hiddenSizes, 'must be a non-empty array of widths');
+  }
+  hiddenSizes.forEach((size, i) => {
+    assertInteger(fn, `hiddenSizes[${i}]`, size, 1);
+  });
+  assertOneOf(fn, 'likelihood', likelihood, ['bernoulli', 'gaussian'] as const);
+  assertInteger(fn, 'components', components, 1);
+  if (likelihood === 'bernoulli' && components !== 1) {
+    throw new InvalidArgumentError(
+      `Made: argument 'components' applies to likelihood 'gaussian' only, got ${components} with 'bernoulli'`,
+    );
+  }
+  assertInteger(fn, 'numMasks', numMasks, 1);
+  assertPositive(fn, 'minScale', minScale);
+  if (likelihood === 'bernoulli' && options.minScale !== undefined) {
+    throw new InvalidArgumentError(
+      `Made: argument 'minScale' applies to likelihood 'gaussian' only, got ${minScale} with 'bernoulli'`,
+    );
+  }
+  const { validateArgs = defaultValidation() } = options;
+  if (typeof validateArgs !== 'boolean') {
+    throw invalidArgument(fn, 'validateArgs', validateArgs, 'must be a boolean');
+  }
+  assertInteger(fn, 'seed', seed, 0);
+  try {
+    getActivation(activation);
+  } catch (cause) {
+    throw new InvalidArgumentError(
+      `Made: argument 'activation' must be an activation of @gen/nn, got ${formatValue(activation)}`,
+      { cause },
+    );
+  }
+  return {
+    inputSize,
+    hiddenSizes: [...hiddenSizes],
+    likelihood,
+    components,
+    ordering: parseOrdering(inputSize, options.ordering ?? 'natural'),
+    numMasks,
+    activation,
+    minScale,
+    seed,
+    validateArgs,
+  };
+}

@@ -1,0 +1,177 @@
+import { assertInteger, type GenerativeModel, logMeanExp, type NamedTensors, Rng } from '@gen/core';
+import { Module } from '@gen/nn';
+import * as tf from '@tensorflow/tfjs-core';
+import { assertOptionsObject, assertRng, assertRows, assertValues } from '../validate.js';
+import { bernoulliFamily, type ConditionalFamily, gaussianFamily } from './conditional-family.js';
+import { sampleEnsemble } from './ensemble-sample.js';
+import { MadeNetwork } from './made-network.js';
+import { type MadeOptions, parseMadeOptions } from './made-options.js';
+import { sampleSequentially } from './sequential-sample.js';
+
+/** Options of the per-mask methods of {@link Made}. */
+export interface MadeMaskOptions {
+  /** Use only mask `mask` of the pool (0 ≤ mask < numMasks) instead of the ensemble. */
+  mask?: number;
+}
+
+/**
+ * MADE, the Masked Autoencoder for Distribution Estimation (Germain et al. 2015):
+ * p(x) = Πᵢ p(x_{o(i)} | x_{o(<i)}) for an ordering o, every conditional computed in one pass of
+ * a masked MLP whose masks cut every path from an input to the outputs of the same or an earlier
+ * position. Conditionals are Bernoulli (binary data) or Gaussian, optionally a mixture of K
+ * Gaussians per dimension. With `numMasks` = M > 1 the model is trained connectivity- (and, with
+ * a 'random' ordering, order-) agnostically on a pool of M masks, and evaluated as the ensemble
+ * p(x) = (1/M) Σₘ pₘ(x), a normalised density.
+ *
+ * `logProb(x)` is per example; `loss(batch)` = −(1/n) Σ log p_m(x) for one mask m of the pool
+ * (drawn from `rng` when given, else the next in turn); `sample(n, rng)` is exact: D passes, one
+ * dimension per pass in the mask's order.
+ *
+ * ```ts
+ * const made = new Made({ inputSize: 784, hiddenSizes: [500], likelihood: 'bernoulli', seed: 0 });
+ * const nll = made.loss(batch);                 // scalar, nats per example
+ * const images = made.sample(4, Rng.fromSeed(1)); // [4, 784] of 0/1
+ * ```
+ */
+export class Made extends Module implements GenerativeModel {
+  readonly inputSize: number;
+  readonly hiddenSizes: readonly number[];
+  readonly likelihood: 'bernoulli' | 'gaussian';
+  /** Gaussian components per dimension (1 for Bernoulli). */
+  readonly components: number;
+  readonly numMasks: number;
+  /** Whether `logProb` checks its input's values (see {@link MadeOptions.validateArgs}). */
+  readonly validateArgs: boolean;
+  private readonly network: MadeNetwork;
+  private readonly family: ConditionalFamily;
+  private nextMask = 0;
+
+  constructor(options: MadeOptions) {
+    const parsed = parseMadeOptions(options);
+    super('made');
+    const { inputSize, likelihood, components, numMasks } = parsed;
+    this.inputSize = inputSize;
+    this.hiddenSizes = parsed.hiddenSizes;
+    this.likelihood = likelihood;
+    this.components = components;
+    this.numMasks = numMasks;
+    this.validateArgs = parsed.validateArgs;
+    this.family =
+      likelihood === 'bernoulli' ? bernoulliFamily() : gaussianFamily(components, parsed.minScale);
+    const [weightRng, maskRng] = Rng.fromSeed(parsed.seed).split(2) as [Rng, Rng];
+    const network = new MadeNetwork({
+      inputSize,
+      hiddenSizes: parsed.hiddenSizes,
+      paramsPerDim: this.family.paramsPerDim,
+      ordering: parsed.ordering,
+      numMasks,
+      activation: parsed.activation,
+      weightRng,
+      maskRng,
+    });
+    this.network = this.addModule('network', network);
+  }
+
+  /** orderings[m][i] is the position of input i under mask m (one entry per mask). */
+  get orderings(): readonly (readonly number[])[] {
+    return this.network.orderings;
+  }
+
+  /** Raw outputs under mask 0, `x: [n, D]` → `[n, P·D]` (unit j·D + i: parameter j of xᵢ). */
+  apply(x: tf.Tensor): tf.Tensor {
+    this.assertLive('Made.apply');
+    assertRows('Made.apply', 'x', x, this.inputSize);
+    return this.network.forward(x, 0);
+  }
+
+  /**
+   * Parameters of the conditionals p(xᵢ | x_<i) under one mask (default 0): `{ logits }` [n, D]
+   * (Bernoulli), `{ loc, scale }` [n, D] (Gaussian) or `{ logits, loc, scale }` [n, D, K]
+   * (mixture). The caller owns them.
+   */
+  conditionalParams(x: tf.Tensor, options: MadeMaskOptions = {}): NamedTensors {
+    const fn = 'Made.conditionalParams';
+    const m = this.maskIndex(fn, options);
+    assertRows(fn, 'x', x, this.inputSize);
+    return tf.tidy(() => this.paramsUnder(x, m));
+  }
+
+  /**
+   * log p(x) per example, `x: [n, D]` → `[n]`: the ensemble log((1/M) Σₘ pₘ(x)) over all masks,
+   * or log pₘ(x) with `{ mask: m }`. Values must be finite (0/1 for Bernoulli); with
+   * `validateArgs` they are checked.
+   */
+  logProb(x: tf.Tensor, options: MadeMaskOptions = {}): tf.Tensor {
+    const fn = 'Made.logProb';
+    const m = this.maskIndex(fn, options);
+    assertRows(fn, 'x', x, this.inputSize);
+    if (this.validateArgs) assertValues(fn, 'x', x, this.likelihood === 'bernoulli');
+    if (options.mask !== undefined || this.numMasks === 1) {
+      return tf.tidy(() => this.logProbUnder(x, m));
+    }
+    return tf.tidy(() => {
+      const perMask = Array.from({ length: this.numMasks }, (_, m) => this.logProbUnder(x, m));
+      return logMeanExp(tf.stack(perMask), 0);
+    });
+  }
+
+  /**
+   * Mean negative log-likelihood −(1/n) Σ log p_m(xᵢ) of `batch: [n, D]` under one mask m of
+   * the pool: drawn from `rng` when given (so `fit` runs resume exactly), else the next one in
+   * turn. Values are not read back: `fit` checks its data once and guards against NaN losses.
+   */
+  loss(batch: tf.Tensor, rng?: Rng): tf.Scalar {
+    const fn = 'Made.loss';
+    this.assertLive(fn);
+    assertRows(fn, 'batch', batch, this.inputSize);
+    let m = 0;
+    if (this.numMasks > 1) {
+      if (rng !== undefined) assertRng(fn, 'rng', rng);
+      m = rng === undefined ? this.nextMask++ % this.numMasks : rng.int(this.numMasks);
+    }
+    return tf.tidy(() => tf.neg(tf.mean(this.logProbUnder(batch, m))) as tf.Scalar);
+  }
+
+  /**
+   * `n` exact draws `[n, D]` (no gradient). Each row picks a mask of the pool uniformly (the
+   * ensemble is their equal-weight mixture), then D passes fill one dimension each in that
+   * mask's order: Bernoulli as u < p with u ∼ U[0, 1), Gaussian as μ + σ·ε with ε ∼ N(0, 1).
+   */
+  sample(n: number, rng: Rng): tf.Tensor {
+    const fn = 'Made.sample';
+    this.assertLive(fn);
+    assertInteger(fn, 'n', n, 1);
+    assertRng(fn, 'rng', rng);
+    return sampleEnsemble(n, this.numMasks, rng, (count, m) => this.sampleUnder(count, m, rng));
+  }
+
+  private sampleUnder(n: number, m: number, rng: Rng): tf.Tensor {
+    const d = this.inputSize;
+    const draw = (x: tf.Tensor) => {
+      const dist = this.family.distribution(this.paramsUnder(x, m));
+      return tf.reshape(dist.sample(1, rng), [n, d]);
+    };
+    return sampleSequentially(n, this.network.orderings[m]!, draw);
+  }
+
+  private paramsUnder(x: tf.Tensor, m: number): NamedTensors {
+    const raw = tf.reshape(this.network.forward(x, m), [
+      -1,
+      this.family.paramsPerDim,
+      this.inputSize,
+    ]);
+    return this.family.params(raw);
+  }
+
+  private logProbUnder(x: tf.Tensor, m: number): tf.Tensor {
+    return tf.sum(this.family.distribution(this.paramsUnder(x, m)).logProb(x), -1);
+  }
+
+  private maskIndex(fn: string, options: MadeMaskOptions): number {
+    this.assertLive(fn);
+    assertOptionsObject(fn, options, ['mask']);
+    const { mask = 0 } = options;
+    assertInteger(fn, 'options.mask', mask, 0, this.numMasks - 1);
+    return mask;
+  }
+}
