@@ -3,6 +3,22 @@ import * as tf from '@tensorflow/tfjs-core';
 import { BaseBijector, type BijectorOptions } from './bijector.js';
 
 /**
+ * y[..., i] = x[..., order[i]] with the gradient dx = dy gathered by the inverse order. tf.gather's
+ * own gradient needs the UnsortedSegmentSum kernel, which tfjs-backend-wasm 4.22 lacks, so
+ * training through a Permute failed on wasm.
+ */
+function reorder(x: tf.Tensor, order: readonly number[], inverse: readonly number[]): tf.Tensor {
+  const f = tf.customGrad((input, save) => {
+    (save as tf.GradSaveFunc)([]);
+    return {
+      value: tf.gather(input as tf.Tensor, [...order], -1),
+      gradFunc: (dy) => reorder(dy as tf.Tensor, inverse, order),
+    };
+  });
+  return f(x);
+}
+
+/**
  * Permute: reorders the last axis, y[..., i] = x[..., permutation[i]] (`eventRank` 1).
  * A permutation matrix has |det| = 1, so log |det J| = 0 (shape [...batch]). Used between
  * coupling layers of a flow so every coordinate gets transformed.
@@ -45,12 +61,12 @@ export class Permute extends BaseBijector {
   }
 
   protected _forwardAndLogDet(x: tf.Tensor): { y: tf.Tensor; logDet: tf.Tensor } {
-    const y = tf.gather(x, [...this.permutation], -1);
+    const y = reorder(x, this.permutation, this.inversePermutation);
     return { y, logDet: tf.zeros(x.shape.slice(0, -1)) };
   }
 
   protected _inverseAndLogDet(y: tf.Tensor): { x: tf.Tensor; logDet: tf.Tensor } {
-    const x = tf.gather(y, [...this.inversePermutation], -1);
+    const x = reorder(y, this.inversePermutation, this.permutation);
     return { x, logDet: tf.zeros(y.shape.slice(0, -1)) };
   }
 }

@@ -75,7 +75,7 @@ export class RelaxedOneHotCategorical extends BaseDistribution {
     const soft = tf.exp(tf.sub(z, tf.logSumExp(z, -1, true)));
     if (!this.straightThrough) return soft;
     return straightThroughValue(
-      tf.oneHot(tf.argMax(z, -1), this.numCategories, 1, 0, 'float32'),
+      tf.cast(tf.oneHot(tf.argMax(z, -1), this.numCategories), 'float32'),
       soft,
     );
   }

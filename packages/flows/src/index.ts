@@ -1,0 +1,34 @@
+// @gen/flows: learned bijectors and the Flow distribution.
+
+// Re-exported so a flow can be assembled from this package alone.
+export { Permute } from '@gen/distributions';
+export { ActNorm, type ActNormOptions } from './act-norm.js';
+export {
+  MaskedAutoregressive,
+  type MaskedAutoregressiveOptions,
+} from './autoregressive/masked-autoregressive.js';
+export { AffineCoupling, type AffineCouplingOptions } from './coupling/affine-coupling.js';
+export type { CouplingMaskOptions } from './coupling/coupling-mask.js';
+export {
+  RationalQuadraticSpline,
+  type RationalQuadraticSplineOptions,
+} from './coupling/rational-quadratic-spline.js';
+export { Flow, type FlowParams } from './flow/flow.js';
+export { standardNormal } from './flow/standard-normal.js';
+export { LearnedBijector } from './learned-bijector.js';
+export type { LearnedBijectorOptions } from './options.js';
+export { Planar, type PlanarOptions } from './planar/planar.js';
+export { Radial, type RadialOptions } from './planar/radial.js';
+export { Reverse, type ReverseOptions } from './reverse.js';
+export type { ScaleKind, ScaleOptions } from './scale.js';
+export {
+  type RqSplineOptions,
+  type RqSplineParams,
+  unconstrainedRqSpline,
+} from './spline/rq-spline.js';
+export {
+  DEFAULT_MIN_BIN_HEIGHT,
+  DEFAULT_MIN_BIN_WIDTH,
+  DEFAULT_MIN_DERIVATIVE,
+  type SplineConstants,
+} from './spline/spline-knots.js';

@@ -1,0 +1,95 @@
+import {
+  assertInteger,
+  assertKnownOptions,
+  InvalidArgumentError,
+  invalidArgument,
+  Rng,
+} from '@gen/core';
+
+// Option parsing shared by the learned bijectors (internal, not exported by the package).
+
+/** Options every learned bijector takes. */
+export interface LearnedBijectorOptions {
+  /** D, the size of one event: inputs are `[..., D]`. */
+  dim: number;
+  /**
+   * Widths of the conditioner's hidden layers (default [64, 64]). Planar, Radial and ActNorm have
+   * no network and ignore it; they accept it so that every learned bijector takes the same options.
+   */
+  hiddenSizes?: readonly number[];
+  /** Seed of the initial weights (default 0); give `seed` or `rng`, not both. */
+  seed?: number;
+  /** Generator to draw the initial weights from (it advances). */
+  rng?: Rng;
+  /** Module name, the first segment of the weight names (default: the class name, camelCase). */
+  name?: string;
+}
+
+export const LEARNED_OPTIONS = ['dim', 'hiddenSizes', 'seed', 'rng', 'name'] as const;
+
+export const DEFAULT_HIDDEN_SIZES: readonly number[] = [64, 64];
+
+/** Throws unless `options` is a plain object whose keys are all in `known`. */
+export function assertOptions(fn: string, options: unknown, known: readonly string[]): void {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw invalidArgument(fn, 'options', options, 'must be an options object');
+  }
+  assertKnownOptions(fn, options, known);
+}
+
+/** The validated common options: dim (>= `minDim`), hidden sizes and the weight generator. */
+export function parseLearnedOptions(
+  fn: string,
+  options: LearnedBijectorOptions,
+  known: readonly string[],
+  minDim = 1,
+): { dim: number; hiddenSizes: number[]; rng: Rng } {
+  assertOptions(fn, options, [...LEARNED_OPTIONS, ...known]);
+  const { dim, hiddenSizes = DEFAULT_HIDDEN_SIZES } = options;
+  assertInteger(fn, 'dim', dim, minDim);
+  if (!Array.isArray(hiddenSizes)) {
+    throw invalidArgument(fn, 'hiddenSizes', hiddenSizes, 'must be an array of integers >= 1');
+  }
+  hiddenSizes.forEach((size, i) => {
+    assertInteger(fn, `hiddenSizes[${i}]`, size, 1);
+  });
+  const { name } = options;
+  if (name !== undefined && (typeof name !== 'string' || name === '' || name.includes('/'))) {
+    throw invalidArgument(fn, 'name', name, "must be a non-empty string without '/'");
+  }
+  return { dim, hiddenSizes: [...hiddenSizes], rng: resolveRng(fn, options) };
+}
+
+/** `rng` when given (it advances), else `Rng.fromSeed(seed ?? 0)`. */
+export function resolveRng(fn: string, options: { seed?: number; rng?: Rng }): Rng {
+  const { seed, rng } = options;
+  if (rng !== undefined) {
+    if (seed !== undefined) {
+      throw new InvalidArgumentError(`${fn}: give either 'seed' or 'rng', not both`);
+    }
+    const candidate = rng as Partial<Rng> | null;
+    if (
+      candidate === null ||
+      typeof candidate !== 'object' ||
+      typeof candidate.split !== 'function' ||
+      typeof candidate.normal !== 'function'
+    ) {
+      throw invalidArgument(fn, 'rng', rng, 'must be an Rng from @gen/core');
+    }
+    return rng;
+  }
+  if (seed !== undefined) assertInteger(fn, 'seed', seed, 0);
+  return Rng.fromSeed(seed ?? 0);
+}
+
+/** Throws unless `value` is a finite number > `min`. */
+export function assertNumberAbove(
+  fn: string,
+  arg: string,
+  value: unknown,
+  min: number,
+): asserts value is number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= min) {
+    throw invalidArgument(fn, arg, value, `must be a finite number > ${min}`);
+  }
+}

@@ -1,0 +1,25 @@
+// The registry of learned-bijector examples the generic suites iterate over (test support).
+import { ActNorm } from './act-norm.js';
+import { MaskedAutoregressive } from './autoregressive/masked-autoregressive.js';
+import { AffineCoupling } from './coupling/affine-coupling.js';
+import { RationalQuadraticSpline } from './coupling/rational-quadratic-spline.js';
+import type { LearnedBijector } from './learned-bijector.js';
+import { Planar } from './planar/planar.js';
+import { Radial } from './planar/radial.js';
+
+/** Smooth (tanh) conditioners, so that finite differences never straddle a ReLU kink. */
+const net = { hiddenSizes: [16, 16], activation: 'tanh' as const };
+
+export const examples: Record<string, (dim: number, seed: number) => LearnedBijector> = {
+  'AffineCoupling tanh scale': (dim, seed) => new AffineCoupling({ dim, seed, ...net }),
+  'AffineCoupling softplus scale, parity 1': (dim, seed) =>
+    new AffineCoupling({ dim, seed, parity: 1, scale: 'softplus', ...net }),
+  'MaskedAutoregressive maf': (dim, seed) => new MaskedAutoregressive({ dim, seed, ...net }),
+  'MaskedAutoregressive iaf, reverse order': (dim, seed) =>
+    new MaskedAutoregressive({ dim, seed, direction: 'iaf', ordering: 'reverse', ...net }),
+  RationalQuadraticSpline: (dim, seed) =>
+    new RationalQuadraticSpline({ dim, seed, bins: 6, tailBound: 2.5, ...net }),
+  Planar: (dim, seed) => new Planar({ dim, seed }),
+  Radial: (dim, seed) => new Radial({ dim, seed }),
+  ActNorm: (dim, seed) => new ActNorm({ dim, seed }),
+};
