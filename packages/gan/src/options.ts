@@ -1,0 +1,138 @@
+import {
+  assertFiniteNumber,
+  assertInteger,
+  assertKnownOptions,
+  assertPositive,
+  InvalidArgumentError,
+  invalidArgument,
+} from '@gen/core';
+import { Module } from '@gen/nn';
+import { assertGanLoss, type GanLoss } from './losses.js';
+
+/** Options of `new Gan(...)`. */
+export interface GanOptions extends GanTrainingOptions {
+  /** z: [n, latentSize] → x: [n, ...dataShape]. */
+  generator: Module;
+  /** x: [n, ...dataShape] → one logit / critic value per example ([n, 1] or [n]). */
+  discriminator: Module;
+  latentSize: number;
+}
+
+/** Options of `Gan.mlp(...)`. */
+export interface GanMlpOptions extends GanTrainingOptions {
+  dataSize: number;
+  latentSize: number;
+  /** Hidden widths of both networks (leaky ReLU), e.g. [128, 128]. */
+  hiddenSizes: readonly number[];
+}
+
+/** Options of `Gan.dcgan(...)` (images as `[n, 784]` in [0, 1]). */
+export interface GanDcganOptions extends GanTrainingOptions {
+  latentSize: number;
+}
+
+/** Training-time options every {@link Gan} constructor and factory accepts. */
+export interface GanTrainingOptions {
+  /** The adversarial objective (default 'non-saturating'). */
+  loss?: GanLoss;
+  /**
+   * Discriminator updates per generator update, as metadata for @gen/train's
+   * `fitAdversarial(gan, x, { discriminatorSteps: gan.discriminatorSteps })` (default 5 for
+   * 'wasserstein' and 'wasserstein-gp', else 1).
+   */
+  discriminatorSteps?: number;
+  /** 'wasserstein' only: critic weights are clipped to [−c, c] (default 0.01). */
+  clipValue?: number;
+  /** 'wasserstein-gp' only: the penalty weight λ (default 10). */
+  gradientPenalty?: number;
+  /**
+   * Gaussian noise added to real and fake inputs of D, with std σ·max(0, 1 − t/decaySteps) at
+   * the t-th discriminator update (Sønderby et al. 2017; Arjovsky & Bottou 2017).
+   */
+  instanceNoise?: { std: number; decaySteps: number };
+  /** One-sided label smoothing: the real label s ∈ (0, 1] (Salimans et al. 2016; e.g. 0.9). */
+  labelSmoothing?: number;
+  /** Seed of the Rng the losses use when no `rng` is passed (default 0). */
+  seed?: number;
+}
+
+export interface ParsedTraining {
+  loss: GanLoss;
+  discriminatorSteps: number;
+  clipValue: number;
+  gradientPenalty: number;
+  noise: { std: number; decaySteps: number } | null;
+  labelSmoothing: number;
+  seed: number;
+}
+
+export const TRAINING_KEYS = [
+  'loss',
+  'discriminatorSteps',
+  'clipValue',
+  'gradientPenalty',
+  'instanceNoise',
+  'labelSmoothing',
+  'seed',
+];
+
+export function assertObject(fn: string, options: unknown, known: readonly string[]): void {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw invalidArgument(fn, 'options', options, 'must be an options object');
+  }
+  assertKnownOptions(fn, options, known);
+}
+
+export function assertModule(fn: string, arg: string, value: unknown): asserts value is Module {
+  if (!(value instanceof Module) || value.isDisposed) {
+    throw invalidArgument(fn, arg, value, 'must be a live Module from @gen/nn');
+  }
+}
+
+/** Validates the training options; the loss-specific ones only with their loss. */
+export function parseTraining(fn: string, o: GanTrainingOptions): ParsedTraining {
+  const loss = o.loss ?? 'non-saturating';
+  assertGanLoss(fn, loss);
+  const wasserstein = loss === 'wasserstein' || loss === 'wasserstein-gp';
+  const only = (key: keyof GanTrainingOptions, which: string, ok: boolean) => {
+    if (o[key] !== undefined && !ok) {
+      throw new InvalidArgumentError(`${fn}: option '${key}' is only used with loss ${which}`);
+    }
+  };
+  only('clipValue', "'wasserstein'", loss === 'wasserstein');
+  only('gradientPenalty', "'wasserstein-gp'", loss === 'wasserstein-gp');
+  const discriminatorSteps = o.discriminatorSteps ?? (wasserstein ? 5 : 1);
+  assertInteger(fn, 'discriminatorSteps', discriminatorSteps, 1);
+  const clipValue = o.clipValue ?? 0.01;
+  assertPositive(fn, 'clipValue', clipValue);
+  const gradientPenalty = o.gradientPenalty ?? 10;
+  assertFiniteNumber(fn, 'gradientPenalty', gradientPenalty);
+  if (gradientPenalty < 0)
+    throw invalidArgument(fn, 'gradientPenalty', gradientPenalty, 'must be ≥ 0');
+  const labelSmoothing = o.labelSmoothing ?? 1;
+  assertFiniteNumber(fn, 'labelSmoothing', labelSmoothing);
+  if (labelSmoothing <= 0 || labelSmoothing > 1) {
+    throw invalidArgument(fn, 'labelSmoothing', labelSmoothing, 'must be in (0, 1]');
+  }
+  if (
+    labelSmoothing !== 1 &&
+    loss !== 'minimax' &&
+    loss !== 'non-saturating' &&
+    loss !== 'least-squares'
+  ) {
+    throw new InvalidArgumentError(
+      `${fn}: option 'labelSmoothing' is only used with 'minimax', 'non-saturating' or 'least-squares'`,
+    );
+  }
+  let noise: ParsedTraining['noise'] = null;
+  if (o.instanceNoise !== undefined) {
+    assertObject(`${fn}: instanceNoise`, o.instanceNoise, ['std', 'decaySteps']);
+    const { std, decaySteps } = o.instanceNoise;
+    assertPositive(fn, 'instanceNoise.std', std);
+    assertInteger(fn, 'instanceNoise.decaySteps', decaySteps, 1);
+    noise = { std, decaySteps };
+  }
+  const seed = o.seed ?? 0;
+  assertInteger(fn, 'seed', seed, 0);
+  return { loss, discriminatorSteps, clipValue, gradientPenalty, noise, labelSmoothing, seed };
+}
