@@ -48,6 +48,7 @@ export {
   xlogy,
 } from './numerics.js';
 export { createRng, Rng, type RngState, threefry2x32 } from './rng.js';
+export { assertRng, resolveRng } from './rng-options.js';
 export { stopGradient } from './stop-gradient.js';
 export {
   assertFiniteNumber,

@@ -1,10 +1,4 @@
-import {
-  assertInteger,
-  assertKnownOptions,
-  InvalidArgumentError,
-  invalidArgument,
-  Rng,
-} from '@gen/core';
+import { assertInteger, assertKnownOptions, invalidArgument, type Rng } from '@gen/core';
 
 // Option parsing shared by the learned bijectors (internal, not exported by the package).
 
@@ -60,27 +54,9 @@ export function parseLearnedOptions(
   return { dim, hiddenSizes: [...hiddenSizes], rng: resolveRng(fn, options) };
 }
 
-/** `rng` when given (it advances), else `Rng.fromSeed(seed ?? 0)`. */
-export function resolveRng(fn: string, options: { seed?: number; rng?: Rng }): Rng {
-  const { seed, rng } = options;
-  if (rng !== undefined) {
-    if (seed !== undefined) {
-      throw new InvalidArgumentError(`${fn}: give either 'seed' or 'rng', not both`);
-    }
-    const candidate = rng as Partial<Rng> | null;
-    if (
-      candidate === null ||
-      typeof candidate !== 'object' ||
-      typeof candidate.split !== 'function' ||
-      typeof candidate.normal !== 'function'
-    ) {
-      throw invalidArgument(fn, 'rng', rng, 'must be an Rng from @gen/core');
-    }
-    return rng;
-  }
-  if (seed !== undefined) assertInteger(fn, 'seed', seed, 0);
-  return Rng.fromSeed(seed ?? 0);
-}
+import { resolveRng } from '@gen/core';
+
+export { resolveRng };
 
 /** Throws unless `value` is a finite number > `min`. */
 export function assertNumberAbove(

@@ -2,9 +2,7 @@ import {
   assertInteger,
   assertKnownOptions,
   assertTensor,
-  InvalidArgumentError,
   invalidArgument,
-  Rng,
   ShapeMismatchError,
 } from '@gen/core';
 import type * as tf from '@tensorflow/tfjs-core';
@@ -27,31 +25,7 @@ export function assertSizes(fn: string, arg: string, value: unknown): asserts va
   });
 }
 
-/**
- * The generator a constructor draws its initial weights from: `rng` when given (it advances),
- * else `Rng.fromSeed(seed ?? 0)`, so an unseeded layer is still reproducible.
- */
-export function resolveRng(fn: string, options: { seed?: number; rng?: Rng }): Rng {
-  const { seed, rng } = options;
-  if (rng !== undefined) {
-    if (seed !== undefined) {
-      throw new InvalidArgumentError(`${fn}: give either 'seed' or 'rng', not both`);
-    }
-    // Duck-typed so that two copies of @gen/core in one app still interoperate.
-    const candidate = rng as Partial<Rng> | null;
-    if (
-      candidate === null ||
-      typeof candidate !== 'object' ||
-      typeof candidate.split !== 'function' ||
-      typeof candidate.uniform !== 'function'
-    ) {
-      throw invalidArgument(fn, 'rng', rng, 'must be an Rng from @gen/core');
-    }
-    return rng;
-  }
-  if (seed !== undefined) assertInteger(fn, 'seed', seed, 0);
-  return Rng.fromSeed(seed ?? 0);
-}
+export { resolveRng } from '@gen/core';
 
 /** Throws unless `x` is a live tensor of rank >= 1 whose last axis has `size` entries. */
 export function assertLastAxis(fn: string, arg: string, x: unknown, size: number): tf.Tensor {
