@@ -42,6 +42,19 @@ export default defineConfig({
           include: ['src/**/*.test.ts'],
         },
       })),
+      // apps/cli and apps/demo are tested through their builds (a spawned `gen` process, a
+      // static demo build in Chromium), which `pnpm test` makes before vitest runs.
+      ...['cli', 'demo'].map((name) => ({
+        ...shared,
+        test: {
+          ...shared.test,
+          name,
+          root: `${root}apps/${name}`,
+          include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
+        },
+      })),
       {
         ...shared,
         test: {
