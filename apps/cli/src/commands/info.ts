@@ -1,8 +1,8 @@
-import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
-import type { Command } from 'commander';
+import { availableParallelism } from 'node:os';
 import { initBackend } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
+import type { Command } from 'commander';
 import { printJson, printTable } from '../output.js';
 
 const require = createRequire(import.meta.url);
@@ -34,9 +34,19 @@ export function registerInfo(program: Command): void {
         }
       }
       const packages = [
-        '@gen/core', '@gen/nn', '@gen/distributions', '@gen/divergences', '@gen/estimators',
-        '@gen/data', '@gen/train', '@gen/mixture', '@gen/autoregressive', '@gen/flows',
-        '@gen/vae', '@gen/gan', '@tensorflow/tfjs-core',
+        '@gen/core',
+        '@gen/nn',
+        '@gen/distributions',
+        '@gen/divergences',
+        '@gen/estimators',
+        '@gen/data',
+        '@gen/train',
+        '@gen/mixture',
+        '@gen/autoregressive',
+        '@gen/flows',
+        '@gen/vae',
+        '@gen/gan',
+        '@tensorflow/tfjs-core',
       ];
       const versions = Object.fromEntries(packages.map((p) => [p, versionOf(p)]));
       const report = {
@@ -49,7 +59,12 @@ export function registerInfo(program: Command): void {
       };
       if (opts.json) return printJson(report);
       printTable(['backend', 'status'], Object.entries(backends));
-      process.stdout.write(`\nnode ${report.node} (${report.platform}), ${report.threads} threads\n\n`);
-      printTable(['package', 'version'], Object.entries(versions).map(([k, v]) => [k, v ?? '-']));
+      process.stdout.write(
+        `\nnode ${report.node} (${report.platform}), ${report.threads} threads\n\n`,
+      );
+      printTable(
+        ['package', 'version'],
+        Object.entries(versions).map(([k, v]) => [k, v ?? '-']),
+      );
     });
 }
