@@ -1,0 +1,86 @@
+/** The estimators view's controls: cost, k, σ, samples per estimate, score-function baseline. */
+import { h, labelled } from '../../shell/dom.js';
+import { COSTS, type CostId, type CostSpec } from './costs.js';
+import type { Baseline } from './sampler.js';
+
+/** μ stays at 1, as in the paper's Figs 2–3. */
+export const MU = 1;
+
+export interface EstimatorControls {
+  element: HTMLElement;
+  cost(): CostSpec;
+  /** Index of the selected k in the cost's grid. */
+  kIndex(): number;
+  sigma(): number;
+  samples(): number;
+  baseline(): Baseline;
+  /** 'problem': anything that changes the estimates (restart); 'k': only the highlighted k. */
+  onChange(listener: (what: 'problem' | 'k') => void): void;
+}
+
+function select(options: [string, string][], value: string): HTMLSelectElement {
+  const element = h('select', {}, ...options.map(([v, text]) => h('option', { value: v }, text)));
+  element.value = value;
+  return element;
+}
+
+/** Builds the controls. */
+export function buildControls(): EstimatorControls {
+  const cost = select(
+    Object.values(COSTS).map((c) => [c.id, c.label]),
+    'quadratic',
+  );
+  const k = h('input', { type: 'range', min: '0', step: '1' });
+  const kValue = h('output', {});
+  const sigma = h('input', { type: 'number', min: '0.25', max: '3', step: '0.25', value: '1' });
+  const samples = select(
+    ['1', '2', '4', '8', '16', '32'].map((n) => [n, n]),
+    '1',
+  );
+  const baseline = select(
+    [
+      ['none', 'none'],
+      ['mean', 'mean (needs N ≥ 2)'],
+      ['leaveOneOut', 'leave-one-out (needs N ≥ 2)'],
+    ],
+    'none',
+  );
+  const syncK = (reset: boolean) => {
+    const grid = COSTS[cost.value as CostId].grid;
+    k.max = String(grid.length - 1);
+    if (reset) k.value = String(Math.floor(grid.length / 2));
+    kValue.textContent = grid[k.valueAsNumber]!.toPrecision(3);
+  };
+  syncK(true);
+  const element = h(
+    'div',
+    { class: 'toolbar' },
+    labelled('cost f(x; k)', cost),
+    h('label', { class: 'control' }, h('span', {}, 'k'), k, kValue),
+    labelled('σ (μ = 1)', sigma),
+    labelled('samples N per estimate', samples),
+    labelled('score-function baseline', baseline),
+  );
+  return {
+    element,
+    cost: () => COSTS[cost.value as CostId],
+    kIndex: () => k.valueAsNumber,
+    sigma: () => sigma.valueAsNumber,
+    samples: () => Number(samples.value),
+    // 'mean' and leave-one-out need two draws; with one, the score function runs without.
+    baseline: () => (Number(samples.value) < 2 ? 'none' : (baseline.value as Baseline)),
+    onChange(listener) {
+      cost.addEventListener('change', () => {
+        syncK(true);
+        listener('problem');
+      });
+      k.addEventListener('input', () => {
+        syncK(false);
+        listener('k');
+      });
+      for (const control of [sigma, samples, baseline]) {
+        control.addEventListener('change', () => listener('problem'));
+      }
+    },
+  };
+}

@@ -1,0 +1,145 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type Browser,
+  launchBrowser,
+  type Page,
+  screenshot,
+  startServer,
+  waitForBackend,
+} from './support/browser.js';
+
+let browser: Browser;
+let server: { url: string; close: () => Promise<void> };
+
+beforeAll(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function open(
+  path: string,
+  viewport = { width: 1280, height: 800 },
+): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage({ viewport });
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${server.url}${path}`);
+  return { page, errors };
+}
+
+async function navIds(page: Page): Promise<string[]> {
+  return page
+    .locator('nav button[data-view]')
+    .evaluateAll((buttons) => buttons.map((b) => (b as HTMLElement).dataset.view ?? ''));
+}
+
+async function showView(page: Page, id: string): Promise<void> {
+  await page.locator(`nav button[data-view="${id}"]`).click();
+  await page
+    .locator(`section.view[data-view="${id}"] [data-testid="train"]`)
+    .waitFor({ state: 'visible', timeout: 120_000 });
+}
+
+async function horizontalOverflow(page: Page): Promise<number> {
+  return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+}
+
+describe('demo shell', () => {
+  it('starts on webgpu by default and switches to wasm and webgl with the select', async () => {
+    const { page, errors } = await open('');
+    expect(await waitForBackend(page, 'auto')).toBe('webgpu');
+    expect(await page.locator('[data-testid="backend-note"]').textContent()).toBe('');
+    for (const name of ['wasm', 'webgl', 'webgpu'] as const) {
+      await page.locator('[data-testid="backend-select"]').selectOption(name);
+      expect(await waitForBackend(page, name)).toBe(name);
+      expect(new URL(page.url()).searchParams.get('backend')).toBe(name);
+    }
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('says which backend it used when the requested one is unavailable', async () => {
+    const page = await browser.newPage();
+    // A browser without WebGPU: tfjs-backend-webgpu registers only when navigator.gpu exists.
+    await page.addInitScript(() => {
+      Object.defineProperty(Navigator.prototype, 'gpu', { get: () => undefined });
+    });
+    await page.goto(`${server.url}?backend=webgpu`);
+    expect(await waitForBackend(page, 'auto')).toBe('webgl');
+    expect(await page.locator('[data-testid="backend-note"]').textContent()).toBe(
+      'webgpu is not available here; using webgl instead.',
+    );
+    await page.close();
+  });
+
+  it('names the views that exist when ?view= is unknown', async () => {
+    const { page, errors } = await open('?view=nonsense&backend=wasm');
+    const message = page.locator('[data-testid="view-error"]');
+    await message.waitFor({ timeout: 60_000 });
+    const text = (await message.textContent()) ?? '';
+    expect(text).toContain("Unknown view 'nonsense'");
+    for (const id of await navIds(page)) expect(text).toContain(id);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('loads every view without console errors and without horizontal overflow', async () => {
+    for (const viewport of [
+      { width: 1280, height: 800 },
+      { width: 390, height: 844 },
+    ]) {
+      const { page, errors } = await open('?backend=wasm', viewport);
+      await waitForBackend(page, 'wasm');
+      const ids = await navIds(page);
+      expect(ids.length).toBeGreaterThanOrEqual(2);
+      for (const id of ids) {
+        await showView(page, id);
+        expect(new URL(page.url()).searchParams.get('view')).toBe(id);
+        expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
+        await screenshot(page, `shell-${id}-${viewport.width}x${viewport.height}`);
+      }
+      expect(errors).toEqual([]);
+      await page.close();
+    }
+  });
+
+  it('is usable from the keyboard: Tab reaches the nav and the train button', async () => {
+    const { page, errors } = await open('?view=divergences&backend=wasm');
+    await waitForBackend(page, 'wasm');
+    await page.locator('[data-testid="train"]').waitFor();
+    const focused = () =>
+      page.evaluate(() => {
+        const el = document.activeElement as HTMLElement | null;
+        return { view: el?.dataset.view ?? '', testid: el?.dataset.testid ?? '' };
+      });
+    const tabUntil = async (done: (f: { view: string; testid: string }) => boolean) => {
+      for (let i = 0; i < 60; i += 1) {
+        await page.keyboard.press('Tab');
+        if (done(await focused())) return;
+      }
+      throw new Error('Tab never reached the element');
+    };
+    await tabUntil((f) => f.view === 'estimators');
+    await page.keyboard.press('Enter');
+    await page.locator('section.view[data-view="estimators"] [data-testid="train"]').waitFor();
+    await tabUntil((f) => f.view === 'divergences');
+    await page.keyboard.press('Space');
+    await page.locator('section.view[data-view="divergences"] [data-testid="train"]').waitFor();
+    await tabUntil((f) => f.testid === 'train');
+    await page.keyboard.press('Space');
+    await page.waitForFunction(
+      () => Number(document.querySelector('[data-testid="step"]')?.textContent) >= 1,
+    );
+    await page.keyboard.press('Enter');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});

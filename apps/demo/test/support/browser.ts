@@ -1,0 +1,165 @@
+/**
+ * Helpers for the demo's browser tests: a static server of the built demo (apps/demo/dist)
+ * with the cross-origin-isolation headers the wasm backend wants, a headless Chromium with
+ * WebGPU (SwiftShader) enabled, and small page drivers shared by every view's test.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { serveStatic } from './static-server.js';
+
+export type { Browser, Page } from 'playwright-core';
+
+/** Backends the demo understands in `?backend=`; 'auto' leaves the parameter out. */
+export type DemoBackend = 'webgpu' | 'webgl' | 'wasm' | 'cpu' | 'auto';
+
+const distDir = fileURLToPath(new URL('../../dist/', import.meta.url));
+const resultsDir = fileURLToPath(new URL('../../test-results/', import.meta.url));
+
+/**
+ * Serves apps/demo/dist on 127.0.0.1 (a secure context, so WebGPU is exposed) with COOP/COEP.
+ * Throws if the demo has not been built.
+ */
+export async function startServer(): Promise<{ url: string; close: () => Promise<void> }> {
+  if (!existsSync(`${distDir}index.html`)) {
+    throw new Error(
+      `startServer: ${distDir}index.html is missing; build the demo first: ` +
+        'pnpm turbo run build --filter=@gen/demo... --output-logs=errors-only',
+    );
+  }
+  return serveStatic(distDir);
+}
+
+/**
+ * Launches headless Chromium (`CHROMIUM_PATH` or /usr/bin/chromium) with WebGPU on SwiftShader
+ * and WebGL on ANGLE/SwiftShader (reference/toolchain-facts.md §4).
+ */
+export async function launchBrowser(): Promise<Browser> {
+  const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  if (!existsSync(executablePath)) {
+    throw new Error(
+      `launchBrowser: no Chromium at ${executablePath}; install it with ` +
+        '`apt-get install chromium` or set CHROMIUM_PATH',
+    );
+  }
+  return chromium.launch({
+    executablePath,
+    headless: true,
+    args: [
+      '--enable-unsafe-webgpu',
+      '--enable-unsafe-swiftshader',
+      '--use-angle=swiftshader',
+      '--use-webgpu-adapter=swiftshader',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
+  });
+}
+
+/** Options of {@link openView}. */
+export interface OpenViewOptions {
+  viewport?: { width: number; height: number };
+  /** How long to wait for the backend and the view, in ms (default 120 000). */
+  timeoutMs?: number;
+}
+
+/**
+ * Opens `?view=<view>&backend=<backend>` in a new page (1280×800 unless told), collects console
+ * errors and uncaught page errors, and waits until `[data-testid="backend"]` shows the requested
+ * backend (for 'auto': any backend) and the view's `[data-testid="train"]` is visible.
+ */
+export async function openView(
+  browser: Browser,
+  url: string,
+  view: string,
+  backend: DemoBackend,
+  options: OpenViewOptions = {},
+): Promise<{ page: Page; consoleErrors: string[] }> {
+  const timeout = options.timeoutMs ?? 120_000;
+  const page = await browser.newPage({
+    viewport: options.viewport ?? { width: 1280, height: 800 },
+  });
+  const consoleErrors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') consoleErrors.push(message.text());
+  });
+  page.on('pageerror', (error) => consoleErrors.push(`pageerror: ${error.message}`));
+  const query = new URLSearchParams({ view });
+  if (backend !== 'auto') query.set('backend', backend);
+  await page.goto(`${url}?${query.toString()}`);
+  await waitForBackend(page, backend, timeout);
+  await page.locator('[data-testid="train"]').first().waitFor({ state: 'visible', timeout });
+  return { page, consoleErrors };
+}
+
+/** Waits until the shell reports `backend` as active (any backend for 'auto'); returns it. */
+export async function waitForBackend(
+  page: Page,
+  backend: DemoBackend,
+  timeoutMs = 120_000,
+): Promise<string> {
+  await page.waitForFunction(
+    (wanted) => {
+      const el = document.querySelector('[data-testid="backend"]');
+      if (el === null || el.getAttribute('data-state') !== 'ready') return false;
+      return wanted === 'auto' || el.textContent === wanted;
+    },
+    backend,
+    { timeout: timeoutMs },
+  );
+  return (await page.locator('[data-testid="backend"]').textContent()) ?? '';
+}
+
+/** Reads `[data-testid="step"]` and `[data-testid="metric"]` as numbers (NaN when unparsable). */
+export async function readProgress(page: Page): Promise<{ step: number; metric: number }> {
+  const step = Number.parseInt(
+    (await page.locator('[data-testid="step"]').textContent()) ?? '',
+    10,
+  );
+  const metric = Number.parseFloat(
+    (await page.locator('[data-testid="metric"]').textContent()) ?? '',
+  );
+  return { step, metric };
+}
+
+/**
+ * Clicks `train`, waits until `step` ≥ `minSteps`, clicks it again to pause, lets the last chunk
+ * finish, and returns step and metric before and after.
+ */
+export async function trainAndWait(
+  page: Page,
+  { minSteps, timeoutMs = 60_000 }: { minSteps: number; timeoutMs?: number },
+): Promise<{ stepBefore: number; stepAfter: number; metricBefore: number; metricAfter: number }> {
+  const before = await readProgress(page);
+  const train = page.locator('[data-testid="train"]').first();
+  await train.click();
+  await page.waitForFunction(
+    (min) => {
+      const text = document.querySelector('[data-testid="step"]')?.textContent ?? '';
+      return Number.parseInt(text, 10) >= min;
+    },
+    minSteps,
+    { timeout: timeoutMs, polling: 100 },
+  );
+  await train.click();
+  // A chunk already running finishes after the pause; give it a moment, then read.
+  await page.waitForTimeout(300);
+  const after = await readProgress(page);
+  return {
+    stepBefore: before.step,
+    stepAfter: after.step,
+    metricBefore: before.metric,
+    metricAfter: after.metric,
+  };
+}
+
+/** Saves a full-page screenshot to apps/demo/test-results/<name>.png and returns its path. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(resultsDir, { recursive: true });
+  const path = `${resultsDir}${name}.png`;
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}

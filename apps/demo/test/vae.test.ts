@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type Browser,
+  launchBrowser,
+  openView,
+  type Page,
+  screenshot,
+  startServer,
+  trainAndWait,
+} from './support/browser.js';
+
+let browser: Browser;
+let server: { url: string; close: () => Promise<void> };
+
+beforeAll(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** For each digit canvas: its size and how many distinct grey levels it shows (1 = blank). */
+async function canvasStats(
+  page: Page,
+): Promise<{ label: string; width: number; levels: number }[]> {
+  return page.locator('section.view[data-view="vae"] canvas').evaluateAll((canvases) =>
+    canvases.map((node) => {
+      const canvas = node as HTMLCanvasElement;
+      const pixels = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data;
+      const levels = new Set<number>();
+      for (let i = 0; pixels !== undefined && i < pixels.length; i += 4) levels.add(pixels[i]!);
+      return {
+        label: canvas.getAttribute('aria-label') ?? '',
+        width: canvas.width,
+        levels: levels.size,
+      };
+    }),
+  );
+}
+
+describe('view: VAE on MNIST', () => {
+  for (const backend of ['webgpu', 'wasm'] as const) {
+    it(`loads MNIST, trains on ${backend}, lowers −ELBO and draws digits`, async () => {
+      const { page, consoleErrors } = await openView(browser, server.url, 'vae', backend);
+      await page.locator('[data-testid="train"]:not([disabled])').waitFor({ timeout: 60_000 });
+      const initial = await canvasStats(page);
+      expect(initial).toHaveLength(4);
+      for (const c of initial) expect(c.levels, c.label).toBeGreaterThan(2);
+      // The latent map is an Observable Plot figure with one dot per test digit shown.
+      expect(await page.locator('section.view[data-view="vae"] .plot svg circle').count()).toBe(
+        500,
+      );
+
+      // SwiftShader WebGPU runs at ~0.6 GFLOP/s: train a smaller model (a reset) than the default.
+      await page.getByLabel('hidden width (restarts)').selectOption('64');
+      await page.getByLabel('batch size').selectOption('16');
+      await page.locator('[data-testid="train"]:not([disabled])').waitFor({ timeout: 60_000 });
+      const run = await trainAndWait(page, { minSteps: 5, timeoutMs: 90_000 });
+      expect(run.stepAfter).toBeGreaterThanOrEqual(5);
+      expect(run.stepAfter).toBeGreaterThan(run.stepBefore);
+      expect(Number.isFinite(run.metricBefore)).toBe(true);
+      expect(Number.isFinite(run.metricAfter)).toBe(true);
+      // −ELBO per image starts near 784·log 2 ≈ 543 nats and falls within a few Adam steps.
+      expect(run.metricBefore).toBeGreaterThan(400);
+      expect(run.metricAfter).toBeLessThan(run.metricBefore);
+
+      // Pausing redraws the panels from the trained model.
+      await page.waitForFunction(
+        () => document.querySelector('[data-testid="train"]')?.textContent === 'Train',
+      );
+      await page.waitForTimeout(500);
+      for (const c of await canvasStats(page)) expect(c.levels, c.label).toBeGreaterThan(2);
+      await screenshot(page, `vae-${backend}`);
+      expect(consoleErrors).toEqual([]);
+      await page.close();
+    });
+  }
+
+  it('fits a phone-width screen and restarts with a 4-D latent space', async () => {
+    const { page, consoleErrors } = await openView(browser, server.url, 'vae', 'wasm', {
+      viewport: { width: 390, height: 844 },
+    });
+    await page.locator('[data-testid="train"]:not([disabled])').waitFor({ timeout: 60_000 });
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - window.innerWidth,
+    );
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.getByLabel('latent size (restarts)').selectOption('4');
+    await page.waitForFunction(() =>
+      document.querySelector('.view[data-view="vae"]')?.textContent?.includes('first two of 4'),
+    );
+    expect(await page.locator('[data-testid="step"]').textContent()).toBe('0');
+    await screenshot(page, 'vae-phone');
+    expect(consoleErrors).toEqual([]);
+    await page.close();
+  });
+});
