@@ -1,0 +1,106 @@
+/**
+ * The density playground's controls: data set, model, GAN loss, GMM components, learning rate
+ * and batch size. Every change starts a new run.
+ */
+import { h, labelled } from '../../shell/dom.js';
+import { LOSS_CHOICES } from '../mode-collapse/losses.js';
+import { MODEL_LABELS, MODEL_NAMES, type ModelName } from './models.js';
+import type { RunSettings } from './session.js';
+
+/** The 2-D data sets offered (all from `makeToy`). */
+export const DATASETS = [
+  'moons',
+  '8gaussians',
+  'checkerboard',
+  'circles',
+  'pinwheel',
+  'spirals',
+  'swiss-roll',
+  'ring8',
+  'grid25',
+] as const;
+
+function select(name: string, options: readonly (readonly [string, string])[], value: string) {
+  const el = h('select', { name });
+  for (const [v, text] of options) el.append(h('option', { value: v }, text));
+  el.value = value;
+  return el;
+}
+
+/** The controls' element, a reader of the settings and a change hook. */
+export interface DensityControls {
+  element: HTMLElement;
+  settings(): RunSettings;
+  onChange(listener: () => void): void;
+}
+
+/** Builds the controls (defaults: moons, Gaussian mixture with 8 components). */
+export function buildControls(): DensityControls {
+  const dataset = select(
+    'dataset',
+    DATASETS.map((d) => [d, d] as const),
+    'moons',
+  );
+  const model = select(
+    'model',
+    MODEL_NAMES.map((m) => [m, MODEL_LABELS[m]] as const),
+    'gmm',
+  );
+  const loss = select(
+    'loss',
+    LOSS_CHOICES.map((c) => [c.key, c.label] as const),
+    'non-saturating',
+  );
+  const components = select(
+    'components',
+    ['2', '4', '8', '16'].map((v) => [v, v] as const),
+    '8',
+  );
+  const rates = ['0.0003', '0.001', '0.003', '0.01'];
+  const lr = select(
+    'learningRate',
+    rates.map((v) => [v, v] as const),
+    '0.003',
+  );
+  const batch = select(
+    'batchSize',
+    ['32', '64', '128', '256'].map((v) => [v, v] as const),
+    '128',
+  );
+  const lossLabel = labelled('GAN loss', loss);
+  const componentsLabel = labelled('components (GMM)', components);
+  const sync = () => {
+    // `hidden` loses to the labels' CSS display: set display itself.
+    lossLabel.style.display = model.value === 'gan' ? '' : 'none';
+    componentsLabel.style.display = model.value === 'gmm' ? '' : 'none';
+  };
+  model.addEventListener('change', sync);
+  sync();
+  const element = h(
+    'div',
+    { class: 'toolbar' },
+    labelled('data set', dataset),
+    labelled('model', model),
+    lossLabel,
+    componentsLabel,
+    labelled('learning rate', lr),
+    labelled('batch size', batch),
+  );
+  return {
+    element,
+    settings: () => ({
+      dataset: dataset.value as RunSettings['dataset'],
+      model: model.value as ModelName,
+      lossKey: loss.value,
+      components: Number.parseInt(components.value, 10),
+      learningRate: Number.parseFloat(lr.value),
+      batchSize: Number.parseInt(batch.value, 10),
+      seed: 0,
+    }),
+    onChange(listener) {
+      for (const el of [dataset, model, loss, components, lr, batch]) {
+        el.addEventListener('change', listener);
+      }
+    },
+  };
+}

@@ -1,0 +1,38 @@
+/**
+ * The density playground's model interface: each model trains in steps on data in training units
+ * (x / s), scores a grid (log-density, or the discriminator's logit for a GAN) and samples.
+ */
+import type { Rng } from '@gen/core';
+import type * as tf from '@tensorflow/tfjs-core';
+
+/** Settings every model reads. */
+export interface ModelSettings {
+  learningRate: number;
+  batchSize: number;
+  /** GAN only: a key of the loss menu. */
+  lossKey: string;
+  /** GMM only: number of components. */
+  components: number;
+  seed: number;
+}
+
+/** What the heatmap shows. */
+export type HeatKind = 'log-density' | 'discriminator';
+
+export interface DensityModel {
+  readonly heatKind: HeatKind;
+  /** The metric's name in the toolbar. */
+  readonly metricName: string;
+  /**
+   * Runs `n` steps on `x` ([N, 2], training units) and returns the metric after them (read with
+   * data()); `n = 0` only computes the metric.
+   */
+  train(x: tf.Tensor2D, n: number, rng: Rng): Promise<number>;
+  /** One value per grid row of `points` ([M, 2], training units): log p or D's logit. */
+  heat(points: tf.Tensor2D): tf.Tensor1D;
+  /** `n` samples in training units. */
+  sample(n: number, rng: Rng): tf.Tensor2D;
+  /** GMM only: the most likely component of each row. */
+  clusters?(x: tf.Tensor2D): tf.Tensor1D;
+  dispose(): void;
+}

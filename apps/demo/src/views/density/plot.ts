@@ -1,0 +1,86 @@
+/**
+ * Rendering of the density playground (Observable Plot): the heatmap (log-density, clipped to
+ * 10 nats below its maximum, or the discriminator's logit) as a raster, the data (coloured by
+ * GMM cluster when there is one) and the model's samples.
+ */
+import * as Plot from '@observablehq/plot';
+import { clusterColor } from './grid.js';
+import type { HeatKind } from './model.js';
+
+/** Everything one frame shows, in data units. */
+export interface Frame {
+  extent: number;
+  gridSize: number;
+  heat: Float32Array;
+  heatKind: HeatKind;
+  data: readonly number[][];
+  clusters: Int32Array | null;
+  samples: readonly number[][];
+}
+
+/** Log-densities below max − 10 nats are shown as max − 10 (else one spike hides the rest). */
+export function clipHeat(heat: Float32Array, kind: HeatKind): Float32Array {
+  if (kind !== 'log-density') return heat;
+  let max = Number.NEGATIVE_INFINITY;
+  for (const v of heat) if (v > max) max = v;
+  return heat.map((v) => (Number.isFinite(v) ? Math.max(v, max - 10) : max - 10));
+}
+
+interface Shown {
+  p: readonly number[];
+  k: number;
+}
+
+/** Data rows grouped by cluster (k = −1: no clusters). */
+function groups(data: readonly Shown[]): [number, Shown[]][] {
+  const byK = new Map<number, Shown[]>();
+  for (const d of data) byK.set(d.k, [...(byK.get(d.k) ?? []), d]);
+  return [...byK.entries()];
+}
+
+/** The frame as an SVG figure `size` pixels square. */
+export function densityPlot(frame: Frame, size: number): Element {
+  const e = frame.extent;
+  const label = frame.heatKind === 'log-density' ? 'log p(x)' : 'D(x) logit';
+  const inside = (p: readonly number[]) => Math.abs(p[0]!) <= e && Math.abs(p[1]!) <= e;
+  const data = frame.data
+    .map((p, i) => ({ p, k: frame.clusters?.[i] ?? -1 }))
+    .filter((d) => inside(d.p));
+  return Plot.plot({
+    width: size,
+    height: size,
+    marginLeft: 36,
+    x: { domain: [-e, e], label: 'x₁' },
+    y: { domain: [-e, e], label: 'x₂' },
+    color: { scheme: 'viridis', legend: true, label },
+    marks: [
+      Plot.raster(Array.from(clipHeat(frame.heat, frame.heatKind)), {
+        width: frame.gridSize,
+        height: frame.gridSize,
+        x1: -e,
+        x2: e,
+        y1: -e,
+        y2: e,
+        fill: (v: number) => v,
+        imageRendering: 'pixelated',
+      }),
+      // One mark per cluster with a constant (literal) fill: the colour scale is the heatmap's.
+      ...groups(data).map(([k, rows]) =>
+        Plot.dot(rows, {
+          x: (d) => d.p[0],
+          y: (d) => d.p[1],
+          r: 1.4,
+          fill: k < 0 ? '#ffffff' : clusterColor(k),
+          fillOpacity: 0.8,
+        }),
+      ),
+      Plot.dot(frame.samples.filter(inside), {
+        x: (p) => p[0],
+        y: (p) => p[1],
+        r: 1.6,
+        fill: '#ff3b30',
+        fillOpacity: 0.7,
+      }),
+    ],
+  });
+}

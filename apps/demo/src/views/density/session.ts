@@ -1,0 +1,107 @@
+/**
+ * One run of the density playground: the data set (in data and training units), the model, the
+ * evaluation grid, and a frame read back with `await data()` for the plot.
+ */
+import { Rng } from '@gen/core';
+import { makeToy, type ToyName } from '@gen/data';
+import * as tf from '@tensorflow/tfjs-core';
+import { makeGrid, plotExtent, trainingScale } from './grid.js';
+import type { DensityModel, ModelSettings } from './model.js';
+import { createModel, type ModelName } from './models.js';
+import type { Frame } from './plot.js';
+
+/** Data points per run, and how many of them (and of the samples) are drawn. */
+const N_DATA = 2000;
+const N_SHOWN = 600;
+/** Cells per side of the heatmap (one batched model call). */
+export const GRID_SIZE = 48;
+
+/** What a run is made of. */
+export interface RunSettings extends ModelSettings {
+  dataset: ToyName;
+  model: ModelName;
+}
+
+/** Data, model and grid of one run; `dispose()` frees every tensor. */
+export class DensityRun {
+  steps = 0;
+  metric = Number.NaN;
+  private readonly model: DensityModel;
+  private readonly rng: Rng;
+  private constructor(
+    readonly settings: RunSettings,
+    private readonly rows: number[][],
+    private readonly x: tf.Tensor2D,
+    private readonly scale: number,
+    private readonly extent: number,
+    private readonly grid: tf.Tensor2D,
+  ) {
+    this.model = createModel(settings.model, settings);
+    this.rng = Rng.fromSeed(settings.seed + 1);
+  }
+
+  /** Draws the data set, builds the model and computes the starting metric. */
+  static async create(settings: RunSettings): Promise<DensityRun> {
+    const toy = makeToy(settings.dataset, { n: N_DATA, seed: settings.seed });
+    const rows = (await toy.x.array()) as number[][];
+    const scale = trainingScale(rows);
+    const extent = plotExtent(rows);
+    const g = makeGrid(extent, GRID_SIZE);
+    const x = tf.tidy(() => tf.div(toy.x, scale) as tf.Tensor2D);
+    toy.x.dispose();
+    const grid = tf.tidy(
+      () => tf.div(tf.tensor2d(g.points, [GRID_SIZE * GRID_SIZE, 2]), scale) as tf.Tensor2D,
+    );
+    const run = new DensityRun(settings, rows, x, scale, extent, grid);
+    try {
+      run.metric = await run.model.train(x, 0, run.rng);
+    } catch (error) {
+      run.dispose();
+      throw error;
+    }
+    return run;
+  }
+
+  get metricName(): string {
+    return this.model.metricName;
+  }
+
+  /** `n` training steps; updates `steps` and `metric`. */
+  async train(n: number): Promise<void> {
+    this.metric = await this.model.train(this.x, n, this.rng);
+    this.steps += n;
+  }
+
+  /** The heatmap (log p in data units: log p_train(x / s) − 2 log s), samples and clusters. */
+  async frame(): Promise<Frame> {
+    const shift = this.model.heatKind === 'log-density' ? 2 * Math.log(this.scale) : 0;
+    const heatT = tf.tidy(() => tf.sub(this.model.heat(this.grid), shift));
+    const samplesT = tf.tidy(() =>
+      tf.mul(this.model.sample(N_SHOWN, Rng.fromSeed(4242)), this.scale),
+    );
+    const shown = this.rows.slice(0, N_SHOWN);
+    const { model, x } = this;
+    const clustersT =
+      model.clusters === undefined
+        ? undefined
+        : tf.tidy(() => model.clusters!(tf.slice(x, 0, N_SHOWN) as tf.Tensor2D));
+    try {
+      return {
+        extent: this.extent,
+        gridSize: GRID_SIZE,
+        heat: (await heatT.data()) as Float32Array,
+        heatKind: this.model.heatKind,
+        data: shown,
+        clusters: clustersT === undefined ? null : Int32Array.from(await clustersT.data()),
+        samples: (await samplesT.array()) as number[][],
+      };
+    } finally {
+      tf.dispose([heatT, samplesT, ...(clustersT === undefined ? [] : [clustersT])]);
+    }
+  }
+
+  dispose(): void {
+    this.model.dispose();
+    tf.dispose([this.x, this.grid]);
+  }
+}

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { LOSS_CHOICES, lossFromKey } from './losses.js';
+import { DEFAULT_SETTINGS, dataScale, ganOptions, labelSmoothingApplies } from './settings.js';
+
+describe('mode-collapse settings', () => {
+  it('offers every built-in loss and every f-GAN divergence', () => {
+    const keys = LOSS_CHOICES.map((c) => c.key);
+    expect(keys).toContain('hinge');
+    expect(keys).toContain('wasserstein-gp');
+    expect(keys).toContain('fgan:js');
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(lossFromKey('fgan:kl')).toEqual({ fgan: 'kl' });
+    expect(() => lossFromKey('nope')).toThrow(/lossFromKey: argument 'key'.*nope/);
+  });
+
+  it('maps the defaults to plain Gan.mlp options without noise or smoothing', () => {
+    expect(ganOptions(DEFAULT_SETTINGS)).toEqual({
+      dataSize: 2,
+      latentSize: 4,
+      hiddenSizes: [64, 64],
+      loss: 'non-saturating',
+      discriminatorSteps: 1,
+      seed: 0,
+    });
+  });
+
+  it('scales instance noise into training units and keeps smoothing only where it applies', () => {
+    const grid = {
+      ...DEFAULT_SETTINGS,
+      dataset: 'grid25' as const,
+      noiseStd: 0.4,
+      noiseDecay: 300,
+      labelSmoothing: 0.9,
+    };
+    expect(dataScale('grid25')).toBe(4);
+    const options = ganOptions(grid);
+    expect(options.instanceNoise).toEqual({ std: 0.1, decaySteps: 300 });
+    expect(options.labelSmoothing).toBe(0.9);
+    const hinge = ganOptions({ ...grid, lossKey: 'hinge' });
+    expect(hinge.labelSmoothing).toBeUndefined();
+    expect(labelSmoothingApplies('hinge')).toBe(false);
+    expect(labelSmoothingApplies('least-squares')).toBe(true);
+  });
+});
