@@ -1,18 +1,19 @@
 /**
  * View 3, density playground: pick a 2-D data set (`makeToy`) and a model — a Gaussian mixture
- * fitted by EM (data coloured by cluster), a RealNVP flow, or a GAN with any loss of the zoo —
- * and watch its samples and its density (for the GAN: the discriminator) evolve as it trains.
+ * fitted by EM (data coloured by cluster), a MADE with mixture-of-Gaussians conditionals, a
+ * RealNVP flow, a VAE, or a GAN with any loss of the zoo — and watch its samples and its density
+ * (for the VAE: the ELBO; for the GAN: the discriminator) evolve as it trains.
  */
 import { h } from '../shell/dom.js';
 import { serial } from '../shell/serial.js';
 import { TrainLoop } from '../shell/train-loop.js';
 import { buildControls } from './density/controls.js';
-import { densityPlot } from './density/plot.js';
+import { densityPlot, type Frame } from './density/plot.js';
 import { DensityRun } from './density/session.js';
 import type { DemoView } from './types.js';
 
 /** Steps per chunk: EM iterations are whole-data passes, gradient steps are minibatches. */
-const STEPS_PER_CHUNK = { gmm: 1, flow: 10, gan: 10 } as const;
+const STEPS_PER_CHUNK = { gmm: 1, made: 10, flow: 10, vae: 10, gan: 10 } as const;
 
 const view: DemoView = {
   id: 'density',
@@ -32,7 +33,8 @@ const view: DemoView = {
         'p',
         { class: 'lead' },
         'White dots: the data (coloured by cluster for the Gaussian mixture); red dots: samples ' +
-          'of the model; background: the model’s log-density (for a GAN, which has none: the ' +
+          'of the model; background: the model’s log-density (exact for the mixture, MADE and ' +
+          'flow; for a VAE its lower bound, the ELBO; for a GAN, which has none: the ' +
           'discriminator’s logit). Models train on the data scaled into [−2, 2]².',
       ),
       h(
@@ -50,6 +52,12 @@ const view: DemoView = {
 
     const exclusive = serial();
     let run: DensityRun | undefined;
+    let last: Frame | undefined;
+    const draw = () => {
+      if (last === undefined) return;
+      const size = Math.max(280, Math.min(560, plot.clientWidth));
+      plot.replaceChildren(densityPlot(last, size, controls.showSamples()));
+    };
     const show = async () => {
       if (run === undefined) return;
       const frame = await run.frame();
@@ -57,8 +65,8 @@ const view: DemoView = {
       stepText.textContent = String(run.steps);
       metricLabel.textContent = run.metricName;
       metricText.textContent = run.metric.toFixed(4);
-      const size = Math.max(280, Math.min(560, plot.clientWidth));
-      plot.replaceChildren(densityPlot(frame, size));
+      last = frame;
+      draw();
     };
     const restart = () =>
       exclusive(async () => {
@@ -81,6 +89,7 @@ const view: DemoView = {
     });
     reset.addEventListener('click', () => void restart());
     controls.onChange(() => void restart());
+    controls.onDisplayChange(draw);
     train.hidden = true;
     await restart();
     train.hidden = false;

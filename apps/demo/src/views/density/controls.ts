@@ -1,6 +1,6 @@
 /**
  * The density playground's controls: data set, model, GAN loss, GMM components, learning rate
- * and batch size. Every change starts a new run.
+ * and batch size (every change starts a new run), and whether to draw the model's samples.
  */
 import { h, labelled } from '../../shell/dom.js';
 import { LOSS_CHOICES } from '../mode-collapse/losses.js';
@@ -27,11 +27,15 @@ function select(name: string, options: readonly (readonly [string, string])[], v
   return el;
 }
 
-/** The controls' element, a reader of the settings and a change hook. */
+/** The controls' element, a reader of the settings, a change hook and the display toggle. */
 export interface DensityControls {
   element: HTMLElement;
   settings(): RunSettings;
+  /** Listens to the run settings (every change starts a new run). */
   onChange(listener: () => void): void;
+  /** Whether the model's samples are drawn (a display option: no new run). */
+  showSamples(): boolean;
+  onDisplayChange(listener: () => void): void;
 }
 
 /** Builds the controls (defaults: moons, Gaussian mixture with 8 components). */
@@ -67,6 +71,8 @@ export function buildControls(): DensityControls {
     ['32', '64', '128', '256'].map((v) => [v, v] as const),
     '128',
   );
+  const samples = h('input', { type: 'checkbox', name: 'showSamples' });
+  samples.checked = true;
   const lossLabel = labelled('GAN loss', loss);
   const componentsLabel = labelled('components (GMM)', components);
   const sync = () => {
@@ -85,6 +91,7 @@ export function buildControls(): DensityControls {
     componentsLabel,
     labelled('learning rate', lr),
     labelled('batch size', batch),
+    labelled('show samples', samples),
   );
   return {
     element,
@@ -101,6 +108,10 @@ export function buildControls(): DensityControls {
       for (const el of [dataset, model, loss, components, lr, batch]) {
         el.addEventListener('change', listener);
       }
+    },
+    showSamples: () => samples.checked,
+    onDisplayChange(listener) {
+      samples.addEventListener('change', listener);
     },
   };
 }

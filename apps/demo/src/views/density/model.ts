@@ -16,8 +16,8 @@ export interface ModelSettings {
   seed: number;
 }
 
-/** What the heatmap shows. */
-export type HeatKind = 'log-density' | 'discriminator';
+/** What the heatmap shows: log p(x), a lower bound of it (a VAE's ELBO), or D's logit. */
+export type HeatKind = 'log-density' | 'elbo' | 'discriminator';
 
 export interface DensityModel {
   readonly heatKind: HeatKind;
@@ -28,7 +28,7 @@ export interface DensityModel {
    * data()); `n = 0` only computes the metric.
    */
   train(x: tf.Tensor2D, n: number, rng: Rng): Promise<number>;
-  /** One value per grid row of `points` ([M, 2], training units): log p or D's logit. */
+  /** One value per grid row of `points` ([M, 2], training units): log p, the ELBO or D's logit. */
   heat(points: tf.Tensor2D): tf.Tensor1D;
   /** `n` samples in training units. */
   sample(n: number, rng: Rng): tf.Tensor2D;

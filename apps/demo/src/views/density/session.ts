@@ -72,9 +72,12 @@ export class DensityRun {
     this.steps += n;
   }
 
-  /** The heatmap (log p in data units: log p_train(x / s) − 2 log s), samples and clusters. */
+  /**
+   * The heatmap (log p, or the ELBO, in data units: log p_train(x / s) − 2 log s), samples and
+   * clusters.
+   */
   async frame(): Promise<Frame> {
-    const shift = this.model.heatKind === 'log-density' ? 2 * Math.log(this.scale) : 0;
+    const shift = this.model.heatKind === 'discriminator' ? 0 : 2 * Math.log(this.scale);
     const heatT = tf.tidy(() => tf.sub(this.model.heat(this.grid), shift));
     const samplesT = tf.tidy(() =>
       tf.mul(this.model.sample(N_SHOWN, Rng.fromSeed(4242)), this.scale),
