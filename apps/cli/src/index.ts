@@ -1,5 +1,12 @@
 import { Command, CommanderError } from 'commander';
+import { registerDivergence } from './commands/divergence.js';
+import { registerEstimators } from './commands/estimators.js';
+import { registerEval } from './commands/eval.js';
+import { registerFgan } from './commands/fgan.js';
 import { registerInfo } from './commands/info.js';
+import { registerResume } from './commands/resume.js';
+import { registerSample } from './commands/sample.js';
+import { registerTrain } from './commands/train.js';
 import { EXIT, UsageError } from './errors.js';
 
 /**
@@ -12,7 +19,14 @@ export function buildProgram(): Command {
     .version('0.1.0')
     .showHelpAfterError()
     .exitOverride();
+  registerTrain(program);
+  registerSample(program);
+  registerEval(program);
+  registerResume(program);
   registerInfo(program);
+  registerDivergence(program);
+  registerEstimators(program);
+  registerFgan(program);
   return program;
 }
 

@@ -1,0 +1,41 @@
+import { existsSync } from 'node:fs';
+import type { Command } from 'commander';
+import { familyOf } from '../models/registry.js';
+import { readRunConfig } from '../run/run-dir.js';
+import { runTraining } from '../training/run-training.js';
+import { buildModel, loadFor, startBackend } from '../training/session.js';
+import { exitWith } from './train.js';
+
+/** `gen resume <run>`: continues a run from its latest checkpoint to its configured steps. */
+async function resume(dir: string, flags: { json?: boolean }): Promise<number> {
+  const { config, paths } = readRunConfig(dir);
+  const family = familyOf(config.model);
+  await startBackend(config.backend);
+  const train = await loadFor(family, config.data, 'train', config.limit);
+  const built = buildModel(config, train);
+  const hasCheckpoint = existsSync(paths.checkpoints);
+  try {
+    return await runTraining({
+      config,
+      paths,
+      family,
+      train,
+      built,
+      resume: hasCheckpoint,
+      json: flags.json ?? false,
+    });
+  } finally {
+    built.dispose();
+    train.x.dispose();
+  }
+}
+
+/** Registers `gen resume`. */
+export function registerResume(program: Command): void {
+  program
+    .command('resume')
+    .description('continue an interrupted run from its latest checkpoint to its configured steps')
+    .argument('<run>', 'run directory written by gen train')
+    .option('--json', 'print one JSON document')
+    .action(async (dir: string, flags: { json?: boolean }) => exitWith(await resume(dir, flags)));
+}

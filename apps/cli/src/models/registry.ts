@@ -1,0 +1,27 @@
+import { UsageError } from '../errors.js';
+import { MODEL_NAMES, type ModelFamily, type ModelName } from './family.js';
+import { flowFamily } from './flow.js';
+import { ganFamily } from './gan.js';
+import { madeFamily, pixelCnnFamily } from './made.js';
+import { mixtureFamily } from './mixture.js';
+import { autoencoderFamily, vaeFamily } from './vae.js';
+
+const FAMILIES: Record<ModelName, ModelFamily> = {
+  mixture: mixtureFamily,
+  made: madeFamily,
+  pixelcnn: pixelCnnFamily,
+  flow: flowFamily,
+  vae: vaeFamily,
+  autoencoder: autoencoderFamily,
+  gan: ganFamily,
+};
+
+/** The family of a model name; an unknown name is a usage error naming `<model>`. */
+export function familyOf(name: string): ModelFamily {
+  if (!(MODEL_NAMES as readonly string[]).includes(name)) {
+    throw new UsageError(
+      `<model>: unknown model ${JSON.stringify(name)}; expected one of ${MODEL_NAMES.join(', ')}`,
+    );
+  }
+  return FAMILIES[name as ModelName];
+}

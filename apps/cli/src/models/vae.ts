@@ -1,0 +1,158 @@
+import type { Rng } from '@gen/core';
+import { Autoencoder, Vae } from '@gen/vae';
+import * as tf from '@tensorflow/tfjs-core';
+import { type BuildContext, type BuiltModel, type ModelFamily, meanOf } from './family.js';
+import { ints, num } from './options.js';
+
+const IMAGE_SHAPE = [28, 28, 1];
+
+/** Flat rows → the network's input: `[n, 28, 28, 1]` for conv nets, unchanged for MLPs. */
+function preparer(conv: boolean): (x: tf.Tensor) => tf.Tensor {
+  return (x) => (conv ? tf.reshape(x, [-1, ...IMAGE_SHAPE]) : tf.clone(x));
+}
+const flat = (t: tf.Tensor) => tf.tidy(() => tf.reshape(t, [t.shape[0]!, -1]));
+
+/**
+ * Draws x ~ p(x|z), z ~ N(0, I), for the learned-variance Gaussian decoder of 2-D data: the
+ * decoder's last axis holds [μ, ρ], σ = softplus(ρ) + 1e-3 (as @gen/vae's likelihood), so the
+ * samples show the model's spread, not only the decoder's mean curve.
+ */
+function sampleLearnedGaussian(vae: Vae, n: number, rng: Rng): tf.Tensor {
+  return tf.tidy(() => {
+    const [zRng, eRng] = rng.split(2) as [Rng, Rng];
+    const out = vae.decoderOutput(zRng.normal([n, vae.latentSize]));
+    const d = out.shape[1]! / 2;
+    const [mu, rho] = tf.split(out, [d, d], 1) as [tf.Tensor, tf.Tensor];
+    const sigma = tf.add(tf.softplus(rho), 1e-3);
+    return tf.add(mu, tf.mul(sigma, eRng.normal([n, d])));
+  });
+}
+
+/** `gen train vae`: ELBO training; IWAE and ELBO in the evaluation. */
+export const vaeFamily: ModelFamily = {
+  name: 'vae',
+  description: 'variational autoencoder (@gen/vae); --arch conv for images; images are binarised',
+  archs: ['mlp', 'conv'],
+  imageArch: 'mlp',
+  kinds: ['points', 'images'],
+  binarize: true,
+  losses: [],
+  defaults: (data) =>
+    data.kind === 'images'
+      ? {
+          steps: 2000,
+          batchSize: 100,
+          lr: 1e-3,
+          options: { hiddenSizes: [256], latentSize: 16, iwaeSamples: 50 },
+        }
+      : {
+          steps: 3000,
+          batchSize: 256,
+          lr: 2e-3,
+          options: { hiddenSizes: [64, 64], latentSize: 2, iwaeSamples: 100 },
+        },
+  build({ data, arch, options, seed }: BuildContext): BuiltModel {
+    const images = data.kind === 'images';
+    const conv = arch === 'conv';
+    const latentSize = num(options, 'latentSize');
+    const vae = conv
+      ? Vae.conv({ latentSize, likelihood: 'bernoulli', seed })
+      : Vae.mlp({
+          inputSize: data.dim,
+          hiddenSizes: ints(options, 'hiddenSizes'),
+          latentSize,
+          likelihood: images ? 'bernoulli' : { gaussian: 'learned' },
+          seed,
+        });
+    const prepare = preparer(conv);
+    const withInput = <T>(x: tf.Tensor, f: (input: tf.Tensor) => T): T => {
+      const input = prepare(x);
+      try {
+        return f(input);
+      } finally {
+        input.dispose();
+      }
+    };
+    return {
+      trainer: { kind: 'fit', model: vae },
+      weights: vae,
+      prepare,
+      sample: (n, rng) =>
+        images ? tf.tidy(() => flat(vae.sample(n, rng))) : sampleLearnedGaussian(vae, n, rng),
+      density: { label: 'ELBO', logDensity: (x) => withInput(x, (i) => vae.elbo(i)) },
+      reconstruct: (x) => withInput(x, (i) => tf.tidy(() => flat(vae.reconstruct(i)))),
+      metrics: async (x, rng) => {
+        const [r1, r2] = rng.split(2) as [Rng, Rng];
+        const elbo = await meanOf(withInput(x, (i) => vae.elbo(i, { rng: r1 })));
+        const k = num(options, 'iwaeSamples');
+        const iwae = await meanOf(withInput(x, (i) => vae.iwae(i, k, { rng: r2, chunk: 10 })));
+        return { elbo, [`iwae${k}`]: iwae, nllIwae: -iwae };
+      },
+      dispose: () => vae.dispose(),
+    };
+  },
+};
+
+/** `gen train autoencoder`: a deterministic autoencoder; reconstruction error in the evaluation. */
+export const autoencoderFamily: ModelFamily = {
+  name: 'autoencoder',
+  description: 'deterministic autoencoder (@gen/vae), MSE loss; --arch conv for images',
+  archs: ['mlp', 'conv'],
+  imageArch: 'mlp',
+  kinds: ['points', 'images'],
+  binarize: false,
+  losses: [],
+  defaults: (data) =>
+    data.kind === 'images'
+      ? { steps: 1000, batchSize: 100, lr: 1e-3, options: { hiddenSizes: [256], latentSize: 32 } }
+      : {
+          steps: 1000,
+          batchSize: 256,
+          lr: 3e-3,
+          options: { hiddenSizes: [64, 64], latentSize: 1 },
+        },
+  build({ data, arch, options, seed }: BuildContext): BuiltModel {
+    const latentSize = num(options, 'latentSize');
+    const ae =
+      arch === 'conv'
+        ? Autoencoder.conv({ latentSize, seed })
+        : Autoencoder.mlp({
+            inputSize: data.dim,
+            hiddenSizes: ints(options, 'hiddenSizes'),
+            latentSize,
+            seed,
+          });
+    const prepare = preparer(arch === 'conv');
+    // `fit` trains any model with variables, a loss and weights; an autoencoder does not sample.
+    const model = {
+      get trainableVariables() {
+        return ae.trainableVariables;
+      },
+      loss: (batch: tf.Tensor, rng?: Rng) => ae.loss(batch, rng),
+      getWeights: () => ae.getWeights(),
+      setWeights: (w: Parameters<Autoencoder['setWeights']>[0]) => ae.setWeights(w),
+      dispose: () => ae.dispose(),
+      sample: (): tf.Tensor => {
+        throw new Error('an autoencoder does not sample');
+      },
+    };
+    const reconstruct = (x: tf.Tensor) =>
+      tf.tidy(() => {
+        const input = prepare(x);
+        return flat(ae.reconstruct(input));
+      });
+    return {
+      trainer: { kind: 'fit', model },
+      weights: ae,
+      prepare,
+      reconstruct,
+      metrics: async (x) => {
+        const input = prepare(x);
+        const error = await meanOf(ae.reconstructionLoss(input));
+        input.dispose();
+        return { reconstructionError: error };
+      },
+      dispose: () => ae.dispose(),
+    };
+  },
+};

@@ -1,0 +1,132 @@
+import type { DataInfo } from '../data/datasets.js';
+import { UsageError } from '../errors.js';
+import { ARCHS, type Arch, type ModelFamily, type ModelName } from '../models/family.js';
+import { mergeOptions } from '../models/options.js';
+import { parseChoice, parseInteger, parsePositive } from './parse.js';
+
+export const BACKENDS = ['auto', 'wasm', 'cpu', 'webgpu'] as const;
+export type BackendChoice = (typeof BACKENDS)[number];
+
+/** The fully resolved configuration of a run, as `config.json` stores it. */
+export interface RunConfig {
+  version: 1;
+  model: ModelName;
+  /** A dataset name, or the absolute path of a CSV file. */
+  data: string;
+  limit: number | null;
+  arch: Arch;
+  steps: number;
+  batchSize: number;
+  lr: number;
+  seed: number;
+  backend: BackendChoice;
+  loss: string | null;
+  checkpointEvery: number;
+  evalSamples: number;
+  options: Record<string, unknown>;
+}
+
+/** Raw settings: flag values (strings) over config-file values, each with where it came from. */
+export type Settings = Record<string, { value: unknown; source: string } | undefined>;
+
+const flagName = (key: string) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+
+/** Merges config-file values under flag values; flags win. */
+export function mergeSettings(
+  flags: Record<string, unknown>,
+  file: Record<string, unknown>,
+  filePath: string | undefined,
+): Settings {
+  const out: Settings = {};
+  for (const [key, value] of Object.entries(file)) {
+    out[key] = { value, source: `--config ${filePath} (${key})` };
+  }
+  for (const [key, value] of Object.entries(flags)) {
+    if (value !== undefined) out[key] = { value, source: flagName(key) };
+  }
+  // --steps and --epochs are one setting: a flag for either overrides the file's other.
+  if (flags.steps !== undefined && flags.epochs === undefined) delete out.epochs;
+  if (flags.epochs !== undefined && flags.steps === undefined) delete out.steps;
+  return out;
+}
+
+/** Parses --limit, --seed and --backend, which are needed before the data is loaded. */
+export function earlySettings(s: Settings): {
+  limit: number | null;
+  seed: number;
+  backend: BackendChoice;
+} {
+  return {
+    limit: s.limit ? parseInteger(s.limit.source, s.limit.value, 2) : null,
+    seed: s.seed ? parseInteger(s.seed.source, s.seed.value, 0) : 0,
+    backend: s.backend ? parseChoice(s.backend.source, s.backend.value, BACKENDS) : 'auto',
+  };
+}
+
+/**
+ * Resolves every setting against the family's defaults for this data: steps (or epochs turned
+ * into steps), batch size, learning rate, architecture, loss and model options. Any bad value
+ * is a usage error naming the flag (or the config file and key) it came from.
+ */
+export function resolveConfig(s: Settings, family: ModelFamily, data: DataInfo): RunConfig {
+  const early = earlySettings(s);
+  const arch = s.arch
+    ? parseChoice(s.arch.source, s.arch.value, ARCHS)
+    : data.kind === 'images'
+      ? family.imageArch
+      : family.archs[0]!;
+  if (!family.archs.includes(arch)) {
+    throw new UsageError(
+      `${s.arch?.source ?? '--arch'}: model '${family.name}' has no '${arch}' architecture; expected one of ${family.archs.join(', ')}`,
+    );
+  }
+  if (arch === 'conv' && data.kind !== 'images') {
+    throw new UsageError(
+      `--data: the conv ${family.name} needs 28×28 images (mnist or fashion-mnist), got '${data.name}'`,
+    );
+  }
+  const defaults = family.defaults(data, arch);
+  if (s.steps && s.epochs) throw new UsageError('--steps and --epochs: give one, not both');
+  const batchSize = s.batchSize
+    ? parseInteger(s.batchSize.source, s.batchSize.value)
+    : Math.min(defaults.batchSize, data.n);
+  if (batchSize > data.n) {
+    throw new UsageError(
+      `${s.batchSize?.source}: expected at most the ${data.n} rows of --data, got ${batchSize}`,
+    );
+  }
+  const steps = s.steps
+    ? parseInteger(s.steps.source, s.steps.value)
+    : s.epochs
+      ? parseInteger(s.epochs.source, s.epochs.value) * Math.ceil(data.n / batchSize)
+      : defaults.steps;
+  let loss: string | null = null;
+  if (s.loss) {
+    if (family.losses.length === 0)
+      throw new UsageError(`${s.loss.source}: model '${family.name}' takes no --loss`);
+    loss = parseChoice(s.loss.source, s.loss.value, family.losses);
+  } else if (family.losses.length > 0) loss = family.losses[0]!;
+  const given = (s.options?.value ?? {}) as Record<string, unknown>;
+  return {
+    version: 1,
+    model: family.name,
+    data: data.name,
+    limit: early.limit,
+    arch,
+    steps,
+    batchSize,
+    lr: s.lr ? parsePositive(s.lr.source, s.lr.value) : defaults.lr,
+    seed: early.seed,
+    backend: early.backend,
+    loss,
+    checkpointEvery: s.checkpointEvery
+      ? parseInteger(s.checkpointEvery.source, s.checkpointEvery.value)
+      : Math.max(1, Math.min(500, Math.ceil(steps / 10))),
+    evalSamples: s.evalSamples
+      ? parseInteger(s.evalSamples.source, s.evalSamples.value, 2)
+      : data.kind === 'images'
+        ? 64
+        : 1000,
+    options: mergeOptions(defaults.options, given, family.name),
+  };
+}

@@ -1,0 +1,85 @@
+import { existsSync } from 'node:fs';
+import { initBackend, Rng } from '@gen/core';
+import { readCheckpoint } from '@gen/train';
+import * as tf from '@tensorflow/tfjs-core';
+import { type Dataset, loadDataset } from '../data/datasets.js';
+import { UsageError } from '../errors.js';
+import type { BuiltModel, ModelFamily } from '../models/family.js';
+import { familyOf } from '../models/registry.js';
+import type { BackendChoice, RunConfig } from '../run/config.js';
+import type { RunPaths } from '../run/run-dir.js';
+import { readMixture } from './mixture-store.js';
+
+/** Selects the backend ('auto' → wasm in Node); failure is a usage error naming --backend. */
+export async function startBackend(backend: BackendChoice): Promise<string> {
+  try {
+    return await initBackend(backend);
+  } catch (error) {
+    throw new UsageError(
+      `--backend: cannot start '${backend}': ${(error as Error).message.split('\n')[0]}`,
+    );
+  }
+}
+
+/** Loads a split of `name` the way `family` needs it; rejects data kinds it cannot model. */
+export async function loadFor(
+  family: ModelFamily,
+  name: string,
+  split: 'train' | 'test',
+  limit: number | null,
+): Promise<Dataset> {
+  const data = await loadDataset(name, { split, limit, binarize: family.binarize });
+  if (!family.kinds.includes(data.info.kind)) {
+    data.x.dispose();
+    const wants = family.kinds.includes('images')
+      ? '28×28 images (mnist or fashion-mnist)'
+      : 'continuous data (a 2-D toy or a CSV file)';
+    throw new UsageError(`--data: model '${family.name}' needs ${wants}, got '${name}'`);
+  }
+  return data;
+}
+
+/** Builds the model of a resolved config; library errors about options name --config. */
+export function buildModel(config: RunConfig, train: Dataset): BuiltModel {
+  const family = familyOf(config.model);
+  try {
+    return family.build({
+      data: train.info,
+      arch: config.arch,
+      seed: config.seed,
+      loss: config.loss,
+      options: config.options,
+    });
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(
+      `--config: cannot build model '${config.model}': ${(error as Error).message}`,
+    );
+  }
+}
+
+/** The held-out data for evaluation: the test split (toys: a fresh draw of the same size). */
+export function testLimit(config: RunConfig, data: Dataset): number | null {
+  if (data.info.kind === 'images') return Math.min(config.limit ?? 1000, 1000);
+  return config.limit;
+}
+
+/** Loads the latest trained weights of a run into `built`; none is a usage error naming <run>. */
+export async function loadTrained(built: BuiltModel, paths: RunPaths): Promise<number> {
+  if (built.trainer.kind === 'em') {
+    const saved = readMixture(paths.mixtureWeights);
+    if (!saved) throw new UsageError(`<run>: '${paths.root}' holds no checkpoint yet`);
+    built.weights.setWeights(saved.weights);
+    tf.dispose(saved.weights);
+    return saved.state.step;
+  }
+  if (!existsSync(paths.checkpoints))
+    throw new UsageError(`<run>: '${paths.root}' holds no checkpoint yet`);
+  const { weights, step } = await readCheckpoint(paths.checkpoints);
+  built.weights.setWeights(weights);
+  tf.dispose(weights);
+  return step;
+}
+
+/** The Rng of the evaluation: fixed per run seed, so evaluations repeat exactly. */
+export const evalRng = (seed: number) => Rng.fromSeed(seed + 7919);
