@@ -1,26 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type Browser,
-  launchBrowser,
-  openView,
-  type Page,
-  screenshot,
-  startServer,
-  trainAndWait,
-} from './support/browser.js';
+import { describe, expect, it } from 'vitest';
+import { openView, type Page, screenshot, trainAndWait, useDemo } from './support/browser.js';
 
-let browser: Browser;
-let server: { url: string; close: () => Promise<void> };
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const demo = useDemo();
 
 /** A word of each model's metric name, to know its run is on screen. */
 const METRIC_NAMES = {
@@ -56,7 +37,7 @@ const cases = [
 describe('density playground', () => {
   for (const { backend, model, minSteps } of cases) {
     it(`trains the ${model} on ${backend} and redraws the heatmap`, async () => {
-      const { page, consoleErrors } = await openView(browser, server.url, 'density', backend);
+      const { page, consoleErrors } = await openView(demo.browser, demo.url, 'density', backend);
       if (model !== 'gmm') await pickModel(page, model);
       const result = await trainAndWait(page, { minSteps, timeoutMs: 60_000 });
       expect(result.stepAfter).toBeGreaterThanOrEqual(minSteps);
@@ -81,7 +62,7 @@ describe('density playground', () => {
   }
 
   it('hides and shows the samples without a new run (GMM cluster colours alone)', async () => {
-    const { page, consoleErrors } = await openView(browser, server.url, 'density', 'wasm');
+    const { page, consoleErrors } = await openView(demo.browser, demo.url, 'density', 'wasm');
     await trainAndWait(page, { minSteps: 2, timeoutMs: 60_000 });
     const circles = page.locator('section.view[data-view="density"] .plot svg circle');
     const withSamples = await circles.count();

@@ -1,30 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type Browser,
-  launchBrowser,
-  openView,
-  screenshot,
-  startServer,
-  trainAndWait,
-} from './support/browser.js';
+import { describe, expect, it } from 'vitest';
+import { openView, screenshot, trainAndWait, useDemo } from './support/browser.js';
 
-let browser: Browser;
-let server: { url: string; close: () => Promise<void> };
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const demo = useDemo();
 
 describe('divergences view', () => {
   for (const backend of ['webgpu', 'wasm'] as const) {
     it(`fits Gaussians and fills the train/test table on ${backend}`, async () => {
-      const { page, consoleErrors } = await openView(browser, server.url, 'divergences', backend);
+      const { page, consoleErrors } = await openView(
+        demo.browser,
+        demo.url,
+        'divergences',
+        backend,
+      );
       const result = await trainAndWait(page, { minSteps: 3, timeoutMs: 90_000 });
       expect(result.stepAfter).toBeGreaterThanOrEqual(3);
       expect(result.stepAfter).toBeGreaterThan(result.stepBefore);
@@ -45,7 +32,7 @@ describe('divergences view', () => {
   }
 
   it('refuses a mixture without weight and says why', async () => {
-    const { page, consoleErrors } = await openView(browser, server.url, 'divergences', 'wasm');
+    const { page, consoleErrors } = await openView(demo.browser, demo.url, 'divergences', 'wasm');
     const weights = page.getByLabel('weight');
     for (let i = 0; i < (await weights.count()); i += 1) await weights.nth(i).fill('0');
     await weights.first().dispatchEvent('change');

@@ -1,30 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type Browser,
-  launchBrowser,
-  openView,
-  screenshot,
-  startServer,
-  trainAndWait,
-} from './support/browser.js';
+import { describe, expect, it } from 'vitest';
+import { openView, screenshot, trainAndWait, useDemo } from './support/browser.js';
 
-let browser: Browser;
-let server: { url: string; close: () => Promise<void> };
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const demo = useDemo();
 
 describe('estimators view', () => {
   for (const backend of ['webgpu', 'wasm'] as const) {
     it(`accumulates repeats and sharpens the variance estimates on ${backend}`, async () => {
-      const { page, consoleErrors } = await openView(browser, server.url, 'estimators', backend);
+      const { page, consoleErrors } = await openView(demo.browser, demo.url, 'estimators', backend);
       const result = await trainAndWait(page, { minSteps: 48, timeoutMs: 90_000 });
       expect(result.stepBefore).toBe(16);
       expect(result.stepAfter).toBeGreaterThanOrEqual(48);
@@ -43,7 +25,7 @@ describe('estimators view', () => {
   }
 
   it('restarts when the cost changes and keeps k on its grid', async () => {
-    const { page, consoleErrors } = await openView(browser, server.url, 'estimators', 'wasm');
+    const { page, consoleErrors } = await openView(demo.browser, demo.url, 'estimators', 'wasm');
     await page.getByLabel('cost f(x; k)').selectOption('cos');
     await expect
       .poll(() => page.locator('[data-testid="estimator-table"] caption').textContent())

@@ -1,26 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type Browser,
-  launchBrowser,
-  openView,
-  type Page,
-  screenshot,
-  startServer,
-  trainAndWait,
-} from './support/browser.js';
+import { describe, expect, it } from 'vitest';
+import { openView, type Page, screenshot, trainAndWait, useDemo } from './support/browser.js';
 
-let browser: Browser;
-let server: { url: string; close: () => Promise<void> };
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const demo = useDemo();
 
 /** Positions of the first sample dots in the scatter (they move as the generator trains). */
 async function sampleDots(page: Page): Promise<string> {
@@ -36,7 +17,7 @@ async function sampleDots(page: Page): Promise<string> {
 
 describe('mode-collapse view', () => {
   it('trains a GAN on the ring and raises the high-quality share on wasm', async () => {
-    const { page, consoleErrors } = await openView(browser, server.url, 'mode-collapse', 'wasm');
+    const { page, consoleErrors } = await openView(demo.browser, demo.url, 'mode-collapse', 'wasm');
     // Initial generator samples sit near the origin, far from the ring: 0 % high quality.
     const result = await trainAndWait(page, { minSteps: 100, timeoutMs: 60_000 });
     expect(result.stepAfter).toBeGreaterThanOrEqual(100);
@@ -54,7 +35,12 @@ describe('mode-collapse view', () => {
   });
 
   it('trains a small GAN on webgpu: losses appear, samples move, coverage stays finite', async () => {
-    const { page, consoleErrors } = await openView(browser, server.url, 'mode-collapse', 'webgpu');
+    const { page, consoleErrors } = await openView(
+      demo.browser,
+      demo.url,
+      'mode-collapse',
+      'webgpu',
+    );
     // SwiftShader WebGPU is slow (~1 s per step of the default model): a smaller one.
     await page.getByLabel('hidden width').selectOption('32');
     await page.getByLabel('batch size').selectOption('32');
@@ -76,7 +62,7 @@ describe('mode-collapse view', () => {
   });
 
   it('restarts on the grid of 25 with hinge loss, two D steps and instance noise', async () => {
-    const { page, consoleErrors } = await openView(browser, server.url, 'mode-collapse', 'wasm');
+    const { page, consoleErrors } = await openView(demo.browser, demo.url, 'mode-collapse', 'wasm');
     await page.getByLabel('data set').selectOption('grid25');
     await page.getByLabel('loss').selectOption('hinge');
     expect(await page.getByLabel('real label (one-sided smoothing)').isDisabled()).toBe(true);

@@ -1,37 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type Browser,
-  launchBrowser,
-  type Page,
-  screenshot,
-  startServer,
-  waitForBackend,
-} from './support/browser.js';
+import { describe, expect, it } from 'vitest';
+import { type Page, screenshot, useDemo, waitForBackend } from './support/browser.js';
 
-let browser: Browser;
-let server: { url: string; close: () => Promise<void> };
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const demo = useDemo();
 
 async function open(
   path: string,
   viewport = { width: 1280, height: 800 },
 ): Promise<{ page: Page; errors: string[] }> {
-  const page = await browser.newPage({ viewport });
+  const page = await demo.browser.newPage({ viewport });
   const errors: string[] = [];
   page.on('console', (m) => {
     if (m.type() === 'error') errors.push(m.text());
   });
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${server.url}${path}`);
+  await page.goto(`${demo.url}${path}`);
   return { page, errors };
 }
 
@@ -67,12 +49,12 @@ describe('demo shell', () => {
   });
 
   it('says which backend it used when the requested one is unavailable', async () => {
-    const page = await browser.newPage();
+    const page = await demo.browser.newPage();
     // A browser without WebGPU: tfjs-backend-webgpu registers only when navigator.gpu exists.
     await page.addInitScript(() => {
       Object.defineProperty(Navigator.prototype, 'gpu', { get: () => undefined });
     });
-    await page.goto(`${server.url}?backend=webgpu`);
+    await page.goto(`${demo.url}?backend=webgpu`);
     expect(await waitForBackend(page, 'auto')).toBe('webgl');
     expect(await page.locator('[data-testid="backend-note"]').textContent()).toBe(
       'webgpu is not available here; using webgl instead.',

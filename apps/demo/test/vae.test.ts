@@ -1,26 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type Browser,
-  launchBrowser,
-  openView,
-  type Page,
-  screenshot,
-  startServer,
-  trainAndWait,
-} from './support/browser.js';
+import { describe, expect, it } from 'vitest';
+import { openView, type Page, screenshot, trainAndWait, useDemo } from './support/browser.js';
 
-let browser: Browser;
-let server: { url: string; close: () => Promise<void> };
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const demo = useDemo();
 
 /** For each digit canvas: its size and how many distinct grey levels it shows (1 = blank). */
 async function canvasStats(
@@ -44,7 +25,7 @@ async function canvasStats(
 describe('view: VAE on MNIST', () => {
   for (const backend of ['webgpu', 'wasm'] as const) {
     it(`loads MNIST, trains on ${backend}, lowers −ELBO and draws digits`, async () => {
-      const { page, consoleErrors } = await openView(browser, server.url, 'vae', backend);
+      const { page, consoleErrors } = await openView(demo.browser, demo.url, 'vae', backend);
       await page.locator('[data-testid="train"]:not([disabled])').waitFor({ timeout: 60_000 });
       const initial = await canvasStats(page);
       expect(initial).toHaveLength(4);
@@ -80,7 +61,7 @@ describe('view: VAE on MNIST', () => {
   }
 
   it('fits a phone-width screen and restarts with a 4-D latent space', async () => {
-    const { page, consoleErrors } = await openView(browser, server.url, 'vae', 'wasm', {
+    const { page, consoleErrors } = await openView(demo.browser, demo.url, 'vae', 'wasm', {
       viewport: { width: 390, height: 844 },
     });
     await page.locator('[data-testid="train"]:not([disabled])').waitFor({ timeout: 60_000 });

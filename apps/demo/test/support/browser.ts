@@ -6,6 +6,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { serveStatic } from './static-server.js';
 
 export type { Browser, Page } from 'playwright-core';
@@ -162,4 +163,31 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const path = `${resultsDir}${name}.png`;
   await page.screenshot({ path, fullPage: true });
   return path;
+}
+
+/**
+ * Registers `beforeAll`/`afterAll` hooks that start the static server and Chromium once per test
+ * file and close both afterwards; read `browser` and `url` inside tests.
+ */
+export function useDemo(): { readonly browser: Browser; readonly url: string } {
+  let browser: Browser | undefined;
+  let server: { url: string; close: () => Promise<void> } | undefined;
+  beforeAll(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  return {
+    get browser() {
+      if (!browser) throw new Error('useDemo: the browser is not started (use it inside a test)');
+      return browser;
+    },
+    get url() {
+      if (!server) throw new Error('useDemo: the server is not started (use it inside a test)');
+      return server.url;
+    },
+  };
 }

@@ -2,7 +2,7 @@
 import type { Rng } from '@gen/core';
 import { AffineCoupling, Flow, standardNormal } from '@gen/flows';
 import * as tf from '@tensorflow/tfjs-core';
-import { randomBatch } from './batch.js';
+import { minibatchSteps } from './batch.js';
 import type { DensityModel, ModelSettings } from './model.js';
 
 /** Coupling layers, alternating which coordinate is kept. */
@@ -34,24 +34,13 @@ export class FlowModel implements DensityModel {
   }
 
   async train(x: tf.Tensor2D, n: number, rng: Rng): Promise<number> {
-    let loss: tf.Scalar | null = null;
-    for (let i = 0; i < n; i += 1) {
-      const batch = randomBatch(x, this.settings.batchSize, rng);
-      loss?.dispose();
-      loss = this.optimizer.minimize(
-        () => this.flow.loss(batch),
-        true,
-        this.flow.trainableVariables,
-      );
-      batch.dispose();
-    }
-    loss ??= tf.tidy(() => {
-      const batch = randomBatch(x, this.settings.batchSize, rng);
-      return this.flow.loss(batch);
-    });
-    const value = (await loss.data())[0]!;
-    loss.dispose();
-    return value;
+    return minibatchSteps(
+      this.optimizer,
+      this.flow.trainableVariables,
+      (batch) => this.flow.loss(batch),
+      x,
+      { steps: n, batchSize: this.settings.batchSize, rng },
+    );
   }
 
   heat(points: tf.Tensor2D): tf.Tensor1D {

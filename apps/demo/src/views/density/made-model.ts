@@ -6,7 +6,7 @@
 import { Made } from '@gen/autoregressive';
 import type { Rng } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
-import { randomBatch } from './batch.js';
+import { minibatchSteps } from './batch.js';
 import type { DensityModel, ModelSettings } from './model.js';
 
 const HIDDEN = [64, 64];
@@ -35,24 +35,13 @@ export class MadeModel implements DensityModel {
 
   /** `n` Adam steps on minibatches; returns the last batch's NLL. */
   async train(x: tf.Tensor2D, n: number, rng: Rng): Promise<number> {
-    let loss: tf.Scalar | null = null;
-    for (let i = 0; i < n; i += 1) {
-      const batch = randomBatch(x, this.settings.batchSize, rng);
-      loss?.dispose();
-      loss = this.optimizer.minimize(
-        () => this.made.loss(batch, rng),
-        true,
-        this.made.trainableVariables,
-      );
-      batch.dispose();
-    }
-    loss ??= tf.tidy(() => {
-      const batch = randomBatch(x, this.settings.batchSize, rng);
-      return this.made.loss(batch, rng);
-    });
-    const value = (await loss.data())[0]!;
-    loss.dispose();
-    return value;
+    return minibatchSteps(
+      this.optimizer,
+      this.made.trainableVariables,
+      (batch) => this.made.loss(batch, rng),
+      x,
+      { steps: n, batchSize: this.settings.batchSize, rng },
+    );
   }
 
   /** Exact log p(x) per grid point. */

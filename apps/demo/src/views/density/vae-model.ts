@@ -6,7 +6,7 @@
 import { Rng } from '@gen/core';
 import { Vae } from '@gen/vae';
 import * as tf from '@tensorflow/tfjs-core';
-import { randomBatch } from './batch.js';
+import { minibatchSteps } from './batch.js';
 import type { DensityModel, ModelSettings } from './model.js';
 
 const HIDDEN = [64, 64];
@@ -36,24 +36,13 @@ export class VaeDensityModel implements DensityModel {
 
   /** `n` Adam steps on minibatches; returns the last batch's −ELBO (one z draw per point). */
   async train(x: tf.Tensor2D, n: number, rng: Rng): Promise<number> {
-    let loss: tf.Scalar | null = null;
-    for (let i = 0; i < n; i += 1) {
-      const batch = randomBatch(x, this.settings.batchSize, rng);
-      loss?.dispose();
-      loss = this.optimizer.minimize(
-        () => this.vae.loss(batch, rng),
-        true,
-        this.vae.trainableVariables,
-      );
-      batch.dispose();
-    }
-    loss ??= tf.tidy(() => {
-      const batch = randomBatch(x, this.settings.batchSize, rng);
-      return this.vae.loss(batch, rng);
-    });
-    const value = (await loss.data())[0]!;
-    loss.dispose();
-    return value;
+    return minibatchSteps(
+      this.optimizer,
+      this.vae.trainableVariables,
+      (batch) => this.vae.loss(batch, rng),
+      x,
+      { steps: n, batchSize: this.settings.batchSize, rng },
+    );
   }
 
   /** ELBO per point (≤ log p(x)), averaged over a fixed set of z draws so frames don't flicker. */
