@@ -158,6 +158,22 @@ describe('gen divergence on sample files and bad input', () => {
     expect(rowValue(report, 'sliced-wasserstein')).toBeCloseTo(1, 4); // 1-D: every direction is ±1
   });
 
+  it('says when Sinkhorn stops before converging at a small --epsilon (and only then)', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'x.csv'), '0\n1\n2\n3\n');
+    writeFileSync(join(dir, 'y.csv'), '1\n2\n3\n4\n');
+    const args = ['divergence', '--p', join(dir, 'x.csv'), '--q', join(dir, 'y.csv')];
+    const slow = await gen([...args, '--name', 'sinkhorn', '--epsilon', '0.1', '--json']);
+    expect(slow.code).toBe(0);
+    expect(slow.stderr).toMatch(/sinkhorn did not converge at --epsilon 0\.1 in 1000 iterations/);
+    // The unconverged plan still costs within 2e-3 of the float64 value.
+    const value = JSON.parse(slow.stdout).rows[0].value as number;
+    expect(Math.abs(value - entropicCost([0, 1, 2, 3], [1, 2, 3, 4], 0.1))).toBeLessThan(2e-3);
+    const fast = await gen([...args, '--name', 'sinkhorn', '--epsilon', '0.5', '--json']);
+    expect(fast.code).toBe(0);
+    expect(fast.stderr).not.toMatch(/did not converge/);
+  });
+
   it('2-column samples leave out wasserstein-1 and refuse it by name', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'a.csv'), '0,0\n1,0\n0,1\n1,1\n');

@@ -118,7 +118,19 @@ export async function sampleRows(
   const compute: Record<string, () => tf.Tensor> = {
     'wasserstein-1': () => wasserstein1d(tf.squeeze(x, [1]), tf.squeeze(y, [1]), { p: 1 }),
     'sliced-wasserstein': () => slicedWasserstein(x, y, { projections: 50, p: 2, rng }),
-    sinkhorn: () => sinkhorn(x, y, { epsilon: options.epsilon }),
+    sinkhorn: () => {
+      const result = sinkhorn(x, y, { epsilon: options.epsilon, returnPlan: true });
+      result.plan.dispose();
+      if (!result.converged) {
+        // Small ε converges slowly (no ε-scaling): say so rather than print a silent estimate.
+        process.stderr.write(
+          `gen divergence: sinkhorn did not converge at --epsilon ${options.epsilon} in ` +
+            `${result.iterations} iterations (marginal error ${result.marginalError.toExponential(2)}); ` +
+            'the value is approximate, a larger --epsilon converges faster\n',
+        );
+      }
+      return result.value;
+    },
     mmd: () => mmd(x, y, { kernel: 'rbf', bandwidth: options.bandwidth }),
     energy: () => energyDistance(x, y),
   };
