@@ -8,14 +8,14 @@
 //                      [--loss non-saturating] [--backend wasm]
 //
 // Build first: pnpm turbo run build --filter=@gen/bench...
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { initBackend, Rng } from '@gen/core';
 import { loadMnist } from '@gen/data/node';
 import { Gan } from '@gen/gan';
 import { fitAdversarial } from '@gen/train';
 import * as tf from '@tensorflow/tfjs-core';
-import { PNG } from 'pngjs';
+import { writeImageGrid } from './png-grid.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -33,23 +33,8 @@ const LR = Number(args.lr);
 const LATENT = 64;
 const RESULTS = new URL('./results/', import.meta.url);
 
-/** Writes [rows·cols, 784] values in [0, 1] as a grid PNG of 28×28 tiles. */
-async function writeGrid(name, images, cols) {
-  const data = await images.data();
-  const rows = Math.ceil(images.shape[0] / cols);
-  const png = new PNG({ width: cols * 28, height: rows * 28 });
-  for (let i = 0; i < images.shape[0]; i++) {
-    for (let p = 0; p < 784; p++) {
-      const x = (i % cols) * 28 + (p % 28);
-      const y = Math.floor(i / cols) * 28 + Math.floor(p / 28);
-      const o = (y * png.width + x) * 4;
-      const v = Math.round(255 * data[i * 784 + p]);
-      png.data[o] = png.data[o + 1] = png.data[o + 2] = v;
-      png.data[o + 3] = 255;
-    }
-  }
-  writeFileSync(new URL(name, RESULTS), PNG.sync.write(png));
-}
+/** Writes [rows·cols, 784] values in [0, 1] as a grid PNG of 28×28 tiles in results/. */
+const writeGrid = (name, images, cols) => writeImageGrid(new URL(name, RESULTS), images, cols);
 
 mkdirSync(RESULTS, { recursive: true });
 const backend = await initBackend(args.backend);

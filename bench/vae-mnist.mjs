@@ -6,7 +6,7 @@ import { loadMnist } from '@gen/data/node';
 import { fit } from '@gen/train';
 import { Vae } from '@gen/vae';
 import * as tf from '@tensorflow/tfjs-core';
-import { PNG } from 'pngjs';
+import { writeImageGrid } from './png-grid.mjs';
 
 // A 784-500-500-50 MLP VAE on statically binarised MNIST: test ELBO and an importance-sampled
 // NLL (IWAE bound with --iwae-samples draws; the paper uses 5000) per epoch next to the published
@@ -57,23 +57,8 @@ async function meanOver(images, size, f) {
   return total / n;
 }
 
-/** Writes [rows·cols, 784] values in [0, 1] as a grid PNG of 28×28 tiles. */
-async function writeGrid(name, images, cols) {
-  const data = await images.data();
-  const rows = Math.ceil(images.shape[0] / cols);
-  const png = new PNG({ width: cols * 28, height: rows * 28 });
-  for (let i = 0; i < images.shape[0]; i++) {
-    for (let p = 0; p < 784; p++) {
-      const x = (i % cols) * 28 + (p % 28);
-      const y = Math.floor(i / cols) * 28 + Math.floor(p / 28);
-      const o = (y * png.width + x) * 4;
-      const v = Math.round(255 * data[i * 784 + p]);
-      png.data[o] = png.data[o + 1] = png.data[o + 2] = v;
-      png.data[o + 3] = 255;
-    }
-  }
-  writeFileSync(new URL(name, outDir), PNG.sync.write(png));
-}
+/** Writes [rows·cols, 784] values in [0, 1] as a grid PNG of 28×28 tiles in results/. */
+const writeGrid = (name, images, cols) => writeImageGrid(new URL(name, outDir), images, cols);
 
 const options = settings();
 const outDir = new URL('./results/', import.meta.url);

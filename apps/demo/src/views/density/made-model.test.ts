@@ -2,7 +2,8 @@ import { initBackend, Rng } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MadeModel } from './made-model.js';
-import { DensityRun, GRID_SIZE } from './session.js';
+import { DensityRun } from './session.js';
+import { gridMass } from './test-support.js';
 
 const settings = { learningRate: 3e-3, batchSize: 64, lossKey: '', components: 0, seed: 0 };
 
@@ -47,8 +48,7 @@ describe('MadeModel (wasm)', () => {
     expect(run.metric).toBeLessThan(first);
     // Riemann sum in data units over the grid, which covers the data with a margin.
     const frame = await run.frame();
-    const cell = (2 * frame.extent) / GRID_SIZE;
-    const mass = Array.from(frame.heat).reduce((s, v) => s + Math.exp(v) * cell * cell, 0);
+    const mass = gridMass(frame);
     expect(mass).toBeGreaterThan(0.9);
     expect(mass).toBeLessThan(1.1);
     run.dispose();

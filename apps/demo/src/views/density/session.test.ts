@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MODEL_NAMES } from './models.js';
 import { DensityRun, GRID_SIZE } from './session.js';
+import { gridMass } from './test-support.js';
 
 const base = { lossKey: 'non-saturating', components: 4, batchSize: 64, seed: 0 };
 
@@ -41,8 +42,7 @@ describe('DensityRun (wasm)', () => {
     expect(run.metric).toBeGreaterThan(first);
     // Riemann sum of exp(log p) over the grid, in data units: ≈ 1 when the grid covers the data.
     const frame = await run.frame();
-    const cell = (2 * frame.extent) / GRID_SIZE;
-    const mass = Array.from(frame.heat).reduce((s, v) => s + Math.exp(v) * cell * cell, 0);
+    const mass = gridMass(frame);
     expect(mass).toBeGreaterThan(0.9);
     expect(mass).toBeLessThan(1.1);
     run.dispose();

@@ -1,7 +1,8 @@
 import { initBackend, Rng } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DensityRun, GRID_SIZE } from './session.js';
+import { DensityRun } from './session.js';
+import { gridMass } from './test-support.js';
 import { VaeDensityModel } from './vae-model.js';
 
 const settings = { learningRate: 3e-3, batchSize: 64, lossKey: '', components: 0, seed: 0 };
@@ -50,8 +51,7 @@ describe('VaeDensityModel (wasm)', () => {
     // ELBO ≤ log p(x), so its Riemann sum is below p's mass on the grid (≤ 1, up to Monte Carlo
     // noise of the 8-draw ELBO); a trained model puts most of it there.
     const frame = await run.frame();
-    const cell = (2 * frame.extent) / GRID_SIZE;
-    const mass = Array.from(frame.heat).reduce((s, v) => s + Math.exp(v) * cell * cell, 0);
+    const mass = gridMass(frame);
     expect(mass).toBeLessThan(1.05);
     expect(mass).toBeGreaterThan(0.3);
     run.dispose();
