@@ -15,18 +15,31 @@ export {
   NumericalError,
   ShapeMismatchError,
 } from './errors.js';
+export {
+  assertBijector,
+  assertDistribution,
+  assertNetwork,
+  isBijector,
+  isDistribution,
+  isNetwork,
+  isTrainable,
+} from './guards.js';
 export type {
   AdversarialModel,
   Bijector,
   CostFunction,
   Disposable,
   Distribution,
+  EmModel,
   GenerativeModel,
   GradientEstimator,
   HasWeights,
+  ModelState,
   NamedTensors,
+  Network,
   Surrogate,
   SurrogateOptions,
+  Trainable,
 } from './interfaces.js';
 export {
   type CholeskyOptions,

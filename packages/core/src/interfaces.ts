@@ -85,20 +85,81 @@ export interface HasWeights {
   setWeights(weights: NamedTensors): void;
 }
 
-/** An explicit model trained by minimising `loss` (NLL or negative ELBO per example, batch mean). */
-export interface GenerativeModel extends Disposable, HasWeights {
+/**
+ * State of a model that is not a weight (counters, schedule positions), as plain JSON. A model
+ * that has any declares it through `getState`/`setState`, and every checkpoint carries it beside
+ * the weights, so a resumed run continues exactly.
+ */
+export type ModelState = Record<string, unknown>;
+
+/**
+ * Everything a trainer needs (`createTrainer`, `fit` in @gen/train): variables to optimise, a
+ * scalar loss of one batch whose randomness comes from the trainer's `rng`, weights to
+ * checkpoint, optional non-weight state, and `dispose`.
+ *
+ * ```ts
+ * const loc = tf.variable(tf.scalar(0));
+ * const model: Trainable = {
+ *   trainableVariables: [loc],
+ *   loss: (batch) => tf.mean(tf.square(tf.sub(batch, loc))),
+ *   getWeights: () => ({ loc: loc.clone() }),
+ *   setWeights: (w) => loc.assign(w.loc!),
+ *   dispose: () => loc.dispose(),
+ * };
+ * ```
+ */
+export interface Trainable extends Disposable, HasWeights {
   readonly trainableVariables: readonly tf.Variable[];
-  loss(batch: tf.Tensor, rng?: Rng): tf.Scalar;
+  /** The scalar objective on `batch`, drawing any randomness it needs from `rng`. */
+  loss(batch: tf.Tensor, rng: Rng): tf.Scalar;
+  /** Non-weight state as plain JSON (see {@link ModelState}); checkpoints carry it. */
+  getState?(): ModelState;
+  /** Restores what `getState` returned. */
+  setState?(state: ModelState): void;
+}
+
+/** An explicit model trained by minimising `loss` (NLL or negative ELBO per example, batch mean). */
+export interface GenerativeModel extends Trainable {
   sample(n: number, rng: Rng): tf.Tensor;
   /** Log-likelihood per example, where tractable. */
   logProb?(x: tf.Tensor): tf.Tensor;
+}
+
+/**
+ * A learned function that models take as their parts (a generator, an encoder, a conditioner):
+ * `apply` maps a batch to a batch, and the variables it reads are listed, named and
+ * replaceable. A `@gen/nn` `Module` is one, so is `fromLayersModel(model)` and so is any plain
+ * object with these members.
+ */
+export interface Network extends Disposable, HasWeights {
+  apply(x: tf.Tensor): tf.Tensor;
+  readonly trainableVariables: readonly tf.Variable[];
 }
 
 /** An implicit model trained by a two-player game (GANs). */
 export interface AdversarialModel extends Disposable, HasWeights {
   readonly generatorVariables: readonly tf.Variable[];
   readonly discriminatorVariables: readonly tf.Variable[];
-  discriminatorLoss(real: tf.Tensor, rng?: Rng): tf.Scalar;
-  generatorLoss(n: number, rng?: Rng): tf.Scalar;
+  discriminatorLoss(real: tf.Tensor, rng: Rng): tf.Scalar;
+  generatorLoss(n: number, rng: Rng): tf.Scalar;
+  /**
+   * Runs after every discriminator update of a training step (weight clipping, counters that
+   * schedules read); trainers call it, a loss never does.
+   */
+  afterDiscriminatorStep?(): void;
   sample(n: number, rng: Rng): tf.Tensor;
+  getState?(): ModelState;
+  setState?(state: ModelState): void;
+}
+
+/**
+ * A model fitted by expectation-maximisation (`fitEm` in @gen/train): `emStep(x)` runs one E and
+ * one M step on all of `x` and resolves with the per-example lower bound before the update.
+ */
+export interface EmModel extends Disposable, HasWeights {
+  /** Prepares the first iteration from the data (e.g. k-means++ initialisation). */
+  initialize?(x: tf.Tensor): Promise<unknown> | unknown;
+  emStep(x: tf.Tensor): Promise<{ lowerBound: number }>;
+  getState?(): ModelState;
+  setState?(state: ModelState): void;
 }
