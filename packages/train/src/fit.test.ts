@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fit } from './fit.js';
 import { cosineDecay, linearWarmup } from './schedules.js';
-import { FnModel, GaussianModel } from './test-models.js';
+import { FnModel, GaussianModel } from '../test/models.js';
 import type { Callback } from './types.js';
 
 beforeAll(async () => {

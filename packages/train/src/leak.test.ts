@@ -6,8 +6,8 @@ import { memoryCheckpointStore } from './checkpoint/store.js';
 import { fit } from './fit.js';
 import { fitAdversarial } from './fit-adversarial.js';
 import { cosineDecay } from './schedules.js';
-import { QuadraticGame } from './test-games.js';
-import { GaussianModel } from './test-models.js';
+import { QuadraticGame } from '../test/games.js';
+import { GaussianModel } from '../test/models.js';
 import type { Callback } from './types.js';
 
 beforeAll(async () => {

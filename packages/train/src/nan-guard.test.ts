@@ -5,8 +5,8 @@ import { readCheckpoint } from './checkpoint/read-checkpoint.js';
 import { memoryCheckpointStore } from './checkpoint/store.js';
 import { fit } from './fit.js';
 import { fitAdversarial } from './fit-adversarial.js';
-import { QuadraticGame } from './test-games.js';
-import { FnModel } from './test-models.js';
+import { QuadraticGame } from '../test/games.js';
+import { FnModel } from '../test/models.js';
 
 beforeAll(async () => {
   await initBackend('cpu');

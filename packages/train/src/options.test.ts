@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryCheckpointStore } from './checkpoint/store.js';
 import { type FitOptions, fit } from './fit.js';
-import { FnModel, GaussianModel } from './test-models.js';
+import { FnModel, GaussianModel } from '../test/models.js';
 
 let x: tf.Tensor;
 let model: GaussianModel;

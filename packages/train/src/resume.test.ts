@@ -8,8 +8,8 @@ import type { FitOptions } from './fit.js';
 import { fit } from './fit.js';
 import { type FitAdversarialOptions, fitAdversarial } from './fit-adversarial.js';
 import { cosineDecay } from './schedules.js';
-import { Gan1d } from './test-games.js';
-import { GaussianModel } from './test-models.js';
+import { Gan1d } from '../test/games.js';
+import { GaussianModel } from '../test/models.js';
 import type { Callback } from './types.js';
 
 /** A callback that aborts the run after `step`, as a killed process would stop. */

@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs-core';
 const [bundle, backend, dir, steps] = process.argv.slice(2);
 const { fit, cosineDecay } = await import(pathToFileURL(join(bundle, 'index.js')).href);
 
-/** The GaussianModel of src/test-models.ts, in plain JavaScript. */
+/** The GaussianModel of test/models.ts, in plain JavaScript. */
 class GaussianModel {
   constructor(dim) {
     this.mean = tf.variable(tf.zeros([dim]));

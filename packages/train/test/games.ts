@@ -1,7 +1,7 @@
 import { type AdversarialModel, type NamedTensors, type Rng, softplus } from '@gen/core';
 import { Mlp } from '@gen/nn';
 import * as tf from '@tensorflow/tfjs-core';
-import { assign } from './test-models.js';
+import { assign } from './models.js';
 
 // Adversarial models for the tests (not exported by the package).
 
