@@ -6,6 +6,12 @@ export {
   useFastMatMulGradient,
 } from './backend.js';
 export {
+  type BatchOptions,
+  BatchIterator,
+  type BatchPosition,
+  batches,
+} from './batches/batch-iterator.js';
+export {
   BackendError,
   FormatError,
   GenError,

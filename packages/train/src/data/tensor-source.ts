@@ -1,58 +1,43 @@
-import { FormatError, Rng, type RngState } from '@gen/core';
-import * as tf from '@tensorflow/tfjs-core';
+import { type BatchIterator, batches, FormatError, Rng, type RngState } from '@gen/core';
+import type * as tf from '@tensorflow/tfjs-core';
 import type { BatchSource, DataPosition, Draw } from './batch-source.js';
 
 /**
- * Mini-batches of the rows of `x`: each pass visits every row once, in the order of a fresh
- * permutation drawn from `rng` when the pass starts (or in order without `shuffle`); the last
- * batch of a pass holds the remainder. The position is (epoch, index, rng state at the start of
- * the pass), from which the permutation is redrawn on resume, so the batch sequence continues
- * exactly.
+ * Mini-batches of the rows of `x`, drawn by @gen/core's `batches` (endless, one seeded order
+ * per pass; the seeding rule is documented there): the last batch of a pass holds the
+ * remainder. The position is the iterator's `{ epoch, index }` and the data Rng's state when
+ * the source was made, from which `batches` rebuilds the same stream, so a restored source
+ * continues exactly.
  */
 export class TensorSource implements BatchSource {
   readonly batchesPerEpoch: number;
   private readonly x: tf.Tensor;
   private readonly batchSize: number;
   private readonly shuffle: boolean;
-  private rng: Rng;
-  private epoch = 0;
-  private index = 0;
-  private order: Int32Array | undefined;
-  private passState: RngState | undefined;
+  private iterator: BatchIterator;
 
   constructor(x: tf.Tensor, batchSize: number, shuffle: boolean, rng: Rng) {
     this.x = x;
     this.batchSize = batchSize;
     this.shuffle = shuffle;
-    this.rng = rng;
-    this.batchesPerEpoch = Math.ceil(x.shape[0]! / batchSize);
+    this.iterator = this.open(rng, { epoch: 0, index: 0 });
+    this.batchesPerEpoch = this.iterator.batchesPerEpoch;
   }
 
   async next(): Promise<Draw> {
-    const n = this.x.shape[0]!;
-    if (this.order === undefined) this.startPass();
-    const start = this.index * this.batchSize;
-    const rows = this.order!.subarray(start, Math.min(n, start + this.batchSize));
-    const batch = tf.tidy(() => tf.gather(this.x, tf.tensor1d(rows, 'int32')));
-    this.index += 1;
-    const epochEnded = this.index === this.batchesPerEpoch;
-    if (epochEnded) {
-      this.epoch += 1;
-      this.index = 0;
-      this.order = undefined;
-    }
-    return { batch, epochEnded };
+    // Endless (epochs: Infinity), so there is always a batch; the loop owns and disposes it.
+    const batch = this.iterator.take()!;
+    return { batch, epochEnded: this.iterator.position.index === 0 };
   }
 
   position(): DataPosition {
-    const rngState = this.index > 0 ? this.passState : this.rng.getState();
-    return { epoch: this.epoch, index: this.index, rngState };
+    return { ...this.iterator.position, rngState: this.iterator.rngState };
   }
 
   /** Continues from a saved {@link position}. */
   restore(position: DataPosition): void {
     const { epoch, index, rngState } = position;
-    if (!Number.isInteger(epoch) || !Number.isInteger(index) || index < 0) {
+    if (!Number.isInteger(epoch) || epoch < 0 || !Number.isInteger(index) || index < 0) {
       throw new FormatError(`checkpoint: invalid data position ${JSON.stringify(position)}`);
     }
     if (index >= this.batchesPerEpoch) {
@@ -60,23 +45,30 @@ export class TensorSource implements BatchSource {
         `checkpoint: data position ${index} is past the ${this.batchesPerEpoch} batches of an epoch`,
       );
     }
-    this.rng = Rng.fromState(rngState as RngState);
-    this.epoch = epoch;
-    this.index = 0;
-    this.order = undefined;
-    if (index > 0) {
-      this.startPass();
-      this.index = index;
+    let rng: Rng;
+    try {
+      rng = Rng.fromState(rngState as RngState);
+    } catch (cause) {
+      throw new FormatError(
+        `checkpoint: the data position has no valid rngState (${JSON.stringify(rngState)})`,
+        { cause },
+      );
     }
+    this.iterator.return();
+    this.iterator = this.open(rng, { epoch, index });
   }
 
-  dispose(): void {}
+  dispose(): void {
+    this.iterator.return();
+  }
 
-  private startPass(): void {
-    const n = this.x.shape[0]!;
-    this.passState = this.rng.getState();
-    this.order = this.shuffle
-      ? this.rng.permutation(n)
-      : Int32Array.from({ length: n }, (_, i) => i);
+  private open(rng: Rng, start: { epoch: number; index: number }): BatchIterator {
+    return batches(this.x, {
+      batchSize: this.batchSize,
+      shuffle: this.shuffle,
+      rng,
+      epochs: Number.POSITIVE_INFINITY,
+      start,
+    });
   }
 }

@@ -1,4 +1,4 @@
-import { Rng, threefry2x32 } from '@gen/core';
+import { Rng, threefry2x32 } from '../rng.js';
 
 // Internal: the random streams of a batch iterator, each a pure function of a root key and a
 // position, so an iterator rebuilt at any (epoch, index) draws exactly what the original drew.

@@ -1,5 +1,6 @@
-import { assertInteger, assertKnownOptions, invalidArgument, type Rng } from '@gen/core';
 import type * as tf from '@tensorflow/tfjs-core';
+import type { Rng } from '../rng.js';
+import { assertInteger, assertKnownOptions, invalidArgument } from '../validate.js';
 
 /** Where a batch iterator stands: the batch it yields next (both counted from 0). */
 export interface BatchPosition {
@@ -13,7 +14,10 @@ export interface BatchOptions {
   batchSize: number;
   /** Visit the rows of each epoch in a fresh random order (default true). */
   shuffle?: boolean;
-  /** Source of all randomness (advanced by one draw at construction); or `seed` (default 0). */
+  /**
+   * Source of all randomness, advanced by one draw at construction (the seeding rule of
+   * {@link batches}); or `seed` (default 0).
+   */
   rng?: Rng;
   seed?: number;
   /** Drop each epoch's last, incomplete batch (default false). */
@@ -24,10 +28,11 @@ export interface BatchOptions {
   start?: BatchPosition;
   /**
    * Transform each batch, e.g. `bernoulliBinarize`; it gets an Rng that depends only on the
-   * batch's position, and must return a new tensor (the iterator disposes it).
+   * batch's position, and must return a new tensor, which becomes the batch.
    */
   map?: (batch: tf.Tensor, rng: Rng) => tf.Tensor;
 }
+
 /** Validated numbers of a batch iterator. */
 export interface CheckedBatchOptions {
   batchSize: number;
