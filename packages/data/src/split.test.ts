@@ -3,7 +3,7 @@ import { expectNoLeak } from '@gen/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { trainValidationSplit } from './split.js';
-import { values } from './test-support.js';
+import { values } from '../test/support.js';
 
 beforeAll(async () => {
   await initBackend('cpu');

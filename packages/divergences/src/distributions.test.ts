@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { divergence } from './divergence.js';
 import { divergenceEstimate } from './divergence-estimate.js';
 import { type DivergenceName, divergenceNames } from './names.js';
-import { expectGradientMatches, scalar } from './test-support.js';
+import { expectGradientMatches, scalar } from '../test/support.js';
 
 const quadrature = { method: 'quadrature' as const };
 const a = () => new Normal({ loc: 0, scale: 1 });

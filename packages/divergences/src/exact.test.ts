@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { divergence } from './divergence.js';
 import { type DivergenceName, divergenceNames } from './names.js';
-import { loadFixture, scalar } from './test-support.js';
+import { loadFixture, scalar } from '../test/support.js';
 
 interface VectorCase extends Record<string, unknown> {
   name: string;

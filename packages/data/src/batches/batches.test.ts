@@ -3,7 +3,7 @@ import { expectNoLeak } from '@gen/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bernoulliBinarize } from '../binarize.js';
-import { values } from '../test-support.js';
+import { values } from '../../test/support.js';
 import { type BatchOptions, batches } from './batches.js';
 
 let x: tf.Tensor2D;

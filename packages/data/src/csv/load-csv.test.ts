@@ -2,7 +2,7 @@ import { FormatError, InvalidArgumentError, initBackend } from '@gen/core';
 import { expectNoLeak } from '@gen/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { rows } from '../test-support.js';
+import { rows } from '../../test/support.js';
 import { loadCsv } from './load-csv.js';
 
 beforeAll(async () => {

@@ -1,6 +1,6 @@
 import { FormatError, InvalidArgumentError } from '@gen/core';
 import { describe, expect, it } from 'vitest';
-import { idxBytes } from '../test-support.js';
+import { idxBytes } from '../../test/support.js';
 import { parseIdx } from './parse-idx.js';
 
 describe('parseIdx', () => {

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bernoulliBinarize } from '../binarize.js';
 import { parseIdx } from '../idx/parse-idx.js';
-import { idxBytes, tinyMnist, values } from '../test-support.js';
+import { idxBytes, tinyMnist, values } from '../../test/support.js';
 import { mnistFromIdx } from './mnist-from-idx.js';
 
 beforeAll(async () => {

@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { FormatError, InvalidArgumentError, initBackend } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rows } from '../test-support.js';
+import { rows } from '../../test/support.js';
 import { loadCsv } from './load-csv-file.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gen-data-csv-'));

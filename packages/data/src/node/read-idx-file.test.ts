@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { FormatError, InvalidArgumentError } from '@gen/core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { idxBytes } from '../test-support.js';
+import { idxBytes } from '../../test/support.js';
 import { isGzip, readIdxFile } from './read-idx-file.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gen-data-idx-'));

@@ -7,7 +7,7 @@ import {
   meanAndVariance,
   rows,
   values,
-} from '../test-support.js';
+} from '../../test/support.js';
 import { makeToy } from './make-toy.js';
 import { mixtureLogProb } from './mixture-log-prob.js';
 import type { ToyData } from './toy-data.js';

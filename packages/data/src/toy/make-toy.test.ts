@@ -2,7 +2,7 @@ import { InvalidArgumentError, initBackend, Rng } from '@gen/core';
 import { expectNoLeak } from '@gen/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { values } from '../test-support.js';
+import { values } from '../../test/support.js';
 import { makeToy, TOY_NAMES } from './make-toy.js';
 
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 import { initBackend } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { expectFraction, expectNormalMoments, meanAndVariance, rows } from '../test-support.js';
+import { expectFraction, expectNormalMoments, meanAndVariance, rows } from '../../test/support.js';
 import { makeToy } from './make-toy.js';
 
 beforeAll(async () => {

@@ -2,7 +2,7 @@ import { initBackend } from '@gen/core';
 import { describeBackends, expectClose, expectNoLeak } from '@gen/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { expectGradientMatches } from '../test-support.js';
+import { expectGradientMatches } from '../../test/support.js';
 import { lambertW, wrightOmega } from './lambert-w.js';
 
 // Reference values of W₀ (scipy.special.lambertw, float64; W(1) is the omega constant).

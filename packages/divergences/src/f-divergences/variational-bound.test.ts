@@ -3,7 +3,7 @@ import { expectClose, expectNoLeak } from '@gen/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { divergence } from '../divergence.js';
-import { scalar } from '../test-support.js';
+import { scalar } from '../../test/support.js';
 import { alphaDivergence } from './alpha-divergence.js';
 import type { FDivergence } from './f-divergence.js';
 import { fDivergences } from './table.js';

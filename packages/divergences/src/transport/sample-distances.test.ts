@@ -2,7 +2,7 @@ import { initBackend, Rng, ShapeMismatchError } from '@gen/core';
 import { describeBackends, expectClose, expectNoLeak } from '@gen/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { expectGradientMatches, loadFixture, scalar } from '../test-support.js';
+import { expectGradientMatches, loadFixture, scalar } from '../../test/support.js';
 import { energyDistance } from './energy-distance.js';
 import { mmd } from './mmd.js';
 import { quantileCoupling } from './quantile-coupling.js';

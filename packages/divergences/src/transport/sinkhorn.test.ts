@@ -2,7 +2,7 @@ import { initBackend, Rng } from '@gen/core';
 import { expectClose, expectNoLeak } from '@gen/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { expectGradientMatches, loadFixture, scalar } from '../test-support.js';
+import { expectGradientMatches, loadFixture, scalar } from '../../test/support.js';
 import { sinkhorn } from './sinkhorn.js';
 
 interface SinkhornFixture {
