@@ -2,8 +2,8 @@ import { initBackend, Rng } from '@gen/core';
 import { expectClose } from '@gen/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fitAdversarial } from './fit-adversarial.js';
 import { Gan1d, QuadraticGame } from '../test/games.js';
+import { fitAdversarial } from './fit-adversarial.js';
 
 beforeAll(async () => {
   await initBackend('cpu');

@@ -2,9 +2,9 @@ import { initBackend, Rng } from '@gen/core';
 import { expectClose } from '@gen/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { FnModel, GaussianModel } from '../test/models.js';
 import { fit } from './fit.js';
 import { cosineDecay, linearWarmup } from './schedules.js';
-import { FnModel, GaussianModel } from '../test/models.js';
 import type { Callback } from './types.js';
 
 beforeAll(async () => {

@@ -14,6 +14,10 @@ export {
 export type { TrainingData } from './data/batch-source.js';
 export { type FitOptions, fit } from './fit.js';
 export { type FitAdversarialOptions, fitAdversarial } from './fit-adversarial.js';
+export { type FitEmOptions, fitEm } from './fit-em.js';
+export type { AdversarialObjectiveOptions } from './objectives/adversarial-objective.js';
+export type { EmObjectiveOptions } from './objectives/em-objective.js';
+export type { LossObjectiveOptions } from './objectives/loss-objective.js';
 export type { CommonOptions } from './options.js';
 export {
   type CosineDecayOptions,
@@ -26,6 +30,7 @@ export {
   type StepDecayOptions,
   stepDecay,
 } from './schedules.js';
+export { createTrainer, type Trainer, type TrainerKind, type TrainerOptions } from './trainer.js';
 export type {
   Callback,
   FitResult,
@@ -33,6 +38,8 @@ export type {
   LearningRateSchedule,
   StopReason,
   TrainEndEvent,
+  TrainerStatus,
   TrainingEvent,
 } from './types.js';
 export type { ValidationOptions } from './validation.js';
+export { yieldToEventLoop } from './yield.js';

@@ -1,13 +1,13 @@
 import { initBackend, Rng } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { QuadraticGame } from '../test/games.js';
+import { GaussianModel } from '../test/models.js';
 import { earlyStopping } from './callbacks/early-stopping.js';
 import { memoryCheckpointStore } from './checkpoint/store.js';
 import { fit } from './fit.js';
 import { fitAdversarial } from './fit-adversarial.js';
 import { cosineDecay } from './schedules.js';
-import { QuadraticGame } from '../test/games.js';
-import { GaussianModel } from '../test/models.js';
 import type { Callback } from './types.js';
 
 beforeAll(async () => {

@@ -1,12 +1,12 @@
 import { initBackend, NumericalError } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { QuadraticGame } from '../test/games.js';
+import { FnModel } from '../test/models.js';
 import { readCheckpoint } from './checkpoint/read-checkpoint.js';
 import { memoryCheckpointStore } from './checkpoint/store.js';
 import { fit } from './fit.js';
 import { fitAdversarial } from './fit-adversarial.js';
-import { QuadraticGame } from '../test/games.js';
-import { FnModel } from '../test/models.js';
 
 beforeAll(async () => {
   await initBackend('cpu');

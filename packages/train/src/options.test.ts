@@ -1,9 +1,9 @@
 import { InvalidArgumentError, initBackend, ShapeMismatchError } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FnModel, GaussianModel } from '../test/models.js';
 import { memoryCheckpointStore } from './checkpoint/store.js';
 import { type FitOptions, fit } from './fit.js';
-import { FnModel, GaussianModel } from '../test/models.js';
 
 let x: tf.Tensor;
 let model: GaussianModel;
@@ -159,7 +159,7 @@ describe('fit: bad input', () => {
     [
       'a model without variables',
       () => fit({ loss: () => tf.scalar(0) } as never, x, { steps: 1 }),
-      /^fit: argument 'model' must be a GenerativeModel with live trainableVariables/,
+      /^fit: argument 'model' must be a Trainable \(trainableVariables, loss\(batch, rng\), getWeights, setWeights\) with live variables/,
     ],
     [
       'a non-optimiser',

@@ -76,17 +76,21 @@ function parseCallbacks(fn: string, value: unknown): Callback[] {
   return [...value];
 }
 
-/** Validates the options every loop shares; `extra` lists the loop's own option names. */
+/**
+ * Validates the options every loop shares; `extra` lists the loop's own option names and `omit`
+ * the common ones that do not apply to it.
+ */
 export function parseCommonOptions(
   fn: string,
   data: TrainingData,
   options: CommonOptions,
   extra: readonly string[],
+  omit: readonly string[] = [],
 ): LoopConfig {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw invalidArgument(fn, 'options', options, 'must be an options object with steps or epochs');
   }
-  assertKnownOptions(fn, options, [...COMMON_KEYS, ...extra]);
+  assertKnownOptions(fn, options, [...COMMON_KEYS.filter((k) => !omit.includes(k)), ...extra]);
   const o = options;
   if ((o.steps === undefined) === (o.epochs === undefined)) {
     throw new InvalidArgumentError(

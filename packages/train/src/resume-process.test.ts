@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { initBackend, Rng } from '@gen/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GaussianModel } from '../test/models.js';
 import { fit } from './fit.js';
 import { fileCheckpointStore } from './node.js';
 import { cosineDecay } from './schedules.js';
-import { GaussianModel } from '../test/models.js';
 
 // The resumed half runs in a new `node` process against built code: @gen/core from its dist
 // (built here if missing) and @gen/train bundled from the current sources into node_modules/.cache

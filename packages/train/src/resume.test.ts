@@ -2,14 +2,14 @@ import { Rng } from '@gen/core';
 import { describeBackends } from '@gen/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
+import { Gan1d } from '../test/games.js';
+import { GaussianModel } from '../test/models.js';
 import { earlyStopping } from './callbacks/early-stopping.js';
 import { type CheckpointStore, memoryCheckpointStore } from './checkpoint/store.js';
 import type { FitOptions } from './fit.js';
 import { fit } from './fit.js';
 import { type FitAdversarialOptions, fitAdversarial } from './fit-adversarial.js';
 import { cosineDecay } from './schedules.js';
-import { Gan1d } from '../test/games.js';
-import { GaussianModel } from '../test/models.js';
 import type { Callback } from './types.js';
 
 /** A callback that aborts the run after `step`, as a killed process would stop. */

@@ -15,9 +15,16 @@ export interface HistoryEntry {
 
 /**
  * Why a run ended: all steps or epochs done, `signal` aborted, an early-stopping callback, another
- * callback calling `event.stop()`, or an iterable that ran out of batches before `steps`.
+ * callback calling `event.stop()`, an iterable that ran out of batches before `steps`, or (EM) the
+ * lower bound changed by less than `tolerance`.
  */
-export type StopReason = 'completed' | 'aborted' | 'early-stopping' | 'callback' | 'data-exhausted';
+export type StopReason =
+  | 'completed'
+  | 'aborted'
+  | 'early-stopping'
+  | 'callback'
+  | 'data-exhausted'
+  | 'converged';
 
 /** What `fit` and `fitAdversarial` resolve with. */
 export interface FitResult {
@@ -30,12 +37,28 @@ export interface FitResult {
   readonly stopReason: StopReason;
 }
 
+/** Where a {@link Trainer} stands: what `status`, `step()` and `run()` give. */
+export interface TrainerStatus {
+  /** Completed steps, counted from the very first run (a resumed run starts where it left off). */
+  readonly step: number;
+  /** Completed passes over the data. */
+  readonly epoch: number;
+  /** The step the run stops at, when known in advance. */
+  readonly totalSteps: number | undefined;
+  /** Every history row so far (a copy). */
+  readonly history: HistoryEntry[];
+  /** True once the run has ended (its last checkpoint written and `onTrainEnd` called). */
+  readonly done: boolean;
+  /** Why it ended, once `done`. */
+  readonly stopReason: StopReason | undefined;
+}
+
 /** A learning rate as a function of the 0-based index of the step about to run. */
 export type LearningRateSchedule = (step: number) => number;
 
 /** What every callback hook receives. */
 export interface TrainingEvent {
-  /** 'fit' or 'fitAdversarial'. */
+  /** The loop: 'fit', 'fitAdversarial' or 'fitEm' (a trainer from `createTrainer` names its kind's loop). */
   readonly fn: string;
   /** Completed steps. */
   readonly step: number;

@@ -1,9 +1,9 @@
 import {
   assertInteger,
   assertKnownOptions,
-  type GenerativeModel,
   invalidArgument,
   type Rng,
+  type Trainable,
 } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
 
@@ -40,7 +40,7 @@ export function parseValidation(fn: string, value: unknown): ValidationOptions |
  * The mean of `model.loss` over every row of the validation data: chunk losses weighted by
  * their sizes, so chunking does not change the value (up to rounding).
  */
-export function validationLoss(model: GenerativeModel, v: ValidationOptions, rng: Rng): tf.Scalar {
+export function validationLoss(model: Trainable, v: ValidationOptions, rng: Rng): tf.Scalar {
   return tf.tidy(() => {
     const n = v.data.shape[0]!;
     const size = v.batchSize ?? n;

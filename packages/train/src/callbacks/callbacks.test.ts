@@ -1,10 +1,10 @@
 import { InvalidArgumentError, initBackend } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fit } from '../fit.js';
-import { fitAdversarial } from '../fit-adversarial.js';
 import { QuadraticGame } from '../../test/games.js';
 import { FnModel, GaussianModel } from '../../test/models.js';
+import { fit } from '../fit.js';
+import { fitAdversarial } from '../fit-adversarial.js';
 import type { Callback } from '../types.js';
 import { earlyStopping } from './early-stopping.js';
 import { learningRateScheduler } from './learning-rate-scheduler.js';

@@ -7,12 +7,12 @@ import {
 } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { QuadraticGame } from '../../test/games.js';
+import { GaussianModel } from '../../test/models.js';
 import { earlyStopping } from '../callbacks/early-stopping.js';
 import { fit } from '../fit.js';
 import { fitAdversarial } from '../fit-adversarial.js';
 import { cosineDecay } from '../schedules.js';
-import { QuadraticGame } from '../../test/games.js';
-import { GaussianModel } from '../../test/models.js';
 import { decodeCheckpoint, encodeCheckpoint } from './format.js';
 import { readCheckpoint } from './read-checkpoint.js';
 import { memoryCheckpointStore } from './store.js';

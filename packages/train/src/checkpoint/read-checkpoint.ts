@@ -1,4 +1,4 @@
-import { FormatError, InvalidArgumentError, type NamedTensors } from '@gen/core';
+import { FormatError, InvalidArgumentError, type ModelState, type NamedTensors } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { resolveStore } from '../resolve-store.js';
 import type { HistoryEntry } from '../types.js';
@@ -8,13 +8,15 @@ import type { TrainingHeader } from './training-state.js';
 
 /** The user-facing part of a checkpoint. */
 export interface CheckpointContents {
-  /** 'fit' or 'fitAdversarial'. */
+  /** The loop that wrote it: 'fit', 'fitAdversarial' or 'fitEm'. */
   fn: string;
   step: number;
   epoch: number;
   history: HistoryEntry[];
   /** The model's weights by name, ready for `model.setWeights`; the caller disposes them. */
   weights: NamedTensors;
+  /** The model's declared non-weight state (`getState()`), for `model.setState`, if any. */
+  modelState?: ModelState;
 }
 
 /**
@@ -50,5 +52,13 @@ export async function readCheckpoint(
     if (name.startsWith('model/')) weights[name.slice('model/'.length)] = t;
     else t.dispose();
   }
-  return { fn: h.fn!, step: h.step!, epoch: h.epoch!, history: h.history!, weights };
+  const contents: CheckpointContents = {
+    fn: h.fn!,
+    step: h.step!,
+    epoch: h.epoch!,
+    history: h.history!,
+    weights,
+  };
+  if (h.modelState !== undefined) contents.modelState = h.modelState;
+  return contents;
 }

@@ -2,6 +2,7 @@ import {
   FormatError,
   type HasWeights,
   InvalidArgumentError,
+  type ModelState,
   type NamedTensors,
   Rng,
   type RngState,
@@ -17,6 +18,7 @@ import type { CheckpointStore } from './store.js';
 export interface TrainingHeader {
   format: 'gen-train-checkpoint';
   version: 1;
+  /** The loop that wrote it: 'fit', 'fitAdversarial' or 'fitEm' (`createTrainer` writes the same). */
   fn: string;
   step: number;
   epoch: number;
@@ -27,11 +29,21 @@ export interface TrainingHeader {
   optimizers: Record<string, OptimizerManifest>;
   callbacks: unknown[];
   history: HistoryEntry[];
+  /** The model's `getState()`, when it declares non-weight state. */
+  modelState?: ModelState;
+  /** The loop's own state (e.g. EM's last lower bound). */
+  loopState?: unknown;
+}
+
+/** A model as checkpoints see it: weights, and optionally declared non-weight state. */
+export interface StatefulModel extends HasWeights {
+  getState?(): ModelState;
+  setState?(state: ModelState): void;
 }
 
 /** The live objects a checkpoint is taken from and restored into (`rngs` entries are replaced). */
 export interface TrainingParts {
-  model: HasWeights;
+  model: StatefulModel;
   optimizers: Record<string, tf.Optimizer>;
   rngs: Record<string, Rng>;
   callbacks: readonly Callback[];
@@ -43,7 +55,10 @@ const stateful = (callbacks: readonly Callback[]) =>
 /** Serialises the run (model weights, optimiser slots, Rng states, data position, history). */
 export async function captureTraining(
   parts: TrainingParts,
-  header: Omit<TrainingHeader, 'format' | 'version' | 'rngs' | 'optimizers' | 'callbacks'>,
+  header: Omit<
+    TrainingHeader,
+    'format' | 'version' | 'rngs' | 'optimizers' | 'callbacks' | 'modelState'
+  >,
 ): Promise<Uint8Array> {
   const tensors: NamedTensors = {};
   try {
@@ -62,19 +77,30 @@ export async function captureTraining(
       optimizers,
       callbacks: stateful(parts.callbacks).map((c) => c.getState!()),
     };
+    if (typeof parts.model.getState === 'function') {
+      // A JSON round trip now, so a state that cannot be saved fails at the first checkpoint.
+      full.modelState = JSON.parse(JSON.stringify(parts.model.getState())) as ModelState;
+    }
     return await encodeCheckpoint(full, tensors);
   } finally {
     tf.dispose(tensors);
   }
 }
 
-function checkHeader(fn: string, header: unknown, settings: TrainingHeader['settings']) {
+function checkHeader(
+  fn: string,
+  kind: string,
+  header: unknown,
+  settings: TrainingHeader['settings'],
+) {
   const h = header as Partial<TrainingHeader> | null;
   if (h?.format !== 'gen-train-checkpoint' || h.version !== 1) {
     throw new FormatError(`${fn}: argument 'resume' is not a version-1 @gen/train checkpoint`);
   }
-  if (h.fn !== fn) {
-    throw new InvalidArgumentError(`${fn}: argument 'resume' holds a checkpoint of ${h.fn}`);
+  if (h.fn !== kind) {
+    throw new InvalidArgumentError(
+      `${fn}: argument 'resume' holds a checkpoint of ${h.fn}, but this run trains with ${kind}`,
+    );
   }
   for (const [key, value] of Object.entries(settings)) {
     if (h.settings?.[key] !== value) {
@@ -92,6 +118,7 @@ function checkHeader(fn: string, header: unknown, settings: TrainingHeader['sett
  */
 export async function restoreTraining(
   fn: string,
+  kind: string,
   store: CheckpointStore,
   parts: TrainingParts,
   settings: TrainingHeader['settings'],
@@ -102,7 +129,7 @@ export async function restoreTraining(
   }
   const { header, tensors } = decodeCheckpoint(bytes);
   try {
-    const h = checkHeader(fn, header, settings);
+    const h = checkHeader(fn, kind, header, settings);
     const weights: NamedTensors = {};
     for (const [name, t] of Object.entries(tensors)) {
       if (name.startsWith('model/')) weights[name.slice('model/'.length)] = t;
@@ -115,6 +142,7 @@ export async function restoreTraining(
         { cause: error },
       );
     }
+    restoreModelState(fn, parts.model, h);
     for (const [name, optimizer] of Object.entries(parts.optimizers)) {
       const manifest = h.optimizers[name];
       if (manifest === undefined)
@@ -138,5 +166,23 @@ export async function restoreTraining(
     return h;
   } finally {
     tf.dispose(tensors);
+  }
+}
+
+function restoreModelState(fn: string, model: StatefulModel, h: TrainingHeader): void {
+  const declares = typeof model.setState === 'function';
+  if (!declares) return;
+  if (h.modelState === undefined) {
+    throw new FormatError(
+      `${fn}: the checkpoint holds no model state, but the model declares some (getState/setState); it was written for another model`,
+    );
+  }
+  try {
+    model.setState!(h.modelState);
+  } catch (error) {
+    throw new FormatError(
+      `${fn}: the checkpoint's model state does not fit the model: ${(error as Error).message}`,
+      { cause: error },
+    );
   }
 }
