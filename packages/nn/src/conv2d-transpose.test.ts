@@ -2,9 +2,9 @@ import { InvalidArgumentError, Rng, ShapeMismatchError } from '@gen/core';
 import { describeBackends, expectClose, expectNoLeak } from '@gen/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
+import { expectGradientsMatchFiniteDifferences } from '../test/support.js';
 import { Conv2d } from './conv2d.js';
 import { Conv2dTranspose } from './conv2d-transpose.js';
-import { expectGradientsMatchFiniteDifferences } from './test-support.js';
 
 describeBackends('Conv2dTranspose', ({ tolerance }) => {
   const close = { atol: tolerance, rtol: tolerance };

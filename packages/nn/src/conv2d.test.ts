@@ -2,8 +2,8 @@ import { InvalidArgumentError, Rng, ShapeMismatchError } from '@gen/core';
 import { describeBackends, expectClose, expectNoLeak } from '@gen/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
+import { expectGradientsMatchFiniteDifferences } from '../test/support.js';
 import { Conv2d } from './conv2d.js';
-import { expectGradientsMatchFiniteDifferences } from './test-support.js';
 
 const image = () => tf.tensor4d([1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 3, 3, 1]);
 // Kernel [[1, 2], [3, 4]] as [kh, kw, in, out].

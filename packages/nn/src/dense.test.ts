@@ -2,8 +2,8 @@ import { InvalidArgumentError, Rng, ShapeMismatchError } from '@gen/core';
 import { describeBackends, expectClose, expectNoLeak } from '@gen/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
+import { expectGradientsMatchFiniteDifferences, values } from '../test/support.js';
 import { Dense } from './dense.js';
-import { expectGradientsMatchFiniteDifferences, values } from './test-support.js';
 
 describeBackends('Dense', ({ tolerance }) => {
   it('computes act(x·W + b) with kernel [in, out] over any leading axes', async () => {

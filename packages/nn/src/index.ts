@@ -3,6 +3,14 @@ export { Conv2d, type Conv2dOptions } from './conv2d.js';
 export { Conv2dTranspose, type Conv2dTransposeOptions } from './conv2d-transpose.js';
 export { Dense, type DenseOptions } from './dense.js';
 export {
+  type FromLayersModelOptions,
+  fromLayersModel,
+  type LayerLike,
+  type LayersModelLike,
+  LayersNetwork,
+  type LayerVariableLike,
+} from './from-layers-model.js';
+export {
   computeFans,
   type Fan,
   getInitializer,

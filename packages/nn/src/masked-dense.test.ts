@@ -2,9 +2,9 @@ import { InvalidArgumentError, Rng } from '@gen/core';
 import { describeBackends, expectClose, expectNoLeak } from '@gen/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
+import { expectGradientsMatchFiniteDifferences, values } from '../test/support.js';
 import { type MadeMasksOptions, madeMasks } from './made-masks.js';
 import { MaskedDense } from './masked-dense.js';
-import { expectGradientsMatchFiniteDifferences, values } from './test-support.js';
 
 /** A MADE-style stack of MaskedDense layers (tanh between), with small random biases. */
 function madeNetwork(options: MadeMasksOptions, seed: number) {

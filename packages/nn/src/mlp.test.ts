@@ -2,9 +2,9 @@ import { InvalidArgumentError, Rng, ShapeMismatchError } from '@gen/core';
 import { describeBackends, expectClose, expectNoLeak } from '@gen/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
+import { expectGradientsMatchFiniteDifferences, values } from '../test/support.js';
 import { Dense } from './dense.js';
 import { Mlp } from './mlp.js';
-import { expectGradientsMatchFiniteDifferences, values } from './test-support.js';
 
 describeBackends('Mlp', ({ tolerance }) => {
   it('stacks Dense layers with stable names and shapes', () => {

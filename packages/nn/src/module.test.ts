@@ -8,8 +8,8 @@ import {
 import { expectNoLeak } from '@gen/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { values } from '../test/support.js';
 import { Module } from './module.js';
-import { values } from './test-support.js';
 
 beforeAll(() => initBackend('cpu'));
 

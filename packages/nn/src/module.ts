@@ -1,13 +1,13 @@
 import {
-  type Disposable,
-  type HasWeights,
   InvalidArgumentError,
   invalidArgument,
   type NamedTensors,
+  type Network,
   type Rng,
   ShapeMismatchError,
 } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
+import { assignWeights } from './assign-weights.js';
 import { computeFans, type Initializer, type InitializerName, resolveInitializer } from './init.js';
 
 type Entry =
@@ -25,7 +25,10 @@ function assertPathSegment(fn: string, arg: string, name: unknown): asserts name
 }
 
 /**
- * Base class of every @gen network: owns named trainable variables and child modules.
+ * Base class of every @gen network: owns named trainable variables and child modules. A
+ * `Module` is a `Network` (from @gen/core), so every model that takes a network as a part
+ * (`Gan`, `Vae`, `Autoencoder`, flow conditioners) takes one; so does any other `Network`, such
+ * as `fromLayersModel(model)` or a plain object with the same members.
  *
  * A weight's logical name is the path of registration names from the root, e.g.
  * `mlp/dense0/kernel` for the kernel of the child registered as `dense0` in a module named
@@ -45,7 +48,7 @@ function assertPathSegment(fn: string, arg: string, name: unknown): asserts name
  * }
  * ```
  */
-export abstract class Module implements HasWeights, Disposable {
+export abstract class Module implements Network {
   readonly name: string;
   private readonly entries: Entry[] = [];
   private disposed = false;
@@ -90,36 +93,7 @@ export abstract class Module implements HasWeights, Disposable {
   setWeights(weights: NamedTensors): void {
     const fn = 'Module.setWeights';
     this.assertLive(fn);
-    if (weights === null || typeof weights !== 'object') {
-      throw invalidArgument(fn, 'weights', weights, 'must be an object of named tensors');
-    }
-    const own = this.namedWeights();
-    const missing = Object.keys(own).filter((name) => !Object.hasOwn(weights, name));
-    const unexpected = Object.keys(weights).filter((name) => !Object.hasOwn(own, name));
-    if (missing.length > 0 || unexpected.length > 0) {
-      throw new InvalidArgumentError(
-        `${fn}: argument 'weights' must hold exactly the weights of module '${this.name}'` +
-          `; missing [${missing.join(', ')}], unexpected [${unexpected.join(', ')}]`,
-      );
-    }
-    for (const [name, variable] of Object.entries(own)) {
-      const value = weights[name];
-      if (!(value instanceof tf.Tensor) || value.isDisposed) {
-        throw invalidArgument(fn, `weights['${name}']`, value, 'must be a live tf.Tensor');
-      }
-      if (value.dtype !== variable.dtype) {
-        throw invalidArgument(fn, `weights['${name}']`, value, `must have dtype ${variable.dtype}`);
-      }
-      if (!tf.util.arraysEqual(value.shape, variable.shape)) {
-        throw new ShapeMismatchError(
-          `${fn}: weight '${name}' has shape [${variable.shape.join(', ')}], ` +
-            `got [${value.shape.join(', ')}]`,
-        );
-      }
-    }
-    // assign() shares the data by reference count, so the caller's tensors stay valid and
-    // disposing them later frees nothing the variables still use.
-    for (const [name, variable] of Object.entries(own)) variable.assign(weights[name]!);
+    assignWeights(fn, `module '${this.name}'`, this.namedWeights(), weights);
   }
 
   /** Total number of scalar parameters. */

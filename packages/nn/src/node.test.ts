@@ -5,10 +5,10 @@ import { FormatError, InvalidArgumentError, initBackend, Rng, ShapeMismatchError
 import { expectNoLeak } from '@gen/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { values } from '../test/support.js';
 import { Dense } from './dense.js';
 import { Mlp } from './mlp.js';
 import { loadWeights, loadWeightsInto, saveWeights } from './node.js';
-import { values } from './test-support.js';
 
 let dir: string;
 

@@ -2,9 +2,9 @@ import { FormatError, InvalidArgumentError, initBackend, Rng } from '@gen/core';
 import { expectNoLeak } from '@gen/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { values } from '../test/support.js';
 import { Mlp } from './mlp.js';
 import { decodeWeights, encodeWeights, type WeightsManifest } from './serialize.js';
-import { values } from './test-support.js';
 
 beforeAll(() => initBackend('cpu'));
 

@@ -1,7 +1,7 @@
 import { FormatError, initBackend } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { values } from './test-support.js';
+import { values } from '../test/support.js';
 import { decodeWeightsFile, encodeWeightsFile } from './weights-file.js';
 
 beforeAll(() => initBackend('cpu'));
