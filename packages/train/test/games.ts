@@ -119,3 +119,47 @@ export class Gan1d implements AdversarialModel {
     this.discriminator.dispose();
   }
 }
+
+/**
+ * {@link Gan1d} with instance noise whose std decays with the number of discriminator updates,
+ * like @gen/gan's: the count is state that is not a weight. `declareState: false` hides it from
+ * checkpoints, the bug a resumed run must expose.
+ */
+export class NoisyGan1d extends Gan1d {
+  discriminatorUpdates = 0;
+
+  constructor(seed: number, declareState = true) {
+    super(seed);
+    if (!declareState) {
+      Object.defineProperty(this, 'getState', { value: undefined });
+      Object.defineProperty(this, 'setState', { value: undefined });
+    }
+  }
+
+  get noiseStd(): number {
+    return Math.max(0, 1 - this.discriminatorUpdates / 40);
+  }
+
+  override discriminatorLoss(real: tf.Tensor, rng: Rng): tf.Scalar {
+    const [own, noise] = rng.split(2) as [Rng, Rng];
+    const std = this.noiseStd;
+    return tf.tidy(() => {
+      const noisy = std > 0 ? tf.add(real, noise.normal(real.shape, 0, std)) : real;
+      return super.discriminatorLoss(noisy, own);
+    });
+  }
+
+  afterDiscriminatorStep(): void {
+    this.discriminatorUpdates += 1;
+  }
+
+  getState(): { discriminatorUpdates: number } {
+    return { discriminatorUpdates: this.discriminatorUpdates };
+  }
+
+  setState(state: Record<string, unknown>): void {
+    const count = state.discriminatorUpdates;
+    if (!Number.isInteger(count)) throw new Error(`bad state ${JSON.stringify(state)}`);
+    this.discriminatorUpdates = count as number;
+  }
+}

@@ -101,3 +101,60 @@ export class FnModel implements GenerativeModel {
     this.w.dispose();
   }
 }
+
+/**
+ * A 1-D mixture of two unit-variance Gaussians with learnable means and mixing weight, fitted by
+ * EM: `emStep` computes responsibilities under the current parameters (the per-example
+ * log-likelihood of those parameters is the lower bound it reports) and applies the closed-form
+ * M-step. `initialize` puts the means at the data's minimum and maximum.
+ */
+export class TwoMeansEm {
+  readonly means = tf.variable(tf.tensor1d([0, 0]));
+  readonly logit = tf.variable(tf.scalar(0));
+  initialized = 0;
+
+  async initialize(x: tf.Tensor): Promise<void> {
+    this.initialized += 1;
+    const ends = tf.tidy(() => tf.stack([tf.min(x), tf.max(x)]));
+    this.means.assign(ends);
+    ends.dispose();
+  }
+
+  async emStep(x: tf.Tensor): Promise<{ lowerBound: number }> {
+    const bound = tf.tidy(() => {
+      const v = tf.reshape(x, [-1, 1]);
+      const logPi = tf.stack([
+        tf.neg(softplusT(tf.neg(this.logit))),
+        tf.neg(softplusT(this.logit)),
+      ]);
+      const logJoint = tf.add(
+        tf.sub(tf.mul(-0.5, tf.square(tf.sub(v, this.means))), 0.5 * Math.log(2 * Math.PI)),
+        logPi,
+      );
+      const logPx = tf.logSumExp(logJoint, 1, true);
+      const r = tf.exp(tf.sub(logJoint, logPx));
+      const nk = tf.sum(r, 0);
+      this.means.assign(tf.div(tf.sum(tf.mul(r, v), 0), nk));
+      const [n0, n1] = tf.unstack(nk) as [tf.Tensor, tf.Tensor];
+      this.logit.assign(tf.sub(tf.log(n0), tf.log(n1)));
+      return tf.mean(logPx);
+    });
+    const lowerBound = (await bound.data())[0]!;
+    bound.dispose();
+    return { lowerBound };
+  }
+
+  getWeights(): NamedTensors {
+    return { means: tf.clone(this.means), logit: tf.clone(this.logit) };
+  }
+
+  setWeights(weights: NamedTensors): void {
+    assign({ means: this.means, logit: this.logit }, weights);
+  }
+
+  dispose(): void {
+    tf.dispose([this.means, this.logit]);
+  }
+}
+
+const softplusT = (x: tf.Tensor) => tf.log1p(tf.exp(x));
