@@ -1,7 +1,7 @@
 import { type Distribution, NotImplementedError } from '@gen/core';
 import { hasKl, kl } from '@gen/distributions';
 import * as tf from '@tensorflow/tfjs-core';
-import { className } from './is-distribution.js';
+import { className } from './class-name.js';
 import type { DivergenceName } from './names.js';
 
 /** The names with a closed form through the KL registry, and the KL calls each needs. */

@@ -3,10 +3,10 @@ import { expectClose, expectNoLeak } from '@gen/core/testing';
 import { Mixture, MultivariateNormal, Normal, Uniform } from '@gen/distributions';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { expectGradientMatches, foreignRng, scalar } from '../test/support.js';
 import { divergence } from './divergence.js';
 import { divergenceEstimate } from './divergence-estimate.js';
 import { type DivergenceName, divergenceNames } from './names.js';
-import { expectGradientMatches, scalar } from '../test/support.js';
 
 const quadrature = { method: 'quadrature' as const };
 const a = () => new Normal({ loc: 0, scale: 1 });
@@ -166,6 +166,17 @@ describe('divergence between distributions', () => {
     });
     const first = divergenceEstimate('js', mixture(), b(), { rng: Rng.fromSeed(3), samples: 500 });
     expectClose(again, scalar(first.value), { atol: 0 });
+  });
+
+  it('accepts an Rng from another installed copy of @gen/core for Monte Carlo', () => {
+    const foreign = foreignRng(3);
+    expect(foreign).not.toBeInstanceOf(Rng);
+    const first = divergence('js', mixture(), b(), { method: 'monte-carlo', rng: foreign });
+    const again = divergence('js', mixture(), b(), {
+      method: 'monte-carlo',
+      rng: Rng.fromSeed(3),
+    });
+    expectClose(first, scalar(again), { atol: 0 });
   });
 
   it('gives pathwise gradients through rsample in Monte Carlo estimates', () => {

@@ -1,6 +1,11 @@
-import { assertKnownOptions, type Distribution, invalidArgument, type Rng } from '@gen/core';
+import {
+  assertDistribution,
+  assertKnownOptions,
+  type Distribution,
+  invalidArgument,
+  type Rng,
+} from '@gen/core';
 import { resolveAlpha } from './divergence.js';
-import { isDistribution } from './is-distribution.js';
 import { type DivergenceEstimate, monteCarloDivergence } from './monte-carlo.js';
 import type { DivergenceName } from './names.js';
 import { pointwiseSpec } from './pointwise-terms.js';
@@ -38,7 +43,7 @@ export function divergenceEstimate(
   }
   assertKnownOptions(fn, options, ['rng', 'samples', 'alpha']);
   const alpha = resolveAlpha(fn, name, options);
-  if (!isDistribution(p)) throw invalidArgument(fn, 'p', p, 'must be a Distribution');
-  if (!isDistribution(q)) throw invalidArgument(fn, 'q', q, 'must be a Distribution');
+  assertDistribution(fn, 'p', p);
+  assertDistribution(fn, 'q', q);
   return monteCarloDivergence(fn, pointwiseSpec(name, alpha), p, q, options);
 }

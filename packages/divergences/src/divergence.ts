@@ -5,12 +5,12 @@ import {
   type Distribution,
   InvalidArgumentError,
   invalidArgument,
+  isDistribution,
   type Rng,
 } from '@gen/core';
 import type * as tf from '@tensorflow/tfjs-core';
 import { closedFormDivergence, hasClosedForm } from './closed-form.js';
 import { exactDivergence } from './exact.js';
-import { isDistribution } from './is-distribution.js';
 import { monteCarloDivergence } from './monte-carlo.js';
 import { type DivergenceName, divergenceNames } from './names.js';
 import { pointwiseSpec } from './pointwise-terms.js';

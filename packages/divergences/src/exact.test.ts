@@ -2,9 +2,9 @@ import { InvalidArgumentError, initBackend, ShapeMismatchError } from '@gen/core
 import { describeBackends, expectClose, expectNoLeak } from '@gen/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { loadFixture, scalar } from '../test/support.js';
 import { divergence } from './divergence.js';
 import { type DivergenceName, divergenceNames } from './names.js';
-import { loadFixture, scalar } from '../test/support.js';
 
 interface VectorCase extends Record<string, unknown> {
   name: string;

@@ -1,12 +1,12 @@
 import {
   assertInteger,
+  assertRng,
   type Distribution,
-  invalidArgument,
-  Rng,
+  type Rng,
   ShapeMismatchError,
 } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
-import { className } from './is-distribution.js';
+import { className } from './class-name.js';
 import { type PointwiseSpec, pointwiseTerm } from './pointwise-terms.js';
 
 /** A Monte Carlo estimate and its standard error, both of the broadcast batch shape. */
@@ -59,9 +59,7 @@ export function monteCarloDivergence(
 ): DivergenceEstimate {
   const n = options.samples ?? 1000;
   assertInteger(fn, 'samples', n, 2);
-  if (!(options.rng instanceof Rng)) {
-    throw invalidArgument(fn, 'rng', options.rng, 'must be an Rng for Monte Carlo estimation');
-  }
+  assertRng(fn, 'rng', options.rng);
   if (!tf.util.arraysEqual([...p.eventShape], [...q.eventShape])) {
     throw new ShapeMismatchError(
       `${fn}: the event shapes of p (${className(p)}, [${p.eventShape.join(', ')}]) and q (${className(q)}, [${q.eventShape.join(', ')}]) differ`,

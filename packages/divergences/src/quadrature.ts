@@ -7,7 +7,7 @@ import {
   NotImplementedError,
 } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
-import { className } from './is-distribution.js';
+import { className } from './class-name.js';
 import { type PointwiseSpec, pointwiseTerm } from './pointwise-terms.js';
 
 export interface QuadratureOptions {

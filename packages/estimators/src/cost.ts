@@ -1,10 +1,10 @@
 import {
   assertInteger,
+  assertRng,
   type CostFunction,
-  type Distribution,
   formatValue,
   InvalidArgumentError,
-  Rng,
+  isDistribution,
   ShapeMismatchError,
   type SurrogateOptions,
 } from '@gen/core';
@@ -20,14 +20,7 @@ export function checkSurrogateArgs(
   cost: unknown,
   options: unknown,
 ): asserts options is SurrogateOptions {
-  const d = dist as Distribution | null;
-  if (
-    typeof d !== 'object' ||
-    d === null ||
-    typeof d.sample !== 'function' ||
-    !Array.isArray(d.batchShape) ||
-    typeof d.params !== 'object'
-  ) {
+  if (!isDistribution(dist) || typeof dist.params !== 'object' || dist.params === null) {
     throw new InvalidArgumentError(
       `${fn}: argument 'dist' must be a Distribution, got ${formatValue(dist)}`,
     );
@@ -44,11 +37,7 @@ export function checkSurrogateArgs(
     );
   }
   assertInteger(fn, 'samples', o.samples, 1);
-  if (!(o.rng instanceof Rng)) {
-    throw new InvalidArgumentError(
-      `${fn}: argument 'rng' must be an Rng, got ${formatValue(o.rng)}`,
-    );
-  }
+  assertRng(fn, 'rng', o.rng);
 }
 
 /**

@@ -2,7 +2,7 @@ import { initBackend, Rng, ShapeMismatchError } from '@gen/core';
 import { describeBackends, expectClose, expectNoLeak } from '@gen/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { expectGradientMatches, loadFixture, scalar } from '../../test/support.js';
+import { expectGradientMatches, foreignRng, loadFixture, scalar } from '../../test/support.js';
 import { energyDistance } from './energy-distance.js';
 import { mmd } from './mmd.js';
 import { quantileCoupling } from './quantile-coupling.js';
@@ -173,6 +173,25 @@ describe('sample distances', () => {
     );
     expect(() => slicedWasserstein([[0, 1]], [[1, 0]], { projection: 3 } as never)).toThrow(
       /unknown option/,
+    );
+  });
+
+  it('accepts an Rng from another installed copy of @gen/core (no instanceof)', () => {
+    const x = [
+      [0, 1],
+      [2, 0.5],
+      [1, 1],
+    ];
+    const y = [
+      [1, 1],
+      [0, 0],
+    ];
+    const foreign = foreignRng(4);
+    expect(foreign).not.toBeInstanceOf(Rng);
+    expectClose(
+      slicedWasserstein(x, y, { projections: 8, rng: foreign }),
+      slicedWasserstein(x, y, { projections: 8, rng: Rng.fromSeed(4) }).dataSync()[0]!,
+      { atol: 0 },
     );
   });
 

@@ -1,8 +1,8 @@
 import {
   assertInteger,
   assertKnownOptions,
-  invalidArgument,
-  Rng,
+  assertRng,
+  type Rng,
   ShapeMismatchError,
 } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
@@ -26,9 +26,7 @@ function directions(fn: string, options: SlicedWassersteinOptions, d: number): t
   const given = options.projections ?? 50;
   if (typeof given === 'number') {
     assertInteger(fn, 'projections', given, 1);
-    if (!(options.rng instanceof Rng)) {
-      throw invalidArgument(fn, 'rng', options.rng, 'must be an Rng to draw random projections');
-    }
+    assertRng(fn, 'rng', options.rng);
     const rng = options.rng;
     return tf.tidy(() => {
       const g = rng.normal([given, d]);

@@ -1,11 +1,12 @@
 import {
   assertInteger,
+  assertRng,
   type CostFunction,
   type Distribution,
   formatValue,
   type GradientEstimator,
   InvalidArgumentError,
-  Rng,
+  type Rng,
 } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { type DistributionFactory, resolveFactory } from './distribution-factory.js';
@@ -89,11 +90,7 @@ export function gradientStats(
   }
   assertInteger(fn, 'samples', options?.samples, 1);
   assertInteger(fn, 'repeats', options.repeats, 2);
-  if (!(options.rng instanceof Rng)) {
-    throw new InvalidArgumentError(
-      `${fn}: argument 'rng' must be an Rng, got ${formatValue(options.rng)}`,
-    );
-  }
+  assertRng(fn, 'rng', options.rng);
   const { params, make, owned } = resolveFactory(fn, dist);
   const names = Object.keys(params);
   if (names.length === 0) {
