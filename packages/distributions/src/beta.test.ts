@@ -2,8 +2,11 @@ import { initBackend, Rng } from '@gen/core';
 import { expectNoLeak } from '@gen/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  expectLogProbGradients,
+  expectPathwiseGradient,
+} from '../test/examples/continuous-checks.js';
 import { Beta } from './beta.js';
-import { expectLogProbGradients, expectPathwiseGradient } from './examples/continuous-checks.js';
 
 describe('Beta', () => {
   beforeAll(async () => {

@@ -2,7 +2,7 @@
 export { Bernoulli, type BernoulliParams } from './bernoulli.js';
 export { Categorical, type CategoricalParams } from './categorical.js';
 export { Independent } from './independent.js';
-export type { LogitsOrProbs } from './logits-or-probs.js';
+export { type LogitsOrProbs, pickLogitsOrProbs } from './logits-or-probs.js';
 export { Mixture, type MixtureParams } from './mixture.js';
 export { Poisson, type PoissonParams } from './poisson.js';
 export {

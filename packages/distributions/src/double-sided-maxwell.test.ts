@@ -1,8 +1,11 @@
 import { initBackend } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  expectLogProbGradients,
+  expectPathwiseGradient,
+} from '../test/examples/continuous-checks.js';
 import { DoubleSidedMaxwell } from './double-sided-maxwell.js';
-import { expectLogProbGradients, expectPathwiseGradient } from './examples/continuous-checks.js';
 
 describe('DoubleSidedMaxwell', () => {
   beforeAll(async () => {

@@ -2,15 +2,15 @@ import { GenError, NotImplementedError, Rng } from '@gen/core';
 import { describeBackends, expectClose, expectNoLeak } from '@gen/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
+import { continuousExamples } from '../test/examples/continuous.js';
+import { discreteExamples } from '../test/examples/discrete.js';
+import { loadFixture } from '../test/examples/load-fixture.js';
+import type { FamilyExample, FamilyFixture } from '../test/examples/types.js';
 import type { BaseDistribution } from './distribution.js';
-import { continuousExamples } from './examples/continuous.js';
-import { discreteExamples } from './examples/discrete.js';
-import { loadFixture } from './examples/load-fixture.js';
-import type { FamilyExample, FamilyFixture } from './examples/types.js';
 import { hasKl, kl } from './kl/index.js';
 
 /*
- * The generic suites: every example of every family (examples/*.ts) gets the same checks against
+ * The generic suites: every example of every family (test/examples/*.ts) gets the same checks against
  * its scipy fixture (fixtures/<group>.json) and the same statistical, gradient, memory and
  * validation checks, on every backend of `describeBackends`.
  *

@@ -2,8 +2,11 @@ import { GenError, InvalidArgumentError, initBackend, Rng } from '@gen/core';
 import { describeBackends, expectClose, expectNoLeak } from '@gen/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { expectLogProbGradients, expectPathwiseGradient } from './examples/continuous-checks.js';
-import { loadFixture } from './examples/load-fixture.js';
+import {
+  expectLogProbGradients,
+  expectPathwiseGradient,
+} from '../test/examples/continuous-checks.js';
+import { loadFixture } from '../test/examples/load-fixture.js';
 import { Gamma } from './gamma.js';
 import { gammaQuantileGrad } from './gamma-quantile-grad.js';
 

@@ -1,6 +1,6 @@
-import { assertInteger, type Distribution, type Rng } from '@gen/core';
+import { assertDistribution, assertInteger, type Distribution, type Rng } from '@gen/core';
 import type * as tf from '@tensorflow/tfjs-core';
-import { assertDistribution, disposePart, sumRightmost } from './composite-utils.js';
+import { disposePart, sumRightmost } from './composite-utils.js';
 import { BaseDistribution, type DistributionOptions } from './distribution.js';
 
 /**

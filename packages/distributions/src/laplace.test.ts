@@ -1,7 +1,10 @@
 import { initBackend } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { expectLogProbGradients, expectPathwiseGradient } from './examples/continuous-checks.js';
+import {
+  expectLogProbGradients,
+  expectPathwiseGradient,
+} from '../test/examples/continuous-checks.js';
 import { Laplace } from './laplace.js';
 
 describe('Laplace', () => {

@@ -6,7 +6,16 @@ export type LogitsOrProbs =
   | { logits: ParamLike; probs?: never }
   | { probs: ParamLike; logits?: never };
 
-/** Which of `logits`/`probs` was given; throws unless exactly one was. */
+/**
+ * Which of `logits`/`probs` was given; throws an InvalidArgumentError naming `fn` unless exactly
+ * one was. Every family parameterised either way uses it (Bernoulli, Categorical, Mixture, and
+ * @gen/estimators' relaxed families), so they all refuse "both" and "neither" alike.
+ *
+ * ```ts
+ * const { name, value } = pickLogitsOrProbs('MyFamily', params.logits, params.probs);
+ * // name: 'logits' | 'probs'
+ * ```
+ */
 export function pickLogitsOrProbs(
   fn: string,
   logits: ParamLike | undefined,

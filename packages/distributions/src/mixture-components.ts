@@ -1,6 +1,12 @@
-import { type Distribution, InvalidArgumentError, type Rng, ShapeMismatchError } from '@gen/core';
+import {
+  assertDistribution,
+  type Distribution,
+  InvalidArgumentError,
+  type Rng,
+  ShapeMismatchError,
+} from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
-import { assertDistribution, disposePart, prefixedParams } from './composite-utils.js';
+import { disposePart, prefixedParams } from './composite-utils.js';
 
 const shapeText = (s: readonly number[]) => `[${s.join(', ')}]`;
 

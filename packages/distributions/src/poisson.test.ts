@@ -2,7 +2,7 @@ import { InvalidArgumentError, Rng } from '@gen/core';
 import { describeBackends, expectClose, expectNoLeak, numericalGradient } from '@gen/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
-import { loadFixture } from './examples/load-fixture.js';
+import { loadFixture } from '../test/examples/load-fixture.js';
 import { Poisson } from './poisson.js';
 
 const grid = (loadFixture('discrete') as Record<string, { rate: number[]; entropy: number[] }>)

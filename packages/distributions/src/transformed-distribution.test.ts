@@ -2,13 +2,13 @@ import { InvalidArgumentError, NotImplementedError, Rng, ShapeMismatchError } fr
 import { describeBackends, expectClose, expectNoLeak } from '@gen/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
+import { loadFixture } from '../test/examples/load-fixture.js';
 import { Affine } from './bijectors/affine.js';
 import { Chain } from './bijectors/chain.js';
 import { Exp } from './bijectors/exp.js';
 import { Permute } from './bijectors/permute.js';
 import { Shift } from './bijectors/shift.js';
 import { Sigmoid } from './bijectors/sigmoid.js';
-import { loadFixture } from './examples/load-fixture.js';
 import { Independent } from './independent.js';
 import { Normal } from './normal.js';
 import { TransformedDistribution } from './transformed-distribution.js';

@@ -1,4 +1,6 @@
 import {
+  assertBijector,
+  assertDistribution,
   type Bijector,
   type Distribution,
   NotImplementedError,
@@ -6,13 +8,7 @@ import {
   ShapeMismatchError,
 } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  assertBijector,
-  assertDistribution,
-  disposePart,
-  prefixedParams,
-  sumRightmost,
-} from './composite-utils.js';
+import { disposePart, prefixedParams, sumRightmost } from './composite-utils.js';
 import { BaseDistribution, type DistributionOptions } from './distribution.js';
 
 export interface TransformedDistributionParams extends DistributionOptions {
@@ -47,7 +43,7 @@ export class TransformedDistribution extends BaseDistribution {
   readonly base: Distribution;
   readonly bijector: Bijector;
   /** Base event axes that the bijector's log-det does not already sum over. */
-  private readonly extraEventRank: number;
+  protected readonly extraEventRank: number;
 
   constructor(params: TransformedDistributionParams) {
     const { base, bijector, ...options } = params;
@@ -59,16 +55,18 @@ export class TransformedDistribution extends BaseDistribution {
         `TransformedDistribution: the bijector's eventRank ${bijector.eventRank} exceeds the base's event rank ${eventRank} (event shape [${base.eventShape.join(', ')}]); wrap the base in Independent to make batch axes part of the event`,
       );
     }
-    super(
-      { ...base.params, ...prefixedParams('bijector', bijector) },
-      base.batchShape,
-      base.eventShape,
-      options,
-    );
+    // new.target: a subclass (Flow) may name the bijector's parameters its own way.
+    const paramsOf = (new.target as typeof TransformedDistribution).bijectorParams;
+    super({ ...base.params, ...paramsOf(bijector) }, base.batchShape, base.eventShape, options);
     this.base = base;
     this.bijector = bijector;
     this.hasRsample = base.hasRsample;
     this.extraEventRank = eventRank - bijector.eventRank;
+  }
+
+  /** The bijector's entries of `params`: `bijector.<name>` for each of its parameters. */
+  protected static bijectorParams(bijector: Bijector): Record<string, tf.Tensor> {
+    return prefixedParams('bijector', bijector);
   }
 
   override dispose(): void {
@@ -127,7 +125,7 @@ export class TransformedDistribution extends BaseDistribution {
     const y = this.bijector.forward(x);
     if (!tf.util.arraysEqual(y.shape, x.shape)) {
       throw new ShapeMismatchError(
-        `TransformedDistribution.sample: the bijector changed the sample shape [${x.shape.join(', ')}] to [${y.shape.join(', ')}]; its parameters must broadcast within the base's batch and event shape`,
+        `${this.name}.sample: the bijector changed the sample shape [${x.shape.join(', ')}] to [${y.shape.join(', ')}]; its parameters must broadcast within the base's batch and event shape`,
       );
     }
     return y;

@@ -2,7 +2,10 @@ import { InvalidArgumentError, initBackend, Rng } from '@gen/core';
 import { expectClose, expectNoLeak } from '@gen/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { expectLogProbGradients, expectPathwiseGradient } from './examples/continuous-checks.js';
+import {
+  expectLogProbGradients,
+  expectPathwiseGradient,
+} from '../test/examples/continuous-checks.js';
 import { Uniform } from './uniform.js';
 
 describe('Uniform', () => {

@@ -1,6 +1,9 @@
 import { initBackend } from '@gen/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { expectLogProbGradients, expectPathwiseGradient } from './examples/continuous-checks.js';
+import {
+  expectLogProbGradients,
+  expectPathwiseGradient,
+} from '../test/examples/continuous-checks.js';
 import { Weibull } from './weibull.js';
 
 // scipy.special: gamma(1 + 1/1.5), digamma(1 + 1/1.5).

@@ -19,7 +19,7 @@ export {
   measureValued,
 } from './measure-valued.js';
 export { PathwiseEstimator, pathwise } from './pathwise.js';
-export type { RelaxationOptions } from './relaxed/logits-or-probs.js';
+export type { RelaxationOptions } from './relaxed/relaxation-options.js';
 export {
   RelaxedBernoulli,
   type RelaxedBernoulliParams,

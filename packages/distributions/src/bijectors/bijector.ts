@@ -11,12 +11,32 @@ export interface BijectorOptions {
 }
 
 /**
- * Shared machinery of the @gen bijectors: input conversion, shape and domain validation, tidy
- * scopes and ownership. Subclasses implement `_forwardAndLogDet` and `_inverseAndLogDet` on
- * checked tensors (and may override `_forward`/`_inverse` to skip the log-det).
+ * The one base class of every @gen bijector, fixed and learned (@gen/flows' `LearnedBijector`
+ * extends it): public methods validate, `_`-prefixed methods compute. `forward`, `inverse`,
+ * `forwardAndLogDet` and `inverseAndLogDet` convert the input ({@link BaseBijector.toInput}),
+ * check its shape ({@link BaseBijector.checkShape}) and, with `validateArgs`, its domain, then
+ * run the computation in `tf.tidy`. Subclasses implement `_forwardAndLogDet` and
+ * `_inverseAndLogDet` on checked tensors (and may override `_forward`/`_inverse` to skip the
+ * log-det), and declare `eventRank` and `isConstantJacobian`.
  *
  * Log-determinants of elementwise bijectors (`eventRank` 0) are elementwise, with the shape of
  * the output; for `eventRank` k they are summed over the k rightmost axes.
+ *
+ * ```ts
+ * class Sinh extends BaseBijector {                    // y = sinh(x), log |dy/dx| = log cosh(x)
+ *   readonly eventRank = 0;
+ *   readonly isConstantJacobian = false;
+ *   constructor(options: BijectorOptions = {}) {
+ *     super(options);
+ *   }
+ *   protected _forwardAndLogDet(x: tf.Tensor) {
+ *     return { y: tf.sinh(x), logDet: tf.log(tf.cosh(x)) };
+ *   }
+ *   protected _inverseAndLogDet(y: tf.Tensor) {
+ *     return { x: tf.asinh(y), logDet: tf.mul(-0.5, tf.log1p(tf.square(y))) };
+ *   }
+ * }
+ * ```
  */
 export abstract class BaseBijector implements Bijector {
   abstract readonly eventRank: number;
@@ -35,6 +55,11 @@ export abstract class BaseBijector implements Bijector {
 
   /** Class name used in messages (`Sigmoid.inverse: …`). */
   get name(): string {
+    return this.kind;
+  }
+
+  /** The prefix of error messages; subclasses whose `name` means something else override it. */
+  protected get kind(): string {
     return this.constructor.name;
   }
 
@@ -45,7 +70,7 @@ export abstract class BaseBijector implements Bijector {
 
   /** Converts and registers a constructor parameter; a tensor created here is owned. */
   protected param(arg: string, value: ParamLike): tf.Tensor {
-    const { tensor, owned } = toParam(this.name, arg, value);
+    const { tensor, owned } = toParam(this.kind, arg, value);
     if (owned) this.owned.push(tensor);
     this.named[arg] = tensor;
     return tensor;
@@ -106,6 +131,18 @@ export abstract class BaseBijector implements Bijector {
     }
   }
 
+  /**
+   * Converts a public method's input to a tensor; `owned` says whether it was created here (and
+   * is disposed after the call). Numbers, arrays and tensors of any dtype by default.
+   */
+  protected toInput(
+    fn: string,
+    arg: string,
+    value: unknown,
+  ): { tensor: tf.Tensor; owned: boolean } {
+    return toParam(fn, arg, value);
+  }
+
   protected _forward(x: tf.Tensor): tf.Tensor {
     return this._forwardAndLogDet(x).y;
   }
@@ -124,8 +161,8 @@ export abstract class BaseBijector implements Bijector {
     domain: Interval | null,
     compute: (t: tf.Tensor) => T,
   ): T {
-    const fn = `${this.name}.${method}`;
-    const { tensor, owned } = toParam(fn, arg, value);
+    const fn = `${this.kind}.${method}`;
+    const { tensor, owned } = this.toInput(fn, arg, value);
     try {
       this.checkShape(fn, arg, tensor);
       if (this.validateArgs && domain) checkInterval(fn, arg, tensor, domain);

@@ -1,6 +1,6 @@
-import { type Bijector, formatValue, InvalidArgumentError } from '@gen/core';
+import { assertBijector, type Bijector, formatValue, InvalidArgumentError } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
-import { assertBijector, disposePart, prefixedParams, sumRightmost } from '../composite-utils.js';
+import { disposePart, prefixedParams, sumRightmost } from '../composite-utils.js';
 import { BaseBijector, type BijectorOptions } from './bijector.js';
 
 /**

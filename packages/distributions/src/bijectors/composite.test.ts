@@ -2,6 +2,7 @@ import { InvalidArgumentError, ShapeMismatchError } from '@gen/core';
 import { describeBackends, expectClose, expectNoLeak } from '@gen/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
+import { logAbsDet, numericalJacobian } from '../../test/jacobians.js';
 import { Affine } from './affine.js';
 import type { BaseBijector } from './bijector.js';
 import { Chain } from './chain.js';
@@ -12,7 +13,6 @@ import { Scale } from './scale.js';
 import { Shift } from './shift.js';
 import { Sigmoid } from './sigmoid.js';
 import { Tanh } from './tanh.js';
-import { logAbsDet, numericalJacobian } from './test-helpers.js';
 
 const tril = [
   [1.5, 0, 0],

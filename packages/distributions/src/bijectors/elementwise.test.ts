@@ -1,6 +1,7 @@
 import { describeBackends, expectClose, expectNoLeak } from '@gen/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
+import { numericalLogDerivative } from '../../test/jacobians.js';
 import { Affine } from './affine.js';
 import type { BaseBijector } from './bijector.js';
 import { Exp } from './exp.js';
@@ -9,7 +10,6 @@ import { Shift } from './shift.js';
 import { Sigmoid } from './sigmoid.js';
 import { Softplus } from './softplus.js';
 import { Tanh } from './tanh.js';
-import { numericalLogDerivative } from './test-helpers.js';
 
 const sp = (x: number) => (x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x)));
 /** Spacing of float32 numbers around v: the rounding a float32 output carries. */

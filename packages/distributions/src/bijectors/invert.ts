@@ -1,6 +1,6 @@
-import type { Bijector } from '@gen/core';
+import { assertBijector, type Bijector } from '@gen/core';
 import type * as tf from '@tensorflow/tfjs-core';
-import { assertBijector, disposePart, prefixedParams } from '../composite-utils.js';
+import { disposePart, prefixedParams } from '../composite-utils.js';
 import { BaseBijector, type BijectorOptions } from './bijector.js';
 
 /**

@@ -2,11 +2,11 @@ import { InvalidArgumentError, NotImplementedError, Rng, ShapeMismatchError } fr
 import { describeBackends, expectClose, expectNoLeak, numericalGradient } from '@gen/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
+import { loadFixture } from '../../test/examples/load-fixture.js';
 import { Bernoulli } from '../bernoulli.js';
 import { Beta } from '../beta.js';
 import { Categorical } from '../categorical.js';
 import type { BaseDistribution } from '../distribution.js';
-import { loadFixture } from '../examples/load-fixture.js';
 import { Exponential } from '../exponential.js';
 import { Gamma } from '../gamma.js';
 import { Independent } from '../independent.js';

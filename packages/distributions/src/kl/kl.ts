@@ -1,4 +1,5 @@
 import {
+  assertDistribution,
   type Distribution,
   formatValue,
   InvalidArgumentError,
@@ -12,19 +13,6 @@ import { addKl, type DistributionClass, type KlFunction, lookupKl } from './regi
 function className(d: object): string {
   const ctor = (d as { constructor?: { name?: unknown } }).constructor;
   return typeof ctor?.name === 'string' && ctor.name !== '' ? ctor.name : 'anonymous class';
-}
-
-function assertDistribution(fn: string, arg: string, d: unknown): asserts d is Distribution {
-  const ok =
-    typeof d === 'object' &&
-    d !== null &&
-    Array.isArray((d as Distribution).batchShape) &&
-    Array.isArray((d as Distribution).eventShape);
-  if (!ok) {
-    throw new InvalidArgumentError(
-      `${fn}: argument '${arg}' must be a Distribution, got ${formatValue(d)}`,
-    );
-  }
 }
 
 function assertClass(fn: string, arg: string, c: unknown): asserts c is DistributionClass {

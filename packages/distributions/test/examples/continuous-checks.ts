@@ -2,7 +2,7 @@ import { Rng } from '@gen/core';
 import { expectClose, numericalGradient } from '@gen/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'vitest';
-import type { BaseDistribution } from '../distribution.js';
+import type { BaseDistribution } from '../../src/distribution.js';
 
 /*
  * Test-only checks shared by the continuous families' own test files (the generic suites in

@@ -1,12 +1,12 @@
-import { Beta } from '../beta.js';
-import { DoubleSidedMaxwell } from '../double-sided-maxwell.js';
-import { Exponential } from '../exponential.js';
-import { Gamma } from '../gamma.js';
-import { Laplace } from '../laplace.js';
-import { MultivariateNormal } from '../multivariate-normal.js';
-import { Normal } from '../normal.js';
-import { Uniform } from '../uniform.js';
-import { Weibull } from '../weibull.js';
+import { Beta } from '../../src/beta.js';
+import { DoubleSidedMaxwell } from '../../src/double-sided-maxwell.js';
+import { Exponential } from '../../src/exponential.js';
+import { Gamma } from '../../src/gamma.js';
+import { Laplace } from '../../src/laplace.js';
+import { MultivariateNormal } from '../../src/multivariate-normal.js';
+import { Normal } from '../../src/normal.js';
+import { Uniform } from '../../src/uniform.js';
+import { Weibull } from '../../src/weibull.js';
 import type { FamilyExample } from './types.js';
 
 const group = 'continuous';

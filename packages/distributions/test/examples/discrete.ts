@@ -1,10 +1,10 @@
-import { Bernoulli } from '../bernoulli.js';
-import { Affine } from '../bijectors/affine.js';
-import { Categorical } from '../categorical.js';
-import { Independent } from '../independent.js';
-import { Normal } from '../normal.js';
-import { Poisson } from '../poisson.js';
-import { TransformedDistribution } from '../transformed-distribution.js';
+import { Bernoulli } from '../../src/bernoulli.js';
+import { Affine } from '../../src/bijectors/affine.js';
+import { Categorical } from '../../src/categorical.js';
+import { Independent } from '../../src/independent.js';
+import { Normal } from '../../src/normal.js';
+import { Poisson } from '../../src/poisson.js';
+import { TransformedDistribution } from '../../src/transformed-distribution.js';
 import type { FamilyExample } from './types.js';
 
 const fixture = (key: string) => ({ group: 'discrete', key });

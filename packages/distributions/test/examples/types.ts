@@ -1,4 +1,4 @@
-import type { BaseDistribution } from '../distribution.js';
+import type { BaseDistribution } from '../../src/distribution.js';
 
 /**
  * One entry of the examples registry that the generic family suites iterate over

@@ -6,7 +6,7 @@ import {
   pickRelaxationParams,
   type RelaxationOptions,
   TINY,
-} from './logits-or-probs.js';
+} from './relaxation-options.js';
 import { logAddExp, straightThroughValue } from './straight-through.js';
 
 export type RelaxedBernoulliParams = ({ logits: ParamLike } | { probs: ParamLike }) &

@@ -6,7 +6,7 @@ import {
   pickRelaxationParams,
   type RelaxationOptions,
   TINY,
-} from './logits-or-probs.js';
+} from './relaxation-options.js';
 import { straightThroughValue } from './straight-through.js';
 
 export type RelaxedCategoricalParams = ({ logits: ParamLike } | { probs: ParamLike }) &

@@ -126,6 +126,13 @@ describe('relaxed Bernoulli and Categorical (Concrete / Gumbel-softmax)', () => 
     expect(() => relaxedBernoulli({ logits: 0, probs: 0.5, temperature: 1 } as never)).toThrow(
       InvalidArgumentError,
     );
+    // The same logits-or-probs rule as @gen/distributions' Bernoulli and Categorical.
+    expect(() => relaxedBernoulli({ logits: 0, probs: 0.5, temperature: 1 } as never)).toThrow(
+      "RelaxedBernoulli: pass exactly one of 'logits' or 'probs', got both",
+    );
+    expect(() => relaxedCategorical({ temperature: 1 } as never)).toThrow(
+      "RelaxedOneHotCategorical: pass exactly one of 'logits' or 'probs', got neither",
+    );
     expect(() => relaxedCategorical({ logits: [1], temperature: 1 })).toThrow(/K >= 2/);
     expect(() => relaxedBernoulli({ probs: 1.5, temperature: 1 })).toThrow(/'probs'/);
     const d = relaxedBernoulli({ logits: 0, temperature: 1 });
