@@ -43,7 +43,7 @@ export interface LoopSpec {
     rngs: Readonly<Record<string, Rng>>,
     meter: Meter,
     step: number,
-  ): void | StopReason | Promise<void | StopReason>;
+  ): StopReason | undefined | Promise<StopReason | undefined>;
   validation?: { every: number; loss(rng: Rng): tf.Scalar };
   /** Asynchronous checks before the first step (finite data). */
   prepare?(): Promise<void>;
@@ -223,7 +223,7 @@ export class TrainingLoop {
       this.reason = 'data-exhausted';
       return;
     }
-    let ended: void | StopReason;
+    let ended: StopReason | undefined;
     try {
       ended = await spec.step(drawn.batches, this.rngs, this.meter, progress.step + 1);
     } finally {

@@ -116,7 +116,7 @@ export class TwoMeansEm {
   async initialize(x: tf.Tensor): Promise<void> {
     this.initialized += 1;
     const ends = tf.tidy(() => tf.stack([tf.min(x), tf.max(x)]));
-    this.means.assign(ends);
+    this.means.assign(ends as tf.Tensor1D);
     ends.dispose();
   }
 
@@ -134,7 +134,7 @@ export class TwoMeansEm {
       const logPx = tf.logSumExp(logJoint, 1, true);
       const r = tf.exp(tf.sub(logJoint, logPx));
       const nk = tf.sum(r, 0);
-      this.means.assign(tf.div(tf.sum(tf.mul(r, v), 0), nk));
+      this.means.assign(tf.div(tf.sum(tf.mul(r, v), 0), nk) as tf.Tensor1D);
       const [n0, n1] = tf.unstack(nk) as [tf.Tensor, tf.Tensor];
       this.logit.assign(tf.sub(tf.log(n0), tf.log(n1)));
       return tf.mean(logPx);

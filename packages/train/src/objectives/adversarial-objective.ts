@@ -129,6 +129,7 @@ export function adversarialObjective(
       meter.add('generatorLoss', g.loss);
       meter.check(g.finite, step);
       tf.dispose([g.loss, g.finite]);
+      return undefined;
     },
     dispose() {
       if (given.discriminator === undefined) discriminator.dispose();

@@ -71,6 +71,7 @@ export function lossObjective(
       meter.add('loss', out.loss);
       meter.check(out.finite, step);
       tf.dispose([out.loss, out.finite]);
+      return undefined;
     },
     ...(validation === undefined
       ? {}
