@@ -24,6 +24,7 @@ export {
   zeros,
 } from './init.js';
 export { type MadeMasks, type MadeMasksOptions, madeMasks } from './made-masks.js';
+export { MadeNetwork, type MadeNetworkOptions } from './made-network.js';
 export { MaskedDense, type MaskedDenseOptions } from './masked-dense.js';
 export { Mlp, type MlpOptions } from './mlp.js';
 export { Module } from './module.js';
