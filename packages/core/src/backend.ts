@@ -3,6 +3,7 @@ import { BackendError } from './errors.js';
 import { registerFastMatMulGradient } from './fast-matmul-gradient.js';
 import { registerHigherOrderGradients } from './higher-order-gradients.js';
 import { assertOneOf } from './validate.js';
+import { registerWasmKernels } from './wasm-kernels.js';
 
 /** Backends `initBackend` knows; 'auto' picks the best one available here. */
 export type BackendName = 'auto' | 'wasm' | 'cpu' | 'webgpu' | 'webgl';
@@ -132,7 +133,8 @@ async function activate(name: Exclude<BackendName, 'auto'>): Promise<void> {
 
 /**
  * Picks and readies a tfjs backend, registers every gradient (tfjs-core's entry points register
- * none) and the fast BatchMatMul gradient, and returns the backend's name.
+ * none), the fast BatchMatMul gradient and the kernels tfjs-backend-wasm lacks (UnsortedSegmentSum,
+ * which `tf.gather`'s gradient needs), and returns the backend's name.
  *
  * 'auto' tries, in order, wasm then cpu in Node, and webgpu → webgl → wasm → cpu in a browser.
  * A named backend that cannot be used throws {@link BackendError}. In Node, backend packages
@@ -146,6 +148,7 @@ async function activate(name: Exclude<BackendName, 'auto'>): Promise<void> {
 export async function initBackend(name: BackendName = 'auto'): Promise<string> {
   assertOneOf('initBackend', 'name', name, NAMES);
   await registerGradients();
+  registerWasmKernels();
   if (name !== 'auto') {
     await activate(name);
     return tf.getBackend();

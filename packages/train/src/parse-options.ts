@@ -19,6 +19,14 @@ const isIterable = (d: unknown): d is Iterable<unknown> | AsyncIterable<unknown>
     typeof (d as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function');
 
 function parseData(fn: string, data: unknown, o: CommonOptions): number | undefined {
+  if (data === null) {
+    for (const key of ['batchSize', 'shuffle', 'epochs'] as const) {
+      if (o[key] !== undefined) {
+        throw invalidArgument(fn, key, o[key], 'needs data (data is null: count the run in steps)');
+      }
+    }
+    return undefined;
+  }
   if (data instanceof tf.Tensor) {
     if (data.isDisposed || data.rank === 0 || data.shape[0] === 0) {
       throw invalidArgument(fn, 'data', data, 'must be a live tensor [n, ...] with n >= 1');

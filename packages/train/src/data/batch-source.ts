@@ -33,6 +33,8 @@ export interface BatchSource {
  * Data that the loops accept: one tensor `[n, ...]` (batched and shuffled by the loop; it stays
  * the caller's), or any (async) iterable of batch tensors, iterated afresh every epoch. The
  * loops take ownership of every tensor an iterable yields and dispose it after its step, so a
- * generator of fresh batches needs no cleanup; yield `tf.clone(t)` to keep `t`.
+ * generator of fresh batches needs no cleanup; yield `tf.clone(t)` to keep `t`. `null` means no
+ * data, for objectives that draw their own samples (variational inference): every step gets an
+ * empty batch `[0]`, and the run is counted in `steps`.
  */
-export type TrainingData = tf.Tensor | Iterable<tf.Tensor> | AsyncIterable<tf.Tensor>;
+export type TrainingData = tf.Tensor | Iterable<tf.Tensor> | AsyncIterable<tf.Tensor> | null;

@@ -2,6 +2,7 @@ import type { Rng } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { BatchSource, TrainingData } from './batch-source.js';
 import { IterableSource } from './iterable-source.js';
+import { NoDataSource } from './no-data-source.js';
 import { TensorSource } from './tensor-source.js';
 
 /** The batch stream of `data`: shuffled mini-batches of a tensor, or an iterable's own batches. */
@@ -12,6 +13,7 @@ export function makeSource(
   shuffle: boolean,
   rng: Rng,
 ): BatchSource {
+  if (data === null) return new NoDataSource();
   return data instanceof tf.Tensor
     ? new TensorSource(data, batchSize!, shuffle, rng)
     : new IterableSource(fn, data);
