@@ -1,7 +1,7 @@
 import { initBackend, Rng } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { sharpen, values } from '../test-support.js';
+import { sharpen, values } from '../../test/support.js';
 import { Made } from './made.js';
 import type { MadeOptions } from './made-options.js';
 

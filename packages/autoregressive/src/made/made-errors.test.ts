@@ -155,4 +155,37 @@ describe('Made rejects bad input with typed errors', () => {
     expect(() => made.loss(x)).toThrow(/Made.loss: module 'made' has been disposed/);
     x.dispose();
   });
+
+  it('loss draws the mask of a pool from rng and keeps no generator of its own', () => {
+    const made = new Made({ ...good, numMasks: 3, ordering: 'random', seed: 2 });
+    const x = tf.tensor2d([
+      [0, 1, 1, 0],
+      [1, 1, 0, 1],
+    ]);
+    expect(() => made.loss(x)).toThrow(
+      "Made.loss: argument 'rng' must be an Rng with numMasks 3 > 1 (each step's mask is drawn from it), got undefined",
+    );
+    expect(() => made.loss(x, 7 as never)).toThrow(/argument 'rng' must be an Rng from @gen\/core/);
+    const seeds = [0, 1, 2, 3, 4, 5];
+    // The seeds pick different masks, so an rng that was ignored would fail below.
+    expect(new Set(seeds.map((seed) => Rng.fromSeed(seed).int(3))).size).toBeGreaterThan(1);
+    for (const seed of seeds) {
+      const m = Rng.fromSeed(seed).int(3);
+      const expected = tf.neg(tf.mean(made.logProb(x, { mask: m })));
+      const loss = made.loss(x, Rng.fromSeed(seed));
+      expect(loss.dataSync()[0]).toBe(expected.dataSync()[0]);
+      // The same generator state gives the same loss: nothing advanced inside the model.
+      const again = made.loss(x, Rng.fromSeed(seed));
+      expect(again.dataSync()[0]).toBe(loss.dataSync()[0]);
+      tf.dispose([expected, loss, again]);
+    }
+    // With one mask the loss is deterministic and needs no generator.
+    const single = new Made(good);
+    const a = single.loss(x);
+    const b = single.loss(x, Rng.fromSeed(5));
+    expect(a.dataSync()[0]).toBe(b.dataSync()[0]);
+    tf.dispose([x, a, b]);
+    made.dispose();
+    single.dispose();
+  });
 });

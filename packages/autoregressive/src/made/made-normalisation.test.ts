@@ -1,7 +1,7 @@
 import { describeBackends } from '@gen/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
-import { allBinary, sharpen, values } from '../test-support.js';
+import { allBinary, sharpen, values } from '../../test/support.js';
 import { Made } from './made.js';
 import type { MadeOptions } from './made-options.js';
 

@@ -1,10 +1,17 @@
-import { assertInteger, type GenerativeModel, logMeanExp, type NamedTensors, Rng } from '@gen/core';
-import { Module } from '@gen/nn';
+import {
+  assertInteger,
+  type GenerativeModel,
+  invalidArgument,
+  logMeanExp,
+  type NamedTensors,
+  Rng,
+} from '@gen/core';
+import { MadeNetwork, Module } from '@gen/nn';
 import * as tf from '@tensorflow/tfjs-core';
 import { assertOptionsObject, assertRng, assertRows, assertValues } from '../validate.js';
 import { bernoulliFamily, type ConditionalFamily, gaussianFamily } from './conditional-family.js';
 import { sampleEnsemble } from './ensemble-sample.js';
-import { MadeNetwork } from './made-network.js';
+import { renameLegacyWeights } from './legacy-weight-names.js';
 import { type MadeOptions, parseMadeOptions } from './made-options.js';
 import { sampleSequentially } from './sequential-sample.js';
 
@@ -23,9 +30,11 @@ export interface MadeMaskOptions {
  * a 'random' ordering, order-) agnostically on a pool of M masks, and evaluated as the ensemble
  * p(x) = (1/M) Σₘ pₘ(x), a normalised density.
  *
- * `logProb(x)` is per example; `loss(batch)` = −(1/n) Σ log p_m(x) for one mask m of the pool
- * (drawn from `rng` when given, else the next in turn); `sample(n, rng)` is exact: D passes, one
- * dimension per pass in the mask's order.
+ * `logProb(x)` is per example; `loss(batch, rng)` = −(1/n) Σ log p_m(x) for one mask m of the
+ * pool drawn from `rng` (needed only with a pool); `sample(n, rng)` is exact: D passes, one
+ * dimension per pass in the mask's order. The network is @gen/nn's `MadeNetwork`, registered as
+ * `network`: weights `made/network/masked<l>/kernel` and `…/bias` (`setWeights` also takes the
+ * names of earlier versions, `made/network/kernel<l>` and `…/bias<l>`).
  *
  * ```ts
  * const made = new Made({ inputSize: 784, hiddenSizes: [500], likelihood: 'bernoulli', seed: 0 });
@@ -44,7 +53,6 @@ export class Made extends Module implements GenerativeModel {
   readonly validateArgs: boolean;
   private readonly network: MadeNetwork;
   private readonly family: ConditionalFamily;
-  private nextMask = 0;
 
   constructor(options: MadeOptions) {
     const parsed = parseMadeOptions(options);
@@ -62,12 +70,13 @@ export class Made extends Module implements GenerativeModel {
     const network = new MadeNetwork({
       inputSize,
       hiddenSizes: parsed.hiddenSizes,
-      paramsPerDim: this.family.paramsPerDim,
+      outputsPerInput: this.family.paramsPerDim,
       ordering: parsed.ordering,
       numMasks,
       activation: parsed.activation,
-      weightRng,
+      rng: weightRng,
       maskRng,
+      name: 'network',
     });
     this.network = this.addModule('network', network);
   }
@@ -81,7 +90,7 @@ export class Made extends Module implements GenerativeModel {
   apply(x: tf.Tensor): tf.Tensor {
     this.assertLive('Made.apply');
     assertRows('Made.apply', 'x', x, this.inputSize);
-    return this.network.forward(x, 0);
+    return this.network.apply(x, 0);
   }
 
   /**
@@ -117,18 +126,25 @@ export class Made extends Module implements GenerativeModel {
 
   /**
    * Mean negative log-likelihood −(1/n) Σ log p_m(xᵢ) of `batch: [n, D]` under one mask m of
-   * the pool: drawn from `rng` when given (so `fit` runs resume exactly), else the next one in
-   * turn. Values are not read back: `fit` checks its data once and guards against NaN losses.
+   * the pool, drawn from `rng` (so a resumed `fit` draws the same masks). With one mask the loss
+   * is deterministic and `rng` may be left out; with a pool it is required, as the model keeps no
+   * generator of its own. Values are not read back: `fit` checks its data once and guards
+   * against NaN losses.
    */
   loss(batch: tf.Tensor, rng?: Rng): tf.Scalar {
     const fn = 'Made.loss';
     this.assertLive(fn);
     assertRows(fn, 'batch', batch, this.inputSize);
-    let m = 0;
-    if (this.numMasks > 1) {
-      if (rng !== undefined) assertRng(fn, 'rng', rng);
-      m = rng === undefined ? this.nextMask++ % this.numMasks : rng.int(this.numMasks);
+    if (rng === undefined && this.numMasks > 1) {
+      throw invalidArgument(
+        fn,
+        'rng',
+        rng,
+        `must be an Rng with numMasks ${this.numMasks} > 1 (each step's mask is drawn from it)`,
+      );
     }
+    if (rng !== undefined) assertRng(fn, 'rng', rng);
+    const m = this.numMasks > 1 ? rng!.int(this.numMasks) : 0;
     return tf.tidy(() => tf.neg(tf.mean(this.logProbUnder(batch, m))) as tf.Scalar);
   }
 
@@ -154,8 +170,13 @@ export class Made extends Module implements GenerativeModel {
     return sampleSequentially(n, this.network.orderings[m]!, draw);
   }
 
+  /** Also accepts the weight names of earlier versions (see the class comment). */
+  override setWeights(weights: NamedTensors): void {
+    super.setWeights(renameLegacyWeights(weights));
+  }
+
   private paramsUnder(x: tf.Tensor, m: number): NamedTensors {
-    const raw = tf.reshape(this.network.forward(x, m), [
+    const raw = tf.reshape(this.network.apply(x, m), [
       -1,
       this.family.paramsPerDim,
       this.inputSize,

@@ -2,7 +2,7 @@ import { InvalidArgumentError, initBackend, Rng } from '@gen/core';
 import { describeBackends, expectClose, expectNoLeak, numericalGradient } from '@gen/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, expect, it } from 'vitest';
-import { values } from '../test-support.js';
+import { values } from '../../test/support.js';
 import { MaskedConv2d, rasterMask } from './masked-conv2d.js';
 
 beforeAll(async () => {

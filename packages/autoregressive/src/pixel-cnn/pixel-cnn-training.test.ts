@@ -3,7 +3,7 @@ import { expectNoLeak } from '@gen/core/testing';
 import { fit } from '@gen/train';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { values } from '../test-support.js';
+import { values } from '../../test/support.js';
 import { PixelCnn } from './pixel-cnn.js';
 
 beforeAll(async () => {

@@ -2,7 +2,7 @@ import { initBackend, Rng } from '@gen/core';
 import { describeBackends, expectClose } from '@gen/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { allBinary, expectFrequencies, sharpen, values } from '../test-support.js';
+import { allBinary, expectFrequencies, sharpen, values } from '../../test/support.js';
 import { PixelCnn } from './pixel-cnn.js';
 
 describeBackends('PixelCnn: probabilities of all binary images sum to 1', ({ tolerance }) => {
