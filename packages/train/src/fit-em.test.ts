@@ -101,6 +101,17 @@ describeBackends('fitEm', () => {
     expect(rest).toMatchObject({ step: full.step, stopReason: 'converged' });
     expect(rest.history).toEqual(full.history);
     expect(Array.from(await second.means.data())).toEqual(Array.from(await straight.means.data()));
+    // A run that had converged stays converged when resumed: no further step.
+    const finished = memoryCheckpointStore();
+    const once = new TwoMeansEm();
+    await fitEm(once, x, { ...options, checkpoint: { store: finished, every: 100 } });
+    once.dispose();
+    const again = new TwoMeansEm();
+    expect(await fitEm(again, x, { ...options, resume: finished })).toMatchObject({
+      step: full.step,
+      stopReason: 'converged',
+    });
+    again.dispose();
     tf.dispose([x]);
     for (const m of [straight, first, second]) m.dispose();
   });

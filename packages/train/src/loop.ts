@@ -49,6 +49,8 @@ export interface LoopSpec {
   prepare?(): Promise<void>;
   /** Runs before the first step of a run that does not resume (EM's initialisation). */
   initialize?(): Promise<void>;
+  /** Why a resumed run has already ended (EM that had converged), if it has. */
+  ended?(): StopReason | undefined;
   /** The objective's own state, carried by checkpoints. */
   getState?(): unknown;
   setState?(state: unknown): void;
@@ -201,7 +203,8 @@ export class TrainingLoop {
     }
     this.guard.good(this.progress.step);
     await this.events.trainBegin();
-    this.reason = this.events.stopRequested ?? (this.complete() ? 'completed' : undefined);
+    this.reason =
+      this.events.stopRequested ?? spec.ended?.() ?? (this.complete() ? 'completed' : undefined);
   }
 
   private complete(): boolean {

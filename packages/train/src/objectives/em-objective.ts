@@ -51,6 +51,7 @@ export function emObjective(
   const tolerance = options.tolerance ?? 1e-3;
   assertNonNegative(fn, 'tolerance', tolerance);
   let previous: number | undefined;
+  let converged = false;
   return {
     kind: 'fitEm',
     model,
@@ -70,18 +71,20 @@ export function emObjective(
       const value = tf.scalar(-lowerBound);
       meter.add('loss', value);
       value.dispose();
-      const converged = previous !== undefined && Math.abs(lowerBound - previous) < tolerance;
+      converged = previous !== undefined && Math.abs(lowerBound - previous) < tolerance;
       previous = lowerBound;
       return converged ? 'converged' : undefined;
     },
-    getState: () => ({ previousLowerBound: previous ?? null }),
+    ended: () => (converged ? 'converged' : undefined),
+    getState: () => ({ previousLowerBound: previous ?? null, converged }),
     setState(state) {
-      const s = state as { previousLowerBound?: unknown } | undefined;
+      const s = state as { previousLowerBound?: unknown; converged?: unknown } | undefined;
       const value = s?.previousLowerBound;
-      if (value !== null && typeof value !== 'number') {
+      if ((value !== null && typeof value !== 'number') || typeof s?.converged !== 'boolean') {
         throw new FormatError(`${fn}: the checkpoint lacks EM's last lower bound`);
       }
       previous = value ?? undefined;
+      converged = s.converged;
     },
     dispose() {},
   };
