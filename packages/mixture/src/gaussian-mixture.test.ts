@@ -3,9 +3,9 @@ import { describeBackends, expectClose, expectNoLeak } from '@gen/core/testing';
 import { Mixture, MultivariateNormal } from '@gen/distributions';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CENTRES, threeClusters } from '../test/data.js';
 import { GaussianMixture } from './gaussian-mixture.js';
 import { COVARIANCE_TYPES, type CovarianceType, INIT_METHODS } from './options.js';
-import { CENTRES, threeClusters } from './test-data.js';
 
 let data: { x: tf.Tensor; labels: number[] };
 const fitted = new Map<CovarianceType, GaussianMixture>();

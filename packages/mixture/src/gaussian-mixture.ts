@@ -1,4 +1,10 @@
-import { assertInteger, type GenerativeModel, type NamedTensors, type Rng } from '@gen/core';
+import {
+  assertInteger,
+  type EmModel,
+  type GenerativeModel,
+  type NamedTensors,
+  type Rng,
+} from '@gen/core';
 import type { Mixture } from '@gen/distributions';
 import * as tf from '@tensorflow/tfjs-core';
 import { NotFittedError } from './errors.js';
@@ -31,7 +37,7 @@ const NAME = 'GaussianMixture';
  * const bic = gm.bic(x);                                // tf.Scalar
  * ```
  */
-export class GaussianMixture implements GenerativeModel {
+export class GaussianMixture implements GenerativeModel, EmModel {
   readonly components: number;
   readonly covariance: CovarianceType;
   private readonly options: ParsedOptions;

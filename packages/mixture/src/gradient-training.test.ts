@@ -3,9 +3,9 @@ import { expectClose, expectNoLeak } from '@gen/core/testing';
 import { fit } from '@gen/train';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { threeClusters } from '../test/data.js';
 import { GaussianMixture } from './gaussian-mixture.js';
 import { COVARIANCE_TYPES } from './options.js';
-import { threeClusters } from './test-data.js';
 
 let x: tf.Tensor;
 

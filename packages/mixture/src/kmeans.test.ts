@@ -2,8 +2,8 @@ import { Rng } from '@gen/core';
 import { describeBackends, expectClose, expectNoLeak } from '@gen/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { CENTRES, threeClusters } from '../test/data.js';
 import { kmeansPlusPlus, lloyd, nearest, oneHotFloat, squaredDistances } from './kmeans.js';
-import { CENTRES, threeClusters } from './test-data.js';
 
 let data: { x: tf.Tensor; labels: number[] };
 

@@ -2,9 +2,9 @@ import { Rng } from '@gen/core';
 import { describeBackends, expectClose, expectNoLeak } from '@gen/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
+import { threeClusters } from '../test/data.js';
 import { GaussianMixture } from './gaussian-mixture.js';
 import { COVARIANCE_TYPES } from './options.js';
-import { threeClusters } from './test-data.js';
 
 /** `copies` copies of each of `points`. */
 function duplicated(points: number[][], copies: number): number[][] {
