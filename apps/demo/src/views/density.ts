@@ -12,9 +12,6 @@ import { densityPlot, type Frame } from './density/plot.js';
 import { DensityRun } from './density/session.js';
 import type { DemoView } from './types.js';
 
-/** Steps per chunk: EM iterations are whole-data passes, gradient steps are minibatches. */
-const STEPS_PER_CHUNK = { gmm: 1, made: 10, flow: 10, vae: 10, gan: 10 } as const;
-
 const view: DemoView = {
   id: 'density',
   title: 'Density playground',
@@ -83,7 +80,7 @@ const view: DemoView = {
       chunk: () =>
         exclusive(async () => {
           if (run === undefined || ctx.signal.aborted) return;
-          await run.train(STEPS_PER_CHUNK[run.settings.model]);
+          await run.train(run.stepsPerChunk);
           await show();
         }),
     });

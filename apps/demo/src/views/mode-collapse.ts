@@ -9,11 +9,8 @@ import { TrainLoop } from '../shell/train-loop.js';
 import { buildControls } from './mode-collapse/controls.js';
 import { type CoveragePoint, coveragePoint, formatQuality } from './mode-collapse/history.js';
 import { coveragePlot, samplesPlot } from './mode-collapse/plots.js';
-import { type Evaluation, ModeCollapseTrainer } from './mode-collapse/trainer.js';
+import { type Evaluation, ModeCollapseTrainer, STEPS_PER_CHUNK } from './mode-collapse/trainer.js';
 import type { DemoView } from './types.js';
-
-/** Generator steps per chunk (then one evaluation and a redraw). */
-const STEPS_PER_CHUNK = 10;
 
 const view: DemoView = {
   id: 'mode-collapse',

@@ -1,22 +1,22 @@
 /** The density playground's flow: RealNVP (4 affine couplings) trained by maximum likelihood. */
 import type { Rng } from '@gen/core';
 import { AffineCoupling, Flow, standardNormal } from '@gen/flows';
-import * as tf from '@tensorflow/tfjs-core';
-import { minibatchSteps } from './batch.js';
+import type * as tf from '@tensorflow/tfjs-core';
+import { ChunkTrainer, meanLoss } from './chunk-trainer.js';
 import type { DensityModel, ModelSettings } from './model.js';
 
 /** Coupling layers, alternating which coordinate is kept. */
 const LAYERS = 4;
 const HIDDEN = [32, 32];
 
-/** A RealNVP `Flow` and its Adam optimiser behind {@link DensityModel}. */
+/** A RealNVP `Flow` trained by @gen/train (Adam, ε = 1e-7) behind {@link DensityModel}. */
 export class FlowModel implements DensityModel {
   readonly heatKind = 'log-density';
   readonly metricName = 'NLL (nats, training units)';
   private readonly flow: Flow;
-  private readonly optimizer: tf.Optimizer;
+  private readonly training: ChunkTrainer;
 
-  constructor(private readonly settings: ModelSettings) {
+  constructor(settings: ModelSettings) {
     this.flow = new Flow({
       base: standardNormal(2),
       transforms: Array.from(
@@ -30,17 +30,21 @@ export class FlowModel implements DensityModel {
           }),
       ),
     });
-    this.optimizer = tf.train.adam(settings.learningRate, 0.9, 0.999, 1e-7);
+    this.training = new ChunkTrainer(
+      this.flow,
+      { batchSize: settings.batchSize, learningRate: settings.learningRate },
+      { fromRow: (row) => row.loss!, measure: meanLoss(this.flow) },
+      10,
+    );
   }
 
-  async train(x: tf.Tensor2D, n: number, rng: Rng): Promise<number> {
-    return minibatchSteps(
-      this.optimizer,
-      this.flow.trainableVariables,
-      (batch) => this.flow.loss(batch),
-      x,
-      { steps: n, batchSize: this.settings.batchSize, rng },
-    );
+  get stepsPerChunk(): number {
+    return this.training.stepsPerChunk;
+  }
+
+  /** `n` Adam steps on minibatches; returns the mean NLL of the last chunk's batches. */
+  train(x: tf.Tensor2D, n: number, rng: Rng): Promise<number> {
+    return this.training.train(x, n, rng);
   }
 
   heat(points: tf.Tensor2D): tf.Tensor1D {
@@ -52,7 +56,7 @@ export class FlowModel implements DensityModel {
   }
 
   dispose(): void {
+    this.training.dispose();
     this.flow.dispose();
-    this.optimizer.dispose();
   }
 }

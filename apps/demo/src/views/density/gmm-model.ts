@@ -1,39 +1,49 @@
 /** The density playground's Gaussian mixture, fitted by EM (one E+M iteration per step). */
 import type { Rng } from '@gen/core';
 import { GaussianMixture } from '@gen/mixture';
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
+import { ChunkTrainer } from './chunk-trainer.js';
 import type { DensityModel, ModelSettings } from './model.js';
 
-/** `GaussianMixture` (full covariances, k-means init) behind {@link DensityModel}. */
+/**
+ * `GaussianMixture` (full covariances, k-means init) fitted by @gen/train's EM trainer (its
+ * `fitEm`, run step-wise) behind {@link DensityModel}.
+ */
 export class GmmModel implements DensityModel {
   readonly heatKind = 'log-density';
   readonly metricName = 'mean log-likelihood (EM bound, nats, training units)';
   private readonly gm: GaussianMixture;
-  private initialised = false;
+  private readonly training: ChunkTrainer;
 
   constructor(settings: ModelSettings) {
-    this.gm = new GaussianMixture({
+    const gm = new GaussianMixture({
       components: settings.components,
       covariance: 'full',
       seed: settings.seed,
       validateArgs: false,
     });
+    this.gm = gm;
+    this.training = new ChunkTrainer(
+      gm,
+      // EM keeps iterating until the user pauses, as the playground's other models do.
+      { kind: 'em', tolerance: 0 },
+      {
+        // The trainer's EM loss is the negative bound.
+        fromRow: (row) => -row.loss!,
+        // No EM bound yet (the initialisation reports none): the mean log-likelihood itself.
+        measure: (x) => gm.score(x),
+      },
+      1,
+    );
+  }
+
+  get stepsPerChunk(): number {
+    return this.training.stepsPerChunk;
   }
 
   /** Initialises by k-means on the first call, then runs `n` EM iterations (returns the bound). */
-  async train(x: tf.Tensor2D, n: number, _rng: Rng): Promise<number> {
-    if (!this.initialised) {
-      await this.gm.initialize(x);
-      this.initialised = true;
-    }
-    let bound = Number.NaN;
-    for (let i = 0; i < n; i += 1) bound = (await this.gm.emStep(x)).lowerBound;
-    if (n > 0) return bound;
-    // No EM bound yet (the initialisation reports none): the mean log-likelihood itself.
-    const score = this.gm.score(x);
-    const value = (await score.data())[0]!;
-    score.dispose();
-    return value;
+  train(x: tf.Tensor2D, n: number, rng: Rng): Promise<number> {
+    return this.training.train(x, n, rng);
   }
 
   heat(points: tf.Tensor2D): tf.Tensor1D {
@@ -48,8 +58,8 @@ export class GmmModel implements DensityModel {
     return this.gm.predict(x) as tf.Tensor1D;
   }
 
-  /** GaussianMixture has no dispose(): its variables are all it holds on the device. */
   dispose(): void {
-    tf.dispose(this.gm.trainableVariables);
+    this.training.dispose();
+    this.gm.dispose();
   }
 }

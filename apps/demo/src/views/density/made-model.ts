@@ -5,8 +5,8 @@
 
 import { Made } from '@gen/autoregressive';
 import type { Rng } from '@gen/core';
-import * as tf from '@tensorflow/tfjs-core';
-import { minibatchSteps } from './batch.js';
+import type * as tf from '@tensorflow/tfjs-core';
+import { ChunkTrainer, meanLoss } from './chunk-trainer.js';
 import type { DensityModel, ModelSettings } from './model.js';
 
 const HIDDEN = [64, 64];
@@ -18,9 +18,9 @@ export class MadeModel implements DensityModel {
   readonly heatKind = 'log-density';
   readonly metricName = 'NLL (nats, training units)';
   private readonly made: Made;
-  private readonly optimizer: tf.Optimizer;
+  private readonly training: ChunkTrainer;
 
-  constructor(private readonly settings: ModelSettings) {
+  constructor(settings: ModelSettings) {
     this.made = new Made({
       inputSize: 2,
       hiddenSizes: HIDDEN,
@@ -30,18 +30,21 @@ export class MadeModel implements DensityModel {
       // logProb's value check reads back synchronously, which stalls WebGPU; the data are finite.
       validateArgs: false,
     });
-    this.optimizer = tf.train.adam(settings.learningRate, 0.9, 0.999, 1e-7);
+    this.training = new ChunkTrainer(
+      this.made,
+      { batchSize: settings.batchSize, learningRate: settings.learningRate },
+      { fromRow: (row) => row.loss!, measure: meanLoss(this.made) },
+      10,
+    );
   }
 
-  /** `n` Adam steps on minibatches; returns the last batch's NLL. */
-  async train(x: tf.Tensor2D, n: number, rng: Rng): Promise<number> {
-    return minibatchSteps(
-      this.optimizer,
-      this.made.trainableVariables,
-      (batch) => this.made.loss(batch, rng),
-      x,
-      { steps: n, batchSize: this.settings.batchSize, rng },
-    );
+  get stepsPerChunk(): number {
+    return this.training.stepsPerChunk;
+  }
+
+  /** `n` Adam steps on minibatches; returns the mean NLL of the last chunk's batches. */
+  train(x: tf.Tensor2D, n: number, rng: Rng): Promise<number> {
+    return this.training.train(x, n, rng);
   }
 
   /** Exact log p(x) per grid point. */
@@ -55,7 +58,7 @@ export class MadeModel implements DensityModel {
   }
 
   dispose(): void {
+    this.training.dispose();
     this.made.dispose();
-    this.optimizer.dispose();
   }
 }

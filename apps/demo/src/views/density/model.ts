@@ -1,6 +1,7 @@
 /**
- * The density playground's model interface: each model trains in steps on data in training units
- * (x / s), scores a grid (log-density, or the discriminator's logit for a GAN) and samples.
+ * The density playground's model interface: each model trains in chunks of steps on data in
+ * training units (x / s), scores a grid (log-density, or the discriminator's logit for a GAN)
+ * and samples.
  */
 import type { Rng } from '@gen/core';
 import type * as tf from '@tensorflow/tfjs-core';
@@ -24,8 +25,15 @@ export interface DensityModel {
   /** The metric's name in the toolbar. */
   readonly metricName: string;
   /**
-   * Runs `n` steps on `x` ([N, 2], training units) and returns the metric after them (read with
-   * data()); `n = 0` only computes the metric.
+   * Steps per chunk of the view (EM iterations are whole-data passes, gradient steps
+   * minibatches); the metric is read once per chunk.
+   */
+  readonly stepsPerChunk: number;
+  /**
+   * Runs `n` steps on `x` ([N, 2], training units; the same tensor and Rng on every call of a run,
+   * the first call starts @gen/train's trainer on them) and returns the metric after them, read
+   * with data(): its mean over the last chunk. `n = 0` only computes the metric of the model as
+   * it stands.
    */
   train(x: tf.Tensor2D, n: number, rng: Rng): Promise<number>;
   /** One value per grid row of `points` ([M, 2], training units): log p, the ELBO or D's logit. */

@@ -66,6 +66,11 @@ export class DensityRun {
     return this.model.metricName;
   }
 
+  /** Steps per chunk of the view: the model's, the metric being read once per chunk. */
+  get stepsPerChunk(): number {
+    return this.model.stepsPerChunk;
+  }
+
   /** `n` training steps; updates `steps` and `metric`. */
   async train(n: number): Promise<void> {
     this.metric = await this.model.train(this.x, n, this.rng);

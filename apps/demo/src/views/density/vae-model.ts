@@ -6,7 +6,7 @@
 import { Rng } from '@gen/core';
 import { Vae } from '@gen/vae';
 import * as tf from '@tensorflow/tfjs-core';
-import { minibatchSteps } from './batch.js';
+import { ChunkTrainer, meanLoss } from './chunk-trainer.js';
 import type { DensityModel, ModelSettings } from './model.js';
 
 const HIDDEN = [64, 64];
@@ -21,9 +21,9 @@ export class VaeDensityModel implements DensityModel {
   readonly heatKind = 'elbo';
   readonly metricName = '−ELBO (nats, training units)';
   private readonly vae: Vae;
-  private readonly optimizer: tf.Optimizer;
+  private readonly training: ChunkTrainer;
 
-  constructor(private readonly settings: ModelSettings) {
+  constructor(settings: ModelSettings) {
     this.vae = Vae.mlp({
       inputSize: 2,
       hiddenSizes: HIDDEN,
@@ -31,18 +31,21 @@ export class VaeDensityModel implements DensityModel {
       likelihood: { gaussian: 'learned' },
       seed: settings.seed,
     });
-    this.optimizer = tf.train.adam(settings.learningRate, 0.9, 0.999, 1e-7);
+    this.training = new ChunkTrainer(
+      this.vae,
+      { batchSize: settings.batchSize, learningRate: settings.learningRate },
+      { fromRow: (row) => row.loss!, measure: meanLoss(this.vae) },
+      10,
+    );
   }
 
-  /** `n` Adam steps on minibatches; returns the last batch's −ELBO (one z draw per point). */
-  async train(x: tf.Tensor2D, n: number, rng: Rng): Promise<number> {
-    return minibatchSteps(
-      this.optimizer,
-      this.vae.trainableVariables,
-      (batch) => this.vae.loss(batch, rng),
-      x,
-      { steps: n, batchSize: this.settings.batchSize, rng },
-    );
+  get stepsPerChunk(): number {
+    return this.training.stepsPerChunk;
+  }
+
+  /** `n` Adam steps on minibatches; returns the mean −ELBO of the last chunk's batches (one z draw per point). */
+  train(x: tf.Tensor2D, n: number, rng: Rng): Promise<number> {
+    return this.training.train(x, n, rng);
   }
 
   /** ELBO per point (≤ log p(x)), averaged over a fixed set of z draws so frames don't flicker. */
@@ -65,7 +68,7 @@ export class VaeDensityModel implements DensityModel {
   }
 
   dispose(): void {
+    this.training.dispose();
     this.vae.dispose();
-    this.optimizer.dispose();
   }
 }

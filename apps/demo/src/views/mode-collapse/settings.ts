@@ -31,7 +31,8 @@ export interface ModeCollapseSettings {
 /**
  * Defaults that spread over the ring's 8 modes within a few hundred steps (the @gen/gan README's
  * ring example with a smaller batch and step: 2×64 leaky-ReLU MLPs, z ∈ R⁴, batch 128,
- * Adam(1e-3, β₁ = 0.5); 7 of 8 modes after 600 steps with seed 0, checked in trainer.test.ts).
+ * Adam(1e-3, β₁ = 0.5); 6 of 8 modes after 600 steps with seed 0, 8 with seeds 1 and 2; the
+ * first checked in trainer.test.ts).
  */
 export const DEFAULT_SETTINGS: ModeCollapseSettings = {
   dataset: 'ring8',

@@ -1,11 +1,12 @@
 /**
- * The mode-collapse view's model: a `Gan.mlp` on the ring of 8 or the grid of 25 with two Adam
- * optimisers, trained by hand-written alternating steps (k discriminator updates per generator
- * update) and scored with `modeCoverage` on a fixed batch of latent draws.
+ * The mode-collapse view's model: a `Gan.mlp` on the ring of 8 or the grid of 25, trained in
+ * chunks by @gen/train's adversarial loop (k discriminator updates per generator update, two
+ * Adam optimisers) and scored with `modeCoverage` on a fixed batch of latent draws.
  */
 import { Rng } from '@gen/core';
 import { makeToy } from '@gen/data';
 import { Gan, type ModeCoverage, modeCoverage } from '@gen/gan';
+import { createTrainer, type Trainer } from '@gen/train';
 import * as tf from '@tensorflow/tfjs-core';
 import { dataScale, ganOptions, type ModeCollapseSettings } from './settings.js';
 
@@ -14,8 +15,12 @@ const N_TRAIN = 2048;
 /** Samples scored (and drawn) per evaluation. */
 export const N_EVAL = 1000;
 const EVAL_SEED = 7919;
+/** Generator steps per chunk of the view; the losses are read once per chunk. */
+export const STEPS_PER_CHUNK = 10;
+/** The view trains until paused or reset; the trainer needs a total it never reaches. */
+const UNBOUNDED_STEPS = Number.MAX_SAFE_INTEGER;
 
-/** Losses of the last step. */
+/** Mean losses over the last chunk (NaN before the first). */
 export interface StepLosses {
   discriminator: number;
   generator: number;
@@ -27,7 +32,7 @@ export interface Evaluation {
   coverage: ModeCoverage;
 }
 
-/** A GAN, its data and its optimisers; `dispose()` frees every tensor. */
+/** A GAN, its data, its optimisers and its trainer; `dispose()` frees every tensor. */
 export class ModeCollapseTrainer {
   readonly centers: number[][];
   readonly std: number;
@@ -36,9 +41,7 @@ export class ModeCollapseTrainer {
   private readonly gan: Gan;
   private readonly dOpt: tf.Optimizer;
   private readonly gOpt: tf.Optimizer;
-  private readonly rng: Rng;
-  /** Generator steps done. */
-  steps = 0;
+  private readonly trainer: Trainer;
 
   constructor(settings: ModeCollapseSettings) {
     this.settings = settings;
@@ -48,43 +51,36 @@ export class ModeCollapseTrainer {
     this.x = tf.tidy(() => tf.div(toy.x, dataScale(settings.dataset)) as tf.Tensor2D);
     toy.x.dispose();
     this.gan = Gan.mlp(ganOptions(settings));
-    const { learningRate } = settings;
+    const { learningRate, batchSize, discriminatorSteps } = settings;
     this.dOpt = tf.train.adam(learningRate, 0.5, 0.999, 1e-7);
     this.gOpt = tf.train.adam(learningRate, 0.5, 0.999, 1e-7);
-    this.rng = Rng.fromSeed(settings.seed + 1);
+    // Shuffled batches of x and every draw of the losses come from the trainer's seeded Rng.
+    this.trainer = createTrainer(this.gan, this.x, {
+      steps: UNBOUNDED_STEPS,
+      batchSize,
+      discriminatorSteps,
+      discriminatorOptimizer: this.dOpt,
+      generatorOptimizer: this.gOpt,
+      rng: Rng.fromSeed(settings.seed + 1),
+      logEvery: STEPS_PER_CHUNK,
+    });
   }
 
-  /** Runs `n` generator steps (each after k discriminator steps); reads the last losses. */
+  /** Generator steps done. */
+  get steps(): number {
+    return this.trainer.status.step;
+  }
+
+  /**
+   * Runs `n` generator steps (each after k discriminator steps) and returns the mean losses of
+   * the newest history row; a NaN or infinite loss rejects with @gen/train's `NumericalError`.
+   */
   async train(n: number): Promise<StepLosses> {
-    const { batchSize, discriminatorSteps } = this.settings;
-    let d: tf.Scalar | null = null;
-    let g: tf.Scalar | null = null;
-    for (let step = 0; step < n; step += 1) {
-      for (let k = 0; k < discriminatorSteps; k += 1) {
-        const batch = this.batch(batchSize);
-        d?.dispose();
-        d = this.dOpt.minimize(
-          () => this.gan.discriminatorLoss(batch, this.rng),
-          true,
-          this.gan.discriminatorVariables,
-        );
-        batch.dispose();
-        this.gan.afterDiscriminatorStep();
-      }
-      g?.dispose();
-      g = this.gOpt.minimize(
-        () => this.gan.generatorLoss(batchSize, this.rng),
-        true,
-        this.gan.generatorVariables,
-      );
-      this.steps += 1;
-    }
-    const losses = {
-      discriminator: d === null ? Number.NaN : (await d.data())[0]!,
-      generator: g === null ? Number.NaN : (await g.data())[0]!,
+    const row = (await this.trainer.run(n)).history.at(-1);
+    return {
+      discriminator: row?.discriminatorLoss ?? Number.NaN,
+      generator: row?.generatorLoss ?? Number.NaN,
     };
-    tf.dispose([d, g].filter((t): t is tf.Scalar => t !== null));
-    return losses;
   }
 
   /** Samples the generator on fixed latent draws (data units) and scores mode coverage. */
@@ -97,16 +93,10 @@ export class ModeCollapseTrainer {
   }
 
   dispose(): void {
+    this.trainer.dispose();
     this.x.dispose();
     this.gan.dispose();
     this.dOpt.dispose();
     this.gOpt.dispose();
-  }
-
-  private batch(size: number): tf.Tensor2D {
-    const n = this.x.shape[0];
-    const indices = new Int32Array(size);
-    for (let i = 0; i < size; i += 1) indices[i] = this.rng.int(n);
-    return tf.tidy(() => tf.gather(this.x, tf.tensor1d(indices, 'int32')));
   }
 }

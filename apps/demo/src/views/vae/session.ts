@@ -1,11 +1,10 @@
+import { NumericalError } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { VaeLayout } from './layout.js';
 import { disposeMnistTensors, type MnistTensors } from './mnist-tensors.js';
 import { type Endpoints, renderPanels } from './panels.js';
-import { DEFAULT_SETTINGS, type VaeSettings, VaeTrainer } from './trainer.js';
+import { DEFAULT_SETTINGS, STEPS_PER_CHUNK, type VaeSettings, VaeTrainer } from './trainer.js';
 
-/** Optimiser steps per chunk between yields to the page. */
-export const STEPS_PER_CHUNK = 5;
 /** While training, panels are redrawn at most this often (ms); always when paused. */
 const RENDER_EVERY_MS = 1500;
 
@@ -97,7 +96,10 @@ export class VaeSession {
     this.setRunning(false);
     this.els.reset.disabled = false;
     console.error(error);
-    this.els.status.textContent = error instanceof Error ? error.message : String(error);
+    const message = error instanceof Error ? error.message : String(error);
+    // @gen/train's NaN guard stopped training: the usual cure is a smaller step.
+    const hint = error instanceof NumericalError ? ' Lower the learning rate and reset.' : '';
+    this.els.status.textContent = `${message}${hint}`;
   }
 
   private setRunning(running: boolean): void {
@@ -147,18 +149,16 @@ export class VaeSession {
   /** A few steps, the held-out metric, maybe a redraw; then yields and queues the next chunk. */
   private async chunk(): Promise<void> {
     if (!this.running) return;
-    const loss = this.trainer.trainSteps(STEPS_PER_CHUNK);
-    const [batchLoss = Number.NaN] = await loss.data();
-    loss.dispose();
+    const batchLoss = await this.trainer.train(STEPS_PER_CHUNK);
     if (this.stopped) return;
     const metric = await this.trainer.heldOutNegElbo();
     if (this.stopped) return;
     this.els.trainLoss.textContent = batchLoss.toFixed(2);
     this.els.metric.textContent = metric.toFixed(2);
     this.els.step.textContent = String(this.trainer.steps);
-    if (!Number.isFinite(batchLoss) || !Number.isFinite(metric)) {
+    if (!Number.isFinite(metric)) {
       this.setRunning(false);
-      this.els.status.textContent = `The loss is not finite at step ${this.trainer.steps}; lower the learning rate and reset.`;
+      this.els.status.textContent = `The held-out −ELBO is not finite at step ${this.trainer.steps}; lower the learning rate and reset.`;
     }
     if (!this.running || performance.now() - this.lastRender > RENDER_EVERY_MS) {
       await this.render();

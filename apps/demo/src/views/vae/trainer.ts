@@ -1,5 +1,6 @@
 import { InvalidArgumentError, Rng } from '@gen/core';
-import { type BatchIterator, batches, bernoulliBinarize } from '@gen/data';
+import { batches, bernoulliBinarize } from '@gen/data';
+import { createTrainer, type Trainer } from '@gen/train';
 import { Vae } from '@gen/vae';
 import * as tf from '@tensorflow/tfjs-core';
 import type { MnistTensors } from './mnist-tensors.js';
@@ -22,23 +23,25 @@ export const DEFAULT_SETTINGS: Readonly<VaeSettings> = {
   hiddenSize: 256,
 };
 
-/** Adam with an explicit ε = 1e-7 (WebGL's backend default is 1e-4). */
-function adam(learningRate: number): tf.Optimizer {
-  return tf.train.adam(learningRate, 0.9, 0.999, 1e-7);
-}
+/** Optimiser steps per chunk of the view; the training loss is read once per chunk. */
+export const STEPS_PER_CHUNK = 5;
+/** The view trains until paused or reset; a trainer needs a total it never reaches. */
+const UNBOUNDED_STEPS = Number.MAX_SAFE_INTEGER;
 
 /**
- * One VAE being trained on MNIST with dynamically binarised batches; owns the model, the
- * optimiser and the batch stream (not the data, which the view keeps across resets).
+ * One VAE being trained on MNIST by @gen/train, on batches binarised afresh (dynamic
+ * binarisation) by @gen/data's seeded batcher; owns the model, the optimiser (Adam, ε = 1e-7:
+ * WebGL's backend default is 1e-4) and the trainer, not the data, which the view keeps across
+ * resets.
  */
 export class VaeTrainer {
   readonly vae: Vae;
   readonly settings: VaeSettings;
-  /** Steps done since construction. */
-  steps = 0;
-  private optimizer: tf.Optimizer;
-  private stream: BatchIterator;
+  private readonly optimizer: tf.Optimizer;
   private readonly rng: Rng;
+  private trainer: Trainer;
+  /** Steps of the trainers that a batch-size change replaced. */
+  private earlierSteps = 0;
 
   constructor(
     private readonly data: MnistTensors,
@@ -55,35 +58,26 @@ export class VaeTrainer {
       seed,
     });
     this.rng = Rng.fromSeed(seed + 1);
-    this.optimizer = adam(settings.learningRate);
-    this.stream = this.makeStream();
+    this.optimizer = tf.train.adam(settings.learningRate, 0.9, 0.999, 1e-7);
+    this.trainer = this.makeTrainer();
+  }
+
+  /** Steps done since construction. */
+  get steps(): number {
+    return this.earlierSteps + this.trainer.status.step;
   }
 
   /**
-   * Runs `count` optimiser steps (enqueued, no readback) and returns the last batch's loss,
-   * the batch mean of −E_q[log p(x|z)] + β·KL; the caller reads it with `await data()` and
-   * disposes it.
+   * Runs `count` optimiser steps and resolves with the mean loss of the newest history row (one
+   * row per {@link STEPS_PER_CHUNK} steps), the batch mean of −E_q[log p(x|z)] + β·KL. A NaN or
+   * infinite loss rejects with @gen/train's `NumericalError`.
    */
-  trainSteps(count: number): tf.Scalar {
+  async train(count: number): Promise<number> {
     if (!Number.isInteger(count) || count < 1) {
-      throw new InvalidArgumentError(`VaeTrainer.trainSteps: 'count' must be >= 1, got ${count}`);
+      throw new InvalidArgumentError(`VaeTrainer.train: 'count' must be >= 1, got ${count}`);
     }
-    let last: tf.Scalar | undefined;
-    for (let i = 0; i < count; i++) {
-      const batch = this.stream.next().value;
-      if (batch === undefined) throw new Error('VaeTrainer.trainSteps: the batch stream ended');
-      last?.dispose();
-      last =
-        this.optimizer.minimize(
-          () => this.vae.loss(batch, this.rng),
-          true,
-          this.vae.trainableVariables,
-        ) ?? undefined;
-      this.steps += 1;
-    }
-    if (last === undefined)
-      throw new Error('VaeTrainer.trainSteps: the optimiser returned no loss');
-    return last;
+    const row = (await this.trainer.run(count)).history.at(-1);
+    return row?.loss ?? Number.NaN;
   }
 
   /** −ELBO per example (nats, β = 1) on the held-out batch, with a fixed draw of z. */
@@ -96,33 +90,49 @@ export class VaeTrainer {
     return v ?? Number.NaN;
   }
 
-  /** A new learning rate (a fresh Adam: its moment estimates restart). */
+  /** A new learning rate from the next step on (Adam keeps its moment estimates). */
   setLearningRate(learningRate: number): void {
-    this.optimizer.dispose();
-    this.optimizer = adam(learningRate);
     this.settings.learningRate = learningRate;
   }
 
-  /** A new batch size, from the next step on. */
+  /** A new batch size from the next step on: a new trainer of the same model and optimiser. */
   setBatchSize(batchSize: number): void {
     this.settings.batchSize = batchSize;
-    this.stream.return();
-    this.stream = this.makeStream();
+    this.earlierSteps = this.steps;
+    this.trainer.dispose();
+    this.trainer = this.makeTrainer();
   }
 
-  /** Disposes the model, the optimiser and the current batch. */
+  /** Disposes the trainer, the optimiser and the model. */
   dispose(): void {
-    this.stream.return();
+    this.trainer.dispose();
     this.optimizer.dispose();
     this.vae.dispose();
   }
 
-  private makeStream(): BatchIterator {
-    return batches(this.data.train, {
-      batchSize: this.settings.batchSize,
-      rng: this.rng.split(1)[0]!,
-      epochs: Number.POSITIVE_INFINITY,
-      map: bernoulliBinarize,
+  private makeTrainer(): Trainer {
+    const [dataRng, lossRng] = this.rng.split(2) as [Rng, Rng];
+    const { train } = this.data;
+    const { batchSize } = this.settings;
+    // Fresh binarisations, so the data is an iterable (the trainer owns and disposes each batch).
+    const binarised = {
+      *[Symbol.iterator]() {
+        const stream = batches(train, {
+          batchSize,
+          rng: dataRng,
+          epochs: Number.POSITIVE_INFINITY,
+          map: bernoulliBinarize,
+        });
+        for (let batch = stream.take(); batch !== undefined; batch = stream.take()) yield batch;
+      },
+    };
+    return createTrainer(this.vae, binarised, {
+      steps: UNBOUNDED_STEPS,
+      optimizer: this.optimizer,
+      // Read before every step, so a new rate applies without a new trainer.
+      learningRate: () => this.settings.learningRate,
+      rng: lossRng,
+      logEvery: STEPS_PER_CHUNK,
     });
   }
 }
