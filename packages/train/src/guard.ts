@@ -1,17 +1,18 @@
-import { type HasWeights, type NamedTensors, NumericalError } from '@gen/core';
+import { type ModelState, type NamedTensors, NumericalError } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
+import type { StatefulModel } from './checkpoint/training-state.js';
 
 /**
- * The NaN/Inf guard's memory: in 'restore' mode a copy of the weights at the last read point
- * whose losses and gradients were all finite.
+ * The NaN/Inf guard's memory: in 'restore' mode a copy of the weights (and of the model's
+ * declared state) at the last read point whose losses and gradients were all finite.
  */
 export class Guard {
   private readonly fn: string;
   private readonly mode: 'stop' | 'restore' | false;
-  private readonly model: HasWeights;
-  private snapshot: { step: number; weights: NamedTensors } | undefined;
+  private readonly model: StatefulModel;
+  private snapshot: { step: number; weights: NamedTensors; state?: ModelState } | undefined;
 
-  constructor(fn: string, mode: 'stop' | 'restore' | false, model: HasWeights) {
+  constructor(fn: string, mode: 'stop' | 'restore' | false, model: StatefulModel) {
     this.fn = fn;
     this.mode = mode;
     this.model = model;
@@ -22,6 +23,9 @@ export class Guard {
     if (this.mode !== 'restore') return;
     if (this.snapshot !== undefined) tf.dispose(this.snapshot.weights);
     this.snapshot = { step, weights: this.model.getWeights() };
+    if (typeof this.model.getState === 'function') {
+      this.snapshot.state = JSON.parse(JSON.stringify(this.model.getState())) as ModelState;
+    }
   }
 
   /**
@@ -33,6 +37,7 @@ export class Guard {
     let weights = `the model keeps the weights of step ${step}`;
     if (this.mode === 'restore' && this.snapshot !== undefined) {
       this.model.setWeights(this.snapshot.weights);
+      if (this.snapshot.state !== undefined) this.model.setState?.(this.snapshot.state);
       weights = `the weights of step ${this.snapshot.step} were restored`;
     }
     const checkpoint =

@@ -39,6 +39,29 @@ describe('NaN/Inf guard', () => {
     model.dispose();
   });
 
+  it("with 'restore' also puts back the model's declared state", async () => {
+    const x = tf.zeros([4, 1]);
+    const model = Object.assign(nanAt(12), {
+      getState(this: FnModel) {
+        return { calls: this.calls };
+      },
+      setState(this: FnModel, state: Record<string, unknown>) {
+        this.calls = state.calls as number;
+      },
+    });
+    await expect(
+      fit(model, x, {
+        steps: 100,
+        optimizer: tf.train.sgd(0.01),
+        logEvery: 5,
+        nanGuard: 'restore',
+      }),
+    ).rejects.toThrow(/the weights of step 10 were restored/);
+    expect(model.calls).toBe(10);
+    x.dispose();
+    model.dispose();
+  });
+
   it("with 'restore' puts back the weights of the last finite read point", async () => {
     const x = tf.zeros([4, 1]);
     const model = nanAt(17);
