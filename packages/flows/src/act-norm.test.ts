@@ -2,8 +2,8 @@ import { InvalidArgumentError } from '@gen/core';
 import { describeBackends, expectClose } from '@gen/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
+import { curvedData } from '../test/support.js';
 import { ActNorm } from './act-norm.js';
-import { curvedData } from './test-support.js';
 
 /** Data with very different scales and offsets per coordinate. */
 const scaled = (n: number, seed: number) =>

@@ -8,6 +8,7 @@ export {
   type MaskedAutoregressiveOptions,
 } from './autoregressive/masked-autoregressive.js';
 export { AffineCoupling, type AffineCouplingOptions } from './coupling/affine-coupling.js';
+export type { ConditionerOptions } from './coupling/conditioner.js';
 export type { CouplingMaskOptions } from './coupling/coupling-mask.js';
 export {
   RationalQuadraticSpline,

@@ -1,15 +1,33 @@
-import { type Bijector, invalidArgument, ShapeMismatchError } from '@gen/core';
-import { Module } from '@gen/nn';
+import {
+  InvalidArgumentError,
+  invalidArgument,
+  type NamedTensors,
+  type Network,
+  type Rng,
+  ShapeMismatchError,
+} from '@gen/core';
+import { BaseBijector } from '@gen/distributions';
+import { computeFans, getInitializer, type Initializer, type InitializerName } from '@gen/nn';
 import * as tf from '@tensorflow/tfjs-core';
+import { assignLearnedWeights } from './learned-weights.js';
+
+// tfjs keeps one registry of variable names per engine; the logical names users see (from
+// getWeights) stay free of this counter.
+let variableCounter = 0;
 
 /**
- * Base class of the learned bijectors of @gen/flows: a @gen/nn {@link Module} (named trainable
- * variables, `getWeights`/`setWeights`, `dispose`) that implements @gen/core's `Bijector` on
- * events of size `dim` (`eventRank` 1): `x: [..., dim]` → `y: [..., dim]`, `logDet: [...]`.
+ * Base class of the learned bijectors of @gen/flows: @gen/distributions' `BaseBijector` (public
+ * methods validate, `_forwardAndLogDet`/`_inverseAndLogDet` compute, in `tf.tidy`) on events of
+ * size `dim` (`eventRank` 1): `x: [..., dim]` → `y: [..., dim]`, `logDet: [...]`, plus what
+ * learning needs: trainable variables, `getWeights`/`setWeights` by stable name, `dispose`. It
+ * is a `Network` (`apply` is `forward`), so a @gen/train trainer or a model that takes networks
+ * can use it directly.
  *
- * Public methods check the input (a live float32 tensor ending in `dim`) and run the
- * computation in `tf.tidy`; subclasses implement `_forwardAndLogDet` and `_inverseAndLogDet`
- * (and may override `_forward`/`_inverse` to skip the log-determinant). `apply` is `forward`.
+ * Inputs must be live float32 tensors ending in `dim`; their values are not read back (a Flow
+ * checks its data once at `logProb`). Weights are named `<name>/<weight>` for the layer's own
+ * weights (`addWeight`) and `<name>/<network weight name>` for a network part (`addNetwork`),
+ * e.g. `affineCoupling/conditioner/dense0/kernel` for the Mlp named 'conditioner'. The layer
+ * owns its parts: `dispose()` disposes them.
  *
  * ```ts
  * class LearnedShift extends LearnedBijector {           // y = x + t
@@ -28,68 +46,185 @@ import * as tf from '@tensorflow/tfjs-core';
  * }
  * ```
  */
-export abstract class LearnedBijector extends Module implements Bijector {
+export abstract class LearnedBijector extends BaseBijector implements Network {
   readonly eventRank = 1;
-  abstract readonly isConstantJacobian: boolean;
+  abstract override readonly isConstantJacobian: boolean;
   /** D, the size of one event. */
   readonly dim: number;
-  /** Class name used in error messages (`AffineCoupling.inverse: …`). */
-  protected readonly kind: string;
+  protected override readonly forwardDomain = null;
+  protected override readonly inverseDomain = null;
+  private readonly className: string;
+  private readonly weightName: string;
+  private readonly own: { name: string; variable: tf.Variable }[] = [];
+  private readonly parts: Network[] = [];
+  private disposed = false;
 
+  /**
+   * @param kind The class name used in error messages (`AffineCoupling.inverse: …`).
+   * @param name The first segment of every weight name.
+   */
   protected constructor(kind: string, name: string, dim: number) {
-    super(name);
-    this.kind = kind;
+    super({ validateArgs: false });
+    if (typeof name !== 'string' || name === '' || name.includes('/')) {
+      throw invalidArgument(kind, 'name', name, "must be a non-empty string without '/'");
+    }
+    this.className = kind;
+    this.weightName = name;
     this.dim = dim;
   }
 
+  /** The first segment of the weight names (e.g. 'affineCoupling'). */
+  override get name(): string {
+    return this.weightName;
+  }
+
+  protected override get kind(): string {
+    return this.className;
+  }
+
+  /** True once `dispose()` has run. */
+  get isDisposed(): boolean {
+    return this.disposed;
+  }
+
   /** The trainable variables by logical name (what `TransformedDistribution.params` shows). */
-  get params(): Readonly<Record<string, tf.Tensor>> {
+  override get params(): Readonly<Record<string, tf.Tensor>> {
     return this.namedWeights();
   }
 
-  /** Same as `forward`: lets a bijector stand wherever a @gen/nn Module is expected. */
+  /** Own and parts' variables, in registration order. */
+  get trainableVariables(): tf.Variable[] {
+    return [
+      ...this.own.map((w) => w.variable),
+      ...this.parts.flatMap((p) => [...p.trainableVariables]),
+    ];
+  }
+
+  /**
+   * The variables themselves (not copies) by logical name: the layer's own and those of parts
+   * that list theirs by name (a @gen/nn Module does). A part that is a plain `Network` shows its
+   * variables in `trainableVariables` and its weights in `getWeights` only.
+   */
+  namedWeights(): Record<string, tf.Variable> {
+    const out: Record<string, tf.Variable> = {};
+    for (const { name, variable } of this.own) out[`${this.weightName}/${name}`] = variable;
+    for (const part of this.parts) {
+      const named = (part as { namedWeights?: () => Record<string, tf.Variable> }).namedWeights;
+      if (typeof named !== 'function') continue;
+      for (const [name, v] of Object.entries(named.call(part)))
+        out[`${this.weightName}/${name}`] = v;
+    }
+    return out;
+  }
+
+  /** Copies of every weight by logical name; the caller owns and must dispose them. */
+  getWeights(): NamedTensors {
+    this.assertLive(`${this.kind}.getWeights`);
+    const out: NamedTensors = {};
+    for (const { name, variable } of this.own)
+      out[`${this.weightName}/${name}`] = tf.clone(variable);
+    for (const part of this.parts) {
+      for (const [name, w] of Object.entries(part.getWeights()))
+        out[`${this.weightName}/${name}`] = w;
+    }
+    return out;
+  }
+
+  /**
+   * Assigns every weight from `weights`, which must hold exactly the names of `getWeights()`
+   * with matching dtypes and shapes; nothing is assigned unless everything matches. `weights`
+   * stays owned by the caller.
+   */
+  setWeights(weights: NamedTensors): void {
+    const fn = `${this.kind}.setWeights`;
+    this.assertLive(fn);
+    assignLearnedWeights(fn, this.weightName, this.own, this.parts, weights);
+  }
+
+  /** Total number of scalar parameters. */
+  numParameters(): number {
+    return this.trainableVariables.reduce((total, v) => total + v.size, 0);
+  }
+
+  /** Same as `forward`: lets a learned bijector stand wherever a `Network` is expected. */
   apply(x: tf.Tensor): tf.Tensor {
     return this.forward(x);
   }
 
-  /** y = f(x), noise side to data side. */
-  forward(x: tf.Tensor): tf.Tensor {
-    return this.run('forward', 'x', x, (t) => this._forward(t));
+  /** Releases every variable of this layer and of its parts. Idempotent. */
+  override dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const { variable } of this.own) variable.dispose();
+    for (const part of this.parts) part.dispose();
+    super.dispose();
   }
 
-  /** x = f⁻¹(y), data side to noise side. */
-  inverse(y: tf.Tensor): tf.Tensor {
-    return this.run('inverse', 'y', y, (t) => this._inverse(t));
+  /**
+   * Creates a trainable float32 variable `<name>/<weight>` of `shape`, initialised from `rng`
+   * with fans from @gen/nn's `computeFans`.
+   */
+  protected addWeight(
+    weight: string,
+    shape: number[],
+    initializer: InitializerName | Initializer,
+    rng: Rng,
+  ): tf.Variable {
+    const init = typeof initializer === 'function' ? initializer : getInitializer(initializer);
+    const initial = init(shape, computeFans(shape), rng);
+    variableCounter += 1;
+    const variable = tf.variable(
+      initial,
+      true,
+      `${this.weightName}/${weight}_learned${variableCounter}`,
+      'float32',
+    );
+    initial.dispose();
+    this.own.push({ name: weight, variable });
+    return variable;
   }
 
-  /** y = f(x) and log |det ∂f/∂x| per event. */
-  forwardAndLogDet(x: tf.Tensor): { y: tf.Tensor; logDet: tf.Tensor } {
-    return this.run('forwardAndLogDet', 'x', x, (t) => this._forwardAndLogDet(t));
-  }
-
-  /** x = f⁻¹(y) and log |det ∂f⁻¹/∂y| per event (= −forward log-det at x). */
-  inverseAndLogDet(y: tf.Tensor): { x: tf.Tensor; logDet: tf.Tensor } {
-    return this.run('inverseAndLogDet', 'y', y, (t) => this._inverseAndLogDet(t));
-  }
-
-  protected _forward(x: tf.Tensor): tf.Tensor {
-    return this._forwardAndLogDet(x).y;
-  }
-
-  protected _inverse(y: tf.Tensor): tf.Tensor {
-    return this._inverseAndLogDet(y).x;
-  }
-
-  protected abstract _forwardAndLogDet(x: tf.Tensor): { y: tf.Tensor; logDet: tf.Tensor };
-  protected abstract _inverseAndLogDet(y: tf.Tensor): { x: tf.Tensor; logDet: tf.Tensor };
-
-  /** Checks an input's liveness, dtype and shape without reading its values. */
-  protected checkInput(fn: string, arg: string, t: unknown): asserts t is tf.Tensor {
-    this.assertLive(fn);
-    if (!(t instanceof tf.Tensor) || t.isDisposed) {
-      throw invalidArgument(fn, arg, t, 'must be a live tf.Tensor');
+  /**
+   * Registers a network part (a conditioner); the layer now owns it. Its weights appear as
+   * `<name>/<its weight name>`, so its names must not collide with the layer's other weights.
+   */
+  protected addNetwork<N extends Network>(network: N): N {
+    const taken = new Set([
+      ...this.own.map((w) => w.name),
+      ...this.parts.flatMap((part) => partNames(part)),
+    ]);
+    const clash = partNames(network).find((name) => taken.has(name));
+    if (clash !== undefined) {
+      throw new InvalidArgumentError(
+        `${this.kind}: the network's weight '${clash}' clashes with another weight of the layer`,
+      );
     }
-    if (t.dtype !== 'float32') throw invalidArgument(fn, arg, t, 'must have dtype float32');
+    this.parts.push(network);
+    return network;
+  }
+
+  /** Throws a typed error naming `fn` once the layer has been disposed. */
+  protected assertLive(fn: string): void {
+    if (this.disposed) {
+      throw new InvalidArgumentError(`${fn}: '${this.weightName}' has been disposed`);
+    }
+  }
+
+  /** Live float32 tensors only: learned layers never convert numbers or arrays. */
+  protected override toInput(
+    fn: string,
+    arg: string,
+    value: unknown,
+  ): { tensor: tf.Tensor; owned: boolean } {
+    this.assertLive(fn);
+    if (!(value instanceof tf.Tensor) || value.isDisposed) {
+      throw invalidArgument(fn, arg, value, 'must be a live tf.Tensor');
+    }
+    if (value.dtype !== 'float32') throw invalidArgument(fn, arg, value, 'must have dtype float32');
+    return { tensor: value, owned: false };
+  }
+
+  protected override checkShape(fn: string, arg: string, t: tf.Tensor): void {
     if (t.rank === 0 || t.shape[t.rank - 1] !== this.dim) {
       throw new ShapeMismatchError(
         `${fn}: argument '${arg}' must have shape [..., ${this.dim}], got [${t.shape.join(', ')}]`,
@@ -97,13 +232,17 @@ export abstract class LearnedBijector extends Module implements Bijector {
     }
   }
 
-  private run<T extends tf.TensorContainer>(
-    method: string,
-    arg: string,
-    t: tf.Tensor,
-    compute: (t: tf.Tensor) => T,
-  ): T {
-    this.checkInput(`${this.kind}.${method}`, arg, t);
-    return tf.tidy(() => compute(t));
+  /** Checks an input's liveness, dtype and shape without reading its values. */
+  protected checkInput(fn: string, arg: string, t: unknown): asserts t is tf.Tensor {
+    const { tensor } = this.toInput(fn, arg, t);
+    this.checkShape(fn, arg, tensor);
   }
+}
+
+/** The weight names of a network part, without keeping copies. */
+function partNames(part: Network): string[] {
+  const weights = part.getWeights();
+  const names = Object.keys(weights);
+  tf.dispose(Object.values(weights));
+  return names;
 }

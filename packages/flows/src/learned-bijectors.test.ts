@@ -2,15 +2,15 @@ import { InvalidArgumentError, ShapeMismatchError } from '@gen/core';
 import { describeBackends, expectClose, expectNoLeak } from '@gen/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import type { LearnedBijector } from './learned-bijector.js';
-import { examples } from './test-examples.js';
+import { examples } from '../test/examples.js';
 import {
   curvedData,
   logAbsDet,
   maxAbsDiff,
   numericalJacobian,
   trainBriefly,
-} from './test-support.js';
+} from '../test/support.js';
+import type { LearnedBijector } from './learned-bijector.js';
 
 const points: Record<number, number[]> = { 2: [0.3, -0.8], 3: [0.3, -0.8, 1.1] };
 

@@ -2,7 +2,9 @@ import { GenError, InvalidArgumentError, initBackend, ShapeMismatchError } from 
 import { expectClose } from '@gen/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { numericalLogDerivative } from '../../test/jacobians.js';
 import { Affine } from './affine.js';
+import { BaseBijector, type BijectorOptions } from './bijector.js';
 import { Exp } from './exp.js';
 import { Permute } from './permute.js';
 import { Scale } from './scale.js';
@@ -118,5 +120,42 @@ describe('gradients', () => {
     })(s);
     expectClose(g, [1.5, 1, 5]);
     tf.dispose([x, s, g]);
+  });
+});
+
+/** The subclass of BaseBijector's documentation: y = sinh(x). */
+class Sinh extends BaseBijector {
+  readonly eventRank = 0;
+  readonly isConstantJacobian = false;
+  constructor(options: BijectorOptions = {}) {
+    super(options);
+  }
+  protected _forwardAndLogDet(x: tf.Tensor) {
+    return { y: tf.sinh(x), logDet: tf.log(tf.cosh(x)) };
+  }
+  protected _inverseAndLogDet(y: tf.Tensor) {
+    return { x: tf.asinh(y), logDet: tf.mul(-0.5, tf.log1p(tf.square(y))) };
+  }
+}
+
+describe('a BaseBijector subclass of your own', () => {
+  it('gets validation, tidy scopes and both directions from the base', () => {
+    const b = new Sinh();
+    const x = [-1.5, -0.2, 0.4, 2];
+    const { y, logDet } = b.forwardAndLogDet(x);
+    expectClose(
+      logDet,
+      numericalLogDerivative((v) => b.forward(v), x),
+      { atol: 1e-3, rtol: 0 },
+    );
+    const back = b.inverseAndLogDet(y);
+    expectClose(back.x, x, { atol: 1e-5, rtol: 1e-5 });
+    expectClose(tf.add(back.logDet, logDet), 0, { atol: 1e-5, rtol: 0 });
+    expect(b.name).toBe('Sinh');
+    expect(() => b.forward([Number.NaN])).toThrow(
+      "Sinh.forward: argument 'x' must be finite, got NaN at flat index 0",
+    );
+    expect(() => b.inverse('y' as never)).toThrow(/Sinh.inverse: argument 'y' must be a number/);
+    tf.dispose([y, logDet, back.x, back.logDet]);
   });
 });

@@ -4,9 +4,11 @@ import { disposePart, prefixedParams, sumRightmost } from '../composite-utils.js
 import { BaseBijector, type BijectorOptions } from './bijector.js';
 
 /**
- * Composition of bijectors, in function-composition order like TFP's `Chain`:
- * `new Chain([f, g])` is f ∘ g, so `forward` applies g first, then f; `inverse` applies f⁻¹
- * first. `eventRank` is the largest of the parts'; each part's log-det is summed over the
+ * Composition of bijectors, in function-composition order like TFP's and Distrax's `Chain`:
+ * `new Chain([f, g])` is f ∘ g, so `forward` applies g first (the last element acts first on
+ * the input), then f; `inverse` applies f⁻¹ first. (torch's `ComposeTransform` and
+ * @gen/flows' `Flow({ transforms })` list the other way, first-applied first: a `Flow` builds
+ * `new Chain([...transforms].reverse())`.) `eventRank` is the largest of the parts'; each part's log-det is summed over the
  * event axes it does not already cover, then the log-dets add:
  * log |det J_{f∘g}(x)| = log |det J_g(x)| + log |det J_f(g(x))|.
  *

@@ -1,6 +1,12 @@
-import { assertOneOf, invalidArgument } from '@gen/core';
-import type { Activation } from '@gen/nn';
+import { assertOneOf, InvalidArgumentError, invalidArgument, type Network } from '@gen/core';
+import { type Activation, MadeNetwork } from '@gen/nn';
 import * as tf from '@tensorflow/tfjs-core';
+import {
+  applyConditioner,
+  CONDITIONER_OPTIONS,
+  type ConditionerOptions,
+  resolveConditioner,
+} from '../coupling/conditioner.js';
 import { LearnedBijector } from '../learned-bijector.js';
 import { type LearnedBijectorOptions, parseLearnedOptions } from '../options.js';
 import {
@@ -10,9 +16,11 @@ import {
   type ScaleOptions,
   type ScaleSpec,
 } from '../scale.js';
-import { MadeConditioner } from './made-conditioner.js';
 
-export interface MaskedAutoregressiveOptions extends LearnedBijectorOptions, ScaleOptions {
+export interface MaskedAutoregressiveOptions
+  extends LearnedBijectorOptions,
+    ScaleOptions,
+    ConditionerOptions {
   /**
    * 'maf' (default): the network reads the data side, so `inverse` (data → noise, density
    * evaluation) takes one pass and `forward` (sampling) D passes. 'iaf': the network reads the
@@ -24,13 +32,16 @@ export interface MaskedAutoregressiveOptions extends LearnedBijectorOptions, Sca
    * seed) or a permutation p where p[i] is the position of coordinate i.
    */
   ordering?: 'natural' | 'reverse' | 'random' | readonly number[];
-  /** Activation of the MADE network's hidden layers (default 'relu'). */
+  /** Activation of the built-in MADE network's hidden layers (default 'relu'). */
   activation?: Activation;
 }
 
 /**
  * Masked autoregressive affine flow layer: MAF (Papamakarios, Pavlakou & Murray 2017) or IAF
- * (Kingma et al. 2016), with a MADE conditioner built from @gen/nn's MaskedDense and madeMasks.
+ * (Kingma et al. 2016), with a MADE conditioner: @gen/nn's `MadeNetwork` named 'made' (outputs
+ * per input 2, last layer at zero), or your own `Network` as `conditioner`, which must map
+ * `[n, D]` to `[n, 2D]` (shifts, then raw log-scales) autoregressively: output i and D + i may
+ * depend only on the inputs before i in some order (a `MadeNetwork` does; this is not checked).
  * With noise side x, data side y and (μ, a) = MADE(·), log s = c·tanh(a/c) (or softplus):
  *
  *   MAF: y_i = x_i · s_i(y_{<i}) + μ_i(y_{<i}),   x = (y − μ(y)) ⊙ exp(−log s(y)) in one pass;
@@ -48,37 +59,56 @@ export interface MaskedAutoregressiveOptions extends LearnedBijectorOptions, Sca
 export class MaskedAutoregressive extends LearnedBijector {
   readonly isConstantJacobian = false;
   readonly direction: 'maf' | 'iaf';
-  readonly made: MadeConditioner;
+  /** The autoregressive network computing (μ, a). */
+  readonly conditioner: Network;
   private readonly scale: ScaleSpec;
 
   constructor(options: MaskedAutoregressiveOptions) {
     const fn = 'MaskedAutoregressive';
-    const known = [...SCALE_OPTIONS, 'direction', 'ordering', 'activation'];
+    const known = [...SCALE_OPTIONS, ...CONDITIONER_OPTIONS, 'direction', 'ordering', 'activation'];
     const { dim, hiddenSizes, rng } = parseLearnedOptions(fn, options, known);
     const { direction = 'maf', ordering = 'natural', activation = 'relu' } = options;
     assertOneOf(fn, 'direction', direction, ['maf', 'iaf'] as const);
-    if (typeof ordering === 'string' && !['natural', 'reverse', 'random'].includes(ordering)) {
+    const named =
+      typeof ordering === 'string' && ['natural', 'reverse', 'random'].includes(ordering);
+    if (!named && !isPermutation(ordering, dim)) {
       throw invalidArgument(
         fn,
         'ordering',
         ordering,
-        "must be 'natural', 'reverse', 'random' or a permutation",
+        `must be 'natural', 'reverse', 'random' or a permutation of 0..${dim - 1}`,
+      );
+    }
+    if (options.conditioner !== undefined && options.ordering !== undefined) {
+      throw new InvalidArgumentError(
+        `${fn}: give either 'conditioner' or 'ordering', not both (your network fixes the order)`,
       );
     }
     const scale = parseScale(fn, options);
-    const made = new MadeConditioner(fn, {
-      dim,
-      hiddenSizes,
-      outputMultiplier: 2,
-      ordering:
-        ordering === 'reverse' ? Array.from({ length: dim }, (_, i) => dim - 1 - i) : ordering,
-      activation,
-      rng,
-    });
+    const conditioner = resolveConditioner(
+      fn,
+      options,
+      () =>
+        new MadeNetwork({
+          inputSize: dim,
+          hiddenSizes,
+          outputsPerInput: 2,
+          ordering:
+            ordering === 'reverse' ? Array.from({ length: dim }, (_, i) => dim - 1 - i) : ordering,
+          activation,
+          zeroInitLast: true,
+          rng,
+        }),
+    );
     super(fn, options.name ?? 'maskedAutoregressive', dim);
-    this.made = this.addModule('made', made);
+    this.conditioner = this.addNetwork(conditioner);
     this.direction = direction;
     this.scale = scale;
+  }
+
+  /** @deprecated Use `conditioner` (the same network; a `MadeNetwork` unless you passed one). */
+  get made(): Network {
+    return this.conditioner;
   }
 
   protected _forwardAndLogDet(x: tf.Tensor): { y: tf.Tensor; logDet: tf.Tensor } {
@@ -116,10 +146,17 @@ export class MaskedAutoregressive extends LearnedBijector {
   }
 
   private shiftAndLogScale(v: tf.Tensor): { shift: tf.Tensor; logScale: tf.Tensor } {
-    const [shift, raw] = tf.split(this.made.apply(v), [this.dim, this.dim], -1) as [
-      tf.Tensor,
-      tf.Tensor,
-    ];
+    const out = applyConditioner(this.kind, this.conditioner, v, 2 * this.dim);
+    const [shift, raw] = tf.split(out, [this.dim, this.dim], -1) as [tf.Tensor, tf.Tensor];
     return { shift, logScale: logScaleFromRaw(raw, this.scale) };
   }
+}
+
+function isPermutation(p: unknown, n: number): boolean {
+  return (
+    Array.isArray(p) &&
+    p.length === n &&
+    p.every((i) => Number.isInteger(i) && i >= 0 && i < n) &&
+    new Set(p).size === n
+  );
 }

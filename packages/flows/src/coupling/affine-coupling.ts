@@ -1,4 +1,5 @@
-import type { Activation, Mlp } from '@gen/nn';
+import type { Network } from '@gen/core';
+import type { Activation } from '@gen/nn';
 import * as tf from '@tensorflow/tfjs-core';
 import { LearnedBijector } from '../learned-bijector.js';
 import { type LearnedBijectorOptions, parseLearnedOptions } from '../options.js';
@@ -9,7 +10,13 @@ import {
   type ScaleOptions,
   type ScaleSpec,
 } from '../scale.js';
-import { couplingConditioner } from './conditioner.js';
+import {
+  applyConditioner,
+  CONDITIONER_OPTIONS,
+  type ConditionerOptions,
+  couplingMlp,
+  resolveConditioner,
+} from './conditioner.js';
 import {
   type CouplingMaskOptions,
   type CouplingSplit,
@@ -22,8 +29,9 @@ import {
 export interface AffineCouplingOptions
   extends LearnedBijectorOptions,
     CouplingMaskOptions,
-    ScaleOptions {
-  /** Activation of the conditioner's hidden layers (default 'relu'). */
+    ScaleOptions,
+    ConditionerOptions {
+  /** Activation of the built-in conditioner's hidden layers (default 'relu'). */
   activation?: Activation;
 }
 
@@ -34,10 +42,12 @@ export interface AffineCouplingOptions
  *   y_b = x_b,   y_{1−b} = x_{1−b} ⊙ exp(log s(x_b)) + t(x_b),   log |det J| = Σ log s(x_b),
  *
  * and the inverse x_{1−b} = (y_{1−b} − t(y_b)) ⊙ exp(−log s(y_b)) in one pass as well. The
- * conditioner (t, a) is an @gen/nn Mlp from the kept coordinates whose last layer starts at zero,
- * and log s = c·tanh(a/c) ('tanh', default, c = `logScaleBound` = 2) or
- * log(m + softplus(…)) ('softplus'), so a new layer is exactly the identity. Alternate `parity`
- * (or pass complementary `mask`s) between layers so every coordinate is transformed. `dim` >= 2.
+ * conditioner maps the k kept coordinates to (t, a), `[n, k]` → `[n, 2m]` for m transformed
+ * ones (shifts first): by default an @gen/nn Mlp named 'conditioner' whose last layer starts at
+ * zero, or any `Network` you pass as `conditioner`. log s = c·tanh(a/c) ('tanh', default,
+ * c = `logScaleBound` = 2) or log(m + softplus(…)) ('softplus'), so with the built-in network a
+ * new layer is exactly the identity. Alternate `parity` (or pass complementary `mask`s) between
+ * layers so every coordinate is transformed. `dim` >= 2.
  *
  * ```ts
  * const layer = new AffineCoupling({ dim: 2, hiddenSizes: [64, 64], parity: 1, seed: 0 });
@@ -46,7 +56,8 @@ export interface AffineCouplingOptions
  */
 export class AffineCoupling extends LearnedBijector {
   readonly isConstantJacobian = false;
-  readonly conditioner: Mlp;
+  /** The network computing (t, a) from the kept coordinates. */
+  readonly conditioner: Network;
   /** The mask b: 1 = kept (conditions the rest), 0 = transformed. */
   readonly mask: readonly number[];
   private readonly split: CouplingSplit;
@@ -54,19 +65,21 @@ export class AffineCoupling extends LearnedBijector {
 
   constructor(options: AffineCouplingOptions) {
     const fn = 'AffineCoupling';
-    const known = [...MASK_OPTIONS, ...SCALE_OPTIONS, 'activation'];
+    const known = [...MASK_OPTIONS, ...SCALE_OPTIONS, ...CONDITIONER_OPTIONS, 'activation'];
     const { dim, hiddenSizes, rng } = parseLearnedOptions(fn, options, known, 2);
     const split = resolveCouplingMask(fn, dim, options);
     const scale = parseScale(fn, options);
-    const conditioner = couplingConditioner(fn, {
-      inputSize: split.kept.length,
-      hiddenSizes,
-      outputSize: 2 * split.transformed.length,
-      activation: options.activation,
-      rng,
-    });
+    const conditioner = resolveConditioner(fn, options, () =>
+      couplingMlp({
+        inputSize: split.kept.length,
+        hiddenSizes,
+        outputSize: 2 * split.transformed.length,
+        activation: options.activation,
+        rng,
+      }),
+    );
     super(fn, options.name ?? 'affineCoupling', dim);
-    this.conditioner = this.addModule('conditioner', conditioner);
+    this.conditioner = this.addNetwork(conditioner);
     this.split = split;
     this.mask = split.mask;
     this.scale = scale;
@@ -88,10 +101,8 @@ export class AffineCoupling extends LearnedBijector {
 
   private shiftAndLogScale(kept: tf.Tensor): { shift: tf.Tensor; logScale: tf.Tensor } {
     const m = this.split.transformed.length;
-    const [shift, raw] = tf.split(this.conditioner.apply(kept), [m, m], -1) as [
-      tf.Tensor,
-      tf.Tensor,
-    ];
+    const out = applyConditioner(this.kind, this.conditioner, kept, 2 * m);
+    const [shift, raw] = tf.split(out, [m, m], -1) as [tf.Tensor, tf.Tensor];
     return { shift, logScale: logScaleFromRaw(raw, this.scale) };
   }
 }

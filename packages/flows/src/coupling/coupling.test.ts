@@ -2,7 +2,7 @@ import { InvalidArgumentError } from '@gen/core';
 import { describeBackends, expectClose } from '@gen/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
-import { curvedData, maxAbsDiff, trainBriefly } from '../test-support.js';
+import { curvedData, maxAbsDiff, trainBriefly } from '../../test/support.js';
 import { AffineCoupling } from './affine-coupling.js';
 import { RationalQuadraticSpline } from './rational-quadratic-spline.js';
 

@@ -1,12 +1,18 @@
-import { assertInteger } from '@gen/core';
-import type { Activation, Mlp } from '@gen/nn';
+import { assertInteger, type Network } from '@gen/core';
+import type { Activation } from '@gen/nn';
 import * as tf from '@tensorflow/tfjs-core';
 import { LearnedBijector } from '../learned-bijector.js';
 import { type LearnedBijectorOptions, parseLearnedOptions } from '../options.js';
 import { parseSplineConstants, SPLINE_OPTIONS } from '../spline/rq-spline.js';
 import { rqSplineCore } from '../spline/rq-spline-core.js';
 import { type SplineConstants, splineKnots } from '../spline/spline-knots.js';
-import { couplingConditioner } from './conditioner.js';
+import {
+  applyConditioner,
+  CONDITIONER_OPTIONS,
+  type ConditionerOptions,
+  couplingMlp,
+  resolveConditioner,
+} from './conditioner.js';
 import {
   type CouplingMaskOptions,
   type CouplingSplit,
@@ -19,10 +25,11 @@ import {
 export interface RationalQuadraticSplineOptions
   extends LearnedBijectorOptions,
     CouplingMaskOptions,
-    Partial<SplineConstants> {
+    Partial<SplineConstants>,
+    ConditionerOptions {
   /** K, the number of bins, >= 2 (default 8). */
   bins?: number;
-  /** Activation of the conditioner's hidden layers (default 'relu'). */
+  /** Activation of the built-in conditioner's hidden layers (default 'relu'). */
   activation?: Activation;
 }
 
@@ -30,14 +37,16 @@ export interface RationalQuadraticSplineOptions
  * Rational-quadratic neural spline coupling layer (Durkan, Bekasov, Murray & Papamakarios 2019,
  * "Neural Spline Flows", RQ-NSF(C)). The kept coordinates x_b (mask 1) pass through; each
  * transformed coordinate goes through its own monotone K-bin rational-quadratic spline on
- * [−B, B] whose 3K − 1 parameters the conditioner Mlp computes from x_b:
+ * [−B, B] whose 3K − 1 parameters the conditioner computes from x_b (`[n, k]` → `[n, m·(3K − 1)]`
+ * for k kept and m transformed coordinates, coordinate by coordinate: K widths, K heights, K − 1
+ * derivatives; an @gen/nn Mlp by default, or your own `Network` as `conditioner`):
  *
  *   y_b = x_b,  y_i = RQS(x_i; θ_i(x_b)),  log |det J| = Σ_i log RQS′(x_i; θ_i(x_b)),
  *
  * identity tails outside [−B, B] (B = `tailBound`, default 3) with slope 1 at the boundary knots,
  * minimum bin width, height and derivative 1e-3 as in nflows. The inverse is analytic (a root
- * of a quadratic) and as fast as the forward pass. The conditioner's last layer starts at zero,
- * which is exactly the identity. Finite at ±B, beyond it and on every knot. `dim` >= 2.
+ * of a quadratic) and as fast as the forward pass. The built-in conditioner's last layer starts
+ * at zero, which is exactly the identity. Finite at ±B, beyond it and on every knot. `dim` >= 2.
  *
  * ```ts
  * const layer = new RationalQuadraticSpline({ dim: 2, hiddenSizes: [64, 64], bins: 8, tailBound: 4 });
@@ -46,7 +55,8 @@ export interface RationalQuadraticSplineOptions
  */
 export class RationalQuadraticSpline extends LearnedBijector {
   readonly isConstantJacobian = false;
-  readonly conditioner: Mlp;
+  /** The network computing the spline parameters from the kept coordinates. */
+  readonly conditioner: Network;
   readonly bins: number;
   readonly mask: readonly number[];
   readonly constants: Readonly<SplineConstants>;
@@ -54,21 +64,29 @@ export class RationalQuadraticSpline extends LearnedBijector {
 
   constructor(options: RationalQuadraticSplineOptions) {
     const fn = 'RationalQuadraticSpline';
-    const known = [...MASK_OPTIONS, ...SPLINE_OPTIONS, 'bins', 'activation'];
+    const known = [
+      ...MASK_OPTIONS,
+      ...SPLINE_OPTIONS,
+      ...CONDITIONER_OPTIONS,
+      'bins',
+      'activation',
+    ];
     const { dim, hiddenSizes, rng } = parseLearnedOptions(fn, options, known, 2);
     const split = resolveCouplingMask(fn, dim, options);
     const bins = options.bins ?? 8;
     assertInteger(fn, 'bins', bins, 2);
     const constants = parseSplineConstants(fn, options, bins);
-    const conditioner = couplingConditioner(fn, {
-      inputSize: split.kept.length,
-      hiddenSizes,
-      outputSize: split.transformed.length * (3 * bins - 1),
-      activation: options.activation,
-      rng,
-    });
+    const conditioner = resolveConditioner(fn, options, () =>
+      couplingMlp({
+        inputSize: split.kept.length,
+        hiddenSizes,
+        outputSize: split.transformed.length * (3 * bins - 1),
+        activation: options.activation,
+        rng,
+      }),
+    );
     super(fn, options.name ?? 'rationalQuadraticSpline', dim);
-    this.conditioner = this.addModule('conditioner', conditioner);
+    this.conditioner = this.addNetwork(conditioner);
     this.bins = bins;
     this.split = split;
     this.mask = split.mask;
@@ -89,11 +107,8 @@ export class RationalQuadraticSpline extends LearnedBijector {
     const [kept, transformed] = splitCoupling(v, this.split);
     const k = this.bins;
     const m = this.split.transformed.length;
-    const raw = tf.reshape(this.conditioner.apply(kept), [
-      ...kept.shape.slice(0, -1),
-      m,
-      3 * k - 1,
-    ]);
+    const out = applyConditioner(this.kind, this.conditioner, kept, m * (3 * k - 1));
+    const raw = tf.reshape(out, [...kept.shape.slice(0, -1), m, 3 * k - 1]);
     const [widths, heights, derivatives] = tf.split(raw, [k, k, k - 1], -1) as [
       tf.Tensor,
       tf.Tensor,

@@ -1,46 +1,19 @@
 import {
+  assertBijector,
+  assertDistribution,
   type Bijector,
-  type Distribution,
   formatValue,
   InvalidArgumentError,
   ShapeMismatchError,
 } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
 
-function isDistribution(d: unknown): d is Distribution {
-  const p = d as Partial<Distribution> | null;
-  return (
-    typeof p === 'object' &&
-    p !== null &&
-    typeof p.logProb === 'function' &&
-    typeof p.sample === 'function' &&
-    Array.isArray(p.eventShape) &&
-    Array.isArray(p.batchShape)
-  );
-}
-
-function isBijector(b: unknown): b is Bijector {
-  const p = b as Partial<Bijector> | null;
-  return (
-    typeof p === 'object' &&
-    p !== null &&
-    typeof p.forwardAndLogDet === 'function' &&
-    typeof p.inverseAndLogDet === 'function' &&
-    typeof p.forward === 'function' &&
-    Number.isInteger(p.eventRank)
-  );
-}
-
 /**
- * Validates a flow's base and transforms; returns, per transform, how many event axes its
- * log-det leaves to sum. Learned bijectors (with a `dim`) must match the event's last axis.
+ * Validates a flow's base and transforms (the guards of @gen/core, so any Distribution and
+ * Bijector qualify); learned bijectors (with a `dim`) must match the event's last axis.
  */
-export function checkFlowParts(fn: string, base: unknown, transforms: unknown): number[] {
-  if (!isDistribution(base)) {
-    throw new InvalidArgumentError(
-      `${fn}: argument 'base' must be a Distribution, got ${formatValue(base)}`,
-    );
-  }
+export function checkFlowParts(fn: string, base: unknown, transforms: unknown): void {
+  assertDistribution(fn, 'base', base);
   if (!Array.isArray(transforms) || transforms.length === 0) {
     throw new InvalidArgumentError(
       `${fn}: argument 'transforms' must be a non-empty array of bijectors, got ${formatValue(transforms)}`,
@@ -48,12 +21,8 @@ export function checkFlowParts(fn: string, base: unknown, transforms: unknown): 
   }
   const eventRank = base.eventShape.length;
   const last = base.eventShape[eventRank - 1];
-  return transforms.map((t: unknown, i) => {
-    if (!isBijector(t)) {
-      throw new InvalidArgumentError(
-        `${fn}: argument 'transforms[${i}]' must be a Bijector, got ${formatValue(t)}`,
-      );
-    }
+  transforms.forEach((t: unknown, i) => {
+    assertBijector(fn, `transforms[${i}]`, t);
     if (t.eventRank > eventRank) {
       throw new ShapeMismatchError(
         `${fn}: transforms[${i}] has eventRank ${t.eventRank} but the base's event shape is [${base.eventShape.join(', ')}]; wrap the base in Independent to make batch axes part of the event`,
@@ -65,7 +34,6 @@ export function checkFlowParts(fn: string, base: unknown, transforms: unknown): 
         `${fn}: transforms[${i}] has dim ${dim} but the base's event shape is [${base.eventShape.join(', ')}]`,
       );
     }
-    return eventRank - t.eventRank;
   });
 }
 

@@ -8,61 +8,61 @@ import {
 } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
 
-/** A part of a flow that owns named variables (a @gen/nn Module, e.g. every learned bijector). */
-interface NamedModule {
-  namedWeights(): Record<string, tf.Variable>;
+/** A transform that saves and restores its own weights (every learned bijector). */
+interface WeightOwner {
+  getWeights(): NamedTensors;
   setWeights(weights: NamedTensors): void;
 }
 
-function isNamedModule(part: unknown): part is NamedModule {
-  const p = part as Partial<NamedModule> | null;
-  return typeof p?.namedWeights === 'function' && typeof p.setWeights === 'function';
+function ownsWeights(part: unknown): part is WeightOwner {
+  const p = part as Partial<WeightOwner> | null;
+  return typeof p?.getWeights === 'function' && typeof p.setWeights === 'function';
 }
 
-/** One weight of a flow: its variable and how to assign it. */
-interface Slot {
-  variable: tf.Variable;
-  /** Index of the module-transform it belongs to, or −1 for a variable assigned directly. */
-  transform: number;
-  /** The name inside that module. */
-  inner: string;
+function variablesOf(part: unknown): tf.Variable[] {
+  const own = (part as { trainableVariables?: unknown }).trainableVariables;
+  return Array.isArray(own) ? own.filter((v): v is tf.Variable => v instanceof tf.Variable) : [];
+}
+
+function baseVariables(base: Distribution): [string, tf.Variable][] {
+  return Object.entries(base.params).filter(
+    (entry): entry is [string, tf.Variable] =>
+      entry[1] instanceof tf.Variable && entry[1].trainable,
+  );
+}
+
+/** Every trainable variable of the transforms, then the base's trainable parameter variables. */
+export function flowVariables(base: Distribution, transforms: readonly Bijector[]): tf.Variable[] {
+  const all = transforms.flatMap(variablesOf);
+  for (const [, v] of baseVariables(base)) all.push(v);
+  return [...new Set(all)];
 }
 
 /**
- * Every trainable variable of a flow by name: `transforms/<i>/<module weight name>` for Module
- * transforms (e.g. `transforms/0/affineCoupling/conditioner/dense0/kernel`),
- * `transforms/<i>/<j>` for other transforms exposing `trainableVariables`, and
- * `base/<param>` for trainable variables among the base distribution's params.
+ * Copies of every weight of a flow by name: `transforms/<i>/<weight name>` for transforms with
+ * their own `getWeights` (every learned bijector, e.g.
+ * `transforms/0/affineCoupling/conditioner/dense0/kernel`), `transforms/<i>/<j>` for the j-th
+ * trainable variable of other transforms, and `base/<param>` for trainable variables among the
+ * base distribution's params.
  */
-export function flowSlots(base: Distribution, transforms: readonly Bijector[]) {
-  const slots: Record<string, Slot> = {};
+export function getFlowWeights(base: Distribution, transforms: readonly Bijector[]): NamedTensors {
+  const out: NamedTensors = {};
   transforms.forEach((t, i) => {
-    if (isNamedModule(t)) {
-      for (const [inner, variable] of Object.entries(t.namedWeights())) {
-        slots[`transforms/${i}/${inner}`] = { variable, transform: i, inner };
-      }
+    if (ownsWeights(t)) {
+      for (const [name, w] of Object.entries(t.getWeights())) out[`transforms/${i}/${name}`] = w;
       return;
     }
-    const own = (t as { trainableVariables?: unknown }).trainableVariables;
-    if (Array.isArray(own)) {
-      own.forEach((variable: unknown, j) => {
-        if (variable instanceof tf.Variable) {
-          slots[`transforms/${i}/${j}`] = { variable, transform: -1, inner: String(j) };
-        }
-      });
-    }
+    variablesOf(t).forEach((v, j) => {
+      out[`transforms/${i}/${j}`] = tf.clone(v);
+    });
   });
-  for (const [name, p] of Object.entries(base.params)) {
-    if (p instanceof tf.Variable && p.trainable) {
-      slots[`base/${name}`] = { variable: p, transform: -1, inner: name };
-    }
-  }
-  return slots;
+  for (const [name, v] of baseVariables(base)) out[`base/${name}`] = tf.clone(v);
+  return out;
 }
 
-/** Assigns all of `weights` (exactly the flow's names, matching shapes), or nothing. */
-export function assignFlowWeights(
-  slots: Record<string, Slot>,
+/** Assigns all of `weights` (exactly the names of `getFlowWeights`, matching shapes), or nothing. */
+export function setFlowWeights(
+  base: Distribution,
   transforms: readonly Bijector[],
   weights: NamedTensors,
 ): void {
@@ -70,39 +70,53 @@ export function assignFlowWeights(
   if (weights === null || typeof weights !== 'object') {
     throw invalidArgument(fn, 'weights', weights, 'must be an object of named tensors');
   }
-  const missing = Object.keys(slots).filter((name) => !Object.hasOwn(weights, name));
-  const unexpected = Object.keys(weights).filter((name) => !Object.hasOwn(slots, name));
+  const current = getFlowWeights(base, transforms);
+  try {
+    checkAgainst(fn, current, weights);
+  } finally {
+    tf.dispose(Object.values(current));
+  }
+  const groups = transforms.map((): NamedTensors => ({}));
+  transforms.forEach((t, i) => {
+    if (ownsWeights(t)) return;
+    variablesOf(t).forEach((v, j) => {
+      v.assign(weights[`transforms/${i}/${j}`]!);
+    });
+  });
+  for (const [name, v] of baseVariables(base)) v.assign(weights[`base/${name}`]!);
+  for (const [name, w] of Object.entries(weights)) {
+    const match = /^transforms\/(\d+)\/(.+)$/.exec(name);
+    if (match && ownsWeights(transforms[Number(match[1])]))
+      groups[Number(match[1])]![match[2]!] = w;
+  }
+  // Through each transform's own setWeights, so that e.g. ActNorm records that it is initialised.
+  transforms.forEach((t, i) => {
+    if (ownsWeights(t)) t.setWeights(groups[i]!);
+  });
+}
+
+function checkAgainst(fn: string, current: NamedTensors, weights: NamedTensors): void {
+  const missing = Object.keys(current).filter((name) => !Object.hasOwn(weights, name));
+  const unexpected = Object.keys(weights).filter((name) => !Object.hasOwn(current, name));
   if (missing.length > 0 || unexpected.length > 0) {
     throw new InvalidArgumentError(
       `${fn}: argument 'weights' must hold exactly the flow's weights; missing [${missing.join(', ')}], unexpected [${unexpected.join(', ')}]`,
     );
   }
-  for (const [name, { variable }] of Object.entries(slots)) {
+  for (const [name, expected] of Object.entries(current)) {
     const value = weights[name];
-    if (!(value instanceof tf.Tensor) || value.isDisposed || value.dtype !== variable.dtype) {
+    if (!(value instanceof tf.Tensor) || value.isDisposed || value.dtype !== expected.dtype) {
       throw invalidArgument(
         fn,
         `weights['${name}']`,
         value,
-        `must be a live ${variable.dtype} tensor`,
+        `must be a live ${expected.dtype} tensor`,
       );
     }
-    if (!tf.util.arraysEqual(value.shape, variable.shape)) {
+    if (!tf.util.arraysEqual(value.shape, expected.shape)) {
       throw new ShapeMismatchError(
-        `${fn}: weight '${name}' has shape [${variable.shape.join(', ')}], got [${value.shape.join(', ')}]`,
+        `${fn}: weight '${name}' has shape [${expected.shape.join(', ')}], got [${value.shape.join(', ')}]`,
       );
     }
   }
-  const perModule = new Map<number, NamedTensors>();
-  for (const [name, slot] of Object.entries(slots)) {
-    if (slot.transform < 0) {
-      slot.variable.assign(weights[name]!);
-      continue;
-    }
-    const group = perModule.get(slot.transform) ?? {};
-    group[slot.inner] = weights[name]!;
-    perModule.set(slot.transform, group);
-  }
-  // Through each module's own setWeights, so that e.g. ActNorm records that it is initialised.
-  for (const [i, group] of perModule) (transforms[i] as unknown as NamedModule).setWeights(group);
 }

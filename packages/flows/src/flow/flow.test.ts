@@ -3,11 +3,11 @@ import { describeBackends, expectClose, expectNoLeak } from '@gen/core/testing';
 import { Chain, TransformedDistribution } from '@gen/distributions';
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
+import { curvedData, maxAbsDiff, standardNormalLogProb } from '../../test/support.js';
 import { ActNorm } from '../act-norm.js';
 import { MaskedAutoregressive } from '../autoregressive/masked-autoregressive.js';
 import { AffineCoupling } from '../coupling/affine-coupling.js';
 import { Reverse } from '../reverse.js';
-import { curvedData, standardNormalLogProb } from '../test-support.js';
 import { Flow } from './flow.js';
 import { standardNormal } from './standard-normal.js';
 
@@ -54,6 +54,42 @@ describeBackends('Flow', () => {
       bijector: new Chain([...flow.transforms].reverse()),
     });
     expectClose(flow.logProb(x), same.logProb(x), { atol: 1e-5, rtol: 1e-5 });
+    flow.dispose();
+  });
+
+  it('is a TransformedDistribution whose bijector is Chain(transforms reversed): transforms[0] acts first', () => {
+    const flow = trainedFlow(8);
+    expect(flow).toBeInstanceOf(TransformedDistribution);
+    expect(flow.bijector).toBeInstanceOf(Chain);
+    expect((flow.bijector as Chain).bijectors).toEqual([...flow.transforms].reverse());
+    // Sampling pushes z through transforms[0] first, then transforms[1], …
+    const z = Rng.fromSeed(2).normal([6, 2]);
+    const byHand = flow.transforms.reduce((v: tf.Tensor, t) => t.forward(v), z);
+    expectClose(flow.bijector.forward(z), byHand, { atol: 0, rtol: 0 });
+    const reversedOrder = [...flow.transforms]
+      .reverse()
+      .reduce((v: tf.Tensor, t) => t.forward(v), z);
+    expect(maxAbsDiff(reversedOrder, byHand)).toBeGreaterThan(1e-2);
+    tf.dispose([z, byHand, reversedOrder]);
+    flow.dispose();
+  });
+
+  it('has closed-form moments when every transform is affine, like TransformedDistribution', () => {
+    const norm = new ActNorm({ dim: 2, dataInit: false });
+    const flow = new Flow({ base: standardNormal(2), transforms: [norm] });
+    const weights = {
+      'actNorm/shift': tf.tensor1d([1, -2]),
+      'actNorm/logScale': tf.tensor1d([Math.log(3), Math.log(0.5)]),
+    };
+    norm.setWeights(weights);
+    // x = 3·z₀ + 1, 0.5·z₁ − 2: mean (1, −2), entropy of N(0, I₂) + log 3 + log 0.5.
+    expectClose(flow.mean(), [1, -2], { atol: 1e-6, rtol: 1e-6 });
+    expectClose(flow.entropy(), Math.log(2 * Math.PI * Math.E) + Math.log(1.5), {
+      atol: 1e-5,
+      rtol: 1e-6,
+    });
+    expect(() => flow.variance()).toThrow(NotImplementedError);
+    tf.dispose(Object.values(weights));
     flow.dispose();
   });
 
@@ -125,6 +161,9 @@ describeBackends('Flow', () => {
     expect(() => new Flow({ base: standardNormal(2), transforms: [{}] as never })).toThrow(
       "Flow: argument 'transforms[0]' must be a Bijector",
     );
+    expect(
+      () => new Flow({ base: standardNormal(2), transforms: [coupling], layers: 2 } as never),
+    ).toThrow(/Flow: unknown option 'layers'/);
     coupling.dispose();
     const flow = trainedFlow(5);
     expect(() => flow.logProb(tf.zeros([3, 3]))).toThrow(ShapeMismatchError);

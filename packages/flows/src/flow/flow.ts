@@ -1,5 +1,6 @@
 import {
   assertInteger,
+  assertKnownOptions,
   type Bijector,
   type Distribution,
   formatValue,
@@ -8,36 +9,47 @@ import {
   type NamedTensors,
   NotImplementedError,
   type Rng,
-  ShapeMismatchError,
 } from '@gen/core';
-import { BaseDistribution, type DistributionOptions } from '@gen/distributions';
+import { Chain, type DistributionOptions, TransformedDistribution } from '@gen/distributions';
 import * as tf from '@tensorflow/tfjs-core';
 import { checkFlowParts, sumRightmost, transformParams } from './flow-parts.js';
-import { assignFlowWeights, flowSlots } from './flow-weights.js';
+import { flowVariables, getFlowWeights, setFlowWeights } from './flow-weights.js';
 
 export interface FlowParams extends DistributionOptions {
   /** The distribution of the noise z, e.g. `standardNormal(dim)`. */
   base: Distribution;
-  /** Bijectors applied to z in order: x = transforms[K−1](… transforms[0](z)). */
+  /**
+   * Bijectors in the order they act on base samples: `transforms[0]` is applied first,
+   * x = transforms[K−1](… transforms[0](z)).
+   */
   transforms: readonly Bijector[];
 }
 
 /**
- * A normalizing flow: a `Distribution` and a `GenerativeModel` (trainable with @gen/train's
- * `fit`). Convention (TFP's, also Pyro's): the transforms map base noise to data through
- * `forward`, z ∼ base, x = f_K ∘ … ∘ f_1(z), transforms listed in the order they act on z. So
+ * A normalizing flow: a `TransformedDistribution` of `base` through a `Chain` of the
+ * transforms, and a `GenerativeModel` (trainable with @gen/train's `fit`).
+ *
+ * Layer order: `transforms` are listed in the order they act on base samples, `transforms[0]`
+ * first, x = f_K ∘ … ∘ f_1(z) with f_k = transforms[k−1] (the order of torch's and Pyro's
+ * `TransformedDistribution(base, [t0, t1, …])`). `Chain`, like TFP's and Distrax's, is listed in
+ * composition order (`new Chain([f, g])` = f ∘ g applies g first), so the flow's `bijector` is
+ * `new Chain([...transforms].reverse())`. Every transform maps the noise side to the data side
+ * through `forward`, so
  *
  *   log p(x) = log p_base(z) + Σ_k log |det ∂f_k⁻¹/∂y| evaluated along z = f_1⁻¹ ∘ … ∘ f_K⁻¹(x),
  *
  * i.e. density evaluation runs the inverses (one pass for couplings, splines and MAF), sampling
- * the forwards (one pass for couplings, splines and IAF). nflows uses the opposite (data → noise)
- * convention for its transforms' `forward`. Log-dets of transforms whose eventRank is below the
+ * the forwards (one pass for couplings, splines and IAF). (nflows' transforms run the other way:
+ * their `forward` maps data to noise.) Log-dets of transforms whose eventRank is below the
  * event rank are summed over the remaining event axes.
  *
- * `loss(batch)` is the mean negative log-likelihood; `sampleAndLogProb(n, rng)` samples and
- * scores in one forward pass (no inverse: use it for planar/radial or IAF flows). `mean`,
- * `variance` and `entropy` have no closed form and throw NotImplementedError. The flow owns its
- * base and transforms: `dispose()` disposes them.
+ * `loss(batch)` is the mean negative log-likelihood (deterministic: no generator needed);
+ * `sampleAndLogProb(n, rng)` samples and scores in one forward pass (no inverse: use it for
+ * planar/radial or IAF flows). `mean`, `variance` and `entropy` have no closed form unless every
+ * transform is affine (`isConstantJacobian`); otherwise they throw NotImplementedError. Weights
+ * are named `transforms/<i>/<the transform's weight name>` (and `base/<param>` for trainable
+ * base parameters), `params` `transforms.<i>.<name>`. The flow owns its base and transforms:
+ * `dispose()` disposes them.
  *
  * ```ts
  * const flow = new Flow({
@@ -49,37 +61,36 @@ export interface FlowParams extends DistributionOptions {
  * flow.logProb(data); flow.sample(100, Rng.fromSeed(0));
  * ```
  */
-export class Flow extends BaseDistribution implements GenerativeModel {
-  readonly hasRsample: boolean;
-  protected readonly support = 'real' as const;
-  readonly base: Distribution;
+export class Flow extends TransformedDistribution implements GenerativeModel {
+  /** The transforms, in the order they act on base samples. */
   readonly transforms: readonly Bijector[];
-  private readonly extraRanks: readonly number[];
 
   constructor(params: FlowParams) {
-    const { base, transforms, ...options } = (params ?? {}) as FlowParams;
-    const extraRanks = checkFlowParts('Flow', base, transforms);
-    super(
-      { ...base.params, ...transformParams(transforms) },
-      base.batchShape,
-      base.eventShape,
-      options,
-    );
-    this.base = base;
+    const fn = 'Flow';
+    if (params === null || typeof params !== 'object') {
+      throw new InvalidArgumentError(
+        `${fn}: expected { base, transforms }, got ${formatValue(params)}`,
+      );
+    }
+    assertKnownOptions(fn, params, ['base', 'transforms', 'validateArgs']);
+    const { base, transforms, ...options } = params;
+    checkFlowParts(fn, base, transforms);
+    super({ base, bijector: new Chain([...transforms].reverse()), ...options });
     this.transforms = Object.freeze([...transforms]);
-    this.hasRsample = base.hasRsample;
-    this.extraRanks = extraRanks;
+  }
+
+  /** The transforms' parameters as `transforms.<i>.<name>`, i indexing `transforms`. */
+  protected static override bijectorParams(bijector: Bijector): Record<string, tf.Tensor> {
+    return transformParams([...(bijector as Chain).bijectors].reverse());
   }
 
   /** Every trainable variable of the transforms (and of the base, if its params are variables). */
   get trainableVariables(): tf.Variable[] {
-    return [
-      ...new Set(Object.values(flowSlots(this.base, this.transforms)).map((s) => s.variable)),
-    ];
+    return flowVariables(this.base, this.transforms);
   }
 
   /** Mean negative log-likelihood of a batch `[n, ...event]`, as a differentiable scalar. */
-  loss(batch: tf.Tensor): tf.Scalar {
+  loss(batch: tf.Tensor, _rng?: Rng): tf.Scalar {
     const fn = 'Flow.loss';
     if (!(batch instanceof tf.Tensor) || batch.isDisposed) {
       throw new InvalidArgumentError(
@@ -98,65 +109,35 @@ export class Flow extends BaseDistribution implements GenerativeModel {
   sampleAndLogProb(n: number, rng: Rng): { x: tf.Tensor; logProb: tf.Tensor } {
     assertInteger('Flow.sampleAndLogProb', 'n', n, 1);
     return tf.tidy(() => {
-      let x = this.hasRsample ? this.base.rsample(n, rng) : this.base.sample(n, rng);
-      let logProb = this.base.logProb(x);
-      this.transforms.forEach((t, i) => {
-        const step = t.forwardAndLogDet(x);
-        x = step.y;
-        logProb = tf.sub(logProb, sumRightmost(step.logDet, this.extraRanks[i]!));
-      });
-      return { x, logProb };
+      const z = this.hasRsample ? this.base.rsample(n, rng) : this.base.sample(n, rng);
+      const { y, logDet } = this.bijector.forwardAndLogDet(z);
+      const logProb = tf.sub(this.base.logProb(z), sumRightmost(logDet, this.extraEventRank));
+      return { x: y, logProb };
     });
   }
 
   getWeights(): NamedTensors {
-    const slots = flowSlots(this.base, this.transforms);
-    return Object.fromEntries(
-      Object.entries(slots).map(([name, s]) => [name, tf.clone(s.variable)]),
-    );
+    return getFlowWeights(this.base, this.transforms);
   }
 
   setWeights(weights: NamedTensors): void {
-    assignFlowWeights(flowSlots(this.base, this.transforms), this.transforms, weights);
+    setFlowWeights(this.base, this.transforms, weights);
   }
 
-  override dispose(): void {
-    for (const part of [this.base, ...this.transforms]) {
-      (part as { dispose?: () => void }).dispose?.();
-    }
-    super.dispose();
-  }
-
-  protected override _sample(n: number, rng: Rng): tf.Tensor {
-    return this.push(this.base.sample(n, rng));
-  }
-
-  protected override _rsample(n: number, rng: Rng): tf.Tensor {
-    return this.push(this.base.rsample(n, rng));
-  }
-
-  protected _logProb(x: tf.Tensor): tf.Tensor {
-    let z = x;
-    let logDet: tf.Tensor | null = null;
-    for (let i = this.transforms.length - 1; i >= 0; i--) {
-      const step = this.transforms[i]!.inverseAndLogDet(z);
-      z = step.x;
-      const term = sumRightmost(step.logDet, this.extraRanks[i]!);
-      logDet = logDet === null ? term : tf.add(logDet, term);
-    }
-    const base = this.base.logProb(z);
-    return logDet === null ? base : tf.add(base, logDet);
-  }
-
-  protected _entropy(): tf.Tensor {
+  protected override _entropy(): tf.Tensor {
+    if (this.bijector.isConstantJacobian) return super._entropy();
     throw this.noClosedForm('entropy', 'tf.neg(tf.mean(flow.sampleAndLogProb(n, rng).logProb))');
   }
 
-  protected _mean(): tf.Tensor {
+  protected override _mean(): tf.Tensor {
+    if (this.bijector.isConstantJacobian) return super._mean();
     throw this.noClosedForm('mean', 'tf.mean(flow.sample(n, rng), 0)');
   }
 
-  protected _variance(): tf.Tensor {
+  protected override _variance(): tf.Tensor {
+    if (this.bijector.isConstantJacobian && this.bijector.eventRank === 0) {
+      return super._variance();
+    }
     throw this.noClosedForm('variance', 'tf.moments(flow.sample(n, rng), 0).variance');
   }
 
@@ -164,15 +145,5 @@ export class Flow extends BaseDistribution implements GenerativeModel {
     return new NotImplementedError(
       `Flow.${what}: a normalizing flow has no closed-form ${what}; estimate it from samples, e.g. ${estimate}`,
     );
-  }
-
-  private push(z: tf.Tensor): tf.Tensor {
-    const x = this.transforms.reduce((v, t) => t.forward(v), z);
-    if (!tf.util.arraysEqual(x.shape, z.shape)) {
-      throw new ShapeMismatchError(
-        `Flow.sample: the transforms changed the sample shape [${z.shape.join(', ')}] to [${x.shape.join(', ')}]`,
-      );
-    }
-    return x;
   }
 }

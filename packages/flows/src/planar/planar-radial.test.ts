@@ -1,7 +1,7 @@
 import { describeBackends, expectClose, numericalGradient } from '@gen/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
-import { standardNormalLogProb } from '../test-support.js';
+import { standardNormalLogProb } from '../../test/support.js';
 import { Planar } from './planar.js';
 import { Radial } from './radial.js';
 

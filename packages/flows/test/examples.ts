@@ -1,11 +1,11 @@
 // The registry of learned-bijector examples the generic suites iterate over (test support).
-import { ActNorm } from './act-norm.js';
-import { MaskedAutoregressive } from './autoregressive/masked-autoregressive.js';
-import { AffineCoupling } from './coupling/affine-coupling.js';
-import { RationalQuadraticSpline } from './coupling/rational-quadratic-spline.js';
-import type { LearnedBijector } from './learned-bijector.js';
-import { Planar } from './planar/planar.js';
-import { Radial } from './planar/radial.js';
+import { ActNorm } from '../src/act-norm.js';
+import { MaskedAutoregressive } from '../src/autoregressive/masked-autoregressive.js';
+import { AffineCoupling } from '../src/coupling/affine-coupling.js';
+import { RationalQuadraticSpline } from '../src/coupling/rational-quadratic-spline.js';
+import type { LearnedBijector } from '../src/learned-bijector.js';
+import { Planar } from '../src/planar/planar.js';
+import { Radial } from '../src/planar/radial.js';
 
 /** Smooth (tanh) conditioners, so that finite differences never straddle a ReLU kink. */
 const net = { hiddenSizes: [16, 16], activation: 'tanh' as const };

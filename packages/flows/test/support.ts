@@ -1,8 +1,8 @@
-// Test support for the flows suites (not exported by the package).
+// Test support for the flows suites (not part of the published package).
 import { Rng } from '@gen/core';
 import { numericalGradient } from '@gen/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
-import type { LearnedBijector } from './learned-bijector.js';
+import type { LearnedBijector } from '../src/learned-bijector.js';
 
 /** log |det A| of a square matrix in float64 (Gaussian elimination with partial pivoting). */
 export function logAbsDet(a: number[][]): number {
