@@ -1,5 +1,6 @@
-import { InvalidArgumentError, ShapeMismatchError } from '@gen/core';
+import { InvalidArgumentError, isBijector, isNetwork, ShapeMismatchError } from '@gen/core';
 import { describeBackends, expectClose, expectNoLeak } from '@gen/core/testing';
+import { BaseBijector } from '@gen/distributions';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { examples } from '../test/examples.js';
@@ -81,6 +82,9 @@ describeBackends('learned bijectors', () => {
         const weights = a.getWeights();
         b.setWeights(weights);
         expect(Object.keys(weights)).toEqual(Object.keys(b.namedWeights()));
+        // One bijector base (@gen/distributions), and a Network a trainer or model can take.
+        expect(a).toBeInstanceOf(BaseBijector);
+        expect(isBijector(a) && isNetwork(a)).toBe(true);
         expectClose(b.forward(data), a.forward(data), { atol: 0, rtol: 0 });
         tf.dispose([data, weights]);
         a.dispose();
