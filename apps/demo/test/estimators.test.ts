@@ -29,7 +29,7 @@ describe('estimators view', () => {
     await page.getByLabel('cost f(x; k)').selectOption('cos');
     await expect
       .poll(() => page.locator('[data-testid="estimator-table"] caption').textContent())
-      .toContain('cos(k x)');
+      .toContain('cos(kx)');
     expect(await page.locator('[data-testid="step"]').textContent()).toBe('16');
     expect(consoleErrors).toEqual([]);
     await page.close();

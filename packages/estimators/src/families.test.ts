@@ -2,10 +2,10 @@ import {
   type CostFunction,
   type Distribution,
   type GradientEstimator,
-  initBackend,
   NotImplementedError,
   Rng,
 } from '@gen/core';
+import { describeBackends } from '@gen/core/testing';
 import {
   Bernoulli,
   Categorical,
@@ -16,10 +16,7 @@ import {
   Weibull,
 } from '@gen/distributions';
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { measureValued } from './measure-valued.js';
-import { pathwise } from './pathwise.js';
-import { scoreFunction } from './score-function.js';
+import { expect, it } from 'vitest';
 import {
   centralDifference,
   continuousCost,
@@ -29,8 +26,11 @@ import {
   normalExpectation,
   poissonExpectation,
   weibullExpectation,
-} from './test-support/family-oracles.js';
-import { moments } from './test-support/gaussian-oracles.js';
+} from '../test/family-oracles.js';
+import { moments } from '../test/moments.js';
+import { measureValued } from './measure-valued.js';
+import { pathwise } from './pathwise.js';
+import { scoreFunction } from './score-function.js';
 
 // Every family of the weak-derivative table against central differences of exact expectations
 // (papers.md §2.2: f = sin x + 0.3x², g(k) = cos k + 0.1k). A batch of R identical entries gives
@@ -190,11 +190,7 @@ function estimates(
   return out;
 }
 
-describe('families against finite differences of exact expectations', () => {
-  beforeAll(async () => {
-    await initBackend('wasm');
-  });
-
+describeBackends('families against finite differences of exact expectations', () => {
   it('the oracles reproduce the table of papers.md §2.2 (to 1e-6)', () => {
     expect(cases['Exponential(1.7)']!.exact.rate).toBeCloseTo(-0.36915, 5);
     expect(cases['Gamma(2.5, 1.7)']!.exact.rate).toBeCloseTo(-0.921416, 5);

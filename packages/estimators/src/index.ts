@@ -37,6 +37,13 @@ export {
   type ScoreFunctionOptions,
   scoreFunction,
 } from './score-function.js';
+export type {
+  ExactCost,
+  ExactCostFunction,
+  TestCost,
+  TestCostName,
+} from './test-costs/test-cost.js';
+export { testCosts } from './test-costs/test-costs.js';
 export {
   type DistributionClass,
   hasWeakDerivative,

@@ -1,11 +1,12 @@
-import { type CostFunction, type GradientEstimator, initBackend, Rng } from '@gen/core';
+import { type CostFunction, type GradientEstimator, Rng } from '@gen/core';
+import { describeBackends } from '@gen/core/testing';
 import { Independent, Normal } from '@gen/distributions';
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { moments } from '../test/moments.js';
 import { measureValued } from './measure-valued.js';
 import { pathwise } from './pathwise.js';
 import { scoreFunction } from './score-function.js';
-import { moments } from './test-support/gaussian-oracles.js';
 
 // The cases of deepmind/mc_gradients' gradient_estimators_test.py (papers.md §2.4): a diagonal
 // multivariate Normal (here Independent(Normal, 1)), gradients with respect to μ and log σ.
@@ -53,11 +54,7 @@ const all = {
   'measure-valued, independent': () => measureValued({ coupling: false }),
 };
 
-describe('deepmind/mc_gradients test cases (papers.md §2.4)', () => {
-  beforeAll(async () => {
-    await initBackend('wasm');
-  });
-
+describeBackends('deepmind/mc_gradients test cases (papers.md §2.4)', () => {
   it('constant cost: zero gradients (score function, measure-valued); no gradient path (pathwise)', () => {
     [0.1, 0.5, 0.9].forEach((c, i) => {
       const constant: CostFunction = (x) => tf.fill([x.shape[0]!, x.shape[1]!], c);

@@ -2,11 +2,10 @@ import {
   type CostFunction,
   type Distribution,
   InvalidArgumentError,
-  initBackend,
   NotImplementedError,
   Rng,
 } from '@gen/core';
-import { expectNoLeak } from '@gen/core/testing';
+import { describeBackends, expectNoLeak } from '@gen/core/testing';
 import {
   Bernoulli,
   Categorical,
@@ -17,9 +16,9 @@ import {
   Uniform,
 } from '@gen/distributions';
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { moments } from '../test/moments.js';
 import { measureValued } from './measure-valued.js';
-import { moments } from './test-support/gaussian-oracles.js';
 import { hasWeakDerivative, registerWeakDerivative } from './weak-derivatives/index.js';
 
 const R = 3000;
@@ -54,11 +53,7 @@ function expectWithin4Se(got: number[][], exact: number[], label: string): void 
   });
 }
 
-describe('measureValued', () => {
-  beforeAll(async () => {
-    await initBackend('wasm');
-  });
-
+describeBackends('measureValued', () => {
   it('knows the built-in table and says which parameters have weak derivatives', () => {
     expect(hasWeakDerivative(Normal, 'loc')).toBe(true);
     expect(hasWeakDerivative(Normal, 'scale')).toBe(true);

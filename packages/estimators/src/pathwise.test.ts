@@ -1,17 +1,13 @@
-import { initBackend, NotImplementedError, Rng, ShapeMismatchError } from '@gen/core';
-import { expectClose, expectNoLeak } from '@gen/core/testing';
+import { NotImplementedError, Rng, ShapeMismatchError } from '@gen/core';
+import { describeBackends, expectClose, expectNoLeak } from '@gen/core/testing';
 import { Bernoulli, Categorical, Gamma, Independent, Normal, Poisson } from '@gen/distributions';
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { pathwise } from './pathwise.js';
 
 const square = (x: tf.Tensor) => tf.square(x);
 
-describe('pathwise', () => {
-  beforeAll(async () => {
-    await initBackend('cpu');
-  });
-
+describeBackends('pathwise', () => {
   it('throws NotImplementedError naming the family when there is no rsample', () => {
     const rng = Rng.fromSeed(0);
     for (const d of [

@@ -1,17 +1,12 @@
-import {
-  InvalidArgumentError,
-  initBackend,
-  Rng,
-  ShapeMismatchError,
-  stopGradient,
-} from '@gen/core';
-import { expectClose, expectNoLeak } from '@gen/core/testing';
+import { InvalidArgumentError, Rng, ShapeMismatchError, stopGradient } from '@gen/core';
+import { describeBackends, expectClose, expectNoLeak } from '@gen/core/testing';
 import { Bernoulli, Normal } from '@gen/distributions';
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { scoreFunction } from './score-function.js';
+import { testCosts } from './test-costs/test-costs.js';
 
-const quadratic = (x: tf.Tensor) => tf.square(tf.sub(x, 3));
+const quadratic = testCosts.quadratic.cost(3);
 
 /** Gradient of the surrogate with respect to (loc, scale) of N(1, 1.5²), and its value. */
 function gradAt(
@@ -36,11 +31,7 @@ function gradAt(
   return { grads: out, value, loss };
 }
 
-describe('scoreFunction', () => {
-  beforeAll(async () => {
-    await initBackend('cpu');
-  });
-
+describeBackends('scoreFunction', () => {
   it('replays: the same seed gives the identical gradient, a different seed another', () => {
     const a = gradAt(scoreFunction({ baseline: 'leaveOneOut' }), 5, 2);
     const b = gradAt(scoreFunction({ baseline: 'leaveOneOut' }), 5, 2);

@@ -1,11 +1,13 @@
-import { type GradientEstimator, initBackend, Rng } from '@gen/core';
+import { type GradientEstimator, Rng } from '@gen/core';
+import { describeBackends } from '@gen/core/testing';
 import { Normal } from '@gen/distributions';
 import * as tf from '@tensorflow/tfjs-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
+import { quadraticVariances } from '../test/quadratic-variances.js';
 import { measureValued } from './measure-valued.js';
 import { pathwise } from './pathwise.js';
 import { scoreFunction } from './score-function.js';
-import { quadraticVariances } from './test-support/gaussian-oracles.js';
+import { testCosts } from './test-costs/test-costs.js';
 
 // Single-sample (samples = 1) variances of ∂μ and ∂σ of E[(x − k)²] under N(1, 1), against the
 // exact formulas of papers.md §2.3, within 10%. R independent single-sample estimates come from
@@ -38,47 +40,47 @@ function varianceOf(values: Float32Array): { variance: number; se: number } {
   };
 }
 
-describe('single-sample variances for (x − k)² on N(1, 1) against the exact formulas', () => {
-  beforeAll(async () => {
-    await initBackend('wasm');
-  });
-  afterAll(() => {
-    console.log(`estimator        k   param  measured     exact  (4 SE)\n${table.join('\n')}`);
-  });
-
-  for (const kind of Object.keys(kinds) as Kind[]) {
-    it(`${kind}, k = −3, 0, 3 (and the exact zero of coupled MVD at k = μ)`, () => {
-      [-3, 0, 1, 3].forEach((k, i) => {
-        const R = kinds[kind].draws;
-        const params = [tf.fill([R], MU), tf.fill([R], SIGMA)];
-        const rng = Rng.fromSeed(100 + i);
-        const cost = (x: tf.Tensor) => tf.square(tf.sub(x, k));
-        const grads = tf.grads(
-          (loc, scale) =>
-            kinds[kind]
-              .make()
-              .surrogate(new Normal({ loc: loc!, scale: scale!, validateArgs: false }), cost, {
-                samples: 1,
-                rng,
-              }).loss,
-        )(params);
-        const exact = quadraticVariances(MU, SIGMA, k)[kind];
-        ['μ', 'σ'].forEach((name, j) => {
-          const { variance, se } = varianceOf(grads[j]!.dataSync() as Float32Array);
-          table.push(
-            `${kind.padEnd(15)} ${String(k).padStart(2)}   ${name}    ${variance.toFixed(4).padStart(9)} ${exact[j]!.toFixed(4).padStart(9)}  (${(4 * se).toFixed(3)})`,
-          );
-          if (exact[j] === 0) {
-            expect(variance, `${kind} k=${k} ${name}`).toBeLessThan(1e-8);
-          } else {
-            expect(4 * se, `${kind} k=${k} ${name}: R too small`).toBeLessThan(0.1 * exact[j]!);
-            expect(Math.abs(variance - exact[j]!), `${kind} k=${k} ${name}`).toBeLessThanOrEqual(
-              0.1 * exact[j]!,
-            );
-          }
-        });
-        tf.dispose([...grads, ...params]);
-      });
+describeBackends(
+  'single-sample variances for (x − k)² on N(1, 1) against the exact formulas',
+  () => {
+    afterAll(() => {
+      console.log(`estimator        k   param  measured     exact  (4 SE)\n${table.join('\n')}`);
     });
-  }
-});
+
+    for (const kind of Object.keys(kinds) as Kind[]) {
+      it(`${kind}, k = −3, 0, 3 (and the exact zero of coupled MVD at k = μ)`, () => {
+        [-3, 0, 1, 3].forEach((k, i) => {
+          const R = kinds[kind].draws;
+          const params = [tf.fill([R], MU), tf.fill([R], SIGMA)];
+          const rng = Rng.fromSeed(100 + i);
+          const cost = testCosts.quadratic.cost(k);
+          const grads = tf.grads(
+            (loc, scale) =>
+              kinds[kind]
+                .make()
+                .surrogate(new Normal({ loc: loc!, scale: scale!, validateArgs: false }), cost, {
+                  samples: 1,
+                  rng,
+                }).loss,
+          )(params);
+          const exact = quadraticVariances(MU, SIGMA, k)[kind];
+          ['μ', 'σ'].forEach((name, j) => {
+            const { variance, se } = varianceOf(grads[j]!.dataSync() as Float32Array);
+            table.push(
+              `${kind.padEnd(15)} ${String(k).padStart(2)}   ${name}    ${variance.toFixed(4).padStart(9)} ${exact[j]!.toFixed(4).padStart(9)}  (${(4 * se).toFixed(3)})`,
+            );
+            if (exact[j] === 0) {
+              expect(variance, `${kind} k=${k} ${name}`).toBeLessThan(1e-8);
+            } else {
+              expect(4 * se, `${kind} k=${k} ${name}: R too small`).toBeLessThan(0.1 * exact[j]!);
+              expect(Math.abs(variance - exact[j]!), `${kind} k=${k} ${name}`).toBeLessThanOrEqual(
+                0.1 * exact[j]!,
+              );
+            }
+          });
+          tf.dispose([...grads, ...params]);
+        });
+      });
+    }
+  },
+);

@@ -1,5 +1,5 @@
 import { initBackend } from '@gen/core';
-import { BASELINES, type Baseline } from '@gen/estimators';
+import { BASELINES, type Baseline, testCosts } from '@gen/estimators';
 import type { Command } from 'commander';
 import {
   parseChoice,
@@ -8,10 +8,9 @@ import {
   parseNumberList,
 } from '../divergence/flags.js';
 import { badFlag, UsageError } from '../errors.js';
-import { COSTS } from '../estimators/costs.js';
 import { ESTIMATOR_FAMILIES } from '../estimators/families.js';
 import { varianceSpec } from '../estimators/plot-spec.js';
-import { type EstimatorRun, runEstimators } from '../estimators/sweep.js';
+import { COST_FLAGS, type EstimatorRun, runEstimators } from '../estimators/sweep.js';
 import { formatNumber, printJson, printTable } from '../output.js';
 import { writePlot } from '../plot.js';
 
@@ -40,7 +39,11 @@ function parseFlags(flags: EstimatorFlags): EstimatorRun & { param: string; out?
     flags.dist,
     Object.keys(ESTIMATOR_FAMILIES) as (keyof typeof ESTIMATOR_FAMILIES)[],
   );
-  const cost = parseChoice('--cost', flags.cost, Object.keys(COSTS) as (keyof typeof COSTS)[]);
+  const cost = parseChoice(
+    '--cost',
+    flags.cost,
+    Object.keys(COST_FLAGS) as (keyof typeof COST_FLAGS)[],
+  );
   const own = Object.keys(ESTIMATOR_FAMILIES[dist].params);
   const values: Record<string, number> = {};
   for (const flag of PARAM_FLAGS) {
@@ -66,7 +69,7 @@ function parseFlags(flags: EstimatorFlags): EstimatorRun & { param: string; out?
     dist,
     cost,
     values,
-    ks: flags.k === undefined ? COSTS[cost].grid : parseNumberList('--k', flags.k),
+    ks: flags.k === undefined ? testCosts[COST_FLAGS[cost]].grid : parseNumberList('--k', flags.k),
     samples,
     repeats: parseIntFlag('--repeats', flags.repeats, 2, 1e7),
     seed: parseIntFlag('--seed', flags.seed, 0),
@@ -108,7 +111,7 @@ export function registerEstimators(program: Command): void {
       const run = parseFlags(flags);
       await initBackend('wasm');
       const rows = runEstimators(run).filter((r) => run.param === 'all' || r.param === run.param);
-      const title = `∂E[${COSTS[run.cost].label('k')}] under ${run.dist}(${Object.values(run.values).join(', ')})`;
+      const title = `∂E[${testCosts[COST_FLAGS[run.cost]].label()}] under ${run.dist}(${Object.values(run.values).join(', ')})`;
       if (run.out !== undefined) await writePlot(run.out, varianceSpec(rows, title));
       if (flags.json) {
         return printJson({

@@ -5,16 +5,24 @@ import {
   measureValued,
   pathwise,
   scoreFunction,
+  type TestCostName,
+  testCosts,
 } from '@gen/estimators';
-import { COSTS } from './costs.js';
 import { ESTIMATOR_FAMILIES } from './families.js';
+
+/** `gen estimators --cost` names of @gen/estimators' `testCosts` (`square` is the quadratic). */
+export const COST_FLAGS = {
+  square: 'quadratic',
+  cos: 'cos',
+  exp: 'exp',
+} as const satisfies Record<string, TestCostName>;
 
 /** What `gen estimators` compares. */
 export interface EstimatorRun {
   dist: keyof typeof ESTIMATOR_FAMILIES;
   /** Parameter values by flag name (`mu`, `sigma`, `rate`). */
   values: Record<string, number>;
-  cost: keyof typeof COSTS;
+  cost: keyof typeof COST_FLAGS;
   ks: readonly number[];
   samples: number;
   repeats: number;
@@ -39,7 +47,7 @@ export interface EstimatorRow {
  */
 export function runEstimators(run: EstimatorRun): EstimatorRow[] {
   const family = ESTIMATOR_FAMILIES[run.dist];
-  const cost = COSTS[run.cost];
+  const cost = testCosts[COST_FLAGS[run.cost]];
   // Flag name ↔ parameter name (mu ↔ loc).
   const byParam = Object.fromEntries(Object.entries(family.params).map(([flag, p]) => [p, flag]));
   const params = Object.fromEntries(
@@ -52,7 +60,7 @@ export function runEstimators(run: EstimatorRun): EstimatorRow[] {
       pathwise: pathwise(),
       'measure-valued': measureValued({ coupling: true }),
     },
-    costs: { [run.cost]: ({ k }) => cost.make(k!) },
+    costs: { [run.cost]: ({ k }) => cost.cost(k!) },
     grid: { k: [...run.ks] },
     dist: () => family.make(params),
     samples: run.samples,
@@ -60,7 +68,7 @@ export function runEstimators(run: EstimatorRun): EstimatorRow[] {
     rng: Rng.fromSeed(run.seed),
     ...(exact === undefined
       ? {}
-      : { exact: (_: string, { k }: Record<string, number>) => exact(params, k!) }),
+      : { exact: (_: string, { k }: Record<string, number>) => exact(params, k!).gradient }),
   });
   // Stable sort: by k, then parameter, keeping the estimators' order.
   const sorted = [...rows].sort(

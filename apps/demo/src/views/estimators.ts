@@ -81,13 +81,13 @@ const view: DemoView = {
       const k = current.cost.grid[i]!;
       stepText.textContent = String(moments.pathwise.loc.count);
       metricText.textContent = moments.pathwise.loc.variance(i).toPrecision(5);
-      const exact = current.cost.exact(k, current.mu, current.sigma);
+      const exact = current.cost.exact.normal({ loc: current.mu, scale: current.sigma }, k);
       plots.forEach((plot, p) => {
         const param = p === 0 ? 'loc' : 'scale';
         const width = Math.max(280, plot.clientWidth);
         plot.replaceChildren(variancePlot(current.cost, moments, param, k, width));
       });
-      table.replaceChildren(estimatesTable(current.cost, moments, i, exact));
+      table.replaceChildren(estimatesTable(current.cost, moments, i, exact.gradient));
     };
     const chunk = async () => {
       for (const id of ESTIMATOR_IDS) {

@@ -1,22 +1,20 @@
-import { InvalidArgumentError, initBackend, NotImplementedError, Rng } from '@gen/core';
-import { expectClose, expectNoLeak } from '@gen/core/testing';
+import { InvalidArgumentError, NotImplementedError, Rng } from '@gen/core';
+import { describeBackends, expectClose, expectNoLeak } from '@gen/core/testing';
 import { Bernoulli, Categorical, Normal } from '@gen/distributions';
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { foreignRng } from '../../test/foreign-rng.js';
 import { measureValued } from '../measure-valued.js';
 import { pathwise } from '../pathwise.js';
 import { relaxedBernoulli } from '../relaxed/relaxed-bernoulli.js';
 import { scoreFunction } from '../score-function.js';
+import { testCosts } from '../test-costs/test-costs.js';
 import { estimatorSweep, gridPoints } from './estimator-sweep.js';
 import { gradientStats } from './gradient-stats.js';
 
-const quadratic = (k: number) => (x: tf.Tensor) => tf.square(tf.sub(x, k));
+const quadratic = testCosts.quadratic.cost;
 
-describe('gradientStats and estimatorSweep', () => {
-  beforeAll(async () => {
-    await initBackend('cpu');
-  });
-
+describeBackends('gradientStats and estimatorSweep', () => {
   it('summarises repeated estimates exactly as a manual loop over the same stream would', () => {
     const rng = Rng.fromSeed(4);
     const stats = gradientStats(scoreFunction(), new Normal({ loc: 1, scale: 2 }), quadratic(3), {
@@ -130,6 +128,27 @@ describe('gradientStats and estimatorSweep', () => {
     relaxed.dispose();
   });
 
+  it('accepts an Rng from another installed copy of @gen/core (no instanceof)', () => {
+    const foreign = foreignRng(8);
+    expect(foreign).not.toBeInstanceOf(Rng);
+    const dist = new Normal({ loc: 1, scale: 2 });
+    const options = { samples: 2, repeats: 20 };
+    const a = gradientStats(scoreFunction(), dist, quadratic(3), { ...options, rng: foreign });
+    const b = gradientStats(scoreFunction(), dist, quadratic(3), {
+      ...options,
+      rng: Rng.fromSeed(8),
+    });
+    expect(a.loc!.mean).toEqual(b.loc!.mean);
+    expect(a.scale!.variance).toEqual(b.scale!.variance);
+    const surrogate = pathwise().surrogate(dist, quadratic(3), { samples: 4, rng: foreignRng(2) });
+    const reference = pathwise().surrogate(dist, quadratic(3), {
+      samples: 4,
+      rng: Rng.fromSeed(2),
+    });
+    expect(surrogate.value.dataSync()).toEqual(reference.value.dataSync());
+    tf.dispose([surrogate.loss, surrogate.value, reference.loss, reference.value]);
+  });
+
   it('estimatorSweep tabulates estimators × costs × grid points as plain rows', () => {
     expect(gridPoints({ k: [0, 1], mu: [5, 6] })).toEqual([
       { k: 0, mu: 5 },
@@ -145,7 +164,7 @@ describe('gradientStats and estimatorSweep', () => {
       samples: 1,
       repeats: 150,
       rng: Rng.fromSeed(6),
-      exact: (_cost, { k }) => ({ loc: 2 * (1 - k!), scale: 2 }),
+      exact: (_cost, { k }) => testCosts.quadratic.exact.normal({ loc: 1, scale: 1 }, k!).gradient,
     });
     expect(rows).toHaveLength(8);
     expect(rows.map((r) => `${r.point.k} ${r.estimator} ${r.param}`)).toEqual([

@@ -1,9 +1,9 @@
-import { InvalidArgumentError, initBackend, NotImplementedError, Rng } from '@gen/core';
-import { expectClose, expectNoLeak } from '@gen/core/testing';
+import { InvalidArgumentError, NotImplementedError, Rng } from '@gen/core';
+import { describeBackends, expectClose, expectNoLeak } from '@gen/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { moments } from '../../test/moments.js';
 import { pathwise } from '../pathwise.js';
-import { moments } from '../test-support/gaussian-oracles.js';
 import { relaxedBernoulli } from './relaxed-bernoulli.js';
 import { relaxedCategorical } from './relaxed-categorical.js';
 
@@ -14,11 +14,7 @@ function binaryConcreteDensity(y: number, logit: number, tau: number): number {
   return (tau * Math.exp(u)) / (1 + Math.exp(u)) ** 2 / (y * (1 - y));
 }
 
-describe('relaxed Bernoulli and Categorical (Concrete / Gumbel-softmax)', () => {
-  beforeAll(async () => {
-    await initBackend('cpu');
-  });
-
+describeBackends('relaxed Bernoulli and Categorical (Concrete / Gumbel-softmax)', () => {
   it('RelaxedBernoulli.logProb is the change-of-variables density of σ(logistic)', () => {
     const ys = [0.01, 0.2, 0.5, 0.9, 0.999];
     for (const tau of [0.3, 1, 2.5]) {

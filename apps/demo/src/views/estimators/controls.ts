@@ -1,6 +1,7 @@
 /** The estimators view's controls: cost, k, σ, samples per estimate, score-function baseline. */
+
+import { type TestCost, type TestCostName, testCosts } from '@gen/estimators';
 import { h, labelled } from '../../shell/dom.js';
-import { COSTS, type CostId, type CostSpec } from './costs.js';
 import type { Baseline } from './sampler.js';
 
 /** μ stays at 1, as in the paper's Figs 2–3. */
@@ -8,7 +9,7 @@ export const MU = 1;
 
 export interface EstimatorControls {
   element: HTMLElement;
-  cost(): CostSpec;
+  cost(): TestCost;
   /** Index of the selected k in the cost's grid. */
   kIndex(): number;
   sigma(): number;
@@ -27,7 +28,7 @@ function select(options: [string, string][], value: string): HTMLSelectElement {
 /** Builds the controls. */
 export function buildControls(): EstimatorControls {
   const cost = select(
-    Object.values(COSTS).map((c) => [c.id, c.label]),
+    Object.values(testCosts).map((c) => [c.name, c.label()]),
     'quadratic',
   );
   const k = h('input', { type: 'range', min: '0', step: '1' });
@@ -46,7 +47,7 @@ export function buildControls(): EstimatorControls {
     'none',
   );
   const syncK = (reset: boolean) => {
-    const grid = COSTS[cost.value as CostId].grid;
+    const grid = testCosts[cost.value as TestCostName].grid;
     k.max = String(grid.length - 1);
     if (reset) k.value = String(Math.floor(grid.length / 2));
     kValue.textContent = grid[k.valueAsNumber]!.toPrecision(3);
@@ -63,7 +64,7 @@ export function buildControls(): EstimatorControls {
   );
   return {
     element,
-    cost: () => COSTS[cost.value as CostId],
+    cost: () => testCosts[cost.value as TestCostName],
     kIndex: () => k.valueAsNumber,
     sigma: () => sigma.valueAsNumber,
     samples: () => Number(samples.value),

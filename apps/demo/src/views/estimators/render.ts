@@ -2,9 +2,9 @@
  * Rendering of the estimators view: gradient variance against k per estimator (Observable Plot,
  * log y), and the table at the selected k.
  */
+import type { TestCost } from '@gen/estimators';
 import * as Plot from '@observablehq/plot';
 import { h } from '../../shell/dom.js';
-import type { CostSpec } from './costs.js';
 import type { RunningMoments } from './running-moments.js';
 import { ESTIMATOR_IDS, ESTIMATOR_LABELS, type EstimatorId } from './sampler.js';
 
@@ -15,7 +15,7 @@ const PARAM_LABELS: Record<Param, string> = { loc: '∂/∂μ', scale: '∂/∂�
 
 /** Variance of the estimate against k, one line per estimator, with a rule at the selected k. */
 export function variancePlot(
-  cost: CostSpec,
+  cost: TestCost,
   moments: Accumulators,
   param: Param,
   selectedK: number,
@@ -35,7 +35,7 @@ export function variancePlot(
   return Plot.plot({
     width,
     height: Math.round(Math.min(320, width * 0.62)),
-    x: { label: 'k', type: cost.id === 'quadratic' ? 'linear' : 'log' },
+    x: { label: 'k', type: cost.name === 'quadratic' ? 'linear' : 'log' },
     y: {
       label: `variance of ${PARAM_LABELS[param]} (log)`,
       type: 'log',
@@ -56,7 +56,7 @@ const fmt = (v: number) => (Number.isFinite(v) ? v.toPrecision(4) : '—');
 
 /** Mean ± standard error, exact gradient, variance and SNR of every estimator at grid index i. */
 export function estimatesTable(
-  cost: CostSpec,
+  cost: TestCost,
   moments: Accumulators,
   i: number,
   exact: Record<Param, number>,
@@ -93,7 +93,7 @@ export function estimatesTable(
       h(
         'caption',
         {},
-        `f = ${cost.label} at k = ${cost.grid[i]!.toPrecision(3)}; single estimates`,
+        `f = ${cost.label()} at k = ${cost.grid[i]!.toPrecision(3)}; single estimates`,
       ),
       h('thead', {}, head),
       h('tbody', {}, ...rows),

@@ -5,9 +5,8 @@
  */
 import type { GradientEstimator, Rng } from '@gen/core';
 import { Normal } from '@gen/distributions';
-import { measureValued, pathwise, scoreFunction } from '@gen/estimators';
+import { measureValued, pathwise, scoreFunction, type TestCost } from '@gen/estimators';
 import * as tf from '@tensorflow/tfjs-core';
-import type { CostSpec } from './costs.js';
 
 export type EstimatorId = 'score-function' | 'pathwise' | 'measure-valued';
 export const ESTIMATOR_LABELS: Record<EstimatorId, string> = {
@@ -31,7 +30,7 @@ export function makeEstimators(baseline: Baseline): Record<EstimatorId, Gradient
 
 /** The problem: x ∼ N(μ, σ²), cost f(x; k) over `cost.grid`, `samples` draws per estimate. */
 export interface Problem {
-  cost: CostSpec;
+  cost: TestCost;
   mu: number;
   sigma: number;
   samples: number;
@@ -50,10 +49,9 @@ export async function drawEstimates(
   const k = problem.cost.grid;
   const both = tf.tidy(() => {
     const shape = [repeats, k.length];
-    const kTensor = tf.tensor1d(k);
+    const cost = problem.cost.cost(tf.tensor1d([...k]));
     const gradient = tf.grads((loc: tf.Tensor, scale: tf.Tensor) => {
       const dist = new Normal({ loc, scale, validateArgs: false });
-      const cost = (x: tf.Tensor) => problem.cost.apply(x, kTensor);
       return estimator.surrogate(dist, cost, { samples: problem.samples, rng }).loss;
     });
     const [gLoc, gScale] = gradient([tf.fill(shape, problem.mu), tf.fill(shape, problem.sigma)]);
