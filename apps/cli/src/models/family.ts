@@ -1,6 +1,4 @@
-import type { AdversarialModel, GenerativeModel, HasWeights, Rng } from '@gen/core';
-import type { GaussianMixture } from '@gen/mixture';
-import type { Callback } from '@gen/train';
+import type { AdversarialModel, EmModel, HasWeights, Rng, Trainable } from '@gen/core';
 import type * as tf from '@tensorflow/tfjs-core';
 import type { DataInfo } from '../data/datasets.js';
 
@@ -17,16 +15,11 @@ export type ModelName = (typeof MODEL_NAMES)[number];
 export const ARCHS = ['mlp', 'conv'] as const;
 export type Arch = (typeof ARCHS)[number];
 
-/** How a model is trained: `fit` (likelihood / ELBO), `fitAdversarial`, or EM. */
+/** How a model is trained: `fit` (likelihood / ELBO, reconstruction), `fitAdversarial`, or `fitEm`. */
 export type Trainer =
-  | { kind: 'fit'; model: GenerativeModel }
-  | {
-      kind: 'adversarial';
-      model: AdversarialModel;
-      discriminatorSteps: number;
-      callbacks: Callback[];
-    }
-  | { kind: 'em'; model: GaussianMixture };
+  | { kind: 'fit'; model: Trainable }
+  | { kind: 'adversarial'; model: AdversarialModel; discriminatorSteps: number }
+  | { kind: 'em'; model: EmModel };
 
 /** A model built for a data set, with what the CLI needs to train, evaluate and plot it. */
 export interface BuiltModel {

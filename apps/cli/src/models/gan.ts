@@ -59,12 +59,8 @@ export const ganFamily: ModelFamily = {
             seed,
           });
     return {
-      trainer: {
-        kind: 'adversarial',
-        model: gan,
-        discriminatorSteps: gan.discriminatorSteps,
-        callbacks: [gan.callback()],
-      },
+      // fitAdversarial calls gan.afterDiscriminatorStep() (weight clipping) after every D update.
+      trainer: { kind: 'adversarial', model: gan, discriminatorSteps: gan.discriminatorSteps },
       weights: gan,
       prepare: (x) => tf.clone(x),
       sample: (n, rng) => tf.tidy(() => tf.reshape(gan.sample(n, rng), [n, -1])),

@@ -123,26 +123,13 @@ export const autoencoderFamily: ModelFamily = {
             seed,
           });
     const prepare = preparer(arch === 'conv');
-    // `fit` trains any model with variables, a loss and weights; an autoencoder does not sample.
-    const model = {
-      get trainableVariables() {
-        return ae.trainableVariables;
-      },
-      loss: (batch: tf.Tensor, rng?: Rng) => ae.loss(batch, rng),
-      getWeights: () => ae.getWeights(),
-      setWeights: (w: Parameters<Autoencoder['setWeights']>[0]) => ae.setWeights(w),
-      dispose: () => ae.dispose(),
-      sample: (): tf.Tensor => {
-        throw new Error('an autoencoder does not sample');
-      },
-    };
     const reconstruct = (x: tf.Tensor) =>
       tf.tidy(() => {
         const input = prepare(x);
         return flat(ae.reconstruct(input));
       });
     return {
-      trainer: { kind: 'fit', model },
+      trainer: { kind: 'fit', model: ae },
       weights: ae,
       prepare,
       reconstruct,

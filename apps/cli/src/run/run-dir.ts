@@ -12,8 +12,6 @@ export function runPaths(dir: string) {
     config: join(root, 'config.json'),
     metrics: join(root, 'metrics.json'),
     checkpoints: join(root, 'checkpoints'),
-    /** EM has no optimiser state: a mixture's checkpoint is its weights as JSON. */
-    mixtureWeights: join(root, 'checkpoints', 'mixture-weights.json'),
     plots: join(root, 'plots'),
   };
 }

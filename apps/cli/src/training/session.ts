@@ -8,7 +8,6 @@ import type { BuiltModel, ModelFamily } from '../models/family.js';
 import { familyOf } from '../models/registry.js';
 import type { BackendChoice, RunConfig } from '../run/config.js';
 import type { RunPaths } from '../run/run-dir.js';
-import { readMixture } from './mixture-store.js';
 
 /** Selects the backend ('auto' → wasm in Node); failure is a usage error naming --backend. */
 export async function startBackend(backend: BackendChoice): Promise<string> {
@@ -66,13 +65,6 @@ export function testLimit(config: RunConfig, data: Dataset): number | null {
 
 /** Loads the latest trained weights of a run into `built`; none is a usage error naming <run>. */
 export async function loadTrained(built: BuiltModel, paths: RunPaths): Promise<number> {
-  if (built.trainer.kind === 'em') {
-    const saved = readMixture(paths.mixtureWeights);
-    if (!saved) throw new UsageError(`<run>: '${paths.root}' holds no checkpoint yet`);
-    built.weights.setWeights(saved.weights);
-    tf.dispose(saved.weights);
-    return saved.state.step;
-  }
   if (!existsSync(paths.checkpoints))
     throw new UsageError(`<run>: '${paths.root}' holds no checkpoint yet`);
   const { weights, step } = await readCheckpoint(paths.checkpoints);

@@ -1,11 +1,9 @@
 import { Rng } from '@gen/core';
-import type { GaussianMixture } from '@gen/mixture';
-import { cosineDecay, fit, fitAdversarial, type HistoryEntry } from '@gen/train';
+import { cosineDecay, fit, fitAdversarial, fitEm, type HistoryEntry } from '@gen/train';
 import * as tf from '@tensorflow/tfjs-core';
 import type { BuiltModel } from '../models/family.js';
 import type { RunConfig } from '../run/config.js';
 import type { RunPaths } from '../run/run-dir.js';
-import { readMixture, saveMixture } from './mixture-store.js';
 import type { Progress } from './progress.js';
 
 /** How a training call ended. */
@@ -26,48 +24,12 @@ export interface TrainContext {
 
 const LOG_EVERY = 10;
 
-async function trainEm(gm: GaussianMixture, x: tf.Tensor, c: TrainContext): Promise<TrainOutcome> {
-  const tolerance = c.config.options.tolerance as number;
-  const saved = c.resume ? readMixture(c.paths.mixtureWeights) : undefined;
-  let step = 0;
-  let history: HistoryEntry[] = [];
-  let done = false;
-  if (saved) {
-    gm.setWeights(saved.weights);
-    tf.dispose(saved.weights);
-    ({ step, history, done } = saved.state);
-  } else {
-    await gm.initialize(x);
-  }
-  c.progress.start(step);
-  let stopReason = 'completed';
-  while (!done && step < c.config.steps) {
-    if (c.signal.aborted) {
-      stopReason = 'aborted';
-      break;
-    }
-    const previous = history.at(-1)?.loss;
-    const { lowerBound } = await gm.emStep(x);
-    step += 1;
-    const row: HistoryEntry = { step, epoch: step, loss: -lowerBound };
-    history.push(row);
-    c.progress.update(step, row);
-    if (previous !== undefined && Math.abs(previous - row.loss!) < tolerance) {
-      stopReason = 'converged';
-      break;
-    }
-  }
-  done = stopReason !== 'aborted';
-  await saveMixture(c.paths.mixtureWeights, gm, { step, done, history });
-  return { history, step, stopReason };
-}
-
 /**
  * Trains the built model on `x` (already in the model's input shape) to `config.steps` total:
  * `fit` with a cosine learning-rate decay, `fitAdversarial` with Adam(β = 0.5, 0.9) per
- * player, or EM; checkpoints every `checkpointEvery` steps and at the end (also when `signal`
- * aborts); with `resume` it continues from the latest checkpoint exactly as the uninterrupted
- * run would.
+ * player, or `fitEm` until the bound moves by less than `options.tolerance`; checkpoints every
+ * `checkpointEvery` steps and at the end (also when `signal` aborts); with `resume` it continues
+ * from the latest checkpoint exactly as the uninterrupted run would.
  */
 export async function trainModel(
   built: BuiltModel,
@@ -76,16 +38,24 @@ export async function trainModel(
 ): Promise<TrainOutcome> {
   const { config, paths } = c;
   const trainer = built.trainer;
-  if (trainer.kind === 'em') return trainEm(trainer.model, x, c);
-  const common = {
+  const run = {
     steps: config.steps,
-    batchSize: config.batchSize,
     rng: Rng.fromSeed(config.seed),
     signal: c.signal,
-    logEvery: LOG_EVERY,
     checkpoint: { dir: paths.checkpoints, every: config.checkpointEvery },
     ...(c.resume ? { resume: paths.checkpoints } : {}),
   };
+  if (trainer.kind === 'em') {
+    // Every EM iteration already reads its bound back, so each gets a history row.
+    const result = await fitEm(trainer.model, x, {
+      ...run,
+      logEvery: 1,
+      tolerance: config.options.tolerance as number,
+      callbacks: [c.progress.callback()],
+    });
+    return { history: result.history, step: result.step, stopReason: result.stopReason };
+  }
+  const common = { ...run, batchSize: config.batchSize, logEvery: LOG_EVERY };
   if (trainer.kind === 'fit') {
     const learningRate = cosineDecay({
       initial: config.lr,
@@ -108,7 +78,7 @@ export async function trainModel(
       ...common,
       ...optimizers,
       discriminatorSteps: trainer.discriminatorSteps,
-      callbacks: [...trainer.callbacks, c.progress.callback()],
+      callbacks: [c.progress.callback()],
     });
     return { history: result.history, step: result.step, stopReason: result.stopReason };
   } finally {
