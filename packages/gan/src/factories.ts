@@ -12,23 +12,25 @@ import {
 /** The `Gan` options behind `Gan.mlp`: leaky-ReLU MLPs seeded from `seed` (default 0). */
 export function mlpOptions(options: GanMlpOptions): GanOptions {
   const fn = 'Gan.mlp';
-  assertObject(fn, options, ['dataSize', 'latentSize', 'hiddenSizes', ...TRAINING_KEYS]);
-  const { dataSize, latentSize, hiddenSizes, ...training } = options;
+  assertObject(fn, options, ['dataSize', 'latentSize', 'hiddenSizes', 'seed', ...TRAINING_KEYS]);
+  const { dataSize, latentSize, hiddenSizes, seed = 0, ...training } = options;
   assertInteger(fn, 'dataSize', dataSize, 1);
   assertInteger(fn, 'latentSize', latentSize, 1);
+  assertInteger(fn, 'seed', seed, 0);
   parseTraining(fn, training); // validate before any variable exists
-  const nets = mlpPair(dataSize, latentSize, hiddenSizes, Rng.fromSeed(training.seed ?? 0));
+  const nets = mlpPair(dataSize, latentSize, hiddenSizes, Rng.fromSeed(seed));
   return { ...nets, latentSize, ...training };
 }
 
 /** The `Gan` options behind `Gan.dcgan`. */
 export function dcganOptions(options: GanDcganOptions): GanOptions {
   const fn = 'Gan.dcgan';
-  assertObject(fn, options, ['latentSize', ...TRAINING_KEYS]);
-  const { latentSize, ...training } = options;
+  assertObject(fn, options, ['latentSize', 'seed', ...TRAINING_KEYS]);
+  const { latentSize, seed = 0, ...training } = options;
   assertInteger(fn, 'latentSize', latentSize, 1);
+  assertInteger(fn, 'seed', seed, 0);
   parseTraining(fn, training); // validate before any variable exists
-  const [g, d] = Rng.fromSeed(training.seed ?? 0).split(2) as [Rng, Rng];
+  const [g, d] = Rng.fromSeed(seed).split(2) as [Rng, Rng];
   const generator = new DcganGenerator(latentSize, g);
   return { generator, discriminator: new DcganDiscriminator(d), latentSize, ...training };
 }

@@ -1,8 +1,15 @@
-import { InvalidArgumentError, initBackend, Rng, ShapeMismatchError } from '@gen/core';
+import {
+  InvalidArgumentError,
+  initBackend,
+  type Network,
+  Rng,
+  ShapeMismatchError,
+} from '@gen/core';
 import { expectNoLeak } from '@gen/core/testing';
 import { Mlp, Module } from '@gen/nn';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { layersMlp, plainNetwork } from '../test/networks.js';
 import { Gan } from './gan.js';
 
 beforeAll(async () => {
@@ -86,7 +93,7 @@ describe('Gan', () => {
     gan.dispose();
   });
 
-  it("'wasserstein' clips critic weights to ±clipValue (afterDiscriminatorStep and lazily)", () => {
+  it("losses change no weights; afterDiscriminatorStep clips the critic ('wasserstein')", () => {
     const gan = Gan.mlp({
       dataSize: 2,
       latentSize: 2,
@@ -96,17 +103,52 @@ describe('Gan', () => {
     });
     const maxAbs = () =>
       Math.max(...gan.discriminatorVariables.map((v) => value(tf.max(tf.abs(v)))));
+    const snapshot = () => gan.getWeights();
+    const before = snapshot();
+    const real = tf.ones([4, 2]);
+    value(gan.discriminatorLoss(real, Rng.fromSeed(0)));
+    value(gan.generatorLoss(4, Rng.fromSeed(1)));
+    const after = snapshot();
+    for (const name of Object.keys(before)) {
+      expect(Array.from(after[name]!.dataSync()), name).toEqual(
+        Array.from(before[name]!.dataSync()),
+      );
+    }
     expect(maxAbs()).toBeGreaterThan(0.05);
     gan.afterDiscriminatorStep();
     expect(maxAbs()).toBeLessThanOrEqual(0.05 + 1e-7);
-    const v = gan.discriminatorVariables[0]!;
-    v.assign(tf.mul(v, 100));
-    value(gan.generatorLoss(4, Rng.fromSeed(0)));
-    expect(maxAbs()).toBeLessThanOrEqual(0.05 + 1e-7);
+    // Clipped values are the originals clamped to ±c.
+    const clipped = gan.getWeights();
+    for (const name of Object.keys(before).filter((n) => n.startsWith('discriminator/'))) {
+      const expected = Array.from(before[name]!.dataSync()).map((w) =>
+        Math.min(0.05, Math.max(-0.05, w)),
+      );
+      expect(Array.from(clipped[name]!.dataSync())).toEqual(
+        Array.from(Float32Array.from(expected)),
+      );
+    }
+    tf.dispose([before, after, clipped, real]);
     gan.dispose();
   });
 
-  it('instance noise decays linearly to zero over decaySteps discriminator losses', () => {
+  it('the deprecated callback() only re-clips: it never counts a discriminator update', () => {
+    const gan = Gan.mlp({
+      dataSize: 1,
+      latentSize: 1,
+      hiddenSizes: [4],
+      loss: 'wasserstein',
+      instanceNoise: { std: 0.4, decaySteps: 4 },
+    });
+    const v = gan.discriminatorVariables[0]!;
+    v.assign(tf.mul(v, 100));
+    gan.callback().onStepEnd();
+    expect(value(tf.max(tf.abs(v)))).toBeLessThanOrEqual(0.01 + 1e-7);
+    expect(gan.getState()).toEqual({ discriminatorUpdates: 0 });
+    expect(gan.instanceNoiseStd).toBeCloseTo(0.4, 7);
+    gan.dispose();
+  });
+
+  it('instance noise decays linearly to zero over decaySteps discriminator updates', () => {
     const gan = Gan.mlp({
       dataSize: 1,
       latentSize: 1,
@@ -115,14 +157,138 @@ describe('Gan', () => {
     });
     const real = tf.zeros([8, 1]);
     const stds: number[] = [];
-    for (let i = 0; i < 5; i++) {
+    for (let i = 0; i < 6; i++) {
       stds.push(gan.instanceNoiseStd);
       value(gan.discriminatorLoss(real, Rng.fromSeed(i)));
+      expect(gan.getState()).toEqual({ discriminatorUpdates: i }); // the loss counts nothing
+      gan.afterDiscriminatorStep();
     }
     stds.forEach((s, i) => {
-      expect(s).toBeCloseTo([0.4, 0.3, 0.2, 0.1, 0][i]!, 6);
+      expect(s).toBeCloseTo([0.4, 0.3, 0.2, 0.1, 0, 0][i]!, 6);
     });
     real.dispose();
+    gan.dispose();
+  });
+
+  it('discriminatorLoss is a function of the weights, the state and rng only', () => {
+    const make = () =>
+      Gan.mlp({
+        dataSize: 2,
+        latentSize: 2,
+        hiddenSizes: [6],
+        labelSmoothing: 0.9,
+        instanceNoise: { std: 0.5, decaySteps: 10 },
+        seed: 4,
+      });
+    const [a, b] = [make(), make()];
+    const real = Rng.fromSeed(3).normal([16, 2]);
+    const first = value(a.discriminatorLoss(real, Rng.fromSeed(7)));
+    expect(value(a.discriminatorLoss(real, Rng.fromSeed(7)))).toBe(first);
+    // Moving the noise clock changes the loss; restoring the state on another instance
+    // reproduces it bit for bit.
+    for (let i = 0; i < 3; i++) a.afterDiscriminatorStep();
+    const later = value(a.discriminatorLoss(real, Rng.fromSeed(7)));
+    expect(later).not.toBe(first);
+    b.setState(JSON.parse(JSON.stringify(a.getState())));
+    expect(b.instanceNoiseStd).toBe(a.instanceNoiseStd);
+    expect(value(b.discriminatorLoss(real, Rng.fromSeed(7)))).toBe(later);
+    real.dispose();
+    a.dispose();
+    b.dispose();
+  });
+
+  it('setState rejects anything but { discriminatorUpdates: integer >= 0 }, changing nothing', () => {
+    const gan = Gan.mlp({ dataSize: 1, latentSize: 1, hiddenSizes: [2] });
+    gan.setState({ discriminatorUpdates: 5 });
+    expect(() => gan.setState(null as never)).toThrow(/Gan.setState: argument 'state'/);
+    expect(() => gan.setState({})).toThrow(/'state.discriminatorUpdates'.*integer >= 0/);
+    expect(() => gan.setState({ discriminatorUpdates: -1 })).toThrow(InvalidArgumentError);
+    expect(() => gan.setState({ discriminatorUpdates: 1.5 })).toThrow(/1.5/);
+    expect(() => gan.setState({ discriminatorUpdates: '3' })).toThrow(InvalidArgumentError);
+    expect(() => gan.setState({ discriminatorUpdates: 1, dSteps: 2 })).toThrow(
+      /unknown keys \[dSteps\]/,
+    );
+    expect(gan.getState()).toEqual({ discriminatorUpdates: 5 });
+    gan.dispose();
+  });
+
+  it('the losses and sample take their randomness from rng: none given is a typed error', () => {
+    const gan = Gan.mlp({ dataSize: 2, latentSize: 2, hiddenSizes: [4] });
+    const real = tf.zeros([3, 2]);
+    const live = tf.memory().numTensors;
+    expect(() => gan.discriminatorLoss(real, undefined as never)).toThrow(
+      /Gan.discriminatorLoss: argument 'rng' must be an Rng/,
+    );
+    expect(() => gan.generatorLoss(3, undefined as never)).toThrow(
+      /Gan.generatorLoss: argument 'rng' must be an Rng/,
+    );
+    expect(() => gan.sample(3, { seed: 1 } as never)).toThrow(
+      /Gan.sample: argument 'rng' must be an Rng/,
+    );
+    expect(tf.memory().numTensors).toBe(live);
+    real.dispose();
+    gan.dispose();
+  });
+
+  it('takes any Network: a tfjs-layers model and a hand-written object', async () => {
+    const gan = new Gan({
+      generator: layersMlp(3, [8], 2, 1),
+      discriminator: plainNetwork(2, 5, 1, 2),
+      latentSize: 3,
+      loss: 'hinge',
+    });
+    const x = gan.sample(5, Rng.fromSeed(0));
+    expect(x.shape).toEqual([5, 2]);
+    expect(gan.generatorVariables).toHaveLength(4);
+    expect(gan.discriminatorVariables).toHaveLength(4);
+    const w = gan.getWeights();
+    expect(Object.keys(w).sort()).toEqual(
+      [
+        'discriminator/b1',
+        'discriminator/b2',
+        'discriminator/w1',
+        'discriminator/w2',
+        'generator/0/bias',
+        'generator/0/kernel',
+        'generator/2/bias',
+        'generator/2/kernel',
+      ].sort(),
+    );
+    const other = new Gan({
+      generator: layersMlp(3, [8], 2, 5),
+      discriminator: plainNetwork(2, 5, 1, 6),
+      latentSize: 3,
+      loss: 'hinge',
+    });
+    other.setWeights(w);
+    const y = other.sample(5, Rng.fromSeed(0));
+    expect(Array.from(await y.data())).toEqual(Array.from(await x.data()));
+    const real = tf.ones([5, 2]);
+    const { grads, value: loss } = tf.variableGrads(
+      () => other.discriminatorLoss(real, Rng.fromSeed(1)),
+      other.discriminatorVariables,
+    );
+    expect(Object.keys(grads)).toHaveLength(4);
+    tf.dispose([x, y, w, real, grads, loss]);
+    gan.dispose();
+    other.dispose();
+  });
+
+  it('setWeights checks both networks before assigning either', async () => {
+    const gan = Gan.mlp({ dataSize: 2, latentSize: 2, hiddenSizes: [3], seed: 1 });
+    const before = gan.getWeights();
+    const donor = Gan.mlp({ dataSize: 2, latentSize: 2, hiddenSizes: [3], seed: 2 });
+    const bad = donor.getWeights();
+    donor.dispose();
+    const name = Object.keys(bad).find((k) => k.startsWith('discriminator/'))!;
+    bad[name]!.dispose();
+    bad[name] = tf.zeros([7]);
+    expect(() => gan.setWeights(bad)).toThrow(ShapeMismatchError);
+    const after = gan.getWeights();
+    for (const k of Object.keys(before)) {
+      expect(Array.from(await after[k]!.data()), k).toEqual(Array.from(await before[k]!.data()));
+    }
+    tf.dispose([before, bad, after]);
     gan.dispose();
   });
 
@@ -169,7 +335,7 @@ describe('Gan', () => {
       });
       const real = tf.ones([6, 2]);
       await expectNoLeak(() => gan.discriminatorLoss(real, Rng.fromSeed(0)));
-      await expectNoLeak(() => gan.generatorLoss(6));
+      await expectNoLeak(() => gan.generatorLoss(6, Rng.fromSeed(1)));
       await expectNoLeak(() => gan.afterDiscriminatorStep());
       real.dispose();
       gan.dispose();
@@ -193,13 +359,25 @@ describe('Gan', () => {
     expect(tf.memory().numTensors).toBe(live); // nothing built before validation fails
     const g = new Mlp({ inputSize: 2, hiddenSizes: [], outputSize: 2 });
     expect(() => new Gan({ generator: g, discriminator: g, latentSize: 2 })).toThrow(/distinct/);
-    expect(() => new Gan({ generator: g, discriminator: {} as Module, latentSize: 2 })).toThrow(
-      /discriminator/,
+    expect(() => new Gan({ generator: g, discriminator: {} as Network, latentSize: 2 })).toThrow(
+      /Gan: argument 'discriminator' must be a Network/,
     );
+    const gone = new Mlp({ inputSize: 2, hiddenSizes: [], outputSize: 1 });
+    gone.dispose();
+    expect(() => new Gan({ generator: g, discriminator: gone, latentSize: 2 })).toThrow(
+      /argument 'discriminator' must be a Network/,
+    );
+    const d = new Mlp({ inputSize: 2, hiddenSizes: [], outputSize: 1 });
+    expect(() => new Gan({ generator: g, discriminator: d, latentSize: 2, seed: -1 })).toThrow(
+      /Gan: argument 'seed'/,
+    );
+    // The deprecated seed is still accepted (and has no effect).
+    expect(new Gan({ generator: g, discriminator: d, latentSize: 2, seed: 3 }).latentSize).toBe(2);
+    d.dispose();
     const gan = Gan.mlp({ dataSize: 2, latentSize: 2, hiddenSizes: [4] });
     const wrong = tf.zeros([3, 5]);
-    expect(() => gan.discriminatorLoss(wrong)).toThrow(ShapeMismatchError);
-    expect(() => gan.generatorLoss(0)).toThrow(/'n'/);
+    expect(() => gan.discriminatorLoss(wrong, Rng.fromSeed(0))).toThrow(ShapeMismatchError);
+    expect(() => gan.generatorLoss(0, Rng.fromSeed(0))).toThrow(/'n'/);
     expect(() => gan.sample(-1, Rng.fromSeed(0))).toThrow(InvalidArgumentError);
     tf.dispose(wrong);
     gan.dispose();

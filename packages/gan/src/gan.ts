@@ -1,19 +1,22 @@
 import {
   type AdversarialModel,
   assertInteger,
+  assertNetwork,
+  assertRng,
   assertTensor,
   InvalidArgumentError,
+  invalidArgument,
+  type ModelState,
   type NamedTensors,
-  Rng,
+  type Network,
+  type Rng,
   ShapeMismatchError,
 } from '@gen/core';
-import type { Module } from '@gen/nn';
 import * as tf from '@tensorflow/tfjs-core';
 import { criticLoss } from './critic-loss.js';
 import { dcganOptions, mlpOptions } from './factories.js';
 import { type GanLoss, generatorObjective } from './losses.js';
 import {
-  assertModule,
   assertObject,
   type GanDcganOptions,
   type GanMlpOptions,
@@ -24,51 +27,64 @@ import {
 } from './options.js';
 import { clipWeights, joinWeights, splitWeights } from './weights.js';
 
+/** What `Gan.getState()` returns: the discriminator updates so far (the instance-noise clock). */
+export interface GanState extends ModelState {
+  discriminatorUpdates: number;
+}
+
 /**
  * A generative adversarial network (Goodfellow et al. 2014) with z ∼ N(0, I) and one of the
  * losses of {@link GanLoss}. D outputs logits: D(x) = σ(logit) for the JS-type losses, a raw critic
- * for the others. Implements `AdversarialModel`, so @gen/train trains it:
+ * for the others. The generator and the discriminator are any two `Network`s (a @gen/nn
+ * `Module`, `fromLayersModel(model)`, or your own object). Implements `AdversarialModel`, so
+ * @gen/train trains it:
  *
  * ```ts
  * const gan = Gan.mlp({ dataSize: 2, latentSize: 8, hiddenSizes: [64, 64], loss: 'wasserstein' });
- * await fitAdversarial(gan, x, {
- *   steps: 2000, batchSize: 64, discriminatorSteps: gan.discriminatorSteps,
- *   callbacks: [gan.callback()], // weight clipping after every step (also done lazily)
- * });
+ * await fitAdversarial(gan, x, { steps: 2000, batchSize: 64, discriminatorSteps: gan.discriminatorSteps });
  * ```
  *
- * Weight clipping ('wasserstein') is applied by `afterDiscriminatorStep()`, and in addition at the
- * start of every `discriminatorLoss`/`generatorLoss` call, so the critic is always evaluated with
- * clipped weights inside `fitAdversarial` without any extra wiring.
+ * The losses change nothing: they read the weights and draw every random number (latents,
+ * instance noise, gradient-penalty interpolates) from their `rng` argument. What changes between
+ * discriminator updates happens in `afterDiscriminatorStep()`, which the trainer calls after each
+ * one: weight clipping ('wasserstein') and the count of discriminator updates that drives the
+ * instance-noise schedule. That count is the Gan's only non-weight state; `getState()` and
+ * `setState()` carry it through checkpoints, so a resumed run continues exactly.
  */
 export class Gan implements AdversarialModel {
-  readonly generator: Module;
-  readonly discriminator: Module;
+  readonly generator: Network;
+  readonly discriminator: Network;
   readonly latentSize: number;
   readonly loss: GanLoss;
   readonly discriminatorSteps: number;
   private readonly cfg: ParsedTraining;
-  private readonly rng: Rng;
-  private dSteps = 0;
+  private discriminatorUpdates = 0;
 
   constructor(options: GanOptions) {
     const fn = 'Gan';
-    assertObject(fn, options, ['generator', 'discriminator', 'latentSize', ...TRAINING_KEYS]);
-    assertModule(fn, 'generator', options.generator);
-    assertModule(fn, 'discriminator', options.discriminator);
+    assertObject(fn, options, [
+      'generator',
+      'discriminator',
+      'latentSize',
+      'seed',
+      ...TRAINING_KEYS,
+    ]);
+    assertNetwork(fn, 'generator', options.generator);
+    assertNetwork(fn, 'discriminator', options.discriminator);
     if (options.generator === options.discriminator) {
       throw new InvalidArgumentError(
-        `${fn}: 'generator' and 'discriminator' must be distinct modules`,
+        `${fn}: 'generator' and 'discriminator' must be distinct networks`,
       );
     }
     assertInteger(fn, 'latentSize', options.latentSize, 1);
-    this.cfg = parseTraining(fn, options);
-    this.generator = options.generator;
-    this.discriminator = options.discriminator;
-    this.latentSize = options.latentSize;
+    if (options.seed !== undefined) assertInteger(fn, 'seed', options.seed, 0);
+    const { generator, discriminator, latentSize, seed: _ignored, ...training } = options;
+    this.cfg = parseTraining(fn, training);
+    this.generator = generator;
+    this.discriminator = discriminator;
+    this.latentSize = latentSize;
     this.loss = this.cfg.loss;
     this.discriminatorSteps = this.cfg.discriminatorSteps;
-    this.rng = Rng.fromSeed(this.cfg.seed);
   }
 
   /** Leaky-ReLU MLP generator and discriminator for `[n, dataSize]` data. */
@@ -82,17 +98,19 @@ export class Gan implements AdversarialModel {
   }
 
   get generatorVariables(): tf.Variable[] {
-    return this.generator.trainableVariables;
+    return [...this.generator.trainableVariables];
   }
 
   get discriminatorVariables(): tf.Variable[] {
-    return this.discriminator.trainableVariables;
+    return [...this.discriminator.trainableVariables];
   }
 
-  /** Current instance-noise std σ·max(0, 1 − t/decaySteps), t = discriminator losses so far. */
+  /** Current instance-noise std σ·max(0, 1 − t/decaySteps), t = discriminator updates so far. */
   get instanceNoiseStd(): number {
     const noise = this.cfg.noise;
-    return noise === null ? 0 : noise.std * Math.max(0, 1 - this.dSteps / noise.decaySteps);
+    return noise === null
+      ? 0
+      : noise.std * Math.max(0, 1 - this.discriminatorUpdates / noise.decaySteps);
   }
 
   /** The critic on `x`, one value per example: shape [n]. */
@@ -103,11 +121,16 @@ export class Gan implements AdversarialModel {
   /** `n` draws G(z), z ∼ N(0, I), without gradient; the caller owns them. */
   sample(n: number, rng: Rng): tf.Tensor {
     assertInteger('Gan.sample', 'n', n, 1);
+    assertRng('Gan.sample', 'rng', rng);
     return tf.tidy(() => this.generator.apply(rng.normal([n, this.latentSize])));
   }
 
-  /** The discriminator's loss on a real batch and as many fresh fakes (see `discriminatorObjective`). */
-  discriminatorLoss(real: tf.Tensor, rng?: Rng): tf.Scalar {
+  /**
+   * The discriminator's loss on a real batch and as many fresh fakes (see
+   * `discriminatorObjective`), with instance noise at the current std; latents, noise and
+   * gradient-penalty interpolates come from `rng`. Changes no state.
+   */
+  discriminatorLoss(real: tf.Tensor, rng: Rng): tf.Scalar {
     const fn = 'Gan.discriminatorLoss';
     assertTensor(fn, 'real', real);
     if (real.rank < 2 || real.shape[0]! < 1) {
@@ -115,10 +138,9 @@ export class Gan implements AdversarialModel {
         `${fn}: 'real' must be [n, ...], got [${real.shape.join(', ')}]`,
       );
     }
-    this.clipIfWasserstein();
-    const [zRng, noiseRng, gpRng] = (rng ?? this.rng).split(3) as [Rng, Rng, Rng];
+    assertRng(fn, 'rng', rng);
+    const [zRng, noiseRng, gpRng] = rng.split(3) as [Rng, Rng, Rng];
     const std = this.instanceNoiseStd;
-    this.dSteps += 1;
     return tf.tidy(() => {
       const fake = this.sample(real.shape[0]!, zRng);
       if (!tf.util.arraysEqual(fake.shape, real.shape)) {
@@ -140,11 +162,11 @@ export class Gan implements AdversarialModel {
     });
   }
 
-  /** The generator's loss on `n` fresh fakes (see `generatorObjective`). */
-  generatorLoss(n: number, rng?: Rng): tf.Scalar {
+  /** The generator's loss on `n` fresh fakes (see `generatorObjective`); changes no state. */
+  generatorLoss(n: number, rng: Rng): tf.Scalar {
     assertInteger('Gan.generatorLoss', 'n', n, 1);
-    this.clipIfWasserstein();
-    const [zRng, noiseRng] = (rng ?? this.rng).split(2) as [Rng, Rng];
+    assertRng('Gan.generatorLoss', 'rng', rng);
+    const [zRng, noiseRng] = rng.split(2) as [Rng, Rng];
     const std = this.instanceNoiseStd;
     return tf.tidy(() => {
       let fake = this.generator.apply(zRng.normal([n, this.latentSize]));
@@ -153,14 +175,55 @@ export class Gan implements AdversarialModel {
     });
   }
 
-  /** Clips the critic's weights to [−clipValue, clipValue] ('wasserstein'; a no-op otherwise). */
+  /**
+   * Runs after every discriminator update (`fitAdversarial` and `createTrainer` call it; call it
+   * yourself in a hand-written loop): clips the critic's weights to [−clipValue, clipValue] for
+   * 'wasserstein' (Arjovsky et al. 2017, Algorithm 1) and counts the update, which advances the
+   * instance-noise schedule.
+   */
   afterDiscriminatorStep(): void {
     this.clipIfWasserstein();
+    this.discriminatorUpdates += 1;
   }
 
-  /** A @gen/train callback that calls `afterDiscriminatorStep()` at the end of every step. */
+  /**
+   * @deprecated Unnecessary: `fitAdversarial` and `createTrainer` call `afterDiscriminatorStep()`
+   * after every discriminator update. The callback only re-applies the weight clipping, which is
+   * idempotent, and never counts an update, so passing it as well changes nothing.
+   */
   callback(): { onStepEnd: () => void } {
-    return { onStepEnd: () => this.afterDiscriminatorStep() };
+    return { onStepEnd: () => this.clipIfWasserstein() };
+  }
+
+  /** The non-weight state as plain JSON: `{ discriminatorUpdates }`. */
+  getState(): GanState {
+    return { discriminatorUpdates: this.discriminatorUpdates };
+  }
+
+  /** Restores what `getState()` returned (e.g. from a checkpoint). */
+  setState(state: ModelState): void {
+    const fn = 'Gan.setState';
+    if (state === null || typeof state !== 'object' || Array.isArray(state)) {
+      throw invalidArgument(fn, 'state', state, 'must be an object { discriminatorUpdates }');
+    }
+    const extra = Object.keys(state).filter((k) => k !== 'discriminatorUpdates');
+    if (extra.length > 0) {
+      throw invalidArgument(fn, 'state', state, `has unknown keys [${extra.join(', ')}]`);
+    }
+    const { discriminatorUpdates } = state;
+    if (
+      typeof discriminatorUpdates !== 'number' ||
+      !Number.isSafeInteger(discriminatorUpdates) ||
+      discriminatorUpdates < 0
+    ) {
+      throw invalidArgument(
+        fn,
+        'state.discriminatorUpdates',
+        discriminatorUpdates,
+        'must be an integer >= 0',
+      );
+    }
+    this.discriminatorUpdates = discriminatorUpdates;
   }
 
   /** Copies of both networks' weights, keyed `generator/…` and `discriminator/…`. */
@@ -178,7 +241,7 @@ export class Gan implements AdversarialModel {
     this.discriminator.dispose();
   }
 
-  private sides(): Record<string, Module> {
+  private sides(): Record<string, Network> {
     return { generator: this.generator, discriminator: this.discriminator };
   }
 

@@ -1,15 +1,11 @@
-import { initBackend, Rng } from '@gen/core';
-import { expectClose, numericalGradient } from '@gen/core/testing';
+import { Rng } from '@gen/core';
+import { describeBackends, expectClose, numericalGradient } from '@gen/core/testing';
 import { Mlp } from '@gen/nn';
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { gradientPenalty } from './gradient-penalty.js';
 
-beforeAll(async () => {
-  await initBackend('cpu');
-});
-
-describe('gradientPenalty', () => {
+describeBackends('gradientPenalty', () => {
   it.each(['leakyRelu', 'tanh', 'relu'] as const)(
     '%s critic: equals λ·mean((‖∇D(x̂)‖ − 1)²) with finite-difference gradients at the same x̂',
     (activation) => {

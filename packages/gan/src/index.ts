@@ -1,10 +1,12 @@
-export { Gan } from './gan.js';
+export { Gan, type GanState } from './gan.js';
 export { gradientPenalty } from './gradient-penalty.js';
+export { GAN_LOSS_NAMES, ganLossName, parseGanLoss } from './loss-names.js';
 export {
   discriminatorObjective,
   GAN_LOSSES,
   type GanLoss,
   generatorObjective,
+  supportsLabelSmoothing,
 } from './losses.js';
 export { type ModeCoverage, modeCoverage } from './mode-coverage.js';
 export { DcganDiscriminator, DcganGenerator } from './networks.js';

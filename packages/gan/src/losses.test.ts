@@ -1,12 +1,9 @@
-import { initBackend, softplus } from '@gen/core';
+import { softplus } from '@gen/core';
+import { describeBackends } from '@gen/core/testing';
 import { fDivergenceNames } from '@gen/divergences';
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { discriminatorObjective, GAN_LOSSES, type GanLoss, generatorObjective } from './losses.js';
-
-beforeAll(async () => {
-  await initBackend('cpu');
-});
 
 const ALL: GanLoss[] = [...GAN_LOSSES, ...fDivergenceNames.map((fgan) => ({ fgan }))];
 const label = (l: GanLoss) => (typeof l === 'string' ? l : `fgan:${l.fgan}`);
@@ -16,7 +13,56 @@ const scalar = (t: tf.Tensor) => {
   return v;
 };
 
-describe('optimal discriminator (Goodfellow et al. 2014, Prop. 1) by quadrature', () => {
+describeBackends('every loss equals its formula on samples (float64 oracle)', ({ tolerance }) => {
+  const a = [0.3, -1.2, 2.5, 0.05, -3];
+  const b = [-0.4, 1.1, 4, -2.2];
+  const mean = (v: number[]) => v.reduce((x, y) => x + y, 0) / v.length;
+  const sp = (x: number) => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
+  const relu = (x: number) => Math.max(x, 0);
+  // (discriminator, generator) per loss, from the formulas of the README's table and, for f-GAN,
+  // g_f and f*∘g_f of Nowozin et al. (2016), Table 2: kl g(v) = v, f*(g(v)) = e^{v−1};
+  // reverse-kl g(v) = −e^{−v}, f*(g(v)) = v − 1.
+  const oracle = (s: number): [GanLoss, number, number][] => [
+    [
+      'minimax',
+      mean(a.map((l) => s * sp(-l) + (1 - s) * sp(l))) + mean(b.map(sp)),
+      -mean(b.map(sp)),
+    ],
+    [
+      'non-saturating',
+      mean(a.map((l) => s * sp(-l) + (1 - s) * sp(l))) + mean(b.map(sp)),
+      mean(b.map((l) => sp(-l))),
+    ],
+    ['wasserstein', mean(b) - mean(a), -mean(b)],
+    ['wasserstein-gp', mean(b) - mean(a), -mean(b)],
+    ['hinge', mean(a.map((l) => relu(1 - l))) + mean(b.map((l) => relu(1 + l))), -mean(b)],
+    [
+      'least-squares',
+      0.5 * (mean(a.map((l) => (l - s) ** 2)) + mean(b.map((l) => l * l))),
+      0.5 * mean(b.map((l) => (l - 1) ** 2)),
+    ],
+    [{ fgan: 'kl' }, -(mean(a) - mean(b.map((v) => Math.exp(v - 1)))), -mean(b)],
+    [
+      { fgan: 'reverse-kl' },
+      -(mean(a.map((v) => -Math.exp(-v))) - mean(b.map((v) => v - 1))),
+      mean(b.map((v) => Math.exp(-v))),
+    ],
+  ];
+  const smoothable = new Set(['minimax', 'non-saturating', 'least-squares']);
+
+  it.each([1, 0.9])('with real label s = %s', (s) => {
+    for (const [loss, d, g] of oracle(s)) {
+      if (s !== 1 && !(typeof loss === 'string' && smoothable.has(loss))) continue;
+      const name = label(loss);
+      const got = scalar(discriminatorObjective(loss, tf.tensor1d(a), tf.tensor1d(b), s));
+      expect(Math.abs(got - d), name).toBeLessThanOrEqual(10 * tolerance * (1 + Math.abs(d)));
+      const gen = scalar(generatorObjective(loss, tf.tensor1d(b)));
+      expect(Math.abs(gen - g), name).toBeLessThanOrEqual(10 * tolerance * (1 + Math.abs(g)));
+    }
+  });
+});
+
+describeBackends('optimal discriminator (Goodfellow et al. 2014, Prop. 1) by quadrature', () => {
   // P = N(0, 1), Q = N(1.5, 0.8²) on a grid over [−12, 12]; V(D) = ∫ p log D + q log(1 − D)
   // with D = σ(ℓ): log D = −softplus(−ℓ), log(1 − D) = −softplus(ℓ).
   const h = 0.001;
@@ -75,7 +121,7 @@ describe('optimal discriminator (Goodfellow et al. 2014, Prop. 1) by quadrature'
   });
 });
 
-describe('sign conventions', () => {
+describeBackends('sign conventions', () => {
   it.each(ALL.map((l) => [label(l), l] as const))(
     '%s: a better-separating discriminator lowers discriminatorLoss',
     (_, loss) => {

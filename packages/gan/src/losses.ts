@@ -49,6 +49,15 @@ export function assertGanLoss(fn: string, loss: unknown): asserts loss is GanLos
 }
 
 /**
+ * Whether one-sided label smoothing (a real label s < 1, Salimans et al. 2016) applies to `loss`:
+ * only the losses with a real label do ('minimax', 'non-saturating' and 'least-squares'); `Gan`
+ * refuses `labelSmoothing` with any other.
+ */
+export function supportsLabelSmoothing(loss: GanLoss): boolean {
+  return loss === 'minimax' || loss === 'non-saturating' || loss === 'least-squares';
+}
+
+/**
  * The discriminator's loss from its raw outputs (logits / critic values) on real data `a` and on
  * fakes `b`, before any gradient penalty; `smoothing` s is the real label (1 = none).
  * - minimax / non-saturating (BCE in logit space):

@@ -5,17 +5,26 @@ import {
   assertPositive,
   InvalidArgumentError,
   invalidArgument,
+  type Network,
 } from '@gen/core';
-import { Module } from '@gen/nn';
-import { assertGanLoss, type GanLoss } from './losses.js';
+import { assertGanLoss, type GanLoss, supportsLabelSmoothing } from './losses.js';
 
 /** Options of `new Gan(...)`. */
 export interface GanOptions extends GanTrainingOptions {
-  /** z: [n, latentSize] → x: [n, ...dataShape]. */
-  generator: Module;
-  /** x: [n, ...dataShape] → one logit / critic value per example ([n, 1] or [n]). */
-  discriminator: Module;
+  /**
+   * z: [n, latentSize] → x: [n, ...dataShape]. Any `Network`: a @gen/nn `Module`,
+   * `fromLayersModel(model)` or your own `{ apply, trainableVariables, getWeights, setWeights,
+   * dispose }`.
+   */
+  generator: Network;
+  /** x: [n, ...dataShape] → one logit / critic value per example ([n, 1] or [n]); any `Network`. */
+  discriminator: Network;
   latentSize: number;
+  /**
+   * @deprecated Ignored: the losses take their randomness from their `rng` argument, so a `Gan`
+   * holds no generator of its own. Accepted so that existing calls keep working.
+   */
+  seed?: number;
 }
 
 /** Options of `Gan.mlp(...)`. */
@@ -24,11 +33,15 @@ export interface GanMlpOptions extends GanTrainingOptions {
   latentSize: number;
   /** Hidden widths of both networks (leaky ReLU), e.g. [128, 128]. */
   hiddenSizes: readonly number[];
+  /** Seed of the initial weights (default 0). */
+  seed?: number;
 }
 
 /** Options of `Gan.dcgan(...)` (images as `[n, 784]` in [0, 1]). */
 export interface GanDcganOptions extends GanTrainingOptions {
   latentSize: number;
+  /** Seed of the initial weights (default 0). */
+  seed?: number;
 }
 
 /** Training-time options every {@link Gan} constructor and factory accepts. */
@@ -46,14 +59,16 @@ export interface GanTrainingOptions {
   /** 'wasserstein-gp' only: the penalty weight λ (default 10). */
   gradientPenalty?: number;
   /**
-   * Gaussian noise added to real and fake inputs of D, with std σ·max(0, 1 − t/decaySteps) at
-   * the t-th discriminator update (Sønderby et al. 2017; Arjovsky & Bottou 2017).
+   * Gaussian noise added to real and fake inputs of D, with std σ·max(0, 1 − t/decaySteps)
+   * after t discriminator updates (Sønderby et al. 2017; Arjovsky & Bottou 2017). t is counted
+   * by `afterDiscriminatorStep()` and is part of `getState()`.
    */
   instanceNoise?: { std: number; decaySteps: number };
-  /** One-sided label smoothing: the real label s ∈ (0, 1] (Salimans et al. 2016; e.g. 0.9). */
+  /**
+   * One-sided label smoothing: the real label s ∈ (0, 1] (Salimans et al. 2016; e.g. 0.9); only
+   * with the losses of `supportsLabelSmoothing`.
+   */
   labelSmoothing?: number;
-  /** Seed of the Rng the losses use when no `rng` is passed (default 0). */
-  seed?: number;
 }
 
 export interface ParsedTraining {
@@ -63,7 +78,6 @@ export interface ParsedTraining {
   gradientPenalty: number;
   noise: { std: number; decaySteps: number } | null;
   labelSmoothing: number;
-  seed: number;
 }
 
 export const TRAINING_KEYS = [
@@ -73,7 +87,6 @@ export const TRAINING_KEYS = [
   'gradientPenalty',
   'instanceNoise',
   'labelSmoothing',
-  'seed',
 ];
 
 export function assertObject(fn: string, options: unknown, known: readonly string[]): void {
@@ -81,12 +94,6 @@ export function assertObject(fn: string, options: unknown, known: readonly strin
     throw invalidArgument(fn, 'options', options, 'must be an options object');
   }
   assertKnownOptions(fn, options, known);
-}
-
-export function assertModule(fn: string, arg: string, value: unknown): asserts value is Module {
-  if (!(value instanceof Module) || value.isDisposed) {
-    throw invalidArgument(fn, arg, value, 'must be a live Module from @gen/nn');
-  }
 }
 
 /** Validates the training options; the loss-specific ones only with their loss. */
@@ -114,12 +121,7 @@ export function parseTraining(fn: string, o: GanTrainingOptions): ParsedTraining
   if (labelSmoothing <= 0 || labelSmoothing > 1) {
     throw invalidArgument(fn, 'labelSmoothing', labelSmoothing, 'must be in (0, 1]');
   }
-  if (
-    labelSmoothing !== 1 &&
-    loss !== 'minimax' &&
-    loss !== 'non-saturating' &&
-    loss !== 'least-squares'
-  ) {
+  if (labelSmoothing !== 1 && !supportsLabelSmoothing(loss)) {
     throw new InvalidArgumentError(
       `${fn}: option 'labelSmoothing' is only used with 'minimax', 'non-saturating' or 'least-squares'`,
     );
@@ -132,7 +134,5 @@ export function parseTraining(fn: string, o: GanTrainingOptions): ParsedTraining
     assertInteger(fn, 'instanceNoise.decaySteps', decaySteps, 1);
     noise = { std, decaySteps };
   }
-  const seed = o.seed ?? 0;
-  assertInteger(fn, 'seed', seed, 0);
-  return { loss, discriminatorSteps, clipValue, gradientPenalty, noise, labelSmoothing, seed };
+  return { loss, discriminatorSteps, clipValue, gradientPenalty, noise, labelSmoothing };
 }

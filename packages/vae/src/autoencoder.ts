@@ -1,51 +1,81 @@
-import { type HasWeights, invalidArgument, type NamedTensors, Rng } from '@gen/core';
-import { Mlp, type Module } from '@gen/nn';
+import {
+  assertInteger,
+  assertNetwork,
+  assertRng,
+  invalidArgument,
+  type NamedTensors,
+  type Network,
+  Rng,
+  type Trainable,
+} from '@gen/core';
+import { Mlp } from '@gen/nn';
 import * as tf from '@tensorflow/tfjs-core';
 import { ConvDecoder, ConvEncoder } from './conv.js';
+import { PartWeights } from './part-weights.js';
 import { assertCount, assertData, assertOptionKeys } from './validate.js';
 
 /** Input corruption of a denoising autoencoder: x̃ = x + σε, or x̃ = x·m with m ~ Bernoulli(1 − rate). */
 export type Corruption = { type: 'gaussian'; std: number } | { type: 'mask'; rate: number };
 
 export interface AutoencoderOptions {
-  /** Maps x: [n, ...dataShape] to codes [n, latentSize]. */
-  encoder: Module;
+  /** Maps x: [n, ...dataShape] to codes [n, latentSize]; any `Network`. */
+  encoder: Network;
   /** Maps codes back to [n, ...dataShape] (logits for 'bernoulli', values for 'mse'). */
-  decoder: Module;
+  decoder: Network;
   /** 'mse': mean over the data of (x̂ − x)²; 'bernoulli': binary cross-entropy in logit space. */
   loss?: 'mse' | 'bernoulli';
-  /** Corrupt the input during training (denoising autoencoder). */
+  /** Corrupt the input during training (denoising autoencoder); the noise comes from `loss`'s rng. */
   noise?: Corruption;
-  /** Seed of the corruption noise when `loss` gets no rng (default 0). */
+  /**
+   * @deprecated Ignored: the corruption noise comes from the `rng` of `loss(batch, rng)`.
+   * Accepted so that existing calls keep working.
+   */
   seed?: number;
 }
+
+/** Options of `Autoencoder.mlp`. */
+export type AutoencoderMlpOptions = {
+  inputSize: number;
+  hiddenSizes: readonly number[];
+  latentSize: number;
+  /** Seed of the initial weights (default 0). */
+  seed?: number;
+} & Omit<AutoencoderOptions, 'encoder' | 'decoder' | 'seed'>;
+
+/** Options of `Autoencoder.conv`. */
+export type AutoencoderConvOptions = {
+  latentSize: number;
+  channels?: number;
+  /** Seed of the initial weights (default 0). */
+  seed?: number;
+} & Omit<AutoencoderOptions, 'encoder' | 'decoder' | 'seed'>;
 
 const KEYS = ['encoder', 'decoder', 'loss', 'noise', 'seed'];
 
 /**
  * Deterministic autoencoder x → z = f(x) → x̂ = g(z), trained to minimise a reconstruction loss
  * per example: MSE (1/D) Σ (x̂ − x)² or the Bernoulli negative log-likelihood
- * Σ softplus(ℓ) − xℓ of logits ℓ (binary cross-entropy, computed stably from logits).
+ * Σ softplus(ℓ) − xℓ of logits ℓ (binary cross-entropy, computed stably from logits). The encoder
+ * and decoder are any two `Network`s. A `Trainable` (not a generative model: it has no `sample`),
+ * so `fit` from @gen/train trains it as it is.
  */
-export class Autoencoder implements HasWeights {
-  readonly encoder: Module;
-  readonly decoder: Module;
+export class Autoencoder implements Trainable {
+  readonly encoder: Network;
+  readonly decoder: Network;
   readonly lossType: 'mse' | 'bernoulli';
   readonly noise: Corruption | null;
-  private readonly rng: Rng;
+  private readonly weights: PartWeights;
 
   constructor(options: AutoencoderOptions) {
     const fn = 'Autoencoder';
     assertOptionKeys(fn, options, KEYS);
     const { encoder, decoder, loss = 'mse', noise } = options;
-    for (const [arg, m] of [
-      ['encoder', encoder],
-      ['decoder', decoder],
-    ] as const) {
-      if (typeof (m as Module | undefined)?.apply !== 'function') {
-        throw invalidArgument(fn, arg, m, 'must be a Module (with apply)');
-      }
+    assertNetwork(fn, 'encoder', encoder);
+    assertNetwork(fn, 'decoder', decoder);
+    if (encoder === decoder) {
+      throw invalidArgument(fn, 'decoder', decoder, 'must be a network other than the encoder');
     }
+    if (options.seed !== undefined) assertInteger(fn, 'seed', options.seed, 0);
     if (loss !== 'mse' && loss !== 'bernoulli') {
       throw invalidArgument(fn, 'loss', loss, "must be 'mse' or 'bernoulli'");
     }
@@ -64,7 +94,7 @@ export class Autoencoder implements HasWeights {
     this.decoder = decoder;
     this.lossType = loss;
     this.noise = noise ?? null;
-    this.rng = Rng.fromSeed(options.seed ?? 0);
+    this.weights = new PartWeights(fn, { encoder, decoder });
   }
 
   get trainableVariables(): tf.Variable[] {
@@ -90,8 +120,10 @@ export class Autoencoder implements HasWeights {
     return tf.tidy(() => this.decode(this.encode(x)));
   }
 
-  /** The corrupted input x̃ (x itself, cloned, without `noise`). */
+  /** The corrupted input x̃ (x itself, cloned, without `noise`), drawn from `rng`. */
   corrupt(x: tf.Tensor, rng: Rng): tf.Tensor {
+    assertData('Autoencoder.corrupt', 'x', x);
+    assertRng('Autoencoder.corrupt', 'rng', rng);
     return tf.tidy(() => {
       if (this.noise === null) return tf.clone(x);
       if (this.noise.type === 'gaussian') return tf.add(x, rng.normal(x.shape, 0, this.noise.std));
@@ -111,24 +143,30 @@ export class Autoencoder implements HasWeights {
     });
   }
 
-  /** Batch mean of the reconstruction loss of x from its corruption x̃ (denoising). */
-  loss(batch: tf.Tensor, rng?: Rng): tf.Scalar {
+  /**
+   * Batch mean of the reconstruction loss of x from its corruption x̃ (denoising), with the
+   * corruption drawn from `rng` (required, as every `Trainable`'s loss takes it, even without
+   * `noise`).
+   */
+  loss(batch: tf.Tensor, rng: Rng): tf.Scalar {
     assertData('Autoencoder.loss', 'batch', batch);
+    assertRng('Autoencoder.loss', 'rng', rng);
     return tf.tidy(
-      () =>
-        tf.mean(this.reconstructionLoss(batch, this.corrupt(batch, rng ?? this.rng))) as tf.Scalar,
+      () => tf.mean(this.reconstructionLoss(batch, this.corrupt(batch, rng))) as tf.Scalar,
     );
   }
 
+  /**
+   * Copies of both networks' weights: the encoder's under `encoder/`, the decoder's under
+   * `decoder/` (a name that already starts with that prefix is kept as it is).
+   */
   getWeights(): NamedTensors {
-    return { ...this.encoder.getWeights(), ...this.decoder.getWeights() };
+    return this.weights.get();
   }
 
+  /** Assigns both networks from `getWeights()`-style names; nothing changes unless all match. */
   setWeights(weights: NamedTensors): void {
-    const pick = (m: Module) =>
-      Object.fromEntries(Object.keys(m.namedWeights()).map((k) => [k, weights[k]!]));
-    this.encoder.setWeights(pick(this.encoder));
-    this.decoder.setWeights(pick(this.decoder));
+    this.weights.set('Autoencoder.setWeights', weights);
   }
 
   dispose(): void {
@@ -137,14 +175,7 @@ export class Autoencoder implements HasWeights {
   }
 
   /** Dense autoencoder inputSize → hiddenSizes → latentSize → reversed hiddenSizes → inputSize. */
-  static mlp(
-    o: {
-      inputSize: number;
-      hiddenSizes: readonly number[];
-      latentSize: number;
-      seed?: number;
-    } & Omit<AutoencoderOptions, 'encoder' | 'decoder'>,
-  ): Autoencoder {
+  static mlp(o: AutoencoderMlpOptions): Autoencoder {
     const { inputSize, hiddenSizes, latentSize, seed = 0, ...rest } = o;
     assertCount('Autoencoder.mlp', 'latentSize', latentSize);
     const [re, rd] = Rng.fromSeed(seed).split(2) as [Rng, Rng];
@@ -162,21 +193,16 @@ export class Autoencoder implements HasWeights {
       rng: rd,
       name: 'decoder',
     });
-    return new Autoencoder({ encoder, decoder, seed, ...rest });
+    return new Autoencoder({ encoder, decoder, ...rest });
   }
 
   /** Convolutional autoencoder for [n, 28, 28, channels] images (transposed-convolution decoder). */
-  static conv(
-    o: { latentSize: number; channels?: number; seed?: number } & Omit<
-      AutoencoderOptions,
-      'encoder' | 'decoder'
-    >,
-  ): Autoencoder {
+  static conv(o: AutoencoderConvOptions): Autoencoder {
     const { latentSize, channels = 1, seed = 0, ...rest } = o;
     assertCount('Autoencoder.conv', 'latentSize', latentSize);
     const [re, rd] = Rng.fromSeed(seed).split(2) as [Rng, Rng];
     const encoder = new ConvEncoder({ channels, outputSize: latentSize, rng: re });
     const decoder = new ConvDecoder({ latentSize, channels, rng: rd });
-    return new Autoencoder({ encoder, decoder, seed, ...rest });
+    return new Autoencoder({ encoder, decoder, ...rest });
   }
 }

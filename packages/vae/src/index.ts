@@ -1,4 +1,10 @@
-export { Autoencoder, type AutoencoderOptions, type Corruption } from './autoencoder.js';
+export {
+  Autoencoder,
+  type AutoencoderConvOptions,
+  type AutoencoderMlpOptions,
+  type AutoencoderOptions,
+  type Corruption,
+} from './autoencoder.js';
 export { ConvDecoder, ConvEncoder } from './conv.js';
 export type { Likelihood } from './likelihood.js';
 export { MIN_SCALE } from './posterior.js';

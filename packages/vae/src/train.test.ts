@@ -122,11 +122,37 @@ describe('Vae training', () => {
 
   it('bad inputs throw typed errors naming the function, argument and value', () => {
     const vae = tiny();
-    expect(() => vae.iwae(tf.zeros([2, 8]), 0)).toThrow(/Vae\.iwae: argument 'k'.*0/);
+    const x = tf.zeros([2, 8]);
+    expect(() => vae.iwae(x, 0)).toThrow(/Vae\.iwae: argument 'k'.*0/);
+    expect(() => vae.iwae(x, 2, { samples: 3 } as never)).toThrow(
+      /Vae\.iwae: unknown option 'samples'/,
+    );
     expect(() => vae.elbo(tf.zeros([8]))).toThrow(InvalidArgumentError);
+    expect(() => vae.elbo(x, { rng: 1 } as never)).toThrow(/Vae\.elbo: argument 'rng'/);
     expect(() => vae.traverse(tf.zeros([1, 8]), 5, [0])).toThrow(/Vae\.traverse: argument 'dim'/);
     expect(() => vae.interpolate(tf.zeros([1, 8]), tf.zeros([1, 8]), 1)).toThrow(/'steps'/);
-    expect(() => tiny().loss('x' as never)).toThrow(/Vae\.loss: argument 'batch'/);
+    expect(() => vae.loss('x' as never, Rng.fromSeed(0))).toThrow(/Vae\.loss: argument 'batch'/);
+    // The loss draws from the trainer's rng; there is no hidden generator to fall back on.
+    expect(() => vae.loss(x, undefined as never)).toThrow(
+      /Vae\.loss: argument 'rng' must be an Rng/,
+    );
+    expect(() => vae.sample(2, {} as never)).toThrow(/Vae\.sample: argument 'rng'/);
+    // Data of the wrong width reaches the encoder, which reports the shapes.
+    const live = tf.memory().numTensors;
+    const narrow = tf.zeros([2, 5]);
+    expect(() => vae.elbo(narrow)).toThrow(ShapeMismatchError);
+    expect(() => vae.elbo(narrow)).toThrow(/must have shape \[\.\.\., 8\], got \[2, 5\]/);
+    const w = vae.getWeights();
+    const name = 'decoder/dense1/bias';
+    w[name]!.dispose();
+    w[name] = tf.zeros([3]);
+    expect(() => vae.setWeights(w)).toThrow(ShapeMismatchError);
+    expect(() => vae.setWeights(w)).toThrow(
+      "Vae.setWeights: weight 'decoder/dense1/bias' must be float32 [8], got float32 [3]",
+    );
+    tf.dispose([w, narrow]);
+    expect(tf.memory().numTensors).toBe(live);
+    x.dispose();
     expect(() =>
       Vae.mlp({ inputSize: 8, hiddenSizes: [4], latentSize: 2, likelihood: 'poisson' as never }),
     ).toThrow(/Vae\.mlp: argument 'likelihood'.*poisson/);
@@ -138,7 +164,16 @@ describe('Vae training', () => {
           latentSize: 2,
           likelihood: 'bernoulli',
         }),
-    ).toThrow(/Vae: argument 'encoder'/);
+    ).toThrow(/Vae: argument 'encoder' must be a Network/);
+    expect(
+      () =>
+        new Vae({
+          encoder: vae.encoder,
+          decoder: vae.encoder,
+          latentSize: 2,
+          likelihood: 'bernoulli',
+        }),
+    ).toThrow(/Vae: argument 'decoder' must be a network other than the encoder/);
     expect(() =>
       Vae.mlp({ inputSize: 8, hiddenSizes: [4], latentSize: 2, likelihood: 'bernoulli', beta: -1 }),
     ).toThrow(/'beta'.*-1/);
@@ -159,8 +194,36 @@ describe('Vae training', () => {
         noise: { type: 'mask', rate: 1 },
       }),
     ).toThrow(/Autoencoder: argument 'noise'/);
-    expect(ShapeMismatchError).toBeDefined();
+    const ae = Autoencoder.mlp({ inputSize: 8, hiddenSizes: [4], latentSize: 2 });
+    const batch = tf.zeros([2, 8]);
+    expect(() => ae.loss(batch, undefined as never)).toThrow(
+      /Autoencoder\.loss: argument 'rng' must be an Rng/,
+    );
+    expect(() => ae.corrupt(batch, 7 as never)).toThrow(/Autoencoder\.corrupt: argument 'rng'/);
+    batch.dispose();
+    ae.dispose();
     vae.dispose();
+  });
+
+  it('the deprecated seed option of new Vae and new Autoencoder is accepted and changes nothing', async () => {
+    const parts = () => {
+      const v = tiny();
+      return { encoder: v.encoder, decoder: v.decoder };
+    };
+    const a = new Vae({ ...parts(), latentSize: 2, likelihood: 'bernoulli', seed: 1 });
+    const b = new Vae({ ...parts(), latentSize: 2, likelihood: 'bernoulli', seed: 2 });
+    const x = binaryData();
+    const [la, lb] = [a.loss(x, Rng.fromSeed(3)), b.loss(x, Rng.fromSeed(3))];
+    expect((await la.data())[0]).toBe((await lb.data())[0]);
+    const spare = parts();
+    expect(() => new Vae({ ...spare, latentSize: 2, likelihood: 'bernoulli', seed: -1 })).toThrow(
+      /Vae: argument 'seed'/,
+    );
+    spare.encoder.dispose();
+    spare.decoder.dispose();
+    tf.dispose([x, la, lb]);
+    a.dispose();
+    b.dispose();
   });
 });
 
@@ -215,7 +278,7 @@ describe('Autoencoder', () => {
     const z = ae.encode(img);
     expect(z.shape).toEqual([2, 4]);
     expect(ae.decode(z).shape).toEqual([2, 28, 28, 1]);
-    expect(Number.isFinite(await meanOf(ae.loss(img)))).toBe(true);
+    expect(Number.isFinite(await meanOf(ae.loss(img, Rng.fromSeed(2))))).toBe(true);
     tf.dispose([img, z]);
     ae.dispose();
   });

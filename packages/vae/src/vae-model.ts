@@ -1,4 +1,8 @@
 import {
+  assertInteger,
+  assertKnownOptions,
+  assertNetwork,
+  assertRng,
   type Distribution,
   type GenerativeModel,
   type GradientEstimator,
@@ -6,13 +10,15 @@ import {
   invalidArgument,
   logMeanExp,
   type NamedTensors,
-  Rng,
+  type Network,
+  type Rng,
+  resolveRng,
 } from '@gen/core';
 import { kl } from '@gen/distributions';
 import { pathwise } from '@gen/estimators';
-import type { Module } from '@gen/nn';
 import * as tf from '@tensorflow/tfjs-core';
 import { type Likelihood, likelihoodDist, likelihoodMean, parseLikelihood } from './likelihood.js';
+import { PartWeights } from './part-weights.js';
 import { applyFlat, diagonalGaussian, posteriorParams, standardPrior } from './posterior.js';
 import { VAE_KEYS, type VaeOptions } from './vae-options.js';
 import { assertCount, assertData, assertOptionKeys } from './validate.js';
@@ -21,34 +27,31 @@ import { assertCount, assertData, assertOptionKeys } from './validate.js';
  * The VAE model (see {@link Vae}): variational autoencoder (Kingma & Welling 2014) with q(z|x) = N(μ(x), diag σ(x)²),
  * p(z) = N(0, I) and a decoder likelihood p(x|z). Per example,
  * ELBO(x) = E_q[log p(x|z)] − KL(q(z|x) ‖ p(z)) ≤ log p(x); training minimises the batch mean
- * of −E_q[log p(x|z)] + β·KL.
+ * of −E_q[log p(x|z)] + β·KL. The encoder and decoder are any two `Network`s. Every random
+ * number comes from an `rng` argument: `loss(batch, rng)` requires one, and `elbo`, `iwae` and
+ * `nll` draw from a fresh `Rng.fromSeed(0)` when given none (so repeated calls agree).
  */
 export class VaeModel implements GenerativeModel {
-  readonly encoder: Module;
-  readonly decoder: Module;
+  readonly encoder: Network;
+  readonly decoder: Network;
   readonly latentSize: number;
   readonly likelihood: Likelihood;
   readonly beta: number;
   readonly klMethod: 'analytic' | 'monte-carlo';
   readonly estimator: GradientEstimator;
   readonly samples: number;
-  private readonly rng: Rng;
+  private readonly weights: PartWeights;
 
   constructor(options: VaeOptions) {
     const fn = 'Vae';
     assertOptionKeys(fn, options, VAE_KEYS);
     const { encoder, decoder, latentSize, beta = 1, klMethod = 'analytic', samples = 1 } = options;
-    for (const [arg, m] of [
-      ['encoder', encoder],
-      ['decoder', decoder],
-    ] as const) {
-      if (typeof (m as Module | undefined)?.apply !== 'function') {
-        throw invalidArgument(fn, arg, m, 'must be a Module (with apply)');
-      }
+    assertNetwork(fn, 'encoder', encoder);
+    assertNetwork(fn, 'decoder', decoder);
+    if (encoder === decoder) {
+      throw invalidArgument(fn, 'decoder', decoder, 'must be a network other than the encoder');
     }
-    if (encoder.name === decoder.name) {
-      throw invalidArgument(fn, 'decoder', decoder.name, 'must have a name other than the encoder');
-    }
+    if (options.seed !== undefined) assertInteger(fn, 'seed', options.seed, 0);
     assertCount(fn, 'latentSize', latentSize);
     assertCount(fn, 'samples', samples);
     if (typeof beta !== 'number' || !Number.isFinite(beta) || beta < 0) {
@@ -65,7 +68,7 @@ export class VaeModel implements GenerativeModel {
     this.klMethod = klMethod;
     this.samples = samples;
     this.estimator = options.estimator ?? pathwise();
-    this.rng = Rng.fromSeed(options.seed ?? 0);
+    this.weights = new PartWeights(fn, { encoder, decoder });
   }
 
   get trainableVariables(): tf.Variable[] {
@@ -118,9 +121,10 @@ export class VaeModel implements GenerativeModel {
   elbo(x: tf.Tensor, options: { samples?: number; rng?: Rng } = {}): tf.Tensor {
     const fn = 'Vae.elbo';
     assertData(fn, 'x', x);
+    assertKnownOptions(fn, options, ['samples', 'rng']);
     const samples = options.samples ?? 1;
     assertCount(fn, 'samples', samples);
-    const rng = options.rng ?? this.rng;
+    const rng = resolveRng(fn, { rng: options.rng });
     return tf.tidy(() => {
       const q = this.posterior(x);
       const z = q.sample(samples, rng);
@@ -142,9 +146,10 @@ export class VaeModel implements GenerativeModel {
     const fn = 'Vae.iwae';
     assertData(fn, 'x', x);
     assertCount(fn, 'k', k);
+    assertKnownOptions(fn, options, ['rng', 'chunk']);
     const chunk = options.chunk ?? 500;
     assertCount(fn, 'chunk', chunk);
-    const rng = options.rng ?? this.rng;
+    const rng = resolveRng(fn, { rng: options.rng });
     return tf.tidy(() => {
       const q = this.posterior(x);
       const prior = standardPrior(x.shape[0]!, this.latentSize);
@@ -164,6 +169,7 @@ export class VaeModel implements GenerativeModel {
 
   /** Importance-sampled estimate of −log p(x) per example: −IWAE_samples(x) (default 5000). */
   nll(x: tf.Tensor, options: { samples?: number; rng?: Rng; chunk?: number } = {}): tf.Tensor {
+    assertKnownOptions('Vae.nll', options, ['samples', 'rng', 'chunk']);
     const { samples = 5000, ...rest } = options;
     return tf.tidy(() => tf.neg(this.iwae(x, samples, rest)));
   }
@@ -171,11 +177,12 @@ export class VaeModel implements GenerativeModel {
   /**
    * Training loss: the batch mean of −E_q[log p(x|z)] + β·KL(q‖p), with the reconstruction
    * gradient from `estimator` (pathwise by default). Monte Carlo KL joins the estimator's cost.
+   * The posterior draws come from `rng`.
    */
-  loss(batch: tf.Tensor, rng?: Rng): tf.Scalar {
+  loss(batch: tf.Tensor, rng: Rng): tf.Scalar {
     const fn = 'Vae.loss';
     assertData(fn, 'batch', batch);
-    const r = rng ?? this.rng;
+    assertRng(fn, 'rng', rng);
     const n = batch.shape[0]!;
     return tf.tidy(() => {
       const q = this.posterior(batch);
@@ -185,7 +192,7 @@ export class VaeModel implements GenerativeModel {
         const c = tf.neg(this.logLik(batch, z));
         return mc ? tf.add(c, tf.mul(this.beta, tf.sub(q.logProb(z), prior.logProb(z)))) : c;
       };
-      const s = this.estimator.surrogate(q, cost, { samples: this.samples, rng: r });
+      const s = this.estimator.surrogate(q, cost, { samples: this.samples, rng });
       const klPart = mc ? tf.scalar(0) : tf.mul(this.beta, tf.mean(kl(q, prior)));
       return tf.add(tf.div(s.loss, n), klPart) as tf.Scalar;
     });
@@ -194,26 +201,22 @@ export class VaeModel implements GenerativeModel {
   /** n draws from the model, shown as the mean of p(x|z) with z ~ N(0, I): [n, ...dataShape]. */
   sample(n: number, rng: Rng): tf.Tensor {
     assertCount('Vae.sample', 'n', n);
-    if (!(rng instanceof Rng)) throw invalidArgument('Vae.sample', 'rng', rng, 'must be an Rng');
+    assertRng('Vae.sample', 'rng', rng);
     return tf.tidy(() => this.decode(rng.normal([n, this.latentSize])));
   }
 
+  /**
+   * Copies of both networks' weights: the encoder's under `encoder/`, the decoder's under
+   * `decoder/` (a name that already starts with that prefix, like the `encoder/dense0/kernel` of
+   * `Vae.mlp`, is kept as it is).
+   */
   getWeights(): NamedTensors {
-    return { ...this.encoder.getWeights(), ...this.decoder.getWeights() };
+    return this.weights.get();
   }
 
+  /** Assigns both networks from `getWeights()`-style names; nothing changes unless all match. */
   setWeights(weights: NamedTensors): void {
-    const pick = (m: Module) =>
-      Object.fromEntries(Object.keys(m.namedWeights()).map((k) => [k, weights[k]!]));
-    const names = new Set([
-      ...Object.keys(this.encoder.namedWeights()),
-      ...Object.keys(this.decoder.namedWeights()),
-    ]);
-    const extra = Object.keys(weights).filter((k) => !names.has(k));
-    if (extra.length > 0)
-      throw invalidArgument('Vae.setWeights', 'weights', extra, 'holds unknown names');
-    this.encoder.setWeights(pick(this.encoder));
-    this.decoder.setWeights(pick(this.decoder));
+    this.weights.set('Vae.setWeights', weights);
   }
 
   dispose(): void {

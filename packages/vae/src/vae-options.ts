@@ -1,6 +1,5 @@
-import type { GradientEstimator } from '@gen/core';
+import type { GradientEstimator, Network } from '@gen/core';
 import { invalidArgument } from '@gen/core';
-import type { Module } from '@gen/nn';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Likelihood } from './likelihood.js';
 
@@ -12,7 +11,7 @@ export interface VaeMlpOptions extends Shared {
   hiddenSizes: readonly number[];
   latentSize: number;
   likelihood: Likelihood;
-  /** Seed of the initial weights and of the training noise (default 0). */
+  /** Seed of the initial weights (default 0). */
   seed?: number;
 }
 
@@ -21,6 +20,7 @@ export interface VaeConvOptions extends Shared {
   likelihood: Likelihood;
   /** Image channels (default 1). */
   channels?: number;
+  /** Seed of the initial weights (default 0). */
   seed?: number;
 }
 
@@ -33,10 +33,16 @@ export function asBatch(fn: string, arg: string, x: unknown): tf.Tensor {
 }
 
 export interface VaeOptions {
-  /** Maps x: [n, ...dataShape] to [n, 2·latentSize] (mean and pre-softplus scale). */
-  encoder: Module;
-  /** Maps z: [m, latentSize] to [m, ...dataShape] (last axis doubled for a learned variance). */
-  decoder: Module;
+  /**
+   * Maps x: [n, ...dataShape] to [n, 2·latentSize] (mean and pre-softplus scale). Any `Network`:
+   * a @gen/nn `Module`, `fromLayersModel(model)` or your own object.
+   */
+  encoder: Network;
+  /**
+   * Maps z: [m, latentSize] to [m, ...dataShape] (last axis doubled for a learned variance); any
+   * `Network`.
+   */
+  decoder: Network;
   latentSize: number;
   likelihood: Likelihood;
   /** Weight β of the KL term in the training loss (default 1; β-VAE for β > 1). */
@@ -47,7 +53,11 @@ export interface VaeOptions {
   estimator?: GradientEstimator;
   /** Monte Carlo samples per example in `loss` (default 1). */
   samples?: number;
-  /** Seed of the generator `loss` uses when called without an rng (default 0). */
+  /**
+   * @deprecated Ignored: `loss(batch, rng)` draws from its `rng`, and `elbo`/`iwae`/`nll` from
+   * their `rng` option (a fresh `Rng.fromSeed(0)` when none is given). Accepted so that existing
+   * calls keep working.
+   */
   seed?: number;
 }
 

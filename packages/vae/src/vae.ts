@@ -79,7 +79,7 @@ export class Vae extends VaeModel {
       rng: rd,
       name: 'decoder',
     });
-    return new Vae({ encoder, decoder, latentSize, likelihood: parsed, seed, ...rest });
+    return new Vae({ encoder, decoder, latentSize, likelihood: parsed, ...rest });
   }
 
   /**
@@ -99,6 +99,6 @@ export class Vae extends VaeModel {
       channels: channels * outputFactor(parsed),
       rng: rd,
     });
-    return new Vae({ encoder, decoder, latentSize, likelihood: parsed, seed, ...rest });
+    return new Vae({ encoder, decoder, latentSize, likelihood: parsed, ...rest });
   }
 }

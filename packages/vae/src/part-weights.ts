@@ -1,0 +1,93 @@
+import {
+  InvalidArgumentError,
+  invalidArgument,
+  type NamedTensors,
+  type Network,
+  ShapeMismatchError,
+} from '@gen/core';
+import * as tf from '@tensorflow/tfjs-core';
+
+interface Entry {
+  part: string;
+  /** The name in the network's own `getWeights()`. */
+  own: string;
+  shape: number[];
+  dtype: tf.DataType;
+}
+
+/**
+ * The weights of a model made of named networks (`encoder`, `decoder`) under one set of names:
+ * a network's weight `w` is stored as `<part>/w`, or as `w` itself when it already starts with
+ * `<part>/` (as the `encoder/dense0/kernel` of `Vae.mlp`'s encoder, a Module named 'encoder', so
+ * the names of those models are what they always were). Names, shapes and dtypes are read once,
+ * when the model is built.
+ */
+export class PartWeights {
+  private readonly parts: Readonly<Record<string, Network>>;
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(fn: string, parts: Record<string, Network>) {
+    this.parts = parts;
+    for (const [part, network] of Object.entries(parts)) {
+      const copies = network.getWeights();
+      for (const [own, t] of Object.entries(copies)) {
+        const stored = own.startsWith(`${part}/`) ? own : `${part}/${own}`;
+        const clash = this.entries.get(stored);
+        if (clash !== undefined) {
+          tf.dispose(copies);
+          throw invalidArgument(
+            fn,
+            part,
+            stored,
+            `has a weight whose name the ${clash.part} also uses; rename one of them`,
+          );
+        }
+        this.entries.set(stored, { part, own, shape: t.shape, dtype: t.dtype });
+      }
+      tf.dispose(copies);
+    }
+  }
+
+  /** Copies of every weight by stored name; the caller owns them. */
+  get(): NamedTensors {
+    const out: NamedTensors = {};
+    for (const [part, network] of Object.entries(this.parts)) {
+      for (const [own, t] of Object.entries(network.getWeights())) {
+        out[own.startsWith(`${part}/`) ? own : `${part}/${own}`] = t;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Assigns every network from stored names; names, dtypes and shapes are all checked first, so
+   * nothing changes unless everything matches.
+   */
+  set(fn: string, weights: NamedTensors): void {
+    if (weights === null || typeof weights !== 'object') {
+      throw invalidArgument(fn, 'weights', weights, 'must be an object of named tensors');
+    }
+    const unexpected = Object.keys(weights).filter((k) => !this.entries.has(k));
+    if (unexpected.length > 0) {
+      throw invalidArgument(fn, 'weights', unexpected, 'holds unknown names');
+    }
+    const missing = [...this.entries.keys()].filter((k) => !Object.hasOwn(weights, k));
+    if (missing.length > 0) throw invalidArgument(fn, 'weights', missing, 'lacks these names');
+    const split: Record<string, NamedTensors> = {};
+    for (const part of Object.keys(this.parts)) split[part] = {};
+    for (const [stored, { part, own, shape, dtype }] of this.entries) {
+      const t = weights[stored];
+      if (!(t instanceof tf.Tensor) || t.isDisposed) {
+        throw new InvalidArgumentError(`${fn}: weight '${stored}' must be a live tf.Tensor`);
+      }
+      if (t.dtype !== dtype || !tf.util.arraysEqual(t.shape, shape)) {
+        throw new ShapeMismatchError(
+          `${fn}: weight '${stored}' must be ${dtype} [${shape.join(', ')}], ` +
+            `got ${t.dtype} [${t.shape.join(', ')}]`,
+        );
+      }
+      split[part]![own] = t;
+    }
+    for (const [part, network] of Object.entries(this.parts)) network.setWeights(split[part]!);
+  }
+}
