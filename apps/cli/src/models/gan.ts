@@ -1,25 +1,13 @@
-import { fDivergenceNames } from '@gen/divergences';
-import { GAN_LOSSES, Gan, type GanLoss } from '@gen/gan';
+import { GAN_LOSS_NAMES, Gan, parseGanLoss } from '@gen/gan';
 import * as tf from '@tensorflow/tfjs-core';
-import { badFlag } from '../errors.js';
 import type { BuildContext, BuiltModel, ModelFamily } from './family.js';
 import { ints, num } from './options.js';
 
-/** --loss values (the default first): the named GAN losses and `fgan:<divergence>` (f-GAN). */
-export const GAN_LOSS_CHOICES = [
-  'non-saturating',
-  ...GAN_LOSSES.filter((l) => l !== 'non-saturating'),
-  ...fDivergenceNames.map((n) => `fgan:${n}`),
-];
-
-/** Parses a --loss value into a {@link GanLoss}. */
-export function parseGanLoss(value: string): GanLoss {
-  if (!GAN_LOSS_CHOICES.includes(value))
-    badFlag('--loss', value, `one of ${GAN_LOSS_CHOICES.join(', ')}`);
-  return value.startsWith('fgan:')
-    ? ({ fgan: value.slice('fgan:'.length) } as GanLoss)
-    : (value as GanLoss);
-}
+/**
+ * --loss values, the default first: every name @gen/gan's `parseGanLoss` reads (the named GAN
+ * losses and `fgan:<divergence>`). The run config checks --loss against them.
+ */
+const LOSS_FLAGS = ['non-saturating', ...GAN_LOSS_NAMES.filter((l) => l !== 'non-saturating')];
 
 /** `gen train gan`: an MLP GAN on points, a DCGAN on images (`--arch mlp` for an MLP one). */
 export const ganFamily: ModelFamily = {
@@ -30,7 +18,7 @@ export const ganFamily: ModelFamily = {
   imageArch: 'conv',
   kinds: ['points', 'images'],
   binarize: false,
-  losses: GAN_LOSS_CHOICES,
+  losses: LOSS_FLAGS,
   defaults: (data) =>
     data.kind === 'images'
       ? {

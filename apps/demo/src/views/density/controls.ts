@@ -3,7 +3,7 @@
  * and batch size (every change starts a new run), and whether to draw the model's samples.
  */
 import { h, labelled } from '../../shell/dom.js';
-import { LOSS_CHOICES } from '../mode-collapse/losses.js';
+import { LOSS_MENU } from '../mode-collapse/loss-menu.js';
 import { MODEL_LABELS, MODEL_NAMES, type ModelName } from './models.js';
 import type { RunSettings } from './session.js';
 
@@ -50,11 +50,7 @@ export function buildControls(): DensityControls {
     MODEL_NAMES.map((m) => [m, MODEL_LABELS[m]] as const),
     'gmm',
   );
-  const loss = select(
-    'loss',
-    LOSS_CHOICES.map((c) => [c.key, c.label] as const),
-    'non-saturating',
-  );
+  const loss = select('loss', LOSS_MENU, 'non-saturating');
   const components = select(
     'components',
     ['2', '4', '8', '16'].map((v) => [v, v] as const),

@@ -1,8 +1,7 @@
 /** The density playground's GAN (any loss of the zoo); its heatmap is the discriminator's output. */
 import type { Rng } from '@gen/core';
-import { Gan } from '@gen/gan';
+import { Gan, parseGanLoss } from '@gen/gan';
 import * as tf from '@tensorflow/tfjs-core';
-import { lossFromKey } from '../mode-collapse/losses.js';
 import { ChunkTrainer } from './chunk-trainer.js';
 import type { DensityModel, ModelSettings } from './model.js';
 
@@ -23,7 +22,7 @@ export class GanModel implements DensityModel {
       dataSize: 2,
       latentSize: 8,
       hiddenSizes: [64, 64],
-      loss: lossFromKey(settings.lossKey),
+      loss: parseGanLoss(settings.lossKey),
       seed: settings.seed,
     });
     this.gan = gan;

@@ -10,7 +10,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 export interface ModelSettings {
   learningRate: number;
   batchSize: number;
-  /** GAN only: a key of the loss menu. */
+  /** GAN only: a name of @gen/gan's `GAN_LOSS_NAMES`. */
   lossKey: string;
   /** GMM only: number of components. */
   components: number;

@@ -4,7 +4,7 @@
  * size and width. Every change restarts training.
  */
 import { h, labelled } from '../../shell/dom.js';
-import { LOSS_CHOICES } from './losses.js';
+import { LOSS_MENU } from './loss-menu.js';
 import {
   DEFAULT_SETTINGS,
   labelSmoothingApplies,
@@ -14,7 +14,7 @@ import {
 
 function select(
   name: string,
-  options: readonly [string, string][],
+  options: readonly (readonly [string, string])[],
   value: string,
 ): HTMLSelectElement {
   const el = h('select', { name });
@@ -66,11 +66,7 @@ export function buildControls(): ModeCollapseControls {
     ],
     d.dataset,
   );
-  const loss = select(
-    'loss',
-    LOSS_CHOICES.map((c) => [c.key, c.label]),
-    d.lossKey,
-  );
+  const loss = select('loss', LOSS_MENU, d.lossKey);
   const dSteps = number('discriminatorSteps', d.discriminatorSteps, 1, 10, 1);
   const noiseStd = number('noiseStd', d.noiseStd, 0, 2, 0.05);
   const noiseDecay = number('noiseDecay', d.noiseDecay, 1, 100000, 50);

@@ -1,16 +1,21 @@
+import { GAN_LOSS_NAMES } from '@gen/gan';
 import { describe, expect, it } from 'vitest';
-import { LOSS_CHOICES, lossFromKey } from './losses.js';
+import { LOSS_MENU } from './loss-menu.js';
 import { DEFAULT_SETTINGS, dataScale, ganOptions, labelSmoothingApplies } from './settings.js';
 
 describe('mode-collapse settings', () => {
-  it('offers every built-in loss and every f-GAN divergence', () => {
-    const keys = LOSS_CHOICES.map((c) => c.key);
+  it('offers every loss @gen/gan parses, built-ins and every f-GAN divergence', () => {
+    const keys = LOSS_MENU.map(([key]) => key);
+    expect(keys).toEqual(GAN_LOSS_NAMES);
     expect(keys).toContain('hinge');
     expect(keys).toContain('wasserstein-gp');
-    expect(keys).toContain('fgan:js');
     expect(new Set(keys).size).toBe(keys.length);
-    expect(lossFromKey('fgan:kl')).toEqual({ fgan: 'kl' });
-    expect(() => lossFromKey('nope')).toThrow(/lossFromKey: argument 'key'.*nope/);
+    expect(LOSS_MENU).toContainEqual(['fgan:js', 'f-GAN (js)']);
+    expect(LOSS_MENU).toContainEqual(['hinge', 'hinge']);
+    expect(ganOptions({ ...DEFAULT_SETTINGS, lossKey: 'fgan:kl' }).loss).toEqual({ fgan: 'kl' });
+    expect(() => ganOptions({ ...DEFAULT_SETTINGS, lossKey: 'nope' })).toThrow(
+      /parseGanLoss: argument 'name'.*nope/,
+    );
   });
 
   it('maps the defaults to plain Gan.mlp options without noise or smoothing', () => {

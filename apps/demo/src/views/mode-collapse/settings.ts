@@ -2,8 +2,7 @@
  * The mode-collapse view's settings and how they become `Gan.mlp` options (pure logic, tested
  * in Node): the loss, discriminator steps, instance noise and one-sided label smoothing.
  */
-import type { GanMlpOptions } from '@gen/gan';
-import { lossFromKey, supportsLabelSmoothing } from './losses.js';
+import { type GanMlpOptions, parseGanLoss, supportsLabelSmoothing } from '@gen/gan';
 
 /** The data sets of the view: PacGAN's ring of 8 and grid of 25 (makeToy defaults). */
 export type ModeToy = 'ring8' | 'grid25';
@@ -11,7 +10,7 @@ export type ModeToy = 'ring8' | 'grid25';
 /** Everything the user can set; any change restarts training. */
 export interface ModeCollapseSettings {
   dataset: ModeToy;
-  /** A key of `LOSS_CHOICES`. */
+  /** A name of @gen/gan's `GAN_LOSS_NAMES` (`parseGanLoss` reads it). */
   lossKey: string;
   /** Discriminator updates per generator update (≥ 1). */
   discriminatorSteps: number;
@@ -63,7 +62,7 @@ export function dataScale(dataset: ModeToy): number {
  * label smoothing only when < 1 and the loss has a real label (otherwise Gan would refuse it).
  */
 export function ganOptions(settings: ModeCollapseSettings): GanMlpOptions {
-  const loss = lossFromKey(settings.lossKey);
+  const loss = parseGanLoss(settings.lossKey);
   const options: GanMlpOptions = {
     dataSize: 2,
     latentSize: LATENT_SIZE,
@@ -86,5 +85,5 @@ export function ganOptions(settings: ModeCollapseSettings): GanMlpOptions {
 
 /** Whether the label-smoothing control applies to the chosen loss (it is disabled otherwise). */
 export function labelSmoothingApplies(lossKey: string): boolean {
-  return supportsLabelSmoothing(lossFromKey(lossKey));
+  return supportsLabelSmoothing(parseGanLoss(lossKey));
 }
