@@ -39,7 +39,7 @@ export class PartWeights {
             fn,
             part,
             stored,
-            `has a weight whose name the ${clash.part} also uses; rename one of them`,
+            `has weights named '${clash.own}' and '${own}', which would both be stored under this name`,
           );
         }
         this.entries.set(stored, { part, own, shape: t.shape, dtype: t.dtype });
