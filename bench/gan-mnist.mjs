@@ -55,7 +55,6 @@ const { history } = await fitAdversarial(gan, images, {
   discriminatorOptimizer,
   generatorOptimizer,
   rng: Rng.fromSeed(1),
-  callbacks: [gan.callback()],
   logEvery: 50,
 });
 const seconds = (performance.now() - t0) / 1000;

@@ -18,7 +18,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { initBackend, Rng } from '@gen/core';
 import { makeToy } from '@gen/data';
-import { Gan, modeCoverage } from '@gen/gan';
+import { Gan, modeCoverage, parseGanLoss } from '@gen/gan';
 import { cosineDecay, fitAdversarial, learningRateScheduler } from '@gen/train';
 import * as tf from '@tensorflow/tfjs-core';
 import { PNG } from 'pngjs';
@@ -80,8 +80,6 @@ const DATA = {
 };
 
 /** 'fgan:js' → { fgan: 'js' }; other names pass through. */
-const parseLoss = (name) => (name.startsWith('fgan:') ? { fgan: name.slice(5) } : name);
-
 /** Adam(lr, 0.5, 0.999) for both players; lr decays to 0 by a cosine over the run. */
 function players(steps) {
   const schedule = cosineDecay({ initial: LR, steps });
@@ -99,7 +97,7 @@ async function run(dataset, lossName, seed) {
   const toy = makeToy(dataset, { n: 20000, seed: 100 + seed, std });
   const { centers } = toy;
   const x = scale === 1 ? toy.x : tf.div(toy.x, scale);
-  const loss = parseLoss(lossName);
+  const loss = parseGanLoss(lossName);
   const gan = Gan.mlp({ dataSize: 2, latentSize: LATENT, hiddenSizes: HIDDEN, loss, seed });
   const { discriminatorOptimizer, generatorOptimizer, callbacks } = players(steps);
   const t0 = performance.now();
@@ -110,7 +108,7 @@ async function run(dataset, lossName, seed) {
     discriminatorOptimizer,
     generatorOptimizer,
     rng: Rng.fromSeed(seed),
-    callbacks: [gan.callback(), ...callbacks],
+    callbacks,
     logEvery: 250,
     nanGuard: false,
   });
