@@ -1,21 +1,22 @@
 import { initBackend } from '@gen/core';
 import type { Mixture } from '@gen/distributions';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type FganName,
-  type Fit,
-  LABELS,
+  type GaussianFit as Fit,
+  formatMatrix,
+  FGAN_LABELS as LABELS,
+  mixtureOf,
   momentMatch,
-  NAMES,
+  FGAN_NAMES as NAMES,
   quadratureDivergence,
   quadratureFit,
-  target,
-} from '../../apps/cli/src/fgan/experiment.js';
-import { formatMatrix, trainTestMatrix } from '../../apps/cli/src/fgan/table.js';
-import { variationalFit } from '../../apps/cli/src/fgan/variational-fit.js';
+  trainTestMatrix,
+  variationalFit,
+} from '@gen/experiments';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-// The f-GAN experiment of `gen fgan` (apps/cli/src/fgan: the mixture, the quadrature optima, the
-// variational training). 500 steps (100 critic-only warm-up, iterates averaged over the last
+// The f-GAN experiment of @gen/experiments, which `gen fgan` runs (the mixture, the quadrature
+// optima, the variational training). 500 steps (100 critic-only warm-up, iterates averaged over the last
 // 200) keep this test near 60 s on a 2-core machine: ≈ 12 s per divergence.
 const BUDGET = { steps: 500, warmUp: 100, averageFrom: 300 };
 
@@ -25,7 +26,7 @@ describe('f-GAN experiment: a Gaussian fitted to a mixture of three Gaussians', 
 
   beforeAll(async () => {
     await initBackend('wasm');
-    p = target();
+    p = mixtureOf();
     for (const name of NAMES) optima[name] = await quadratureFit(name, p);
   });
   afterAll(() => p.dispose());

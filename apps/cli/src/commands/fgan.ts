@@ -1,11 +1,17 @@
 import { initBackend } from '@gen/core';
+import {
+  type FganResult,
+  formatMatrix,
+  FGAN_LABELS as LABELS,
+  FGAN_NAMES as NAMES,
+  offDiagonalMinima,
+  PUBLISHED_FGAN_TABLE as PUBLISHED,
+  runFgan,
+} from '@gen/experiments';
 import type { Command } from 'commander';
 import { parseIntFlag } from '../divergence/flags.js';
 import { badFlag } from '../errors.js';
-import { LABELS, NAMES } from '../fgan/experiment.js';
 import { fitsSpec } from '../fgan/plot-spec.js';
-import { type FganResult, runFgan } from '../fgan/run.js';
-import { formatMatrix, offDiagonalMinima, PUBLISHED } from '../fgan/table.js';
 import { formatNumber, printJson, printTable } from '../output.js';
 import { writePlot } from '../plot.js';
 

@@ -1,0 +1,190 @@
+import {
+  assertDistribution,
+  assertFiniteNumber,
+  assertInteger,
+  assertKnownOptions,
+  assertOneOf,
+  assertPositive,
+  type Distribution,
+  invalidArgument,
+} from '@gen/core';
+import { divergenceNames } from '@gen/divergences';
+import * as tf from '@tensorflow/tfjs-core';
+import type { GaussianFit } from './names.js';
+import {
+  checkQuadrature,
+  gaussianObjective,
+  type Quadrature,
+  type QuadratureName,
+  type QuadratureOptions,
+} from './quadrature-options.js';
+
+/** Options of {@link GaussianFits}. */
+export interface GaussianFitsOptions extends QuadratureOptions {
+  /** Where every fit starts (default N(0, 2²)). */
+  start?: GaussianFit;
+  /** Adam's step size (default 0.05). */
+  learningRate?: number;
+}
+
+/** One read-back of {@link GaussianFits}: per name the objective, μ, σ and the train/test matrix. */
+export interface FitSnapshot<Name extends string = QuadratureName> {
+  names: Name[];
+  /** D_name(P‖q_name) of each fit under its own divergence (the matrix's diagonal). */
+  objective: number[];
+  mu: number[];
+  sigma: number[];
+  /** matrix[i][j] = D_j(P‖q_i): row = trained with names[i], column = evaluated with names[j]. */
+  matrix: number[][];
+}
+
+interface Fit {
+  mu: tf.Variable;
+  logSigma: tf.Variable;
+  optimizer: tf.Optimizer;
+}
+
+const FN = 'GaussianFits';
+const QUADRATURE_NAMES = divergenceNames.filter((n) => n !== 'alpha') as QuadratureName[];
+
+/**
+ * One Gaussian q = N(μ, σ²) per divergence name, fitted to a 1-D target P by Adam on D(P‖q),
+ * which `divergence` computes by quadrature and differentiates in μ and log σ. Steps run in
+ * chunks (`step`), so a browser can interleave them with rendering; `snapshot` reads every fit
+ * and the train/test matrix with one read-back. The target stays the caller's.
+ *
+ * ```ts
+ * const fits = new GaussianFits(p, { start: { mu: -1, sigma: 1 } });
+ * fits.step(['kl', 'reverse-kl'], 200);
+ * const { mu, sigma, matrix } = await fits.snapshot(['kl', 'reverse-kl']);
+ * fits.dispose();
+ * ```
+ */
+export class GaussianFits<Name extends QuadratureName = QuadratureName> {
+  private readonly target: Distribution;
+  private readonly start: GaussianFit;
+  private readonly quadrature: Quadrature;
+  private learningRate: number;
+  private readonly fits = new Map<Name, Fit>();
+
+  constructor(target: Distribution, options: GaussianFitsOptions = {}) {
+    assertDistribution(FN, 'target', target);
+    if (target.eventShape.length !== 0 || target.batchShape.length !== 0) {
+      throw invalidArgument(FN, 'target', target, 'must be a scalar (1-D) distribution');
+    }
+    assertKnownOptions(FN, options, ['start', 'learningRate', 'points', 'range']);
+    const { start = { mu: 0, sigma: 2 }, learningRate = 0.05 } = options;
+    assertFiniteNumber(FN, 'start.mu', start.mu);
+    assertPositive(FN, 'start.sigma', start.sigma);
+    assertPositive(FN, 'learningRate', learningRate);
+    this.target = target;
+    this.start = { mu: start.mu, sigma: start.sigma };
+    this.learningRate = learningRate;
+    this.quadrature = checkQuadrature(FN, options);
+  }
+
+  /** `steps` Adam steps of every fit in `names` (a fit is created at `start` when first named). */
+  step(names: readonly Name[], steps: number): void {
+    assertInteger(`${FN}.step`, 'steps', steps, 0);
+    for (let s = 0; s < steps; s += 1) {
+      for (const name of names) {
+        const { mu, logSigma, optimizer } = this.fit(name);
+        tf.tidy(() => {
+          optimizer.minimize(() => this.objective(name, mu, tf.exp(logSigma)) as tf.Scalar, false, [
+            mu,
+            logSigma,
+          ]);
+        });
+      }
+    }
+  }
+
+  /**
+   * A new Adam step size for the steps that follow, with fresh optimiser moments (a new phase of
+   * a step-size schedule).
+   */
+  setLearningRate(learningRate: number): void {
+    assertPositive(`${FN}.setLearningRate`, 'learningRate', learningRate);
+    this.learningRate = learningRate;
+    for (const fit of this.fits.values()) {
+      fit.optimizer.dispose();
+      fit.optimizer = this.optimizer();
+    }
+  }
+
+  /** ‖∇_(μ, log σ) D_name(P‖q_name)‖ at the current fit: near 0 at a stationary point. */
+  async gradientNorm(name: Name): Promise<number> {
+    const { mu, logSigma } = this.fit(name);
+    const norm = tf.tidy(() => {
+      const { grads } = tf.variableGrads(
+        () => this.objective(name, mu, tf.exp(logSigma)) as tf.Scalar,
+        [mu, logSigma],
+      );
+      return tf.norm(tf.stack([grads[mu.name]!, grads[logSigma.name]!]));
+    });
+    const value = (await norm.data())[0]!;
+    norm.dispose();
+    return value;
+  }
+
+  /** Reads objectives, parameters and the train/test matrix of `names` (one `await data()`). */
+  async snapshot(names: readonly Name[]): Promise<FitSnapshot<Name>> {
+    const d = names.length;
+    if (d === 0) return { names: [], objective: [], mu: [], sigma: [], matrix: [] };
+    const all = tf.tidy(() => {
+      const fits = names.map((name) => this.fit(name));
+      const loc = tf.stack(fits.map((f) => f.mu));
+      const scale = tf.exp(tf.stack(fits.map((f) => f.logSigma)));
+      // columns[j][i] = D_j(P‖q_i): one batched quadrature per evaluation divergence.
+      const columns = names.map((name) => this.objective(name, loc, scale));
+      return tf.concat([loc, scale, ...columns]);
+    });
+    try {
+      const values = Array.from(await all.data());
+      const column = (j: number) => values.slice((2 + j) * d, (3 + j) * d);
+      const matrix = names.map((_, i) => names.map((__, j) => column(j)[i]!));
+      return {
+        names: [...names],
+        objective: matrix.map((row, i) => row[i]!),
+        mu: values.slice(0, d),
+        sigma: values.slice(d, 2 * d),
+        matrix,
+      };
+    } finally {
+      all.dispose();
+    }
+  }
+
+  /** Disposes every variable and optimiser (not the target). */
+  dispose(): void {
+    for (const fit of this.fits.values()) {
+      fit.mu.dispose();
+      fit.logSigma.dispose();
+      fit.optimizer.dispose();
+    }
+    this.fits.clear();
+  }
+
+  private objective(name: Name, loc: tf.Tensor, scale: tf.Tensor): tf.Tensor {
+    return gaussianObjective(name, this.target, loc, scale, this.quadrature);
+  }
+
+  private optimizer(): tf.Optimizer {
+    // An explicit ε: WebGL's backend default (1e−4) would stall the last digits of the fit.
+    return tf.train.adam(this.learningRate, 0.9, 0.999, 1e-7);
+  }
+
+  private fit(name: Name): Fit {
+    let fit = this.fits.get(name);
+    if (fit === undefined) {
+      assertOneOf(FN, 'name', name, QUADRATURE_NAMES);
+      fit = {
+        mu: tf.tidy(() => tf.variable(tf.scalar(this.start.mu))),
+        logSigma: tf.tidy(() => tf.variable(tf.scalar(Math.log(this.start.sigma)))),
+        optimizer: this.optimizer(),
+      };
+      this.fits.set(name, fit);
+    }
+    return fit;
+  }
+}

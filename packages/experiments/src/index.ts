@@ -1,0 +1,24 @@
+// `@gen/experiments`: reproducible experiments composed from the @gen packages, callable from the
+// `gen` CLI, the demo or your own code.
+export { type FitSnapshot, GaussianFits, type GaussianFitsOptions } from './fgan/gaussian-fits.js';
+export {
+  FGAN_LABELS,
+  FGAN_NAMES,
+  type FganName,
+  type GaussianFit,
+} from './fgan/names.js';
+export {
+  QUADRATURE_SCHEDULE,
+  quadratureDivergence,
+  quadratureFit,
+} from './fgan/quadrature-fit.js';
+export type { QuadratureName, QuadratureOptions } from './fgan/quadrature-options.js';
+export { type FganOptions, type FganResult, runFgan } from './fgan/run-fgan.js';
+export { FGAN_MIXTURE, type MixtureSpec, mixtureOf, momentMatch } from './fgan/target.js';
+export {
+  formatMatrix,
+  offDiagonalMinima,
+  PUBLISHED_FGAN_TABLE,
+  trainTestMatrix,
+} from './fgan/train-test-matrix.js';
+export { type Budget, type VariationalFit, variationalFit } from './fgan/variational-fit.js';
