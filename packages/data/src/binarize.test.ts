@@ -2,8 +2,8 @@ import { InvalidArgumentError, initBackend, Rng } from '@gen/core';
 import { expectNoLeak } from '@gen/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { bernoulliBinarize } from './binarize.js';
 import { expectFraction, values } from '../test/support.js';
+import { bernoulliBinarize } from './binarize.js';
 
 beforeAll(async () => {
   await initBackend('cpu');

@@ -86,3 +86,61 @@ export function tinyMnist(
   const labels = Array.from({ length: n }, (_, i) => i % 10);
   return { images: idxBytes(0x08, [n, rows, cols], pixels), labels: idxBytes(0x08, [n], labels) };
 }
+
+/** A Gaussian mixture as `makeToy` describes it: centres `[k][d]`, std(s) and weights. */
+export interface MixtureDescription {
+  centers: number[][];
+  std: number | number[];
+  weights: number[];
+}
+
+/**
+ * Asserts that the rows `xs` (`[n][d]`) have the mixture's closed-form mean Σ wₖcₖ and
+ * covariance Σ wₖ(sₖ²I + cₖcₖᵀ) − μμᵀ, each entry within 4 standard errors. The SE of a mean is
+ * √(Σ_jj/n); that of a covariance entry is the sample standard deviation of the centred products
+ * (x_j − x̄_j)(x_l − x̄_l) over √n (false-failure rate about 6e-5 per entry).
+ */
+export function expectMixtureMoments(xs: number[][], mixture: MixtureDescription): void {
+  const { centers, std, weights } = mixture;
+  const n = xs.length;
+  const d = centers[0]!.length;
+  const s2 = (k: number) => (typeof std === 'number' ? std : std[k]!) ** 2;
+  const mu = Array.from({ length: d }, (_, j) =>
+    weights.reduce((sum, w, k) => sum + w * centers[k]![j]!, 0),
+  );
+  const cov = (j: number, l: number) =>
+    weights.reduce(
+      (sum, w, k) => sum + w * ((j === l ? s2(k) : 0) + centers[k]![j]! * centers[k]![l]!),
+      0,
+    ) -
+    mu[j]! * mu[l]!;
+  const mean = Array.from({ length: d }, (_, j) => xs.reduce((sum, row) => sum + row[j]!, 0) / n);
+  const failures: string[] = [];
+  for (let j = 0; j < d; j++) {
+    const z = Math.abs(mean[j]! - mu[j]!) / Math.sqrt(cov(j, j) / n);
+    if (!(z <= 4)) failures.push(`mean[${j}] ${mean[j]} vs ${mu[j]}: ${z.toFixed(2)} SE`);
+    for (let l = j; l < d; l++) {
+      const products = xs.map((row) => (row[j]! - mean[j]!) * (row[l]! - mean[l]!));
+      const { mean: sample, variance } = meanAndVariance(products);
+      const zc = Math.abs(sample - cov(j, l)) / Math.sqrt(variance / n);
+      if (!(zc <= 4)) {
+        failures.push(`cov[${j}][${l}] ${sample} vs ${cov(j, l)}: ${zc.toFixed(2)} SE`);
+      }
+    }
+  }
+  if (failures.length > 0) throw new Error(`mixture moments: ${failures.join('; ')}`);
+}
+
+/**
+ * Entropy of a mixture of well-separated isotropic Gaussians in d dimensions:
+ * −Σ wₖ log wₖ + Σ wₖ (d/2) log(2πe sₖ²) (exact up to the overlap of the components).
+ */
+export function separatedMixtureEntropy(mixture: MixtureDescription): number {
+  const { centers, std, weights } = mixture;
+  const d = centers[0]!.length;
+  return weights.reduce((sum, w, k) => {
+    if (w === 0) return sum;
+    const s = typeof std === 'number' ? std : std[k]!;
+    return sum - w * Math.log(w) + w * (d / 2) * Math.log(2 * Math.PI * Math.E * s * s);
+  }, 0);
+}

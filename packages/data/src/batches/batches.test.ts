@@ -2,8 +2,8 @@ import { InvalidArgumentError, initBackend, Rng } from '@gen/core';
 import { expectNoLeak } from '@gen/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bernoulliBinarize } from '../binarize.js';
 import { values } from '../../test/support.js';
+import { bernoulliBinarize } from '../binarize.js';
 import { type BatchOptions, batches } from './batches.js';
 
 let x: tf.Tensor2D;

@@ -2,9 +2,9 @@ import { FormatError, InvalidArgumentError, initBackend, Rng } from '@gen/core';
 import { expectNoLeak } from '@gen/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { idxBytes, tinyMnist, values } from '../../test/support.js';
 import { bernoulliBinarize } from '../binarize.js';
 import { parseIdx } from '../idx/parse-idx.js';
-import { idxBytes, tinyMnist, values } from '../../test/support.js';
 import { mnistFromIdx } from './mnist-from-idx.js';
 
 beforeAll(async () => {

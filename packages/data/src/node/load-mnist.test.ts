@@ -6,8 +6,8 @@ import { FormatError, InvalidArgumentError, initBackend } from '@gen/core';
 import { expectNoLeak } from '@gen/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bernoulliBinarize } from '../binarize.js';
 import { meanAndVariance, tinyMnist, values } from '../../test/support.js';
+import { bernoulliBinarize } from '../binarize.js';
 import { FASHION_MNIST_DIR, loadFashionMnist, loadMnist } from './load-mnist.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gen-data-mnist-'));

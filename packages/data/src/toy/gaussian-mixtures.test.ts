@@ -3,9 +3,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   expectFraction,
+  expectMixtureMoments,
   expectNormalMoments,
+  type MixtureDescription,
   meanAndVariance,
   rows,
+  separatedMixtureEntropy,
   values,
 } from '../../test/support.js';
 import { makeToy } from './make-toy.js';
@@ -26,6 +29,13 @@ async function residuals(data: ToyData): Promise<number[]> {
     return row.map((v, j) => (v - data.centers![k]![j]!) / s);
   });
 }
+
+/** The mixture `makeToy` says it sampled. */
+const described = (data: ToyData): MixtureDescription => ({
+  centers: data.centers!,
+  std: data.std!,
+  weights: data.weights!,
+});
 
 /** Monte Carlo entropy −mean(log p(x)) over the data set's own samples, with its SE. */
 async function entropyEstimate(data: ToyData): Promise<{ entropy: number; se: number }> {
@@ -72,11 +82,19 @@ describe('ring8', () => {
     data.x.dispose();
   });
 
-  it('reproduces the exact entropy ln 8 + 1 + ln(2π·10⁻⁴) = −4.29302 nats (4 SE)', async () => {
+  it('has the mean and covariance of the mixture it describes (4 SE)', async () => {
+    const data = makeToy('ring8', { n: 20000, seed: 12 });
+    expectMixtureMoments(await rows(data.x), described(data));
+    data.x.dispose();
+  });
+
+  it('has the entropy of the mixture it describes: ln 8 + 1 + ln(2π·10⁻⁴) = −4.29302 nats (4 SE)', async () => {
     const data = makeToy('ring8', { n: 20000, seed: 2 });
     const { entropy, se } = await entropyEstimate(data);
-    expect(Math.log(8) + 1 + Math.log(2 * Math.PI * 1e-4)).toBeCloseTo(-4.29302, 5);
-    expect(Math.abs(entropy - -4.29302)).toBeLessThan(4 * se);
+    // From the returned weights and std: a wrong std or weight moves this off −4.29302.
+    const exact = separatedMixtureEntropy(described(data));
+    expect(exact).toBeCloseTo(-4.29302, 5);
+    expect(Math.abs(entropy - exact)).toBeLessThan(4 * se);
     expect(se).toBeLessThan(0.01);
     data.x.dispose();
   });
@@ -105,11 +123,18 @@ describe('grid25', () => {
     data.x.dispose();
   });
 
-  it('reproduces the exact entropy 0.06529 nats (4 SE)', async () => {
+  it('has the mean and covariance of the mixture it describes (4 SE)', async () => {
+    const data = makeToy('grid25', { n: 20000, seed: 13 });
+    expectMixtureMoments(await rows(data.x), described(data));
+    data.x.dispose();
+  });
+
+  it('has the entropy of the mixture it describes: 0.06529 nats (4 SE)', async () => {
     const data = makeToy('grid25', { n: 20000, seed: 5 });
     const { entropy, se } = await entropyEstimate(data);
-    expect(Math.log(25) + 1 + Math.log(2 * Math.PI * 0.05 ** 2)).toBeCloseTo(0.06529, 5);
-    expect(Math.abs(entropy - 0.06529)).toBeLessThan(4 * se);
+    const exact = separatedMixtureEntropy(described(data));
+    expect(exact).toBeCloseTo(0.06529, 5);
+    expect(Math.abs(entropy - exact)).toBeLessThan(4 * se);
     data.x.dispose();
   });
 
@@ -132,6 +157,7 @@ describe('8gaussians', () => {
     for (const [a, b] of data.centers!) expect(Math.hypot(a!, b!)).toBeCloseTo(2 * Math.SQRT2, 12);
     expect(data.std).toBeCloseTo(0.353553, 6);
     expectNormalMoments(await residuals(data), 0, 1);
+    expectMixtureMoments(await rows(data.x), described(data));
     // FFJORD's 1.414 for √2 shifts the entropy by 3e-4, far below the SE of about 0.007.
     const { entropy, se } = await entropyEstimate(data);
     expect(Math.abs(entropy - 2.8312)).toBeLessThan(4 * se);
@@ -180,6 +206,11 @@ describe('mixture1d', () => {
       xs.filter((_, i) => data.labels![i] === 1),
       5,
       1,
+    );
+    // Mean 0.2·0 + 0.5·5 + 0.3·10 = 5.5; variance 1 + 0.5·25 + 0.3·100 − 5.5² = 13.25.
+    expectMixtureMoments(
+      xs.map((v) => [v]),
+      { centers: [[0], [5], [10]], std: 1, weights: [0.2, 0.5, 0.3] },
     );
     data.x.dispose();
   });

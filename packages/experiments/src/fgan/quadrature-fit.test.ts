@@ -1,6 +1,5 @@
 import { initBackend } from '@gen/core';
-import type { Mixture } from '@gen/distributions';
-import { Normal } from '@gen/distributions';
+import { type Mixture, Normal } from '@gen/distributions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { quadratureDivergence, quadratureFit } from './quadrature-fit.js';
 import { mixtureOf, momentMatch } from './target.js';
