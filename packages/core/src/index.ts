@@ -6,8 +6,8 @@ export {
   useFastMatMulGradient,
 } from './backend.js';
 export {
-  type BatchOptions,
   BatchIterator,
+  type BatchOptions,
   type BatchPosition,
   batches,
 } from './batches/batch-iterator.js';
