@@ -1,9 +1,9 @@
 import { InvalidArgumentError, initBackend, NotImplementedError, Rng } from '@gen/core';
-import { expectClose, expectNoLeak } from '@gen/core/testing';
+import { expectClose, expectNoLeak, foreignRng } from '@gen/core/testing';
 import { Mixture, MultivariateNormal, Normal, Uniform } from '@gen/distributions';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { expectGradientMatches, foreignRng, scalar } from '../test/support.js';
+import { expectGradientMatches, scalar } from '../test/support.js';
 import { divergence } from './divergence.js';
 import { divergenceEstimate } from './divergence-estimate.js';
 import { type DivergenceName, divergenceNames } from './names.js';

@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { Rng } from '@gen/core';
 import { expectClose, numericalGradient } from '@gen/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 
@@ -43,18 +42,4 @@ export function expectGradientMatches(
   } finally {
     tf.dispose([analytic, numeric]);
   }
-}
-
-/**
- * An Rng as a second installed copy of @gen/core would make it: the same members, but not an
- * instance of this copy's `Rng` class (its methods delegate to `Rng.fromSeed(seed)`).
- */
-export function foreignRng(seed: number): Rng {
-  const inner = Rng.fromSeed(seed);
-  const copy: Record<string, unknown> = {};
-  for (const key of Object.getOwnPropertyNames(Rng.prototype)) {
-    const member = (inner as unknown as Record<string, unknown>)[key];
-    if (key !== 'constructor' && typeof member === 'function') copy[key] = member.bind(inner);
-  }
-  return copy as unknown as Rng;
 }

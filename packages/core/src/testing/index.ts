@@ -1,2 +1,3 @@
 export { type CloseOptions, expectClose, expectNoLeak, numericalGradient } from './assertions.js';
 export { type BackendInfo, describeBackends, testBackends, webgpuTestable } from './backends.js';
+export { foreignRng } from './foreign-rng.js';

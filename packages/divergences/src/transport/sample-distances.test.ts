@@ -1,8 +1,8 @@
 import { initBackend, Rng, ShapeMismatchError } from '@gen/core';
-import { describeBackends, expectClose, expectNoLeak } from '@gen/core/testing';
+import { describeBackends, expectClose, expectNoLeak, foreignRng } from '@gen/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { expectGradientMatches, foreignRng, loadFixture, scalar } from '../../test/support.js';
+import { expectGradientMatches, loadFixture, scalar } from '../../test/support.js';
 import { energyDistance } from './energy-distance.js';
 import { mmd } from './mmd.js';
 import { quantileCoupling } from './quantile-coupling.js';

@@ -1,9 +1,8 @@
 import { InvalidArgumentError, NotImplementedError, Rng } from '@gen/core';
-import { describeBackends, expectClose, expectNoLeak } from '@gen/core/testing';
+import { describeBackends, expectClose, expectNoLeak, foreignRng } from '@gen/core/testing';
 import { Bernoulli, Categorical, Normal } from '@gen/distributions';
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
-import { foreignRng } from '../../test/foreign-rng.js';
 import { measureValued } from '../measure-valued.js';
 import { pathwise } from '../pathwise.js';
 import { relaxedBernoulli } from '../relaxed/relaxed-bernoulli.js';

@@ -1,4 +1,4 @@
-import { Rng } from '@gen/core';
+import { Rng } from '../rng.js';
 
 /**
  * An Rng as a second installed copy of @gen/core would make it: the same members, but not an
