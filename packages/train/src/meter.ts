@@ -1,7 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 
-// The bad-step marker when every step so far was finite (steps stay below 2³¹ − 1).
-const NONE = 2147483647;
+// The device marker holds the bad step's offset from the first step checked since the last read,
+// and this when every step was finite. Offsets and this marker stay below 2²⁴, exact in float32:
+// WebGPU computes int32 `where`/`minimum` in float32, which turned an absolute step marker such
+// as 2³¹ − 1 into 2147483520, a false bad step.
+const NONE = 2 ** 24;
 
 /** What a read of the {@link Meter} gives. */
 export interface MeterReading {
@@ -21,6 +24,9 @@ export class Meter {
   private sums: tf.Tensor[];
   private counts: number[];
   private bad: tf.Tensor;
+  /** The first step checked since the last read: offsets in `bad` count from it. */
+  private base: number | undefined;
+  private firstBad: number | undefined;
 
   constructor(metrics: readonly string[]) {
     this.metrics = metrics;
@@ -45,8 +51,10 @@ export class Meter {
 
   /** Records `step` as bad unless `finite` (a bool scalar) holds; the first bad step is kept. */
   check(finite: tf.Tensor, step: number): void {
+    this.base ??= step;
+    const offset = Math.min(step - this.base, NONE - 1);
     const old = this.bad;
-    this.bad = tf.tidy(() => tf.minimum(old, tf.where(finite, old, tf.scalar(step, 'int32'))));
+    this.bad = tf.tidy(() => tf.minimum(old, tf.where(finite, old, tf.scalar(offset, 'int32'))));
     old.dispose();
   }
 
@@ -62,8 +70,11 @@ export class Meter {
     tf.dispose(this.sums);
     this.sums = this.metrics.map(() => tf.scalar(0));
     this.counts = this.metrics.map(() => 0);
-    const badStep = bad[0]! < NONE ? bad[0]! : undefined;
-    return { means, badStep };
+    if (this.firstBad === undefined && bad[0]! < NONE) this.firstBad = this.base! + bad[0]!;
+    this.bad.dispose();
+    this.bad = tf.scalar(NONE, 'int32');
+    this.base = undefined;
+    return { means, badStep: this.firstBad };
   }
 
   dispose(): void {
