@@ -5,11 +5,11 @@ import {
   Rng,
   ShapeMismatchError,
 } from '@gen/core';
-import { expectNoLeak } from '@gen/core/testing';
+import { expectNoLeak, plainNetwork } from '@gen/core/testing';
 import { Mlp, Module } from '@gen/nn';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { layersMlp, plainNetwork } from '../test/networks.js';
+import { layersMlp } from '../test/networks.js';
 import { Gan } from './gan.js';
 
 beforeAll(async () => {
@@ -233,7 +233,7 @@ describe('Gan', () => {
   it('takes any Network: a tfjs-layers model and a hand-written object', async () => {
     const gan = new Gan({
       generator: layersMlp(3, [8], 2, 1),
-      discriminator: plainNetwork(2, 5, 1, 2),
+      discriminator: plainNetwork({ inputSize: 2, hiddenSize: 5, outputSize: 1, seed: 2 }),
       latentSize: 3,
       loss: 'hinge',
     });
@@ -256,7 +256,7 @@ describe('Gan', () => {
     );
     const other = new Gan({
       generator: layersMlp(3, [8], 2, 5),
-      discriminator: plainNetwork(2, 5, 1, 6),
+      discriminator: plainNetwork({ inputSize: 2, hiddenSize: 5, outputSize: 1, seed: 6 }),
       latentSize: 3,
       loss: 'hinge',
     });

@@ -1,8 +1,9 @@
 import { Rng } from '@gen/core';
+import { plainNetwork } from '@gen/core/testing';
 import type { FitAdversarialOptions } from '@gen/train';
 import type * as tf from '@tensorflow/tfjs-core';
 import { Gan } from '../src/gan.js';
-import { layersMlp, plainNetwork } from './networks.js';
+import { layersMlp } from './networks.js';
 
 // The GANs of the exact-resume tests, built the same way here and in the child process of
 // resume-process.test.ts (which gets this file bundled from source).
@@ -63,8 +64,8 @@ export const scenarios: Record<string, ResumeScenario> = {
   'hand-written networks (plain objects with their own tf.variables)': {
     build: (seed) =>
       new Gan({
-        generator: plainNetwork(3, 6, 2, seed),
-        discriminator: plainNetwork(2, 6, 1, seed + 1),
+        generator: plainNetwork({ inputSize: 3, hiddenSize: 6, outputSize: 2, seed: seed }),
+        discriminator: plainNetwork({ inputSize: 2, hiddenSize: 6, outputSize: 1, seed: seed + 1 }),
         latentSize: 3,
         loss: 'least-squares',
         instanceNoise: { std: 0.4, decaySteps: 25 },

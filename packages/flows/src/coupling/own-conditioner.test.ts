@@ -1,11 +1,5 @@
-import {
-  InvalidArgumentError,
-  type NamedTensors,
-  type Network,
-  Rng,
-  ShapeMismatchError,
-} from '@gen/core';
-import { describeBackends, expectClose, expectNoLeak } from '@gen/core/testing';
+import { InvalidArgumentError, ShapeMismatchError } from '@gen/core';
+import { describeBackends, expectClose, expectNoLeak, plainNetwork } from '@gen/core/testing';
 import { MadeNetwork } from '@gen/nn';
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
@@ -22,35 +16,6 @@ import { standardNormal } from '../flow/standard-normal.js';
 import { AffineCoupling } from './affine-coupling.js';
 import { RationalQuadraticSpline } from './rational-quadratic-spline.js';
 
-/**
- * A hand-written network, no @gen/nn involved: x ↦ tanh(x·W1 + b1)·W2 + b2 with its own
- * variables. W2 and b2 start at zero, so a coupling layer around it starts as the identity.
- */
-function plainNetwork(inputSize: number, outputSize: number, seed: number): Network {
-  const variable = (t: tf.Tensor) => {
-    const v = tf.variable(t);
-    t.dispose();
-    return v;
-  };
-  const named: Record<string, tf.Variable> = {
-    w1: variable(Rng.fromSeed(seed).normal([inputSize, 8], 0, 0.7)),
-    b1: variable(tf.zeros([8])),
-    w2: variable(tf.zeros([8, outputSize])),
-    b2: variable(tf.zeros([outputSize])),
-  };
-  const { w1, b1, w2, b2 } = named as Record<'w1' | 'b1' | 'w2' | 'b2', tf.Variable>;
-  return {
-    apply: (x) => tf.tidy(() => tf.add(tf.matMul(tf.tanh(tf.add(tf.matMul(x, w1), b1)), w2), b2)),
-    trainableVariables: [w1, b1, w2, b2],
-    getWeights: () =>
-      Object.fromEntries(Object.entries(named).map(([k, v]) => [k, tf.clone(v)])) as NamedTensors,
-    setWeights: (weights) => {
-      for (const [k, v] of Object.entries(named)) v.assign(weights[k]!);
-    },
-    dispose: () => tf.dispose(Object.values(named)),
-  };
-}
-
 /** Log-dets at `x` against log |det| of the central-difference Jacobian (see learned-bijectors). */
 function expectLogDetMatchesJacobian(b: AffineCoupling | RationalQuadraticSpline, x: number[]) {
   const { y, logDet } = b.forwardAndLogDet(tf.tensor1d(x));
@@ -65,7 +30,7 @@ function expectLogDetMatchesJacobian(b: AffineCoupling | RationalQuadraticSpline
 describeBackends('flow layers with your own conditioner network', () => {
   it('AffineCoupling around a plain-object network: identity at first, trains, round-trips', () => {
     // parity 1 keeps coordinate 1 of 3: the network maps [n, 1] to 2 shifts and 2 log-scales.
-    const net = plainNetwork(1, 4, 0);
+    const net = plainNetwork({ inputSize: 1, outputSize: 4, seed: 0, zeroOutput: true });
     const layer = new AffineCoupling({ dim: 3, parity: 1, conditioner: net });
     expect(layer.conditioner).toBe(net);
     expect(layer.trainableVariables).toEqual(net.trainableVariables);
@@ -90,7 +55,11 @@ describeBackends('flow layers with your own conditioner network', () => {
       'affineCoupling/w2',
       'affineCoupling/b2',
     ]);
-    const copy = new AffineCoupling({ dim: 3, parity: 1, conditioner: plainNetwork(1, 4, 5) });
+    const copy = new AffineCoupling({
+      dim: 3,
+      parity: 1,
+      conditioner: plainNetwork({ inputSize: 1, outputSize: 4, seed: 5, zeroOutput: true }),
+    });
     copy.setWeights(weights);
     expectClose(copy.forward(x), y, { atol: 0, rtol: 0 });
     expect(() => copy.setWeights({ 'affineCoupling/w1': weights['affineCoupling/w1']! })).toThrow(
@@ -111,7 +80,7 @@ describeBackends('flow layers with your own conditioner network', () => {
           new AffineCoupling({
             dim: 2,
             parity: parity as 0 | 1,
-            conditioner: plainNetwork(1, 2, i),
+            conditioner: plainNetwork({ inputSize: 1, outputSize: 2, seed: i, zeroOutput: true }),
           }),
       ),
     });
@@ -133,7 +102,12 @@ describeBackends('flow layers with your own conditioner network', () => {
           new AffineCoupling({
             dim: 2,
             parity: parity as 0 | 1,
-            conditioner: plainNetwork(1, 2, 9 + i),
+            conditioner: plainNetwork({
+              inputSize: 1,
+              outputSize: 2,
+              seed: 9 + i,
+              zeroOutput: true,
+            }),
           }),
       ),
     });
@@ -151,7 +125,7 @@ describeBackends('flow layers with your own conditioner network', () => {
       dim: 2,
       bins: 4,
       tailBound: 3,
-      conditioner: plainNetwork(1, 11, 2),
+      conditioner: plainNetwork({ inputSize: 1, outputSize: 11, seed: 2, zeroOutput: true }),
     });
     const data = curvedData(256, 2, 3);
     expectClose(layer.forward(data), data, { atol: 1e-5, rtol: 1e-5 });
@@ -190,7 +164,7 @@ describeBackends('flow layers with your own conditioner network', () => {
     expect(
       () => new AffineCoupling({ dim: 2, conditioner: { apply: (x: tf.Tensor) => x } as never }),
     ).toThrow(/^AffineCoupling: argument 'conditioner' must be a Network/);
-    const net = plainNetwork(1, 2, 0);
+    const net = plainNetwork({ inputSize: 1, outputSize: 2, seed: 0, zeroOutput: true });
     expect(() => new AffineCoupling({ dim: 2, conditioner: net, hiddenSizes: [8] })).toThrow(
       "AffineCoupling: give either 'conditioner' or 'hiddenSizes', not both ('hiddenSizes' configures the built-in network)",
     );
@@ -199,7 +173,10 @@ describeBackends('flow layers with your own conditioner network', () => {
     ).toThrow(InvalidArgumentError);
     net.dispose();
     // Kept coordinates 0 and 2 (parity 0), one transformed: the network must return [5, 2].
-    const wrong = new AffineCoupling({ dim: 3, conditioner: plainNetwork(2, 3, 0) });
+    const wrong = new AffineCoupling({
+      dim: 3,
+      conditioner: plainNetwork({ inputSize: 2, outputSize: 3, seed: 0, zeroOutput: true }),
+    });
     const x = tf.zeros([5, 3]);
     expect(() => wrong.forward(x)).toThrow(ShapeMismatchError);
     expect(() => wrong.forward(x)).toThrow(
@@ -210,7 +187,10 @@ describeBackends('flow layers with your own conditioner network', () => {
   });
 
   it('does not leak, and disposing the layer releases the network', async () => {
-    const layer = new AffineCoupling({ dim: 2, conditioner: plainNetwork(1, 2, 1) });
+    const layer = new AffineCoupling({
+      dim: 2,
+      conditioner: plainNetwork({ inputSize: 1, outputSize: 2, seed: 1, zeroOutput: true }),
+    });
     const data = curvedData(32, 2, 1);
     trainBriefly(layer, data, 1);
     await expectNoLeak(() => {
@@ -221,7 +201,10 @@ describeBackends('flow layers with your own conditioner network', () => {
     data.dispose();
     layer.dispose();
     await expectNoLeak(() =>
-      new AffineCoupling({ dim: 2, conditioner: plainNetwork(1, 2, 2) }).dispose(),
+      new AffineCoupling({
+        dim: 2,
+        conditioner: plainNetwork({ inputSize: 1, outputSize: 2, seed: 2, zeroOutput: true }),
+      }).dispose(),
     );
   });
 });
