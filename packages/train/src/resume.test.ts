@@ -3,7 +3,7 @@ import { describeBackends } from '@gen/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
 import { Gan1d } from '../test/games.js';
-import { GaussianModel } from '../test/models.js';
+import { GaussianModel, weightsOf } from '../test/models.js';
 import { earlyStopping } from './callbacks/early-stopping.js';
 import { type CheckpointStore, memoryCheckpointStore } from './checkpoint/store.js';
 import type { FitOptions } from './fit.js';
@@ -19,16 +19,6 @@ function abortAfter(step: number): { signal: AbortSignal; callback: Callback } {
     signal: controller.signal,
     callback: { onStepEnd: (e) => void (e.step === step && controller.abort()) },
   };
-}
-
-async function weightsOf(model: {
-  getWeights(): tf.NamedTensorMap;
-}): Promise<Record<string, number[]>> {
-  const weights = model.getWeights();
-  const out: Record<string, number[]> = {};
-  for (const [name, t] of Object.entries(weights)) out[name] = Array.from(await t.data());
-  tf.dispose(weights);
-  return out;
 }
 
 describeBackends('exact resume in one process', () => {

@@ -3,22 +3,12 @@ import { describeBackends } from '@gen/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { NoisyGan1d, QuadraticGame } from '../test/games.js';
-import { GaussianModel } from '../test/models.js';
+import { GaussianModel, weightsOf } from '../test/models.js';
 import { memoryCheckpointStore } from './checkpoint/store.js';
 import { fit } from './fit.js';
 import { fitAdversarial } from './fit-adversarial.js';
 import { cosineDecay } from './schedules.js';
 import { createTrainer } from './trainer.js';
-
-async function weightsOf(model: {
-  getWeights(): tf.NamedTensorMap;
-}): Promise<Record<string, number[]>> {
-  const weights = model.getWeights();
-  const out: Record<string, number[]> = {};
-  for (const [name, t] of Object.entries(weights)) out[name] = Array.from(await t.data());
-  tf.dispose(weights);
-  return out;
-}
 
 describeBackends('createTrainer', () => {
   const options = () => ({

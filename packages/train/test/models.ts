@@ -3,6 +3,17 @@ import * as tf from '@tensorflow/tfjs-core';
 
 // Models for the tests (not exported by the package).
 
+/** Every weight of `model` as plain numbers, by name (the copies are disposed). */
+export async function weightsOf(model: {
+  getWeights(): tf.NamedTensorMap;
+}): Promise<Record<string, number[]>> {
+  const weights = model.getWeights();
+  const out: Record<string, number[]> = {};
+  for (const [name, t] of Object.entries(weights)) out[name] = Array.from(await t.data());
+  tf.dispose(weights);
+  return out;
+}
+
 /** Assigns each variable from the tensor of the same name. */
 export function assign(variables: Record<string, tf.Variable>, weights: NamedTensors): void {
   for (const [name, v] of Object.entries(variables)) {
