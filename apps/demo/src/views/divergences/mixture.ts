@@ -3,6 +3,7 @@
  * Gaussians: densities for plotting, the quadrature interval, and the KL optimum (moment
  * matching) used as a check.
  */
+import { momentMatch as momentMatchSpec } from '@gen/experiments';
 
 /** One mixture component as the user edits it (weights need not sum to 1). */
 export interface Component {
@@ -72,9 +73,11 @@ export function linspace(a: number, b: number, n: number): number[] {
   return Array.from({ length: n }, (_, i) => a + ((b - a) * i) / (n - 1));
 }
 
-/** The KL(P‖N(μ, σ²)) optimum: μ* = Σ wm, σ*² = Σ w(s² + m²) − μ*² (moment matching). */
+/** The KL(P‖N(μ, σ²)) optimum, moment matching (`momentMatch` of @gen/experiments). */
 export function momentMatch(components: readonly Component[]): { mu: number; sigma: number } {
-  const mu = components.reduce((sum, c) => sum + c.weight * c.mean, 0);
-  const second = components.reduce((sum, c) => sum + c.weight * (c.std ** 2 + c.mean ** 2), 0);
-  return { mu, sigma: Math.sqrt(second - mu * mu) };
+  return momentMatchSpec({
+    weights: components.map((c) => c.weight),
+    means: components.map((c) => c.mean),
+    scales: components.map((c) => c.std),
+  });
 }
