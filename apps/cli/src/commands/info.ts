@@ -26,6 +26,7 @@ const PACKAGES = [
   '@gen/flows',
   '@gen/vae',
   '@gen/gan',
+  '@gen/experiments',
   '@tensorflow/tfjs-core',
   '@tensorflow/tfjs-backend-wasm',
   '@tensorflow/tfjs-backend-cpu',
