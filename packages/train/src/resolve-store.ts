@@ -3,8 +3,25 @@ import { assertStore, type CheckpointStore } from './checkpoint/store.js';
 
 // This file sits at the top of src/ so that './node.js' names the Node entry both here and in
 // dist/, where every chunk lies flat. The specifier is a variable so that browser bundlers do not
-// pull node:fs into the main entry.
+// pull node:fs into the main entry. Run from the TypeScript sources by a tool that does not map
+// '.js' to '.ts' for such an import (vitest, when another package's test imports @gen/train's
+// sources), the entry is './node.ts'.
 const NODE_ENTRY = './node.js';
+const NODE_SOURCE = './node.ts';
+
+type NodeEntry = typeof import('./node.js');
+
+async function importNodeEntry(): Promise<NodeEntry> {
+  try {
+    return (await import(/* @vite-ignore */ NODE_ENTRY)) as NodeEntry;
+  } catch (error) {
+    try {
+      return (await import(/* @vite-ignore */ NODE_SOURCE)) as NodeEntry;
+    } catch {
+      throw error;
+    }
+  }
+}
 
 /**
  * Turns `checkpoint.dir` / `resume` (a directory or a store) into a {@link CheckpointStore}. A
@@ -26,6 +43,5 @@ export async function resolveStore(
       `${fn}: argument '${arg}' is a directory, which needs Node; in a browser pass a CheckpointStore (e.g. memoryCheckpointStore())`,
     );
   }
-  const node = (await import(/* @vite-ignore */ NODE_ENTRY)) as typeof import('./node.js');
-  return node.fileCheckpointStore(value);
+  return (await importNodeEntry()).fileCheckpointStore(value);
 }
