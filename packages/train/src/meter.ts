@@ -30,9 +30,10 @@ export class Meter {
 
   constructor(metrics: readonly string[]) {
     this.metrics = metrics;
-    this.sums = metrics.map(() => tf.scalar(0));
+    // Kept: a trainer may be made (or read) inside someone's tf.tidy and outlive it.
+    this.sums = metrics.map(() => tf.keep(tf.scalar(0)));
     this.counts = metrics.map(() => 0);
-    this.bad = tf.scalar(NONE, 'int32');
+    this.bad = tf.keep(tf.scalar(NONE, 'int32'));
   }
 
   /** Steps' worth of values not read yet. */
@@ -44,7 +45,7 @@ export class Meter {
   add(metric: string, value: tf.Tensor): void {
     const i = this.metrics.indexOf(metric);
     const old = this.sums[i]!;
-    this.sums[i] = tf.add(old, value);
+    this.sums[i] = tf.keep(tf.add(old, value));
     this.counts[i]! += 1;
     old.dispose();
   }
@@ -54,7 +55,9 @@ export class Meter {
     this.base ??= step;
     const offset = Math.min(step - this.base, NONE - 1);
     const old = this.bad;
-    this.bad = tf.tidy(() => tf.minimum(old, tf.where(finite, old, tf.scalar(offset, 'int32'))));
+    this.bad = tf.keep(
+      tf.tidy(() => tf.minimum(old, tf.where(finite, old, tf.scalar(offset, 'int32')))),
+    );
     old.dispose();
   }
 
@@ -68,11 +71,11 @@ export class Meter {
       if (this.counts[i]! > 0) means[metric] = sums[i]! / this.counts[i]!;
     });
     tf.dispose(this.sums);
-    this.sums = this.metrics.map(() => tf.scalar(0));
+    this.sums = this.metrics.map(() => tf.keep(tf.scalar(0)));
     this.counts = this.metrics.map(() => 0);
     if (this.firstBad === undefined && bad[0]! < NONE) this.firstBad = this.base! + bad[0]!;
     this.bad.dispose();
-    this.bad = tf.scalar(NONE, 'int32');
+    this.bad = tf.keep(tf.scalar(NONE, 'int32'));
     this.base = undefined;
     return { means, badStep: this.firstBad };
   }

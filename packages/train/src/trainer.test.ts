@@ -65,6 +65,21 @@ describeBackends('createTrainer', () => {
     data.dispose();
   });
 
+  it('works when made inside a tf.tidy (its running sums are kept)', async () => {
+    const data = Rng.fromSeed(6).normal([20, 1]);
+    const model = new GaussianModel(1);
+    let trainer: ReturnType<typeof createTrainer> | undefined;
+    tf.tidy(() => {
+      trainer = createTrainer(model, data, { steps: 6, batchSize: 5, logEvery: 2 });
+    });
+    const status = await trainer!.run();
+    expect(status).toMatchObject({ step: 6, done: true });
+    expect(status.history.map((row) => Number.isFinite(row.loss))).toEqual([true, true, true]);
+    trainer!.dispose();
+    model.dispose();
+    data.dispose();
+  });
+
   it('save() writes the current step, and a trainer resuming from it ends like the straight run', async () => {
     const data = Rng.fromSeed(4).normal([30, 1], 2, 1);
     const straight = new GaussianModel(1);

@@ -109,7 +109,7 @@ const view: DemoView = {
             loop.pause();
             return;
           }
-          fits.step(selected, STEPS_PER_CHUNK);
+          await fits.step(selected, STEPS_PER_CHUNK);
           steps += STEPS_PER_CHUNK;
           await refresh();
         }),

@@ -23,9 +23,9 @@ describe('GaussianFits', () => {
         start: { mu: -1, sigma: 1 },
       });
       const start = await fits.snapshot(names);
-      fits.step(names, 150);
+      await fits.step(names, 150);
       fits.setLearningRate(0.01);
-      fits.step(names, 50);
+      await fits.step(names, 50);
       const end = await fits.snapshot(names);
       for (const [i, name] of names.entries()) {
         expect(end.objective[i]!).toBeLessThan(start.objective[i]!);
@@ -53,7 +53,7 @@ describe('GaussianFits', () => {
     fits.dispose();
   });
 
-  it('refuses bad arguments with typed errors naming them', () => {
+  it('refuses bad arguments with typed errors naming them', async () => {
     expect(() => new GaussianFits(p, { learningRate: 0 })).toThrow(
       /GaussianFits: argument 'learningRate' must be a finite number > 0, got 0/,
     );
@@ -62,8 +62,8 @@ describe('GaussianFits', () => {
     expect(() => new GaussianFits(p, { steps: 3 } as never)).toThrow(/unknown option 'steps'/);
     expect(() => new GaussianFits({} as never)).toThrow(/argument 'target' must be a Distribution/);
     const fits = new GaussianFits(p);
-    expect(() => fits.step(['alpha' as never], 1)).toThrow(InvalidArgumentError);
-    expect(() => fits.step(['kl'], -1)).toThrow(/GaussianFits.step: argument 'steps'/);
+    await expect(fits.step(['alpha' as never], 1)).rejects.toThrow(InvalidArgumentError);
+    await expect(fits.step(['kl'], -1)).rejects.toThrow(/GaussianFits.step: argument 'steps'/);
     fits.dispose();
   });
 });

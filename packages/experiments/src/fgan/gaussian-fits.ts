@@ -7,8 +7,11 @@ import {
   assertPositive,
   type Distribution,
   invalidArgument,
+  type NamedTensors,
+  type Trainable,
 } from '@gen/core';
 import { divergenceNames } from '@gen/divergences';
+import { createTrainer, type Trainer } from '@gen/train';
 import * as tf from '@tensorflow/tfjs-core';
 import type { GaussianFit } from './names.js';
 import {
@@ -42,20 +45,26 @@ interface Fit {
   mu: tf.Variable;
   logSigma: tf.Variable;
   optimizer: tf.Optimizer;
+  /** @gen/train's trainer over (μ, log σ), with the NaN guard; made anew per step-size phase. */
+  trainer: Trainer;
 }
+
+// A fit runs for as long as it is stepped: the trainer's total is never reached.
+const ENDLESS = Number.MAX_SAFE_INTEGER;
 
 const FN = 'GaussianFits';
 const QUADRATURE_NAMES = divergenceNames.filter((n) => n !== 'alpha') as QuadratureName[];
 
 /**
  * One Gaussian q = N(μ, σ²) per divergence name, fitted to a 1-D target P by Adam on D(P‖q),
- * which `divergence` computes by quadrature and differentiates in μ and log σ. Steps run in
+ * which `divergence` computes by quadrature and differentiates in μ and log σ, trained by
+ * @gen/train's `createTrainer` (no data: the objective is exact) with its NaN guard. Steps run in
  * chunks (`step`), so a browser can interleave them with rendering; `snapshot` reads every fit
  * and the train/test matrix with one read-back. The target stays the caller's.
  *
  * ```ts
  * const fits = new GaussianFits(p, { start: { mu: -1, sigma: 1 } });
- * fits.step(['kl', 'reverse-kl'], 200);
+ * await fits.step(['kl', 'reverse-kl'], 200);
  * const { mu, sigma, matrix } = await fits.snapshot(['kl', 'reverse-kl']);
  * fits.dispose();
  * ```
@@ -83,20 +92,15 @@ export class GaussianFits<Name extends QuadratureName = QuadratureName> {
     this.quadrature = checkQuadrature(FN, options);
   }
 
-  /** `steps` Adam steps of every fit in `names` (a fit is created at `start` when first named). */
-  step(names: readonly Name[], steps: number): void {
+  /**
+   * `steps` Adam steps of every fit in `names` (a fit is created at `start` when first named).
+   * The fits are independent, so running them one after another equals interleaving them.
+   */
+  async step(names: readonly Name[], steps: number): Promise<void> {
     assertInteger(`${FN}.step`, 'steps', steps, 0);
-    for (let s = 0; s < steps; s += 1) {
-      for (const name of names) {
-        const { mu, logSigma, optimizer } = this.fit(name);
-        tf.tidy(() => {
-          optimizer.minimize(() => this.objective(name, mu, tf.exp(logSigma)) as tf.Scalar, false, [
-            mu,
-            logSigma,
-          ]);
-        });
-      }
-    }
+    const fits = names.map((name) => this.fit(name));
+    if (steps === 0) return;
+    for (const fit of fits) await fit.trainer.run(steps);
   }
 
   /**
@@ -106,9 +110,11 @@ export class GaussianFits<Name extends QuadratureName = QuadratureName> {
   setLearningRate(learningRate: number): void {
     assertPositive(`${FN}.setLearningRate`, 'learningRate', learningRate);
     this.learningRate = learningRate;
-    for (const fit of this.fits.values()) {
+    for (const [name, fit] of this.fits) {
+      fit.trainer.dispose();
       fit.optimizer.dispose();
       fit.optimizer = this.optimizer();
+      fit.trainer = this.trainer(name, fit);
     }
   }
 
@@ -131,8 +137,8 @@ export class GaussianFits<Name extends QuadratureName = QuadratureName> {
   async snapshot(names: readonly Name[]): Promise<FitSnapshot<Name>> {
     const d = names.length;
     if (d === 0) return { names: [], objective: [], mu: [], sigma: [], matrix: [] };
+    const fits = names.map((name) => this.fit(name));
     const all = tf.tidy(() => {
-      const fits = names.map((name) => this.fit(name));
       const loc = tf.stack(fits.map((f) => f.mu));
       const scale = tf.exp(tf.stack(fits.map((f) => f.logSigma)));
       // columns[j][i] = D_j(P‖q_i): one batched quadrature per evaluation divergence.
@@ -158,6 +164,7 @@ export class GaussianFits<Name extends QuadratureName = QuadratureName> {
   /** Disposes every variable and optimiser (not the target). */
   dispose(): void {
     for (const fit of this.fits.values()) {
+      fit.trainer.dispose();
       fit.mu.dispose();
       fit.logSigma.dispose();
       fit.optimizer.dispose();
@@ -178,13 +185,29 @@ export class GaussianFits<Name extends QuadratureName = QuadratureName> {
     let fit = this.fits.get(name);
     if (fit === undefined) {
       assertOneOf(FN, 'name', name, QUADRATURE_NAMES);
-      fit = {
+      const parts = {
         mu: tf.tidy(() => tf.variable(tf.scalar(this.start.mu))),
         logSigma: tf.tidy(() => tf.variable(tf.scalar(Math.log(this.start.sigma)))),
         optimizer: this.optimizer(),
       };
+      fit = { ...parts, trainer: this.trainer(name, parts) };
       this.fits.set(name, fit);
     }
     return fit;
+  }
+
+  private trainer(name: Name, fit: Omit<Fit, 'trainer'>): Trainer {
+    const { mu, logSigma } = fit;
+    const model: Trainable = {
+      trainableVariables: [mu, logSigma],
+      loss: () => this.objective(name, mu, tf.exp(logSigma)) as tf.Scalar,
+      getWeights: (): NamedTensors => ({ mu: tf.clone(mu), logSigma: tf.clone(logSigma) }),
+      setWeights: (w) => {
+        mu.assign(w.mu!);
+        logSigma.assign(w.logSigma!);
+      },
+      dispose: () => {},
+    };
+    return createTrainer(model, null, { steps: ENDLESS, optimizer: fit.optimizer, logEvery: 100 });
   }
 }

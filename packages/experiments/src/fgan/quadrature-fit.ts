@@ -74,7 +74,7 @@ export async function quadratureFit(
   try {
     for (const { learningRate, steps } of QUADRATURE_SCHEDULE) {
       fits.setLearningRate(learningRate);
-      fits.step([name], steps);
+      await fits.step([name], steps);
     }
     const { mu, sigma } = await fits.snapshot([name]);
     return { mu: mu[0]!, sigma: sigma[0]!, gradient: await fits.gradientNorm(name) };

@@ -16,7 +16,7 @@ describe('DivergenceFits', () => {
     const before = tf.memory().numTensors;
     const fits = new DivergenceFits(target);
     const start = await fits.snapshot(NAMES);
-    fits.step(NAMES, 400);
+    await fits.step(NAMES, 400);
     const end = await fits.snapshot(NAMES);
     fits.dispose();
     expect(tf.memory().numTensors).toBe(before);
