@@ -8,7 +8,7 @@ import { measureValued } from './measure-valued.js';
 import { pathwise } from './pathwise.js';
 import { scoreFunction } from './score-function.js';
 
-// The cases of deepmind/mc_gradients' gradient_estimators_test.py (papers.md §2.4): a diagonal
+// The cases of deepmind/mc_gradients' gradient_estimators_test.py (the code that accompanies Mohamed et al. 2020): a diagonal
 // multivariate Normal (here Independent(Normal, 1)), gradients with respect to μ and log σ.
 // Their tolerances were tuned to their sample sizes; here R = 2000 independent estimates of S
 // draws each (a batch of R copies), and every mean must be within 4 standard errors (plus float32
@@ -54,7 +54,7 @@ const all = {
   'measure-valued, independent': () => measureValued({ coupling: false }),
 };
 
-describeBackends('deepmind/mc_gradients test cases (papers.md §2.4)', () => {
+describeBackends('deepmind/mc_gradients test cases (Mohamed et al. 2020)', () => {
   it('constant cost: zero gradients (score function, measure-valued); no gradient path (pathwise)', () => {
     [0.1, 0.5, 0.9].forEach((c, i) => {
       const constant: CostFunction = (x) => tf.fill([x.shape[0]!, x.shape[1]!], c);

@@ -10,7 +10,7 @@ import { scoreFunction } from './score-function.js';
 import type { TestCost } from './test-costs/test-cost.js';
 import { testCosts } from './test-costs/test-costs.js';
 
-// Unbiasedness against the closed forms of papers.md §2.3 (`testCosts`) at the notebook's point
+// Unbiasedness against the closed forms of Mohamed et al. 2020 §3 (`testCosts`) at the notebook's point
 // μ = 1, σ = 1.5. A Normal with a batch of R identical entries gives R independent estimates in one
 // call (the loss sums over the batch, each entry's gradient uses only its own draws); each mean
 // must be within 4 standard errors of the exact derivative (two-sided false-failure rate 6e-5

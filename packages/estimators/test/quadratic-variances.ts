@@ -1,6 +1,6 @@
 /**
  * Exact single-sample variances of the gradient estimators of E[(x − k)²] under N(μ, σ²),
- * d = μ − k (papers.md §2.3): [Var for μ, Var for σ].
+ * d = μ − k (Mohamed et al. 2020, §3): [Var for μ, Var for σ].
  */
 export function quadraticVariances(
   mu: number,

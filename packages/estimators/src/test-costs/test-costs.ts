@@ -4,10 +4,11 @@ import { quadratic } from './quadratic.js';
 import type { TestCost, TestCostName } from './test-cost.js';
 
 /**
- * The test costs of Mohamed et al. (2020) §3 (reference/papers.md §2.3), with which the
- * score-function, pathwise and measure-valued estimators are compared: (x − k)², cos(kx) and
- * exp(−kx²), each with its exact expectation and exact gradients under N(μ, σ²) (and under
- * Exponential(λ) where a closed form exists), so an estimate can be checked against the truth.
+ * The test costs of Mohamed et al. (2020, "Monte Carlo Gradient Estimation in Machine Learning",
+ * §3), with which the score-function, pathwise and measure-valued estimators are compared:
+ * (x − k)², cos(kx) and exp(−kx²), each with its exact expectation and exact gradients under
+ * N(μ, σ²) (and under Exponential(λ) where a closed form exists), so an estimate can be checked
+ * against the truth.
  *
  * ```ts
  * const c = testCosts.cos;

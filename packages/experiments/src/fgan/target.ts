@@ -11,7 +11,7 @@ export interface MixtureSpec {
 
 /**
  * The f-GAN experiment's target, "approximate a mixture of Gaussians by a single Gaussian"
- * (Nowozin et al. 2016; reference/papers.md §1.4). The paper's mixture is not published, so this
+ * (Nowozin et al. 2016, §4). The paper's mixture is not published, so this
  * one is ours: P = 0.5 N(−2, 0.7²) + 0.3 N(1.5, 0.8²) + 0.2 N(4, 1²), three well-separated,
  * unequal modes, so that the five optima differ (μ* from −0.07 to 1.03, σ* from 2.20 to 2.65).
  */
@@ -60,7 +60,7 @@ export function mixtureOf(spec: MixtureSpec = FGAN_MIXTURE): Mixture {
 
 /**
  * The moment-matching Gaussian of the mixture `spec` (default {@link FGAN_MIXTURE}): μ* = Σ wₖmₖ,
- * σ*² = Σ wₖ(sₖ² + mₖ²) − μ*², which minimises KL(P‖N(μ, σ²)) (papers.md §1.4).
+ * σ*² = Σ wₖ(sₖ² + mₖ²) − μ*², which minimises KL(P‖N(μ, σ²)) (moment matching).
  */
 export function momentMatch(spec: MixtureSpec = FGAN_MIXTURE): GaussianFit {
   checkSpec('momentMatch', spec);

@@ -4,8 +4,8 @@ import { quadratureDivergence } from './quadrature-fit.js';
 import type { QuadratureOptions } from './quadrature-options.js';
 
 /**
- * The published train/test table (Nowozin et al. 2016, as reproduced in a lecture deck; papers.md
- * §1.4): rows the training divergence, columns the test divergence, in {@link FGAN_NAMES} order.
+ * The published train/test table (Nowozin et al. 2016, §4, as reproduced in a lecture deck): rows
+ * the training divergence, columns the test divergence, in {@link FGAN_NAMES} order.
  * Its mixture is unknown, so only its shape (the minimum of each column on the diagonal) is
  * comparable; its JS column is probably on the paper's 2·JS scale.
  */
