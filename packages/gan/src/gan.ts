@@ -12,6 +12,7 @@ import {
   type Rng,
   ShapeMismatchError,
 } from '@gen/core';
+import { NetworkParts } from '@gen/nn';
 import * as tf from '@tensorflow/tfjs-core';
 import { criticLoss } from './critic-loss.js';
 import { dcganOptions, mlpOptions } from './factories.js';
@@ -25,7 +26,7 @@ import {
   parseTraining,
   TRAINING_KEYS,
 } from './options.js';
-import { clipWeights, joinWeights, splitWeights } from './weights.js';
+import { clipWeights } from './weights.js';
 
 /** What `Gan.getState()` returns: the discriminator updates so far (the instance-noise clock). */
 export interface GanState extends ModelState {
@@ -58,6 +59,7 @@ export class Gan implements AdversarialModel {
   readonly loss: GanLoss;
   readonly discriminatorSteps: number;
   private readonly cfg: ParsedTraining;
+  private readonly weights: NetworkParts;
   private discriminatorUpdates = 0;
 
   constructor(options: GanOptions) {
@@ -85,6 +87,7 @@ export class Gan implements AdversarialModel {
     this.latentSize = latentSize;
     this.loss = this.cfg.loss;
     this.discriminatorSteps = this.cfg.discriminatorSteps;
+    this.weights = new NetworkParts(fn, { generator, discriminator });
   }
 
   /** Leaky-ReLU MLP generator and discriminator for `[n, dataSize]` data. */
@@ -228,21 +231,17 @@ export class Gan implements AdversarialModel {
 
   /** Copies of both networks' weights, keyed `generator/…` and `discriminator/…`. */
   getWeights(): NamedTensors {
-    return joinWeights(this.sides());
+    return this.weights.get();
   }
 
   /** Assigns both networks from `getWeights()`-style names; nothing changes unless all match. */
   setWeights(weights: NamedTensors): void {
-    splitWeights('Gan.setWeights', weights, this.sides());
+    this.weights.set('Gan.setWeights', weights);
   }
 
   dispose(): void {
     this.generator.dispose();
     this.discriminator.dispose();
-  }
-
-  private sides(): Record<string, Network> {
-    return { generator: this.generator, discriminator: this.discriminator };
   }
 
   private clipIfWasserstein(): void {

@@ -8,10 +8,9 @@ import {
   Rng,
   type Trainable,
 } from '@gen/core';
-import { Mlp } from '@gen/nn';
+import { Mlp, NetworkParts } from '@gen/nn';
 import * as tf from '@tensorflow/tfjs-core';
 import { ConvDecoder, ConvEncoder } from './conv.js';
-import { PartWeights } from './part-weights.js';
 import { assertCount, assertData, assertOptionKeys } from './validate.js';
 
 /** Input corruption of a denoising autoencoder: x̃ = x + σε, or x̃ = x·m with m ~ Bernoulli(1 − rate). */
@@ -64,7 +63,7 @@ export class Autoencoder implements Trainable {
   readonly decoder: Network;
   readonly lossType: 'mse' | 'bernoulli';
   readonly noise: Corruption | null;
-  private readonly weights: PartWeights;
+  private readonly weights: NetworkParts;
 
   constructor(options: AutoencoderOptions) {
     const fn = 'Autoencoder';
@@ -94,7 +93,7 @@ export class Autoencoder implements Trainable {
     this.decoder = decoder;
     this.lossType = loss;
     this.noise = noise ?? null;
-    this.weights = new PartWeights(fn, { encoder, decoder });
+    this.weights = new NetworkParts(fn, { encoder, decoder }, { keepPrefixed: true });
   }
 
   get trainableVariables(): tf.Variable[] {

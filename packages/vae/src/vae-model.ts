@@ -16,9 +16,9 @@ import {
 } from '@gen/core';
 import { kl } from '@gen/distributions';
 import { pathwise } from '@gen/estimators';
+import { NetworkParts } from '@gen/nn';
 import * as tf from '@tensorflow/tfjs-core';
 import { type Likelihood, likelihoodDist, likelihoodMean, parseLikelihood } from './likelihood.js';
-import { PartWeights } from './part-weights.js';
 import { applyFlat, diagonalGaussian, posteriorParams, standardPrior } from './posterior.js';
 import { VAE_KEYS, type VaeOptions } from './vae-options.js';
 import { assertCount, assertData, assertOptionKeys } from './validate.js';
@@ -40,7 +40,7 @@ export class VaeModel implements GenerativeModel {
   readonly klMethod: 'analytic' | 'monte-carlo';
   readonly estimator: GradientEstimator;
   readonly samples: number;
-  private readonly weights: PartWeights;
+  private readonly weights: NetworkParts;
 
   constructor(options: VaeOptions) {
     const fn = 'Vae';
@@ -68,7 +68,7 @@ export class VaeModel implements GenerativeModel {
     this.klMethod = klMethod;
     this.samples = samples;
     this.estimator = options.estimator ?? pathwise();
-    this.weights = new PartWeights(fn, { encoder, decoder });
+    this.weights = new NetworkParts(fn, { encoder, decoder }, { keepPrefixed: true });
   }
 
   get trainableVariables(): tf.Variable[] {

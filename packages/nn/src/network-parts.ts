@@ -15,23 +15,40 @@ interface Entry {
   dtype: tf.DataType;
 }
 
+/** Options of {@link NetworkParts}. */
+export interface NetworkPartsOptions {
+  /**
+   * Store a weight whose name already starts with `<part>/` under that name, not under
+   * `<part>/<part>/…` (default false: every name gets the prefix).
+   */
+  keepPrefixed?: boolean;
+}
+
 /**
- * The weights of a model made of named networks (`encoder`, `decoder`) under one set of names:
- * a network's weight `w` is stored as `<part>/w`, or as `w` itself when it already starts with
- * `<part>/` (as the `encoder/dense0/kernel` of `Vae.mlp`'s encoder, a Module named 'encoder', so
- * the names of those models are what they always were). Names, shapes and dtypes are read once,
- * when the model is built.
+ * The weights of a model made of named networks (a GAN's `generator` and `discriminator`, a
+ * VAE's `encoder` and `decoder`) under one set of names: a network's weight `w` is stored as
+ * `<part>/w` (with `keepPrefixed`, as `w` itself when it already starts with `<part>/`). Names,
+ * shapes and dtypes are read once, when the model is built; `set` checks everything before it
+ * assigns anything.
+ *
+ * ```ts
+ * const parts = new NetworkParts('Gan', { generator, discriminator });
+ * parts.get();                          // { 'generator/…': copy, 'discriminator/…': copy }
+ * parts.set('Gan.setWeights', weights); // routes each name to its network's setWeights
+ * ```
  */
-export class PartWeights {
+export class NetworkParts {
   private readonly parts: Readonly<Record<string, Network>>;
+  private readonly keepPrefixed: boolean;
   private readonly entries = new Map<string, Entry>();
 
-  constructor(fn: string, parts: Record<string, Network>) {
+  constructor(fn: string, parts: Record<string, Network>, options: NetworkPartsOptions = {}) {
     this.parts = parts;
+    this.keepPrefixed = options.keepPrefixed ?? false;
     for (const [part, network] of Object.entries(parts)) {
       const copies = network.getWeights();
       for (const [own, t] of Object.entries(copies)) {
-        const stored = own.startsWith(`${part}/`) ? own : `${part}/${own}`;
+        const stored = this.storedName(part, own);
         const clash = this.entries.get(stored);
         if (clash !== undefined) {
           tf.dispose(copies);
@@ -53,7 +70,7 @@ export class PartWeights {
     const out: NamedTensors = {};
     for (const [part, network] of Object.entries(this.parts)) {
       for (const [own, t] of Object.entries(network.getWeights())) {
-        out[own.startsWith(`${part}/`) ? own : `${part}/${own}`] = t;
+        out[this.storedName(part, own)] = t;
       }
     }
     return out;
@@ -89,5 +106,9 @@ export class PartWeights {
       split[part]![own] = t;
     }
     for (const [part, network] of Object.entries(this.parts)) network.setWeights(split[part]!);
+  }
+
+  private storedName(part: string, own: string): string {
+    return this.keepPrefixed && own.startsWith(`${part}/`) ? own : `${part}/${own}`;
   }
 }
