@@ -11,6 +11,7 @@ export {
   type BatchPosition,
   batches,
 } from './batches/batch-iterator.js';
+export { crc32 } from './crc32.js';
 export {
   BackendError,
   FormatError,
@@ -21,6 +22,13 @@ export {
   NumericalError,
   ShapeMismatchError,
 } from './errors.js';
+export {
+  assertFiniteTensor,
+  assertFiniteTensorAsync,
+  finiteChecksEnabled,
+  setFiniteChecks,
+  withoutFiniteChecks,
+} from './finite-checks.js';
 export {
   assertBijector,
   assertDistribution,
