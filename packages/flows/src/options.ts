@@ -1,4 +1,10 @@
-import { assertInteger, assertKnownOptions, invalidArgument, type Rng } from '@gen/core';
+import {
+  assertInteger,
+  assertKnownOptions,
+  InvalidArgumentError,
+  invalidArgument,
+  type Rng,
+} from '@gen/core';
 
 // Option parsing shared by the learned bijectors (internal, not exported by the package).
 
@@ -23,6 +29,42 @@ export const LEARNED_OPTIONS = ['dim', 'hiddenSizes', 'seed', 'rng', 'name'] as 
 
 export const DEFAULT_HIDDEN_SIZES: readonly number[] = [64, 64];
 
+/** Largest `dim`, hidden width or bin count a learned bijector accepts. */
+export const MAX_WIDTH = 2 ** 20;
+
+/** Throws unless `value` is an integer in [min, MAX_WIDTH] (messages as `assertInteger`'s). */
+export function assertSize(
+  fn: string,
+  arg: string,
+  value: unknown,
+  min: number,
+): asserts value is number {
+  assertInteger(fn, arg, value, min);
+  if (value > MAX_WIDTH) throw invalidArgument(fn, arg, value, `must be <= ${MAX_WIDTH}`);
+}
+
+/**
+ * Largest number of entries of one weight matrix: 2²⁶ float32 values are 256 MiB, beyond what a
+ * wasm or WebGPU backend can allocate for one tensor next to the rest of a model.
+ */
+export const MAX_LAYER_ENTRIES = 2 ** 26;
+
+/**
+ * Throws unless every weight matrix of an MLP with the given layer widths (input, hidden…,
+ * output) can be allocated, so that an absurd size is a typed error and not a RangeError from
+ * deep inside the allocation.
+ */
+export function assertLayerSizes(fn: string, widths: readonly number[]): void {
+  for (let i = 1; i < widths.length; i++) {
+    const entries = widths[i - 1]! * widths[i]!;
+    if (entries > MAX_LAYER_ENTRIES) {
+      throw new InvalidArgumentError(
+        `${fn}: a layer of ${widths[i - 1]} × ${widths[i]} weights (from dim, hiddenSizes and the output size) exceeds the ${MAX_LAYER_ENTRIES} entries one weight tensor may hold`,
+      );
+    }
+  }
+}
+
 /** Throws unless `options` is a plain object whose keys are all in `known`. */
 export function assertOptions(fn: string, options: unknown, known: readonly string[]): void {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
@@ -40,13 +82,14 @@ export function parseLearnedOptions(
 ): { dim: number; hiddenSizes: number[]; rng: Rng } {
   assertOptions(fn, options, [...LEARNED_OPTIONS, ...known]);
   const { dim, hiddenSizes = DEFAULT_HIDDEN_SIZES } = options;
-  assertInteger(fn, 'dim', dim, minDim);
+  assertSize(fn, 'dim', dim, minDim);
   if (!Array.isArray(hiddenSizes)) {
     throw invalidArgument(fn, 'hiddenSizes', hiddenSizes, 'must be an array of integers >= 1');
   }
   hiddenSizes.forEach((size, i) => {
-    assertInteger(fn, `hiddenSizes[${i}]`, size, 1);
+    assertSize(fn, `hiddenSizes[${i}]`, size, 1);
   });
+  assertLayerSizes(fn, [dim, ...hiddenSizes, dim]);
   const { name } = options;
   if (name !== undefined && (typeof name !== 'string' || name === '' || name.includes('/'))) {
     throw invalidArgument(fn, 'name', name, "must be a non-empty string without '/'");

@@ -1,6 +1,7 @@
-import { assertInteger, assertKnownOptions } from '@gen/core';
+import { assertKnownOptions } from '@gen/core';
 import { Permute } from '@gen/distributions';
 import * as tf from '@tensorflow/tfjs-core';
+import { assertSize } from './options.js';
 
 export interface ReverseOptions {
   dim: number;
@@ -29,7 +30,7 @@ export class Reverse extends Permute {
     if (typeof options === 'object' && options !== null) {
       assertKnownOptions(fn, options, ['dim', 'validateArgs']);
     }
-    assertInteger(fn, 'dim', dim, 1);
+    assertSize(fn, 'dim', dim, 1);
     super(
       Array.from({ length: dim }, (_, i) => dim - 1 - i),
       { validateArgs },

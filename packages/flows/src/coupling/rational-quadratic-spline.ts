@@ -1,8 +1,13 @@
-import { assertInteger, type Network } from '@gen/core';
+import type { Network } from '@gen/core';
 import type { Activation } from '@gen/nn';
 import * as tf from '@tensorflow/tfjs-core';
 import { LearnedBijector } from '../learned-bijector.js';
-import { type LearnedBijectorOptions, parseLearnedOptions } from '../options.js';
+import {
+  assertLayerSizes,
+  assertSize,
+  type LearnedBijectorOptions,
+  parseLearnedOptions,
+} from '../options.js';
 import { parseSplineConstants, SPLINE_OPTIONS } from '../spline/rq-spline.js';
 import { rqSplineCore } from '../spline/rq-spline-core.js';
 import { type SplineConstants, splineKnots } from '../spline/spline-knots.js';
@@ -74,7 +79,12 @@ export class RationalQuadraticSpline extends LearnedBijector {
     const { dim, hiddenSizes, rng } = parseLearnedOptions(fn, options, known, 2);
     const split = resolveCouplingMask(fn, dim, options);
     const bins = options.bins ?? 8;
-    assertInteger(fn, 'bins', bins, 2);
+    assertSize(fn, 'bins', bins, 2);
+    assertLayerSizes(fn, [
+      split.kept.length,
+      ...hiddenSizes,
+      split.transformed.length * (3 * bins - 1),
+    ]);
     const constants = parseSplineConstants(fn, options, bins);
     const conditioner = resolveConditioner(fn, options, () =>
       couplingMlp({

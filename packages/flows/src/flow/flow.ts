@@ -1,4 +1,5 @@
 import {
+  assertFiniteTensor,
   assertInteger,
   assertKnownOptions,
   type Bijector,
@@ -89,7 +90,12 @@ export class Flow extends TransformedDistribution implements GenerativeModel {
     return flowVariables(this.base, this.transforms);
   }
 
-  /** Mean negative log-likelihood of a batch `[n, ...event]`, as a differentiable scalar. */
+  /**
+   * Mean negative log-likelihood of a batch `[n, ...event]`, as a differentiable scalar. A batch
+   * holding NaN or ±Inf is refused with an InvalidArgumentError (one reduction and a one-value
+   * read; skipped inside @gen/core's `withoutFiniteChecks`, as the trainer runs it on data it
+   * checked once).
+   */
   loss(batch: tf.Tensor, _rng?: Rng): tf.Scalar {
     const fn = 'Flow.loss';
     if (!(batch instanceof tf.Tensor) || batch.isDisposed) {
@@ -98,6 +104,7 @@ export class Flow extends TransformedDistribution implements GenerativeModel {
       );
     }
     this.checkEventShape(fn, batch);
+    assertFiniteTensor(fn, 'batch', batch);
     return tf.tidy(() => tf.neg(tf.mean(this._logProb(batch)))) as tf.Scalar;
   }
 

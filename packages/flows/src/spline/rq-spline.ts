@@ -1,6 +1,6 @@
-import { assertKnownOptions, assertTensor, invalidArgument, ShapeMismatchError } from '@gen/core';
+import { assertFiniteTensor, assertTensor, invalidArgument, ShapeMismatchError } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
-import { assertNumberAbove } from '../options.js';
+import { assertNumberAbove, assertOptions } from '../options.js';
 import { rqSplineCore } from './rq-spline-core.js';
 import {
   DEFAULT_MIN_BIN_HEIGHT,
@@ -93,7 +93,16 @@ export function unconstrainedRqSpline(
   if (bins < 1) throw invalidArgument(fn, 'params.widths', widths, 'must have K >= 1 bins');
   assertParamShape(fn, 'params.heights', params.heights, [...x.shape, bins]);
   assertParamShape(fn, 'params.derivatives', params.derivatives, [...x.shape, bins - 1]);
-  assertKnownOptions(fn, options, [...SPLINE_OPTIONS, 'inverse']);
+  assertOptions(fn, options, [...SPLINE_OPTIONS, 'inverse']);
+  for (const [arg, t] of [
+    ['x', x],
+    ['params.widths', widths],
+    ['params.heights', params.heights],
+    ['params.derivatives', params.derivatives],
+  ] as const) {
+    if (t.dtype !== 'float32') throw invalidArgument(fn, arg, t, 'must have dtype float32');
+    assertFiniteTensor(fn, arg, t);
+  }
   const { inverse = false, ...rest } = options;
   if (typeof inverse !== 'boolean')
     throw invalidArgument(fn, 'inverse', inverse, 'must be a boolean');
