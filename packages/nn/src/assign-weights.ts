@@ -5,10 +5,11 @@ import {
   ShapeMismatchError,
 } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
+import { assertFiniteWeights } from './finite-weights.js';
 
 /**
  * Assigns `own` (variables by stable name) from `weights`, which must hold exactly those names,
- * each a live tensor of the variable's dtype and shape. Everything is checked before anything is
+ * each a live tensor of the variable's dtype and shape, without NaN or ±Inf. Everything is checked before anything is
  * assigned, so a mismatch leaves every variable as it was; `weights` stays owned by the caller.
  * `owner` describes the variables' owner in the error message (e.g. "module 'mlp'").
  */
@@ -44,6 +45,7 @@ export function assignWeights(
       );
     }
   }
+  assertFiniteWeights(fn, weights);
   // assign() shares the data by reference count, so the caller's tensors stay valid and
   // disposing them later frees nothing the variables still use.
   for (const [name, variable] of Object.entries(own)) variable.assign(weights[name]!);

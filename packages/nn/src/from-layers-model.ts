@@ -8,6 +8,7 @@ import {
 } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { assignWeights } from './assign-weights.js';
+import { assertFiniteWeights } from './finite-weights.js';
 
 /** The members of a tfjs-layers `LayerVariable` the adapter reads. */
 export interface LayerVariableLike {
@@ -169,6 +170,7 @@ export class LayersNetwork implements Network {
     }
     const named: Record<string, tf.Variable> = {};
     stableNames(model.layers, '', named, new Set());
+    assertFiniteWeights(fn, named, (name) => `model.weights[${JSON.stringify(name)}]`);
     this.model = model;
     this.training = training;
     this.named = named;

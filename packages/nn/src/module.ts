@@ -87,8 +87,9 @@ export abstract class Module implements Network {
 
   /**
    * Assigns every variable from `weights`, which must hold exactly this module's names with
-   * matching shapes (float32). Nothing is assigned unless everything matches; `weights` stays
-   * owned by the caller.
+   * matching shapes (float32) and no NaN or ±Inf (`InvalidArgumentError` naming the weight; one
+   * read, skipped under `setFiniteChecks(false)`). Nothing is assigned unless everything
+   * matches; `weights` stays owned by the caller.
    */
   setWeights(weights: NamedTensors): void {
     const fn = 'Module.setWeights';

@@ -1,4 +1,5 @@
 import {
+  assertKnownOptions,
   InvalidArgumentError,
   invalidArgument,
   type NamedTensors,
@@ -6,6 +7,7 @@ import {
   ShapeMismatchError,
 } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
+import { assertFiniteWeights } from './finite-weights.js';
 
 interface Entry {
   part: string;
@@ -43,6 +45,18 @@ export class NetworkParts {
   private readonly entries = new Map<string, Entry>();
 
   constructor(fn: string, parts: Record<string, Network>, options: NetworkPartsOptions = {}) {
+    if (options === null || typeof options !== 'object') {
+      throw invalidArgument('NetworkParts', 'options', options, 'must be an options object');
+    }
+    assertKnownOptions('NetworkParts', options, ['keepPrefixed']);
+    if (options.keepPrefixed !== undefined && typeof options.keepPrefixed !== 'boolean') {
+      throw invalidArgument(
+        'NetworkParts',
+        'keepPrefixed',
+        options.keepPrefixed,
+        'must be a boolean',
+      );
+    }
     this.parts = parts;
     this.keepPrefixed = options.keepPrefixed ?? false;
     for (const [part, network] of Object.entries(parts)) {
@@ -77,8 +91,8 @@ export class NetworkParts {
   }
 
   /**
-   * Assigns every network from stored names; names, dtypes and shapes are all checked first, so
-   * nothing changes unless everything matches.
+   * Assigns every network from stored names; names, dtypes, shapes and finiteness (no NaN or
+   * ±Inf) are all checked first, so nothing changes unless everything matches.
    */
   set(fn: string, weights: NamedTensors): void {
     if (weights === null || typeof weights !== 'object') {
@@ -105,6 +119,7 @@ export class NetworkParts {
       }
       split[part]![own] = t;
     }
+    assertFiniteWeights(fn, weights);
     for (const [part, network] of Object.entries(this.parts)) network.setWeights(split[part]!);
   }
 

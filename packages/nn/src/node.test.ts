@@ -75,14 +75,16 @@ describe('saveWeights / loadWeights / loadWeightsInto', () => {
     await writeFile(path, good.subarray(0, good.byteLength - 8));
     await expect(loadWeights(path)).rejects.toThrow(FormatError);
     await expect(loadWeights(path)).rejects.toThrow(
-      /loadWeights: '.*corrupt.genw': decodeWeights: data truncated/,
+      /loadWeights: file '.*corrupt.genw': data truncated/,
     );
 
     await writeFile(
       path,
-      Buffer.from(good.toString('latin1').replace('"version":1', '"version":7'), 'latin1'),
+      Buffer.from(good.toString('latin1').replace('"version":2', '"version":7'), 'latin1'),
     );
-    await expect(loadWeightsInto(a, path)).rejects.toThrow(/unsupported manifest.version 7/);
+    await expect(loadWeightsInto(a, path)).rejects.toThrow(
+      /loadWeightsInto: file '.*corrupt.genw': header checksum mismatch/,
+    );
 
     const noise = Rng.fromSeed(1).uniform([256], 0, 256);
     await writeFile(path, Uint8Array.from(await noise.data(), Math.floor));

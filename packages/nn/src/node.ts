@@ -10,7 +10,7 @@ import {
 } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { Module } from './module.js';
-import { decodeWeightsFile, encodeWeightsFile } from './weights-file.js';
+import { decodeWeightsFileAs, encodeWeightsFile } from './weights-file.js';
 
 function isHasWeights(value: unknown): value is HasWeights {
   return (
@@ -68,17 +68,20 @@ export async function saveWeights(path: string, source: NamedTensors | HasWeight
   }
 }
 
-/** Reads a file written by {@link saveWeights}; the caller owns the tensors. */
-export async function loadWeights(path: string): Promise<NamedTensors> {
-  const bytes = await readFile(path);
-  try {
-    return decodeWeightsFile(bytes);
-  } catch (error) {
-    if (error instanceof FormatError) {
-      throw new FormatError(`loadWeights: '${path}': ${error.message}`, { cause: error });
-    }
-    throw error;
+async function readWeights(fn: string, path: unknown): Promise<NamedTensors> {
+  if (typeof path !== 'string' || path.length === 0) {
+    throw invalidArgument(fn, 'path', path, 'must be a non-empty string');
   }
+  return decodeWeightsFileAs(`${fn}: file '${path}'`, await readFile(path));
+}
+
+/**
+ * Reads a file written by {@link saveWeights}; the caller owns the tensors. A corrupted,
+ * truncated or foreign file, or one holding NaN or ±Inf weights, throws `FormatError` naming
+ * the file.
+ */
+export async function loadWeights(path: string): Promise<NamedTensors> {
+  return readWeights('loadWeights', path);
 }
 
 /**
@@ -93,7 +96,7 @@ export async function loadWeightsInto(target: HasWeights, path: string): Promise
   if (target instanceof Module && target.isDisposed) {
     throw invalidArgument('loadWeightsInto', 'target', target.name, 'must not be disposed');
   }
-  const weights = await loadWeights(path);
+  const weights = await readWeights('loadWeightsInto', path);
   try {
     target.setWeights(weights);
   } catch (error) {

@@ -1,4 +1,4 @@
-import { FormatError, InvalidArgumentError, initBackend, Rng } from '@gen/core';
+import { crc32, FormatError, InvalidArgumentError, initBackend, Rng } from '@gen/core';
 import { expectNoLeak } from '@gen/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -29,7 +29,8 @@ describe('encodeWeights / decodeWeights', () => {
     const { manifest, data } = await encoded();
     expect(manifest).toEqual({
       format: 'gen-weights',
-      version: 1,
+      version: 2,
+      crc32: crc32(new Uint8Array(data)),
       weights: [
         { name: 'net/flags', shape: [3], dtype: 'bool' },
         { name: 'net/kernel', shape: [2, 2], dtype: 'float32' },
@@ -85,8 +86,8 @@ describe('encodeWeights / decodeWeights', () => {
     ],
     [
       'a newer version',
-      (m) => ({ ...m, version: 2 }),
-      /unsupported manifest.version 2 \(this reader knows version 1\)/,
+      (m) => ({ ...m, version: 3 }),
+      /unsupported manifest.version 3 \(this reader knows 1 and 2\)/,
     ],
     ['no weights array', (m) => ({ ...m, weights: {} }), /manifest.weights must be an array/],
     ['a non-object', () => 'gen-weights', /manifest must be an object, got "gen-weights"/],
@@ -121,7 +122,7 @@ describe('encodeWeights / decodeWeights', () => {
     });
   }
 
-  it('rejects truncated data, trailing bytes and NaN weights with a FormatError', async () => {
+  it('rejects truncated data, trailing bytes, edited data and NaN weights with a FormatError', async () => {
     const { manifest, data } = await encoded();
     expect(() => decodeWeights(manifest, data.slice(0, 20))).toThrow(
       'decodeWeights: data truncated: expected 23 bytes, got 20',
@@ -134,9 +135,10 @@ describe('encodeWeights / decodeWeights', () => {
     const withNan = new Uint8Array(data.slice(0));
     new DataView(withNan.buffer).setFloat32(3 + 8, Number.NaN, true);
     expect(() => decodeWeights(manifest, withNan)).toThrow(FormatError);
-    expect(() => decodeWeights(manifest, withNan)).toThrow(
-      "weight 'net/kernel' holds NaN at element 2",
-    );
+    expect(() => decodeWeights(manifest, withNan)).toThrow(/decodeWeights: data checksum mismatch/);
+    // A version-1 manifest has no checksum to catch the edit, so the value check must.
+    const v1 = { ...manifest, version: 1, crc32: undefined };
+    expect(() => decodeWeights(v1, withNan)).toThrow("weight 'net/kernel' holds NaN at element 2");
   });
 
   it('encodeWeights rejects what it cannot store, naming the weight', async () => {

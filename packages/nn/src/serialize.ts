@@ -1,5 +1,6 @@
-import { FormatError, formatValue, invalidArgument, type NamedTensors } from '@gen/core';
+import { crc32, FormatError, formatValue, invalidArgument, type NamedTensors } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
+import { verifyChecksum } from './frame.js';
 
 /** Data types a weights file can hold. */
 export type WeightDtype = 'float32' | 'int32' | 'bool';
@@ -12,15 +13,18 @@ export interface WeightSpec {
 }
 
 /**
- * Describes the binary part of a weights file. Version 1: entries in order, each stored
- * little-endian and unquantised (float32 and int32 in 4 bytes, bool in 1), with no padding, so
- * `byteLength` = Σ size·bytesPerElement.
+ * Describes the binary part of a weights file: entries in order, each stored little-endian and
+ * unquantised (float32 and int32 in 4 bytes, bool in 1), with no padding, so `byteLength` =
+ * Σ size·bytesPerElement. Version 2 (written since checksums were added) also holds `crc32`,
+ * the CRC-32 of the data, verified on read; version 1 (older files, no checksum) still reads.
  */
 export interface WeightsManifest {
   format: 'gen-weights';
-  version: 1;
+  version: 1 | 2;
   weights: WeightSpec[];
   byteLength: number;
+  /** CRC-32 (zlib's) of the data; present from version 2. */
+  crc32?: number;
 }
 
 const BYTES: Record<WeightDtype, number> = { float32: 4, int32: 4, bool: 1 };
@@ -53,18 +57,18 @@ export async function encodeWeights(
   const { data, specs } = await tf.io.encodeWeights(weights);
   const manifest: WeightsManifest = {
     format: 'gen-weights',
-    version: 1,
+    version: 2,
     weights: specs.map(({ name, shape, dtype }) => ({ name, shape, dtype: dtype as WeightDtype })),
     byteLength: data.byteLength,
+    crc32: crc32(new Uint8Array(data)),
   };
   return { manifest, data };
 }
 
-function fail(message: string): never {
-  throw new FormatError(`decodeWeights: ${message}`);
-}
-
-function checkManifest(manifest: unknown): WeightsManifest {
+function checkManifest(fn: string, manifest: unknown): WeightsManifest {
+  function fail(message: string): never {
+    throw new FormatError(`${fn}: ${message}`);
+  }
   if (manifest === null || typeof manifest !== 'object') {
     fail(`manifest must be an object, got ${formatValue(manifest)}`);
   }
@@ -72,8 +76,8 @@ function checkManifest(manifest: unknown): WeightsManifest {
   if (m.format !== 'gen-weights') {
     fail(`manifest.format must be 'gen-weights', got ${formatValue(m.format)}`);
   }
-  if (m.version !== 1) {
-    fail(`unsupported manifest.version ${formatValue(m.version)} (this reader knows version 1)`);
+  if (m.version !== 1 && m.version !== 2) {
+    fail(`unsupported manifest.version ${formatValue(m.version)} (this reader knows 1 and 2)`);
   }
   if (!Array.isArray(m.weights))
     fail(`manifest.weights must be an array, got ${formatValue(m.weights)}`);
@@ -111,7 +115,8 @@ function checkManifest(manifest: unknown): WeightsManifest {
 /**
  * Decodes weights written by {@link encodeWeights}. Throws `FormatError` saying what is wrong
  * for an unknown format or version, an inconsistent manifest, data of the wrong length
- * (truncated or with trailing bytes) or a NaN in a float32 weight. The caller owns the tensors.
+ * (truncated or with trailing bytes), data whose CRC-32 differs from the manifest's (version 2:
+ * any corruption) or a NaN or ±Inf in a float32 weight. The caller owns the tensors.
  *
  * ```ts
  * const weights = decodeWeights(manifest, data);
@@ -120,7 +125,19 @@ function checkManifest(manifest: unknown): WeightsManifest {
  * ```
  */
 export function decodeWeights(manifest: unknown, data: ArrayBuffer | Uint8Array): NamedTensors {
-  const checked = checkManifest(manifest);
+  return decodeWeightsAs('decodeWeights', manifest, data);
+}
+
+/** {@link decodeWeights} reporting errors as `fn`'s (`decodeWeightsFile`, `loadWeights`). */
+export function decodeWeightsAs(
+  fn: string,
+  manifest: unknown,
+  data: ArrayBuffer | Uint8Array,
+): NamedTensors {
+  function fail(message: string): never {
+    throw new FormatError(`${fn}: ${message}`);
+  }
+  const checked = checkManifest(fn, manifest);
   const buffer =
     data instanceof Uint8Array
       ? data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength)
@@ -132,14 +149,15 @@ export function decodeWeights(manifest: unknown, data: ArrayBuffer | Uint8Array)
     const what = buffer.byteLength < checked.byteLength ? 'truncated' : 'has trailing bytes';
     fail(`data ${what}: expected ${checked.byteLength} bytes, got ${buffer.byteLength}`);
   }
+  if (checked.version === 2) verifyChecksum(fn, new Uint8Array(buffer), checked.crc32);
   let offset = 0;
   for (const { name, shape, dtype } of checked.weights) {
     const size = shape.reduce((a, b) => a * b, 1);
     if (dtype === 'float32') {
       // A copy, because a bool weight before this one can leave `offset` unaligned.
       const values = new Float32Array(buffer.slice(offset, offset + size * 4));
-      const bad = values.findIndex(Number.isNaN);
-      if (bad >= 0) fail(`weight '${name}' holds NaN at element ${bad}`);
+      const bad = values.findIndex((v) => !Number.isFinite(v));
+      if (bad >= 0) fail(`weight '${name}' holds ${values[bad]} at element ${bad}`);
     }
     offset += size * BYTES[dtype];
   }

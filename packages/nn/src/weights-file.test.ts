@@ -1,4 +1,4 @@
-import { FormatError, initBackend } from '@gen/core';
+import { crc32, FormatError, initBackend } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { values } from '../test/support.js';
@@ -14,14 +14,19 @@ async function bytes() {
 }
 
 describe('encodeWeightsFile / decodeWeightsFile', () => {
-  it('writes GENW, the manifest length, the JSON manifest and the data, and reads them back', async () => {
+  it('writes GENW, 0, layout 2, the manifest length and CRC, the JSON manifest and the data, and reads them back', async () => {
     const file = await bytes();
     expect(Array.from(file.subarray(0, 4))).toEqual([0x47, 0x45, 0x4e, 0x57]);
-    const length = new DataView(file.buffer).getUint32(4, true);
-    const manifest = JSON.parse(new TextDecoder().decode(file.subarray(8, 8 + length)));
+    const view = new DataView(file.buffer);
+    expect([view.getUint32(4, true), view.getUint32(8, true)]).toEqual([0, 2]);
+    const length = view.getUint32(12, true);
+    const json = file.subarray(20, 20 + length);
+    expect(view.getUint32(16, true)).toBe(crc32(json, crc32(file.subarray(0, 16))));
+    const manifest = JSON.parse(new TextDecoder().decode(json));
     expect(manifest.format).toBe('gen-weights');
     expect(manifest.byteLength).toBe(32);
-    expect(file.byteLength).toBe(8 + length + 32);
+    expect(manifest.crc32).toBe(crc32(file.subarray(20 + length)));
+    expect(file.byteLength).toBe(20 + length + 32);
     const decoded = decodeWeightsFile(file);
     expect(await values(decoded['a/w']!)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(await values(decoded['a/b']!)).toEqual([-1, 0.5]);
@@ -33,21 +38,19 @@ describe('encodeWeightsFile / decodeWeightsFile', () => {
 
   it('rejects a missing header, a truncated manifest, bad JSON and truncated data', async () => {
     const file = await bytes();
-    const length = new DataView(file.buffer).getUint32(4, true);
+    const length = new DataView(file.buffer).getUint32(12, true);
     expect(() => decodeWeightsFile(new Uint8Array([1, 2, 3]))).toThrow(FormatError);
     expect(() => decodeWeightsFile(new TextEncoder().encode('{"format":"gen-weights"}'))).toThrow(
       "decodeWeightsFile: not a @gen weights file (no 'GENW' header)",
     );
-    expect(() => decodeWeightsFile(file.subarray(0, 8 + length - 1))).toThrow(
-      `decodeWeightsFile: truncated: the header announces a ${length}-byte manifest but only ${length - 1} bytes follow`,
+    expect(() => decodeWeightsFile(file.subarray(0, 20 + length - 1))).toThrow(
+      `decodeWeightsFile: truncated header: it announces ${length} bytes of JSON but only ${length - 1} follow`,
     );
     const badJson = file.slice();
-    badJson[8] = 0x7d; // '}' where '{' was
-    expect(() => decodeWeightsFile(badJson)).toThrow(
-      'decodeWeightsFile: the manifest is not valid UTF-8 JSON',
-    );
+    badJson[20] = 0x7d; // '}' where '{' was
+    expect(() => decodeWeightsFile(badJson)).toThrow('decodeWeightsFile: header checksum mismatch');
     expect(() => decodeWeightsFile(file.subarray(0, file.byteLength - 4))).toThrow(
-      /decodeWeights: data truncated: expected 32 bytes, got 28/,
+      /decodeWeightsFile: data truncated: expected 32 bytes, got 28/,
     );
   });
 });
