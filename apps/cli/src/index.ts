@@ -1,4 +1,4 @@
-import { Command, CommanderError } from 'commander';
+import { Command } from 'commander';
 import { registerDivergence } from './commands/divergence.js';
 import { registerEstimators } from './commands/estimators.js';
 import { registerEval } from './commands/eval.js';
@@ -7,7 +7,8 @@ import { registerInfo } from './commands/info.js';
 import { registerResume } from './commands/resume.js';
 import { registerSample } from './commands/sample.js';
 import { registerTrain } from './commands/train.js';
-import { EXIT, UsageError } from './errors.js';
+import { EXIT } from './errors.js';
+import { exitFor } from './exit-error.js';
 
 /**
  * Builds the `gen` program. Each command lives in `src/commands/<name>.ts` and registers itself
@@ -18,7 +19,12 @@ export function buildProgram(): Command {
     .description('@gen: deep generative modelling on TensorFlow.js')
     .version('0.1.0')
     .showHelpAfterError()
-    .exitOverride();
+    .exitOverride()
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 ok, 1 internal failure (or NaN results), 2 usage, format or I/O error\n' +
+        '(the message names the flag or file), 130 training stopped by SIGINT, 143 by SIGTERM.',
+    );
   registerTrain(program);
   registerSample(program);
   registerEval(program);
@@ -36,16 +42,9 @@ async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv);
     return EXIT.ok;
   } catch (error) {
-    if (error instanceof CommanderError) {
-      // --help and --version exit 0; unknown commands, flags and missing arguments exit 2.
-      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    }
-    if (error instanceof UsageError) {
-      process.stderr.write(`gen: ${error.message}\n`);
-      return EXIT.usage;
-    }
-    process.stderr.write(`gen: ${(error as Error).stack ?? String(error)}\n`);
-    return EXIT.failure;
+    const { code, message } = exitFor(error);
+    if (message !== undefined) process.stderr.write(`gen: ${message}\n`);
+    return code;
   }
 }
 

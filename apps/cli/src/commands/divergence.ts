@@ -18,6 +18,9 @@ import {
 import { UsageError } from '../errors.js';
 import { formatNumber, printJson, printTable } from '../output.js';
 
+/** Monte Carlo draws per distribution: 40 MB of float32 each, well within one process. */
+const MAX_DRAWS = 1e7;
+
 interface DivergenceFlags {
   p?: string;
   q?: string;
@@ -33,7 +36,7 @@ interface DivergenceFlags {
 async function computeRows(p: Spec, q: Spec, names: string[], flags: DivergenceFlags) {
   const options = {
     ...(flags.alpha === undefined ? {} : { alpha: parseNumberFlag('--alpha', flags.alpha) }),
-    samples: parseIntFlag('--samples', flags.samples, 2),
+    samples: parseIntFlag('--samples', flags.samples, 2, MAX_DRAWS),
     seed: parseIntFlag('--seed', flags.seed, 0),
     epsilon: parseNumberFlag('--epsilon', flags.epsilon, true),
     bandwidth: parseNumberFlag('--bandwidth', flags.bandwidth, true),

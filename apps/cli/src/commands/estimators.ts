@@ -13,6 +13,7 @@ import { varianceSpec } from '../estimators/plot-spec.js';
 import { COST_FLAGS, type EstimatorRun, runEstimators } from '../estimators/sweep.js';
 import { formatNumber, printJson, printTable } from '../output.js';
 import { writePlot } from '../plot.js';
+import { checkOutFile } from '../run/out-path.js';
 
 interface EstimatorFlags {
   dist: string;
@@ -27,10 +28,13 @@ interface EstimatorFlags {
   seed: string;
   baseline: string;
   out?: string;
+  force?: boolean;
   json?: boolean;
 }
 
 const PARAM_FLAGS = ['mu', 'sigma', 'rate'] as const;
+/** Draws per estimator and k (--samples × --repeats): what one process sweeps in minutes. */
+const MAX_DRAWS = 1e8;
 
 /** Validates every flag before any work, so a bad one exits 2 with nothing written. */
 function parseFlags(flags: EstimatorFlags): EstimatorRun & { param: string; out?: string } {
@@ -63,6 +67,12 @@ function parseFlags(flags: EstimatorFlags): EstimatorRun & { param: string; out?
   if ((baseline === 'mean' || baseline === 'leaveOneOut') && samples < 2) {
     throw new UsageError(`--baseline: '${baseline}' needs --samples of at least 2, got ${samples}`);
   }
+  const repeats = parseIntFlag('--repeats', flags.repeats, 2, 1e7);
+  if (samples * repeats > MAX_DRAWS) {
+    throw new UsageError(
+      `--samples × --repeats: expected at most ${MAX_DRAWS} draws in all, got ${samples} × ${repeats}`,
+    );
+  }
   if (flags.out !== undefined && !flags.out.toLowerCase().endsWith('.png'))
     badFlag('--out', flags.out, 'a path ending in .png');
   return {
@@ -71,11 +81,13 @@ function parseFlags(flags: EstimatorFlags): EstimatorRun & { param: string; out?
     values,
     ks: flags.k === undefined ? testCosts[COST_FLAGS[cost]].grid : parseNumberList('--k', flags.k),
     samples,
-    repeats: parseIntFlag('--repeats', flags.repeats, 2, 1e7),
+    repeats,
     seed: parseIntFlag('--seed', flags.seed, 0),
     baseline,
     param,
-    ...(flags.out === undefined ? {} : { out: flags.out }),
+    ...(flags.out === undefined
+      ? {}
+      : { out: checkOutFile('--out', flags.out, flags.force ?? false) }),
   };
 }
 
@@ -106,6 +118,7 @@ export function registerEstimators(program: Command): void {
     .option('--seed <n>', 'random seed', '0')
     .option('--baseline <b>', `score-function baseline: ${BASELINES.join(', ')}`, 'none')
     .option('--out <file.png>', 'write a plot of variance against k (log scale)')
+    .option('--force', 'overwrite the --out file if it exists')
     .option('--json', 'print one JSON document')
     .action(async (flags: EstimatorFlags) => {
       const run = parseFlags(flags);

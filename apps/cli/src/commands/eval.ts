@@ -3,9 +3,10 @@ import type { Command } from 'commander';
 import { resolveDataName } from '../data/datasets.js';
 import { UsageError } from '../errors.js';
 import { evaluate } from '../evaluation/evaluate.js';
+import { assertFiniteMetrics } from '../evaluation/finite-output.js';
 import { familyOf } from '../models/registry.js';
 import { printJson, printTable } from '../output.js';
-import { parseInteger } from '../run/parse.js';
+import { LIMITS, parseInteger } from '../run/parse.js';
 import { readRunConfig } from '../run/run-dir.js';
 import {
   buildModel,
@@ -28,13 +29,14 @@ interface EvalFlags {
  * test split by default.
  */
 async function evalRun(dir: string, flags: EvalFlags): Promise<void> {
-  const limit = flags.limit === undefined ? undefined : parseInteger('--limit', flags.limit, 2);
+  const limit =
+    flags.limit === undefined ? undefined : parseInteger('--limit', flags.limit, 2, LIMITS.rows);
   const dataName = flags.data === undefined ? undefined : resolveDataName(flags.data);
   const { config, paths } = readRunConfig(dir);
   const family = familyOf(config.model);
   await startBackend(config.backend);
   const train = await loadFor(family, config.data, 'train', config.limit);
-  const built = buildModel(config, train);
+  const built = buildModel(config, train, paths.config);
   try {
     const step = await loadTrained(built, paths);
     const name = dataName ?? config.data;
@@ -52,6 +54,7 @@ async function evalRun(dir: string, flags: EvalFlags): Promise<void> {
       evalRng(config.seed),
     );
     tf.dispose([test.x, ...(samples ? [samples] : [])]);
+    assertFiniteMetrics(metrics, `the run '${paths.root}' at step ${step}`);
     const report = {
       run: paths.root,
       model: config.model,

@@ -14,11 +14,13 @@ import { badFlag } from '../errors.js';
 import { fitsSpec } from '../fgan/plot-spec.js';
 import { formatNumber, printJson, printTable } from '../output.js';
 import { writePlot } from '../plot.js';
+import { checkOutFile } from '../run/out-path.js';
 
 interface FganFlags {
   steps: string;
   seed: string;
   out?: string;
+  force?: boolean;
   json?: boolean;
 }
 
@@ -82,6 +84,7 @@ export function registerFgan(program: Command): void {
     )
     .option('--seed <n>', 'seed of the first divergence (divergence i uses seed + i)', '100')
     .option('--out <file.png>', 'write a plot of the target density and the five fits')
+    .option('--force', 'overwrite the --out file if it exists')
     .option('--json', 'print one JSON document')
     .action(async (flags: FganFlags) => {
       const steps = parseIntFlag('--steps', flags.steps, 5, 1e6);
@@ -89,6 +92,10 @@ export function registerFgan(program: Command): void {
       if (flags.out !== undefined && !flags.out.toLowerCase().endsWith('.png')) {
         badFlag('--out', flags.out, 'a path ending in .png');
       }
+      const out =
+        flags.out === undefined
+          ? undefined
+          : checkOutFile('--out', flags.out, flags.force ?? false);
       await initBackend('wasm');
       const progress = flags.json
         ? undefined
@@ -98,7 +105,7 @@ export function registerFgan(program: Command): void {
         seed,
         ...(progress === undefined ? {} : { onProgress: progress }),
       });
-      if (flags.out !== undefined) await writePlot(flags.out, fitsSpec(result.variational));
+      if (out !== undefined) await writePlot(out, fitsSpec(result.variational));
       if (flags.json) {
         return printJson({ ...result, published: PUBLISHED, names: NAMES, steps, seed });
       }

@@ -12,7 +12,7 @@ async function resume(dir: string, flags: { json?: boolean }): Promise<number> {
   const family = familyOf(config.model);
   await startBackend(config.backend);
   const train = await loadFor(family, config.data, 'train', config.limit);
-  const built = buildModel(config, train);
+  const built = buildModel(config, train, paths.config);
   const hasCheckpoint = existsSync(paths.checkpoints);
   try {
     return await runTraining({

@@ -1,4 +1,3 @@
-import { mkdir, rm } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { resolveDataName } from '../data/datasets.js';
 import { EXIT, UsageError } from '../errors.js';
@@ -6,7 +5,8 @@ import { MODEL_NAMES } from '../models/family.js';
 import { familyOf } from '../models/registry.js';
 import { earlySettings, mergeSettings, resolveConfig } from '../run/config.js';
 import { readConfigFile } from '../run/config-file.js';
-import { checkOutDir, writeJson } from '../run/run-dir.js';
+import { checkOutDir } from '../run/run-dir.js';
+import { StagedRun } from '../run/staged-run.js';
 import { runTraining } from '../training/run-training.js';
 import { buildModel, loadFor, startBackend } from '../training/session.js';
 
@@ -29,7 +29,7 @@ interface TrainFlags {
   json?: boolean;
 }
 
-/** Ends the process with `code` when it is not 0 (130 after an interrupt). */
+/** Ends the process with `code` when it is not 0 (130 or 143 after a signal). */
 export function exitWith(code: number): void {
   if (code !== EXIT.ok) process.exit(code);
 }
@@ -55,18 +55,17 @@ async function train(modelArg: string | undefined, flags: TrainFlags): Promise<n
   await startBackend(early.backend);
   const trainData = await loadFor(family, dataName, 'train', early.limit);
   const config = resolveConfig(settings, family, trainData.info);
-  const built = buildModel(config, trainData);
-  // Everything is valid: only now is the run directory created.
-  if (force) await rm(paths.root, { recursive: true, force: true });
-  await mkdir(paths.root, { recursive: true });
-  await writeJson(paths.config, config);
+  const built = buildModel(config, trainData, '--config');
   try {
+    // Everything is valid: only now is anything written, beside --out until the first checkpoint.
+    const staged = await StagedRun.create(paths, config);
     return await runTraining({
       config,
       paths,
       family,
       train: trainData,
       built,
+      staged,
       resume: false,
       json,
     });
@@ -107,7 +106,10 @@ export function registerTrain(program: Command): void {
     .option('--checkpoint-every <n>', 'steps between checkpoints')
     .option('--eval-samples <n>', 'model samples drawn for MMD, sliced Wasserstein and plots')
     .option('--out <dir>', 'run directory to create')
-    .option('--force', 'overwrite --out if it already holds a run')
+    .option(
+      '--force',
+      'replace the run in --out (only once the new run has written its first checkpoint)',
+    )
     .option('--json', 'print one JSON document')
     .action(async (model: string | undefined, flags: TrainFlags) =>
       exitWith(await train(model, flags)),

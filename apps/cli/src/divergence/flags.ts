@@ -1,7 +1,13 @@
 import { badFlag } from '../errors.js';
+import { LIMITS } from '../run/parse.js';
 
 /** Parses an integer flag value in [min, max]; a {@link UsageError} names the flag otherwise. */
-export function parseIntFlag(flag: string, value: string, min = 1, max = 1e9): number {
+export function parseIntFlag(
+  flag: string,
+  value: string,
+  min = 1,
+  max: number = LIMITS.steps,
+): number {
   const n = Number(value);
   if (!/^[+-]?\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
     badFlag(flag, value, `an integer in [${min}, ${max}]`);

@@ -1,8 +1,8 @@
 import type { DataInfo } from '../data/datasets.js';
-import { UsageError } from '../errors.js';
+import { badFlag, UsageError } from '../errors.js';
 import { ARCHS, type Arch, type ModelFamily, type ModelName } from '../models/family.js';
 import { mergeOptions } from '../models/options.js';
-import { parseChoice, parseInteger, parsePositive } from './parse.js';
+import { LIMITS, parseChoice, parseInteger, parsePositive, parseSeed } from './parse.js';
 
 export const BACKENDS = ['auto', 'wasm', 'cpu', 'webgpu'] as const;
 export type BackendChoice = (typeof BACKENDS)[number];
@@ -57,10 +57,23 @@ export function earlySettings(s: Settings): {
   backend: BackendChoice;
 } {
   return {
-    limit: s.limit ? parseInteger(s.limit.source, s.limit.value, 2) : null,
-    seed: s.seed ? parseInteger(s.seed.source, s.seed.value, 0) : 0,
+    limit: s.limit ? parseInteger(s.limit.source, s.limit.value, 2, LIMITS.rows) : null,
+    seed: s.seed ? parseSeed(s.seed.source, s.seed.value) : 0,
     backend: s.backend ? parseChoice(s.backend.source, s.backend.value, BACKENDS) : 'auto',
   };
+}
+
+/** Turns --epochs into steps; the total must stay within the step bound. */
+function epochSteps(epochs: { value: unknown; source: string }, perEpoch: number): number {
+  const n = parseInteger(epochs.source, epochs.value);
+  if (n * perEpoch > LIMITS.steps) {
+    badFlag(
+      epochs.source,
+      epochs.value,
+      `at most ${Math.floor(LIMITS.steps / perEpoch)} (${perEpoch} steps each, at most ${LIMITS.steps} steps)`,
+    );
+  }
+  return n * perEpoch;
 }
 
 /**
@@ -98,7 +111,7 @@ export function resolveConfig(s: Settings, family: ModelFamily, data: DataInfo):
   const steps = s.steps
     ? parseInteger(s.steps.source, s.steps.value)
     : s.epochs
-      ? parseInteger(s.epochs.source, s.epochs.value) * Math.ceil(data.n / batchSize)
+      ? epochSteps(s.epochs, Math.ceil(data.n / batchSize))
       : defaults.steps;
   let loss: string | null = null;
   if (s.loss) {
@@ -115,7 +128,7 @@ export function resolveConfig(s: Settings, family: ModelFamily, data: DataInfo):
     arch,
     steps,
     batchSize,
-    lr: s.lr ? parsePositive(s.lr.source, s.lr.value) : defaults.lr,
+    lr: s.lr ? parsePositive(s.lr.source, s.lr.value, LIMITS.lr) : defaults.lr,
     seed: early.seed,
     backend: early.backend,
     loss,
@@ -123,7 +136,7 @@ export function resolveConfig(s: Settings, family: ModelFamily, data: DataInfo):
       ? parseInteger(s.checkpointEvery.source, s.checkpointEvery.value)
       : Math.max(1, Math.min(500, Math.ceil(steps / 10))),
     evalSamples: s.evalSamples
-      ? parseInteger(s.evalSamples.source, s.evalSamples.value, 2)
+      ? parseInteger(s.evalSamples.source, s.evalSamples.value, 2, LIMITS.rows)
       : data.kind === 'images'
         ? 64
         : 1000,

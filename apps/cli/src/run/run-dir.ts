@@ -3,6 +3,8 @@ import { join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { writeFileAtomic } from '../fs-atomic.js';
 import type { RunConfig } from './config.js';
+import { assertCreatable } from './out-path.js';
+import { checkStoredConfig } from './stored-config.js';
 
 /** The files of a run directory. */
 export function runPaths(dir: string) {
@@ -19,10 +21,12 @@ export type RunPaths = ReturnType<typeof runPaths>;
 
 /**
  * Checks that --out may be written: refuses a directory that already holds a run (or any other
- * files) unless `force`, and a path that is a file.
+ * files) unless `force`, a path that is a file, and one whose parent cannot be written (the new
+ * run is written beside --out, then moved into place).
  */
 export function checkOutDir(dir: string, force: boolean): RunPaths {
   const paths = runPaths(dir);
+  assertCreatable('--out', paths.root);
   if (!existsSync(paths.root)) return paths;
   if (!statSync(paths.root).isDirectory()) {
     throw new UsageError(`--out: '${paths.root}' exists and is not a directory`);
@@ -34,22 +38,28 @@ export function checkOutDir(dir: string, force: boolean): RunPaths {
   return paths;
 }
 
-/** Reads a run's config.json; a missing or unreadable one is a usage error naming <run>. */
+/**
+ * Reads and checks a run's config.json. A missing one is a usage error naming <run>; an
+ * unreadable, unparsable or damaged one names the file.
+ */
 export function readRunConfig(dir: string): { paths: RunPaths; config: RunConfig } {
   const paths = runPaths(dir);
-  let config: RunConfig;
+  let text: string;
   try {
-    config = JSON.parse(readFileSync(paths.config, 'utf8')) as RunConfig;
+    text = readFileSync(paths.config, 'utf8');
   } catch (error) {
     const code = (error as { code?: string }).code ?? (error as Error).message;
     throw new UsageError(
       `<run>: '${paths.root}' is not a gen run (cannot read ${paths.config}: ${code})`,
     );
   }
-  if (config.version !== 1 || typeof config.model !== 'string') {
-    throw new UsageError(`<run>: '${paths.config}' is not a version-1 gen run config`);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`'${paths.config}' is corrupt: ${(error as Error).message}`);
   }
-  return { paths, config };
+  return { paths, config: checkStoredConfig(value, paths.config) };
 }
 
 /** Writes a JSON document atomically, with a trailing newline. */

@@ -1,13 +1,16 @@
 import { relative } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Dataset } from '../data/datasets.js';
-import { EXIT } from '../errors.js';
+import { EXIT, signalExit } from '../errors.js';
 import { evaluate } from '../evaluation/evaluate.js';
+import { assertFiniteMetrics } from '../evaluation/finite-output.js';
 import type { BuiltModel, ModelFamily } from '../models/family.js';
 import { printJson, printTable } from '../output.js';
 import { writePlots } from '../plots/write-plots.js';
 import type { RunConfig } from '../run/config.js';
+import { namingFile } from '../run/name-file.js';
 import { type RunPaths, writeJson } from '../run/run-dir.js';
+import type { StagedRun } from '../run/staged-run.js';
 import { abortOnSignals } from './interrupt.js';
 import { Progress } from './progress.js';
 import { evalRng, loadFor, testLimit } from './session.js';
@@ -19,6 +22,9 @@ export interface RunInput {
   family: ModelFamily;
   train: Dataset;
   built: BuiltModel;
+  /** A fresh run: written beside `paths.root` and moved there by its first checkpoint. */
+  staged?: StagedRun;
+  /** Continue from the run's latest checkpoint (`gen resume` of a run that has one). */
   resume: boolean;
   json: boolean;
 }
@@ -27,6 +33,7 @@ async function interrupted(
   input: RunInput,
   outcome: TrainOutcome,
   seconds: number,
+  signal: NodeJS.Signals,
 ): Promise<number> {
   const { paths, json } = input;
   const report = {
@@ -42,39 +49,60 @@ async function interrupted(
     `gen: interrupted at step ${outcome.step}/${input.config.steps}; checkpoint saved in ${paths.checkpoints}\n` +
       `gen: continue with: gen resume ${relative(process.cwd(), paths.root) || '.'}\n`,
   );
-  return EXIT.interrupted;
+  return signalExit(signal);
 }
 
-/**
- * Trains (or resumes) a run, then evaluates it on held-out data, writes `metrics.json` and the
- * plots, and prints a summary (one JSON document with --json). Ctrl-C (SIGINT) or SIGTERM stops
- * at the next step, saves a checkpoint and metrics so far, and returns exit code 130.
- */
-export async function runTraining(input: RunInput): Promise<number> {
-  const { config, paths, family, train, built, json } = input;
-  const controller = new AbortController();
-  const release = abortOnSignals(controller);
-  const progress = new Progress(config.steps, { json });
-  const start = performance.now();
-  const x = built.prepare(train.x);
-  let outcome: TrainOutcome;
+/** Trains to the end or to a signal; a fresh run that fails before its first checkpoint is removed. */
+async function trainRun(input: RunInput, signal: AbortSignal): Promise<TrainOutcome> {
+  const { config, paths, built, staged } = input;
+  const progress = new Progress(config.steps, { json: input.json });
+  const x = built.prepare(input.train.x);
   try {
-    outcome = await trainModel(built, x, {
-      config,
-      paths,
-      signal: controller.signal,
-      progress,
-      resume: input.resume,
-    });
+    const outcome = await namingFile(paths.checkpoints, () =>
+      trainModel(built, x, {
+        config,
+        checkpoint: staged ? { store: staged.store } : { dir: paths.checkpoints },
+        signal,
+        progress,
+        ...(input.resume ? { resume: paths.checkpoints } : {}),
+      }),
+    );
+    // A run that ends without a checkpoint write (none configured to fall due) is still complete.
+    await staged?.commit();
+    return outcome;
+  } catch (error) {
+    await staged?.discard();
+    throw error;
   } finally {
     progress.stop();
     x.dispose();
   }
-  const seconds = Number(((performance.now() - start) / 1000).toFixed(2));
-  if (outcome.stopReason === 'aborted') {
-    release();
-    return interrupted(input, outcome, seconds);
+}
+
+/**
+ * Trains (or resumes) a run, then evaluates it on held-out data, writes `metrics.json` and the
+ * plots, and prints a summary (one JSON document with --json). SIGINT or SIGTERM stops at the
+ * next step, saves a checkpoint and metrics so far, and returns exit code 130 or 143.
+ */
+export async function runTraining(input: RunInput): Promise<number> {
+  const controller = new AbortController();
+  const signals = abortOnSignals(controller);
+  try {
+    const start = performance.now();
+    const outcome = await trainRun(input, controller.signal);
+    signals.trainingDone();
+    const seconds = Number(((performance.now() - start) / 1000).toFixed(2));
+    if (outcome.stopReason === 'aborted') {
+      return await interrupted(input, outcome, seconds, controller.signal.reason as NodeJS.Signals);
+    }
+    return await finish(input, outcome, seconds);
+  } finally {
+    signals.release();
   }
+}
+
+async function finish(input: RunInput, outcome: TrainOutcome, seconds: number): Promise<number> {
+  const { config, paths, family, train, built, json } = input;
   const test = await loadFor(family, config.data, 'test', testLimit(config, train));
   const { metrics, samples } = await evaluate(
     built,
@@ -82,6 +110,12 @@ export async function runTraining(input: RunInput): Promise<number> {
     config.evalSamples,
     evalRng(config.seed),
   );
+  try {
+    assertFiniteMetrics(metrics, `the run '${paths.root}' at step ${outcome.step}`);
+  } catch (error) {
+    tf.dispose([test.x, ...(samples ? [samples] : [])]);
+    throw error;
+  }
   const title = `${config.model} on ${train.info.kind === 'points' && config.data.endsWith('.csv') ? 'csv' : config.data}`;
   const plots = await writePlots(paths.plots, {
     title,
@@ -102,7 +136,6 @@ export async function runTraining(input: RunInput): Promise<number> {
     plots,
   };
   await writeJson(paths.metrics, { ...report, history: outcome.history });
-  release();
   if (json) {
     printJson(report);
     return EXIT.ok;

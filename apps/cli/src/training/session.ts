@@ -7,6 +7,7 @@ import { UsageError } from '../errors.js';
 import type { BuiltModel, ModelFamily } from '../models/family.js';
 import { familyOf } from '../models/registry.js';
 import type { BackendChoice, RunConfig } from '../run/config.js';
+import { namingFile } from '../run/name-file.js';
 import type { RunPaths } from '../run/run-dir.js';
 
 /** Selects the backend ('auto' → wasm in Node); failure is a usage error naming --backend. */
@@ -38,8 +39,11 @@ export async function loadFor(
   return data;
 }
 
-/** Builds the model of a resolved config; library errors about options name --config. */
-export function buildModel(config: RunConfig, train: Dataset): BuiltModel {
+/**
+ * Builds the model of a resolved config; library errors about its options name `source` (--config
+ * for a new run, the run's config.json otherwise).
+ */
+export function buildModel(config: RunConfig, train: Dataset, source: string): BuiltModel {
   const family = familyOf(config.model);
   try {
     return family.build({
@@ -52,7 +56,7 @@ export function buildModel(config: RunConfig, train: Dataset): BuiltModel {
   } catch (error) {
     if (error instanceof UsageError) throw error;
     throw new UsageError(
-      `--config: cannot build model '${config.model}': ${(error as Error).message}`,
+      `${source}: cannot build model '${config.model}': ${(error as Error).message}`,
     );
   }
 }
@@ -67,9 +71,18 @@ export function testLimit(config: RunConfig, data: Dataset): number | null {
 export async function loadTrained(built: BuiltModel, paths: RunPaths): Promise<number> {
   if (!existsSync(paths.checkpoints))
     throw new UsageError(`<run>: '${paths.root}' holds no checkpoint yet`);
-  const { weights, step } = await readCheckpoint(paths.checkpoints);
-  built.weights.setWeights(weights);
-  tf.dispose(weights);
+  const { weights, step } = await namingFile(paths.checkpoints, () =>
+    readCheckpoint(paths.checkpoints),
+  );
+  try {
+    built.weights.setWeights(weights);
+  } catch (error) {
+    throw new UsageError(
+      `'${paths.checkpoints}': the checkpoint of step ${step} does not fit the run's model: ${(error as Error).message}`,
+    );
+  } finally {
+    tf.dispose(weights);
+  }
   return step;
 }
 

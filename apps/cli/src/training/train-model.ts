@@ -1,9 +1,15 @@
 import { Rng } from '@gen/core';
-import { cosineDecay, fit, fitAdversarial, fitEm, type HistoryEntry } from '@gen/train';
+import {
+  type CheckpointStore,
+  cosineDecay,
+  fit,
+  fitAdversarial,
+  fitEm,
+  type HistoryEntry,
+} from '@gen/train';
 import * as tf from '@tensorflow/tfjs-core';
 import type { BuiltModel } from '../models/family.js';
 import type { RunConfig } from '../run/config.js';
-import type { RunPaths } from '../run/run-dir.js';
 import type { Progress } from './progress.js';
 
 /** How a training call ended. */
@@ -15,11 +21,12 @@ export interface TrainOutcome {
 
 export interface TrainContext {
   config: RunConfig;
-  paths: RunPaths;
+  /** Where checkpoints go: a staged run's store, or the checkpoint directory of a resumed run. */
+  checkpoint: { store: CheckpointStore } | { dir: string };
   signal: AbortSignal;
   progress: Progress;
-  /** Continue from the run's latest checkpoint. */
-  resume: boolean;
+  /** Continue from the latest checkpoint in this directory. */
+  resume?: string;
 }
 
 const LOG_EVERY = 10;
@@ -36,14 +43,14 @@ export async function trainModel(
   x: tf.Tensor,
   c: TrainContext,
 ): Promise<TrainOutcome> {
-  const { config, paths } = c;
+  const { config } = c;
   const trainer = built.trainer;
   const run = {
     steps: config.steps,
     rng: Rng.fromSeed(config.seed),
     signal: c.signal,
-    checkpoint: { dir: paths.checkpoints, every: config.checkpointEvery },
-    ...(c.resume ? { resume: paths.checkpoints } : {}),
+    checkpoint: { ...c.checkpoint, every: config.checkpointEvery },
+    ...(c.resume === undefined ? {} : { resume: c.resume }),
   };
   if (trainer.kind === 'em') {
     // Every EM iteration already reads its bound back, so each gets a history row.
