@@ -1,4 +1,5 @@
 import {
+  assertFiniteTensor,
   assertInteger,
   assertNetwork,
   assertRng,
@@ -6,12 +7,21 @@ import {
   type NamedTensors,
   type Network,
   Rng,
+  ShapeMismatchError,
   type Trainable,
 } from '@gen/core';
 import { Mlp, NetworkParts } from '@gen/nn';
 import * as tf from '@tensorflow/tfjs-core';
 import { ConvDecoder, ConvEncoder } from './conv.js';
-import { assertCount, assertData, assertOptionKeys } from './validate.js';
+import {
+  applyNetwork,
+  assertCount,
+  assertData,
+  assertHiddenSizes,
+  assertLayerSizes,
+  assertOptionKeys,
+  ownedBy,
+} from './validate.js';
 
 /** Input corruption of a denoising autoencoder: x̃ = x + σε, or x̃ = x·m with m ~ Bernoulli(1 − rate). */
 export type Corruption = { type: 'gaussian'; std: number } | { type: 'mask'; rate: number };
@@ -79,6 +89,14 @@ export class Autoencoder implements Trainable {
       throw invalidArgument(fn, 'loss', loss, "must be 'mse' or 'bernoulli'");
     }
     if (noise !== undefined) {
+      if (noise === null || typeof noise !== 'object') {
+        throw invalidArgument(
+          fn,
+          'noise',
+          noise,
+          "must be { type: 'gaussian', std } or { type: 'mask', rate }",
+        );
+      }
       const v = noise.type === 'gaussian' ? noise.std : noise.type === 'mask' ? noise.rate : NaN;
       const ok = noise.type === 'gaussian' ? v >= 0 && Number.isFinite(v) : v >= 0 && v < 1;
       if (!ok)
@@ -102,26 +120,37 @@ export class Autoencoder implements Trainable {
 
   /** Codes z = f(x). */
   encode(x: tf.Tensor): tf.Tensor {
-    assertData('Autoencoder.encode', 'x', x);
-    return this.encoder.apply(x);
+    const fn = 'Autoencoder.encode';
+    assertData(fn, 'x', x);
+    assertFiniteTensor(fn, 'x', x);
+    return applyNetwork(fn, 'encoder', (h) => this.encoder.apply(h), x);
   }
 
   /** x̂ = g(z), mapped to data space (sigmoid of the logits for 'bernoulli'). */
   decode(z: tf.Tensor): tf.Tensor {
-    assertData('Autoencoder.decode', 'z', z);
+    const fn = 'Autoencoder.decode';
+    assertData(fn, 'z', z);
+    assertFiniteTensor(fn, 'z', z);
     return tf.tidy(() => {
-      const out = this.decoder.apply(z);
+      const out = applyNetwork(fn, 'decoder', (h) => this.decoder.apply(h), z);
       return this.lossType === 'bernoulli' ? tf.sigmoid(out) : out;
     });
   }
 
   reconstruct(x: tf.Tensor): tf.Tensor {
-    return tf.tidy(() => this.decode(this.encode(x)));
+    const fn = 'Autoencoder.reconstruct';
+    assertData(fn, 'x', x);
+    assertFiniteTensor(fn, 'x', x);
+    return tf.tidy(() => {
+      const out = this.network(fn, x);
+      return this.lossType === 'bernoulli' ? tf.sigmoid(out) : out;
+    });
   }
 
   /** The corrupted input x̃ (x itself, cloned, without `noise`), drawn from `rng`. */
   corrupt(x: tf.Tensor, rng: Rng): tf.Tensor {
     assertData('Autoencoder.corrupt', 'x', x);
+    assertFiniteTensor('Autoencoder.corrupt', 'x', x);
     assertRng('Autoencoder.corrupt', 'rng', rng);
     return tf.tidy(() => {
       if (this.noise === null) return tf.clone(x);
@@ -131,11 +160,38 @@ export class Autoencoder implements Trainable {
     });
   }
 
-  /** Reconstruction loss per example, [n], of x from x (no corruption). */
+  /**
+   * Reconstruction loss per example, [n], of x from `input` (x itself by default: no corruption).
+   * NaN or ±Inf in x or the input are refused (see @gen/core's `withoutFiniteChecks`). The
+   * 'bernoulli' loss is a binary cross-entropy that also takes grey levels in [0, 1] as targets.
+   */
   reconstructionLoss(x: tf.Tensor, input: tf.Tensor = x): tf.Tensor {
-    assertData('Autoencoder.reconstructionLoss', 'x', x);
+    const fn = 'Autoencoder.reconstructionLoss';
+    assertData(fn, 'x', x);
+    assertFiniteTensor(fn, 'x', x);
+    if (input !== x) {
+      assertData(fn, 'input', input);
+      assertFiniteTensor(fn, 'input', input);
+    }
+    return this.lossPerExample(fn, x, input);
+  }
+
+  /** The encoder then the decoder on `x`, errors named after the public method `fn`. */
+  private network(fn: string, x: tf.Tensor): tf.Tensor {
     return tf.tidy(() => {
-      const out = this.decoder.apply(this.encoder.apply(input));
+      const z = applyNetwork(fn, 'encoder', (h) => this.encoder.apply(h), x);
+      return applyNetwork(fn, 'decoder', (h) => this.decoder.apply(h), z);
+    });
+  }
+
+  private lossPerExample(fn: string, x: tf.Tensor, input: tf.Tensor): tf.Tensor {
+    return tf.tidy(() => {
+      const out = this.network(fn, input);
+      if (!tf.util.arraysEqual(out.shape, x.shape)) {
+        throw new ShapeMismatchError(
+          `${fn}: the autoencoder maps the input to [${out.shape.join(', ')}] but the data has shape [${x.shape.join(', ')}]`,
+        );
+      }
       const axes = x.shape.slice(1).map((_, i) => i + 1);
       if (this.lossType === 'mse') return tf.mean(tf.squaredDifference(out, x), axes);
       return tf.sum(tf.sub(tf.softplus(out), tf.mul(x, out)), axes);
@@ -148,10 +204,12 @@ export class Autoencoder implements Trainable {
    * `noise`).
    */
   loss(batch: tf.Tensor, rng: Rng): tf.Scalar {
-    assertData('Autoencoder.loss', 'batch', batch);
-    assertRng('Autoencoder.loss', 'rng', rng);
+    const fn = 'Autoencoder.loss';
+    assertData(fn, 'batch', batch);
+    assertFiniteTensor(fn, 'batch', batch);
+    assertRng(fn, 'rng', rng);
     return tf.tidy(
-      () => tf.mean(this.reconstructionLoss(batch, this.corrupt(batch, rng))) as tf.Scalar,
+      () => tf.mean(this.lossPerExample(fn, batch, this.corrupt(batch, rng))) as tf.Scalar,
     );
   }
 
@@ -175,8 +233,15 @@ export class Autoencoder implements Trainable {
 
   /** Dense autoencoder inputSize → hiddenSizes → latentSize → reversed hiddenSizes → inputSize. */
   static mlp(o: AutoencoderMlpOptions): Autoencoder {
+    const fn = 'Autoencoder.mlp';
+    assertOptionKeys(fn, o, ['inputSize', 'hiddenSizes', 'latentSize', 'seed', 'loss', 'noise']);
     const { inputSize, hiddenSizes, latentSize, seed = 0, ...rest } = o;
-    assertCount('Autoencoder.mlp', 'latentSize', latentSize);
+    assertCount(fn, 'inputSize', inputSize);
+    assertCount(fn, 'latentSize', latentSize);
+    assertInteger(fn, 'seed', seed, 0);
+    assertHiddenSizes(fn, hiddenSizes);
+    assertLayerSizes(fn, [inputSize, ...hiddenSizes, latentSize]);
+    assertLayerSizes(fn, [latentSize, ...[...hiddenSizes].reverse(), inputSize]);
     const [re, rd] = Rng.fromSeed(seed).split(2) as [Rng, Rng];
     const encoder = new Mlp({
       inputSize,
@@ -192,16 +257,22 @@ export class Autoencoder implements Trainable {
       rng: rd,
       name: 'decoder',
     });
-    return new Autoencoder({ encoder, decoder, ...rest });
+    return ownedBy(fn, [encoder, decoder], () => new Autoencoder({ encoder, decoder, ...rest }));
   }
 
   /** Convolutional autoencoder for [n, 28, 28, channels] images (transposed-convolution decoder). */
   static conv(o: AutoencoderConvOptions): Autoencoder {
+    const fn = 'Autoencoder.conv';
+    assertOptionKeys(fn, o, ['latentSize', 'channels', 'seed', 'loss', 'noise']);
     const { latentSize, channels = 1, seed = 0, ...rest } = o;
-    assertCount('Autoencoder.conv', 'latentSize', latentSize);
+    assertCount(fn, 'latentSize', latentSize);
+    assertCount(fn, 'channels', channels);
+    if (channels > 1024) throw invalidArgument(fn, 'channels', channels, 'must be <= 1024');
+    assertInteger(fn, 'seed', seed, 0);
+    assertLayerSizes(fn, [7 * 7 * 64, latentSize]);
     const [re, rd] = Rng.fromSeed(seed).split(2) as [Rng, Rng];
     const encoder = new ConvEncoder({ channels, outputSize: latentSize, rng: re });
     const decoder = new ConvDecoder({ latentSize, channels, rng: rd });
-    return new Autoencoder({ encoder, decoder, ...rest });
+    return ownedBy(fn, [encoder, decoder], () => new Autoencoder({ encoder, decoder, ...rest }));
   }
 }

@@ -1,6 +1,6 @@
 import {
+  assertFiniteTensor,
   assertInteger,
-  assertKnownOptions,
   assertNetwork,
   assertRng,
   type Distribution,
@@ -13,15 +13,33 @@ import {
   type Network,
   type Rng,
   resolveRng,
+  ShapeMismatchError,
 } from '@gen/core';
 import { kl } from '@gen/distributions';
 import { pathwise } from '@gen/estimators';
 import { NetworkParts } from '@gen/nn';
 import * as tf from '@tensorflow/tfjs-core';
-import { type Likelihood, likelihoodDist, likelihoodMean, parseLikelihood } from './likelihood.js';
+import {
+  type Likelihood,
+  likelihoodDist,
+  likelihoodMean,
+  outputFactor,
+  parseLikelihood,
+} from './likelihood.js';
 import { applyFlat, diagonalGaussian, posteriorParams, standardPrior } from './posterior.js';
 import { VAE_KEYS, type VaeOptions } from './vae-options.js';
-import { assertCount, assertData, assertOptionKeys } from './validate.js';
+import {
+  applyNetwork,
+  assertBinaryTensor,
+  assertData,
+  assertDataShape,
+  assertDraws,
+  assertOptionKeys,
+  MAX_DRAWS,
+} from './validate.js';
+
+/** Largest latent size (the prior alone holds batch × latentSize values). */
+const MAX_LATENT_SIZE = 2 ** 20;
 
 /**
  * The VAE model (see {@link Vae}): variational autoencoder (Kingma & Welling 2014) with q(z|x) = N(μ(x), diag σ(x)²),
@@ -30,6 +48,15 @@ import { assertCount, assertData, assertOptionKeys } from './validate.js';
  * of −E_q[log p(x|z)] + β·KL. The encoder and decoder are any two `Network`s. Every random
  * number comes from an `rng` argument: `loss(batch, rng)` requires one, and `elbo`, `iwae` and
  * `nll` draw from a fresh `Rng.fromSeed(0)` when given none (so repeated calls agree).
+ *
+ * Inputs are checked at the public method the user called, which every error names: the shape
+ * (against `dataShape` when known; a shape the networks cannot take is a ShapeMismatchError), and
+ * the values: data given to `loss`, `elbo`, `iwae` and `nll` must be finite, and with a
+ * Bernoulli likelihood exactly 0 or 1, the support of `Bernoulli.logProb` in
+ * @gen/distributions (the same rule as `Made` of @gen/autoregressive); binarise grey levels
+ * first, e.g. with @gen/data's `bernoulliBinarize`. The value checks read one boolean back and
+ * are skipped inside @gen/core's `withoutFiniteChecks` (as the trainer runs `loss` on data it
+ * checked once) or after `setFiniteChecks(false)`.
  */
 export class VaeModel implements GenerativeModel {
   readonly encoder: Network;
@@ -40,6 +67,8 @@ export class VaeModel implements GenerativeModel {
   readonly klMethod: 'analytic' | 'monte-carlo';
   readonly estimator: GradientEstimator;
   readonly samples: number;
+  /** Shape of one example (without the batch axis), when known; inputs are checked against it. */
+  readonly dataShape: readonly number[] | undefined;
   private readonly weights: NetworkParts;
 
   constructor(options: VaeOptions) {
@@ -52,8 +81,8 @@ export class VaeModel implements GenerativeModel {
       throw invalidArgument(fn, 'decoder', decoder, 'must be a network other than the encoder');
     }
     if (options.seed !== undefined) assertInteger(fn, 'seed', options.seed, 0);
-    assertCount(fn, 'latentSize', latentSize);
-    assertCount(fn, 'samples', samples);
+    assertInteger(fn, 'latentSize', latentSize, 1, MAX_LATENT_SIZE);
+    assertInteger(fn, 'samples', samples, 1, MAX_DRAWS);
     if (typeof beta !== 'number' || !Number.isFinite(beta) || beta < 0) {
       throw invalidArgument(fn, 'beta', beta, 'must be a finite number >= 0');
     }
@@ -68,6 +97,10 @@ export class VaeModel implements GenerativeModel {
     this.klMethod = klMethod;
     this.samples = samples;
     this.estimator = options.estimator ?? pathwise();
+    this.dataShape =
+      options.dataShape === undefined
+        ? undefined
+        : assertDataShape(fn, 'dataShape', options.dataShape);
     this.weights = new NetworkParts(fn, { encoder, decoder }, { keepPrefixed: true });
   }
 
@@ -77,12 +110,19 @@ export class VaeModel implements GenerativeModel {
 
   /** Posterior mean μ(x) and scale σ(x), each [n, latentSize]; the caller owns them. */
   encode(x: tf.Tensor): { mean: tf.Tensor; scale: tf.Tensor } {
-    assertData('Vae.encode', 'x', x);
+    const fn = 'Vae.encode';
+    assertData(fn, 'x', x, this.dataShape);
+    assertFiniteTensor(fn, 'x', x);
+    return this.encodeUnchecked(fn, x);
+  }
+
+  /** {@link encode} of an input the public method `fn` has checked; errors name `fn`. */
+  protected encodeUnchecked(fn: string, x: tf.Tensor): { mean: tf.Tensor; scale: tf.Tensor } {
     return tf.tidy(() => {
-      const out = this.encoder.apply(x);
+      const out = applyNetwork(fn, 'encoder', (input) => this.encoder.apply(input), x);
       if (out.rank !== 2 || out.shape[1] !== 2 * this.latentSize) {
         throw new InvalidArgumentError(
-          `Vae.encode: the encoder must output [n, ${2 * this.latentSize}], got [${out.shape.join(', ')}]`,
+          `${fn}: the encoder must output [n, ${2 * this.latentSize}], got [${out.shape.join(', ')}]`,
         );
       }
       return posteriorParams(out);
@@ -91,26 +131,68 @@ export class VaeModel implements GenerativeModel {
 
   /** Raw decoder output (logits or means) for z: [..., latentSize]. */
   decoderOutput(z: tf.Tensor): tf.Tensor {
-    return applyFlat((flat) => this.decoder.apply(flat), z);
+    this.assertLatent('Vae.decoderOutput', z);
+    return this.decoderOutputUnchecked('Vae.decoderOutput', z);
+  }
+
+  private decoderOutputUnchecked(fn: string, z: tf.Tensor): tf.Tensor {
+    return tf.tidy(() =>
+      applyFlat((flat) => applyNetwork(fn, 'decoder', (h) => this.decoder.apply(h), flat), z),
+    );
+  }
+
+  private assertLatent(fn: string, z: unknown): asserts z is tf.Tensor {
+    if (!(z instanceof tf.Tensor) || z.isDisposed || z.rank < 1) {
+      throw invalidArgument(fn, 'z', z, `must be a live tf.Tensor [m, ${this.latentSize}]`);
+    }
+    if (z.shape[z.rank - 1] !== this.latentSize || z.size === 0) {
+      throw invalidArgument(fn, 'z', z, `must be a non-empty tf.Tensor [m, ${this.latentSize}]`);
+    }
+    assertFiniteTensor(fn, 'z', z);
   }
 
   /** The mean of p(x|z) (pixel probabilities for Bernoulli) for z: [m, latentSize]. */
   decode(z: tf.Tensor): tf.Tensor {
-    if (!(z instanceof tf.Tensor) || z.shape[z.rank - 1] !== this.latentSize) {
-      throw invalidArgument('Vae.decode', 'z', z, `must be a tf.Tensor [m, ${this.latentSize}]`);
-    }
-    return tf.tidy(() => likelihoodMean(this.likelihood, this.decoderOutput(z)));
+    this.assertLatent('Vae.decode', z);
+    return this.decodeUnchecked('Vae.decode', z);
+  }
+
+  /** {@link decode} of latents the public method `fn` has checked. */
+  protected decodeUnchecked(fn: string, z: tf.Tensor): tf.Tensor {
+    return tf.tidy(() => likelihoodMean(this.likelihood, this.decoderOutputUnchecked(fn, z)));
+  }
+
+  /**
+   * Checks data given to a bound or the loss: shape, then values (finite; 0/1 for Bernoulli).
+   */
+  private assertLikelihoodInput(fn: string, arg: string, x: unknown): asserts x is tf.Tensor {
+    assertData(fn, arg, x, this.dataShape);
+    if (this.likelihood === 'bernoulli') assertBinaryTensor(fn, arg, x);
+    else assertFiniteTensor(fn, arg, x);
+  }
+
+  /** Values one posterior draw makes for the batch `x`: latents and decoder outputs. */
+  private drawSize(x: tf.Tensor): number {
+    return x.shape[0]! * this.latentSize + x.size * outputFactor(this.likelihood);
   }
 
   /** q(z|x) = N(μ(x), diag σ(x)²) with batch [n]; runs inside the caller's tidy. */
-  private posterior(x: tf.Tensor): Distribution {
-    const { mean, scale } = this.encode(x);
+  private posterior(fn: string, x: tf.Tensor): Distribution {
+    const { mean, scale } = this.encodeUnchecked(fn, x);
     return diagonalGaussian(mean, scale);
   }
 
   /** log p(x|z) for z: [k, n, L] → [k, n]; runs inside the caller's tidy. */
-  private logLik(x: tf.Tensor, z: tf.Tensor): tf.Tensor {
-    const p = likelihoodDist(this.likelihood, this.decoderOutput(z), x.rank - 1);
+  private logLik(fn: string, x: tf.Tensor, z: tf.Tensor): tf.Tensor {
+    const out = this.decoderOutputUnchecked(fn, z);
+    const want = [...x.shape.slice(1)];
+    want[want.length - 1]! *= outputFactor(this.likelihood);
+    if (!tf.util.arraysEqual(out.shape.slice(2), want)) {
+      throw new ShapeMismatchError(
+        `${fn}: the decoder maps latents to [${out.shape.slice(2).join(', ')}] per example but the data has shape [${x.shape.slice(1).join(', ')}]`,
+      );
+    }
+    const p = likelihoodDist(this.likelihood, out, x.rank - 1);
     return p.logProb(tf.broadcastTo(x, [z.shape[0]!, ...x.shape]));
   }
 
@@ -120,20 +202,20 @@ export class VaeModel implements GenerativeModel {
    */
   elbo(x: tf.Tensor, options: { samples?: number; rng?: Rng } = {}): tf.Tensor {
     const fn = 'Vae.elbo';
-    assertData(fn, 'x', x);
-    assertKnownOptions(fn, options, ['samples', 'rng']);
+    this.assertLikelihoodInput(fn, 'x', x);
+    assertOptionKeys(fn, options, ['samples', 'rng']);
     const samples = options.samples ?? 1;
-    assertCount(fn, 'samples', samples);
+    assertDraws(fn, 'samples', samples, this.drawSize(x));
     const rng = resolveRng(fn, { rng: options.rng });
     return tf.tidy(() => {
-      const q = this.posterior(x);
+      const q = this.posterior(fn, x);
       const z = q.sample(samples, rng);
       const prior = standardPrior(x.shape[0]!, this.latentSize);
       const klq =
         this.klMethod === 'analytic'
           ? kl(q, prior)
           : tf.mean(tf.sub(q.logProb(z), prior.logProb(z)), 0);
-      return tf.sub(tf.mean(this.logLik(x, z), 0), klq);
+      return tf.sub(tf.mean(this.logLik(fn, x, z), 0), klq);
     });
   }
 
@@ -143,15 +225,24 @@ export class VaeModel implements GenerativeModel {
    * in expectation. Draws in chunks of at most `chunk` (default 500) to bound memory.
    */
   iwae(x: tf.Tensor, k: number, options: { rng?: Rng; chunk?: number } = {}): tf.Tensor {
-    const fn = 'Vae.iwae';
-    assertData(fn, 'x', x);
-    assertCount(fn, 'k', k);
-    assertKnownOptions(fn, options, ['rng', 'chunk']);
+    assertOptionKeys('Vae.iwae', options, ['rng', 'chunk']);
+    return this.iwaeAs('Vae.iwae', 'k', x, k, options);
+  }
+
+  private iwaeAs(
+    fn: string,
+    kArg: string,
+    x: tf.Tensor,
+    k: number,
+    options: { rng?: Rng; chunk?: number },
+  ): tf.Tensor {
+    this.assertLikelihoodInput(fn, 'x', x);
+    assertDraws(fn, kArg, k, 1);
     const chunk = options.chunk ?? 500;
-    assertCount(fn, 'chunk', chunk);
+    assertDraws(fn, 'chunk', chunk, this.drawSize(x));
     const rng = resolveRng(fn, { rng: options.rng });
     return tf.tidy(() => {
-      const q = this.posterior(x);
+      const q = this.posterior(fn, x);
       const prior = standardPrior(x.shape[0]!, this.latentSize);
       const parts: tf.Tensor[] = [];
       for (let done = 0; done < k; done += chunk) {
@@ -159,7 +250,7 @@ export class VaeModel implements GenerativeModel {
         parts.push(
           tf.tidy(() => {
             const z = q.sample(m, rng);
-            return tf.add(this.logLik(x, z), tf.sub(prior.logProb(z), q.logProb(z)));
+            return tf.add(this.logLik(fn, x, z), tf.sub(prior.logProb(z), q.logProb(z)));
           }),
         );
       }
@@ -169,9 +260,10 @@ export class VaeModel implements GenerativeModel {
 
   /** Importance-sampled estimate of −log p(x) per example: −IWAE_samples(x) (default 5000). */
   nll(x: tf.Tensor, options: { samples?: number; rng?: Rng; chunk?: number } = {}): tf.Tensor {
-    assertKnownOptions('Vae.nll', options, ['samples', 'rng', 'chunk']);
+    const fn = 'Vae.nll';
+    assertOptionKeys(fn, options, ['samples', 'rng', 'chunk']);
     const { samples = 5000, ...rest } = options;
-    return tf.tidy(() => tf.neg(this.iwae(x, samples, rest)));
+    return tf.tidy(() => tf.neg(this.iwaeAs(fn, 'samples', x, samples, rest)));
   }
 
   /**
@@ -181,15 +273,15 @@ export class VaeModel implements GenerativeModel {
    */
   loss(batch: tf.Tensor, rng: Rng): tf.Scalar {
     const fn = 'Vae.loss';
-    assertData(fn, 'batch', batch);
+    this.assertLikelihoodInput(fn, 'batch', batch);
     assertRng(fn, 'rng', rng);
     const n = batch.shape[0]!;
     return tf.tidy(() => {
-      const q = this.posterior(batch);
+      const q = this.posterior(fn, batch);
       const mc = this.klMethod === 'monte-carlo';
       const prior = standardPrior(n, this.latentSize);
       const cost = (z: tf.Tensor) => {
-        const c = tf.neg(this.logLik(batch, z));
+        const c = tf.neg(this.logLik(fn, batch, z));
         return mc ? tf.add(c, tf.mul(this.beta, tf.sub(q.logProb(z), prior.logProb(z)))) : c;
       };
       const s = this.estimator.surrogate(q, cost, { samples: this.samples, rng });
@@ -200,9 +292,10 @@ export class VaeModel implements GenerativeModel {
 
   /** n draws from the model, shown as the mean of p(x|z) with z ~ N(0, I): [n, ...dataShape]. */
   sample(n: number, rng: Rng): tf.Tensor {
-    assertCount('Vae.sample', 'n', n);
+    const dataSize = (this.dataShape ?? []).reduce((a, b) => a * b, 1);
+    assertDraws('Vae.sample', 'n', n, this.latentSize + dataSize);
     assertRng('Vae.sample', 'rng', rng);
-    return tf.tidy(() => this.decode(rng.normal([n, this.latentSize])));
+    return tf.tidy(() => this.decodeUnchecked('Vae.sample', rng.normal([n, this.latentSize])));
   }
 
   /**

@@ -54,6 +54,12 @@ export interface VaeOptions {
   /** Monte Carlo samples per example in `loss` (default 1). */
   samples?: number;
   /**
+   * Shape of one example without the batch axis, e.g. [784] or [28, 28, 1]. When given, data
+   * passed to every method is checked against it up front, so a wrong width is an error that
+   * names the method called (the factories set it).
+   */
+  dataShape?: readonly number[];
+  /**
    * @deprecated Ignored: `loss(batch, rng)` draws from its `rng`, and `elbo`/`iwae`/`nll` from
    * their `rng` option (a fresh `Rng.fromSeed(0)` when none is given). Accepted so that existing
    * calls keep working.
@@ -70,5 +76,9 @@ export const VAE_KEYS = [
   'klMethod',
   'estimator',
   'samples',
+  'dataShape',
   'seed',
 ];
+
+/** The options `Vae.mlp` and `Vae.conv` pass on to the constructor. */
+export const SHARED_KEYS = ['beta', 'klMethod', 'estimator', 'samples'];

@@ -1,12 +1,23 @@
-import { assertInteger, invalidArgument, Rng } from '@gen/core';
+import { assertFiniteTensor, assertInteger, invalidArgument, Rng } from '@gen/core';
 import { Mlp } from '@gen/nn';
 import * as tf from '@tensorflow/tfjs-core';
 import { ConvDecoder, ConvEncoder } from './conv.js';
 import { outputFactor, parseLikelihood } from './likelihood.js';
 import { VaeModel } from './vae-model.js';
 
-import { asBatch, type VaeConvOptions, type VaeMlpOptions } from './vae-options.js';
-import { assertCount, assertNumbers } from './validate.js';
+import { asBatch, SHARED_KEYS, type VaeConvOptions, type VaeMlpOptions } from './vae-options.js';
+import {
+  assertCount,
+  assertData,
+  assertHiddenSizes,
+  assertLayerSizes,
+  assertNumbers,
+  assertOptionKeys,
+  ownedBy,
+} from './validate.js';
+
+/** Most latents `interpolate` and `traverse` decode in one call. */
+const MAX_STEPS = 100_000;
 
 export type { VaeConvOptions, VaeMlpOptions, VaeOptions } from './vae-options.js';
 
@@ -18,7 +29,9 @@ export type { VaeConvOptions, VaeMlpOptions, VaeOptions } from './vae-options.js
 export class Vae extends VaeModel {
   /** The mean of p(x|z) at the posterior mean z = μ(x): [n, ...dataShape]. */
   reconstruct(x: tf.Tensor): tf.Tensor {
-    return tf.tidy(() => this.decode(this.encode(x).mean));
+    const fn = 'Vae.reconstruct';
+    this.assertInput(fn, 'x', x);
+    return tf.tidy(() => this.decodeUnchecked(fn, this.encodeUnchecked(fn, x).mean));
   }
 
   /**
@@ -26,13 +39,13 @@ export class Vae extends VaeModel {
    * unbatched data): z_t = (1 − t) μ(x1) + t μ(x2), t = 0, 1/(steps−1), …, 1 → [steps, ...].
    */
   interpolate(x1: tf.Tensor, x2: tf.Tensor, steps: number): tf.Tensor {
-    assertCount('Vae.interpolate', 'steps', steps);
-    if (steps < 2) throw invalidArgument('Vae.interpolate', 'steps', steps, 'must be >= 2');
+    const fn = 'Vae.interpolate';
+    assertInteger(fn, 'steps', steps, 2, MAX_STEPS);
     return tf.tidy(() => {
-      const a = this.encode(asBatch('Vae.interpolate', 'x1', x1)).mean;
-      const b = this.encode(asBatch('Vae.interpolate', 'x2', x2)).mean;
+      const a = this.encodeUnchecked(fn, this.oneExample(fn, 'x1', x1)).mean;
+      const b = this.encodeUnchecked(fn, this.oneExample(fn, 'x2', x2)).mean;
       const t = tf.reshape(tf.linspace(0, 1, steps), [steps, 1]);
-      return this.decode(tf.add(tf.mul(tf.sub(1, t), a), tf.mul(t, b)));
+      return this.decodeUnchecked(fn, tf.add(tf.mul(tf.sub(1, t), a), tf.mul(t, b)));
     });
   }
 
@@ -44,15 +57,31 @@ export class Vae extends VaeModel {
     const fn = 'Vae.traverse';
     assertInteger(fn, 'dim', dim, 0, this.latentSize - 1);
     assertNumbers(fn, 'values', values);
+    if (values.length > MAX_STEPS) {
+      throw invalidArgument(fn, 'values', values, `must hold at most ${MAX_STEPS} values`);
+    }
     return tf.tidy(() => {
-      const mu = this.encode(asBatch(fn, 'x', x)).mean;
+      const mu = this.encodeUnchecked(fn, this.oneExample(fn, 'x', x)).mean;
       const mask = tf.reshape(tf.oneHot([dim], this.latentSize), [1, this.latentSize]);
       const z = tf.add(
         tf.mul(tf.tile(mu, [values.length, 1]), tf.sub(1, mask)),
         tf.mul(tf.tensor2d([...values], [values.length, 1]), mask),
       );
-      return this.decode(z);
+      return this.decodeUnchecked(fn, z);
     });
+  }
+
+  /** Shape and finite values of data given to `fn` (not a density: grey levels are fine). */
+  private assertInput(fn: string, arg: string, x: unknown): asserts x is tf.Tensor {
+    assertData(fn, arg, x, this.dataShape);
+    assertFiniteTensor(fn, arg, x);
+  }
+
+  /** One example as a batch of one (see `asBatch`), checked like {@link assertInput}. */
+  private oneExample(fn: string, arg: string, x: unknown): tf.Tensor {
+    const batch = asBatch(fn, arg, x);
+    this.assertInput(fn, arg, batch);
+    return batch;
   }
 
   /**
@@ -60,10 +89,18 @@ export class Vae extends VaeModel {
    * (ReLU hidden layers), e.g. the 784-500-500-50 model of Burda et al. on binarised MNIST.
    */
   static mlp(options: VaeMlpOptions): Vae {
+    const fn = 'Vae.mlp';
+    const known = ['inputSize', 'hiddenSizes', 'latentSize', 'likelihood', 'seed', ...SHARED_KEYS];
+    assertOptionKeys(fn, options, known);
     const { inputSize, hiddenSizes, latentSize, likelihood, seed = 0, ...rest } = options;
-    const parsed = parseLikelihood('Vae.mlp', likelihood);
-    assertCount('Vae.mlp', 'inputSize', inputSize);
-    assertCount('Vae.mlp', 'latentSize', latentSize);
+    const parsed = parseLikelihood(fn, likelihood);
+    assertCount(fn, 'inputSize', inputSize);
+    assertCount(fn, 'latentSize', latentSize);
+    assertInteger(fn, 'seed', seed, 0);
+    assertHiddenSizes(fn, hiddenSizes);
+    assertLayerSizes(fn, [inputSize, ...hiddenSizes, 2 * latentSize]);
+    assertLayerSizes(fn, [latentSize, ...[...hiddenSizes].reverse(), 2 * inputSize]);
+    validateShared(fn, rest);
     const [re, rd] = Rng.fromSeed(seed).split(2) as [Rng, Rng];
     const encoder = new Mlp({
       inputSize,
@@ -79,7 +116,19 @@ export class Vae extends VaeModel {
       rng: rd,
       name: 'decoder',
     });
-    return new Vae({ encoder, decoder, latentSize, likelihood: parsed, ...rest });
+    return ownedBy(
+      fn,
+      [encoder, decoder],
+      () =>
+        new Vae({
+          encoder,
+          decoder,
+          latentSize,
+          likelihood: parsed,
+          dataShape: [inputSize],
+          ...rest,
+        }),
+    );
   }
 
   /**
@@ -88,10 +137,17 @@ export class Vae extends VaeModel {
    * convolutions in the decoder.
    */
   static conv(options: VaeConvOptions): Vae {
+    const fn = 'Vae.conv';
+    assertOptionKeys(fn, options, ['latentSize', 'likelihood', 'channels', 'seed', ...SHARED_KEYS]);
     const { latentSize, likelihood, channels = 1, seed = 0, ...rest } = options;
-    const parsed = parseLikelihood('Vae.conv', likelihood);
-    assertCount('Vae.conv', 'latentSize', latentSize);
-    assertCount('Vae.conv', 'channels', channels);
+    const parsed = parseLikelihood(fn, likelihood);
+    assertCount(fn, 'latentSize', latentSize);
+    assertCount(fn, 'channels', channels);
+    assertInteger(fn, 'seed', seed, 0);
+    assertLayerSizes(fn, [7 * 7 * 64, 2 * latentSize]);
+    assertLayerSizes(fn, [latentSize, 7 * 7 * 64]);
+    if (channels > 1024) throw invalidArgument(fn, 'channels', channels, 'must be <= 1024');
+    validateShared(fn, rest);
     const [re, rd] = Rng.fromSeed(seed).split(2) as [Rng, Rng];
     const encoder = new ConvEncoder({ channels, outputSize: 2 * latentSize, rng: re });
     const decoder = new ConvDecoder({
@@ -99,6 +155,33 @@ export class Vae extends VaeModel {
       channels: channels * outputFactor(parsed),
       rng: rd,
     });
-    return new Vae({ encoder, decoder, latentSize, likelihood: parsed, ...rest });
+    return ownedBy(
+      fn,
+      [encoder, decoder],
+      () =>
+        new Vae({
+          encoder,
+          decoder,
+          latentSize,
+          likelihood: parsed,
+          dataShape: [28, 28, channels],
+          ...rest,
+        }),
+    );
   }
+}
+
+/**
+ * Checks the options a factory passes on before any weight exists, so that a bad one is reported
+ * under the factory's name and nothing is allocated.
+ */
+function validateShared(fn: string, o: Record<string, unknown>): void {
+  const { beta = 1, klMethod = 'analytic', samples = 1 } = o;
+  if (typeof beta !== 'number' || !Number.isFinite(beta) || beta < 0) {
+    throw invalidArgument(fn, 'beta', beta, 'must be a finite number >= 0');
+  }
+  if (klMethod !== 'analytic' && klMethod !== 'monte-carlo') {
+    throw invalidArgument(fn, 'klMethod', klMethod, "must be 'analytic' or 'monte-carlo'");
+  }
+  assertCount(fn, 'samples', samples);
 }

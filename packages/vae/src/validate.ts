@@ -1,4 +1,12 @@
-import { assertInteger, invalidArgument, ShapeMismatchError } from '@gen/core';
+import {
+  assertInteger,
+  assertKnownOptions,
+  finiteChecksEnabled,
+  GenError,
+  InvalidArgumentError,
+  invalidArgument,
+  ShapeMismatchError,
+} from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
 
 /** Asserts a live float tensor of rank ≥ `minRank` whose trailing shape is `dataShape` (if set). */
@@ -31,19 +39,135 @@ export function assertNumbers(fn: string, arg: string, v: unknown): asserts v is
   }
 }
 
-/** Throws unless `options` is a plain object with known keys only. */
+/** Throws unless `options` is a plain object with known keys only (@gen/core's shared guard). */
 export function assertOptionKeys(fn: string, options: unknown, known: readonly string[]): void {
-  if (options === null || typeof options !== 'object') {
-    throw invalidArgument(fn, 'options', options, 'must be an object');
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw invalidArgument(fn, 'options', options, 'must be an options object');
   }
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key)) {
-      throw invalidArgument(
-        fn,
-        `options.${key}`,
-        (options as Record<string, unknown>)[key],
-        `is not a known option (${known.join(', ')})`,
+  assertKnownOptions(fn, options, known);
+}
+
+/**
+ * Throws unless every value of `x` is 0 or 1 (so NaN and ±Inf fail too), the support of a
+ * Bernoulli likelihood, as @gen/distributions' `Bernoulli.logProb` and @gen/autoregressive's
+ * `Made` require. Reads back one boolean; skipped like the finite checks of @gen/core
+ * (`withoutFiniteChecks`, `setFiniteChecks(false)`).
+ */
+export function assertBinaryTensor(fn: string, arg: string, x: tf.Tensor): void {
+  if (!finiteChecksEnabled() || x.size === 0) return;
+  const flag = tf.tidy(() => tf.all(tf.logicalOr(tf.equal(x, 0), tf.equal(x, 1))));
+  const ok = flag.dataSync()[0] === 1;
+  flag.dispose();
+  if (!ok) {
+    throw new InvalidArgumentError(
+      `${fn}: argument '${arg}' must hold only 0 and 1 for a Bernoulli likelihood (binarise grey levels first, e.g. with @gen/data's bernoulliBinarize), got a ${x.dtype} tensor of shape [${x.shape.join(', ')}] with other values`,
+    );
+  }
+}
+
+/** Throws unless `value` is an array of integers ≥ 1 (the shape of one example). */
+export function assertDataShape(fn: string, arg: string, value: unknown): readonly number[] {
+  if (
+    !Array.isArray(value) ||
+    value.length === 0 ||
+    !value.every((d) => Number.isSafeInteger(d) && d >= 1)
+  ) {
+    throw invalidArgument(fn, arg, value, 'must be a non-empty array of integers >= 1');
+  }
+  return Object.freeze([...value]);
+}
+
+/**
+ * Runs a network on the input of a public method; a failure (typically a shape the network
+ * cannot take) becomes a typed error naming that method and the input's shape.
+ */
+export function applyNetwork(
+  fn: string,
+  what: string,
+  apply: (x: tf.Tensor) => tf.Tensor,
+  x: tf.Tensor,
+): tf.Tensor {
+  try {
+    return apply(x);
+  } catch (cause) {
+    const why = cause instanceof Error ? cause.message : String(cause);
+    const message = `${fn}: the ${what} cannot take an input of shape [${x.shape.join(', ')}]: ${why}`;
+    // A typed error keeps its class (a disposed network is not a shape problem); a raw one from
+    // tfjs is a shape the network cannot take.
+    const Kind =
+      cause instanceof GenError
+        ? (cause.constructor as new (
+            m: string,
+            o: { cause: unknown },
+          ) => GenError)
+        : ShapeMismatchError;
+    throw new Kind(message, { cause });
+  }
+}
+
+/** Largest number of entries of one weight matrix (2²⁶ float32 values, 256 MiB). */
+const MAX_LAYER_ENTRIES = 2 ** 26;
+
+/** Throws unless `value` is an array of integers ≥ 1 (hidden widths; may be empty). */
+export function assertHiddenSizes(fn: string, value: unknown): asserts value is number[] {
+  if (!Array.isArray(value) || !value.every((d) => Number.isSafeInteger(d) && d >= 1)) {
+    throw invalidArgument(fn, 'hiddenSizes', value, 'must be an array of integers >= 1');
+  }
+}
+
+/**
+ * Throws unless every weight matrix between consecutive `widths` can be allocated, so that an
+ * absurd size is a typed error naming `fn` rather than a RangeError from the allocation.
+ */
+export function assertLayerSizes(fn: string, widths: readonly number[]): void {
+  for (let i = 1; i < widths.length; i++) {
+    if (widths[i - 1]! * widths[i]! > MAX_LAYER_ENTRIES) {
+      throw new InvalidArgumentError(
+        `${fn}: a layer of ${widths[i - 1]} × ${widths[i]} weights exceeds the ${MAX_LAYER_ENTRIES} entries one weight tensor may hold`,
       );
     }
+  }
+}
+
+/**
+ * Builds a model from networks a factory just made; if the model's constructor refuses an
+ * option, the networks are disposed (nothing leaks) and the error is re-raised under `fn`.
+ */
+export function ownedBy<T>(
+  fn: string,
+  networks: readonly { dispose(): void }[],
+  build: () => T,
+): T {
+  try {
+    return build();
+  } catch (error) {
+    for (const net of networks) net.dispose();
+    if (error instanceof GenError && !error.message.startsWith(`${fn}:`)) {
+      const Kind = error.constructor as new (m: string, o: { cause: unknown }) => GenError;
+      throw new Kind(`${fn}: ${error.message}`, { cause: error });
+    }
+    throw error;
+  }
+}
+
+/** Most importance samples or Monte Carlo draws per example one call accepts. */
+export const MAX_DRAWS = 10_000_000;
+
+/** Most float32 values one batch of draws may hold (2²⁸, 1 GiB). */
+const MAX_DRAW_ENTRIES = 2 ** 28;
+
+/**
+ * Throws unless `count` is an integer in [1, MAX_DRAWS] and `count` draws of `perDraw` values
+ * each fit in memory at once: a typed error naming `fn` rather than a RangeError.
+ */
+export function assertDraws(fn: string, arg: string, count: unknown, perDraw: number): void {
+  assertInteger(fn, arg, count, 1, MAX_DRAWS);
+  if (count * perDraw > MAX_DRAW_ENTRIES) {
+    throw invalidArgument(
+      fn,
+      arg,
+      count,
+      `is too large: ${count} draws of ${perDraw} values exceed the ${MAX_DRAW_ENTRIES} one call may hold at once`,
+    );
   }
 }
