@@ -20,6 +20,11 @@ export interface TrainingHeader {
   version: 1;
   /** The loop that wrote it: 'fit', 'fitAdversarial' or 'fitEm' (`createTrainer` writes the same). */
   fn: string;
+  /**
+   * The run this checkpoint belongs to: random, made when a run starts fresh and kept by every
+   * resume. Absent in checkpoints written before run ids existed (a resumed one keeps none).
+   */
+  runId?: string;
   step: number;
   epoch: number;
   /** Settings that must match on resume (batch size, dataset size, discriminator steps…). */
@@ -89,13 +94,14 @@ export async function captureTraining(
 
 function checkHeader(
   fn: string,
+  where: string,
   kind: string,
   header: unknown,
   settings: TrainingHeader['settings'],
 ) {
   const h = header as Partial<TrainingHeader> | null;
   if (h?.format !== 'gen-train-checkpoint' || h.version !== 1) {
-    throw new FormatError(`${fn}: argument 'resume' is not a version-1 @gen/train checkpoint`);
+    throw new FormatError(`${where}: not a version-1 @gen/train checkpoint`);
   }
   if (h.fn !== kind) {
     throw new InvalidArgumentError(
@@ -123,13 +129,17 @@ export async function restoreTraining(
   parts: TrainingParts,
   settings: TrainingHeader['settings'],
 ): Promise<TrainingHeader> {
-  const bytes = await store.load();
+  const step = await store.latest();
+  const bytes = step === undefined ? undefined : await store.load(step);
   if (bytes === undefined) {
     throw new InvalidArgumentError(`${fn}: argument 'resume' holds no checkpoint`);
   }
-  const { header, tensors } = decodeCheckpoint(bytes);
+  // Format errors name the checkpoint's file when the store knows it.
+  const where =
+    typeof store.locate === 'function' ? `${fn}: checkpoint '${store.locate(step!)}'` : fn;
+  const { header, tensors } = decodeCheckpoint(bytes, where);
   try {
-    const h = checkHeader(fn, kind, header, settings);
+    const h = checkHeader(fn, where, kind, header, settings);
     const weights: NamedTensors = {};
     for (const [name, t] of Object.entries(tensors)) {
       if (name.startsWith('model/')) weights[name.slice('model/'.length)] = t;
@@ -138,20 +148,20 @@ export async function restoreTraining(
       parts.model.setWeights(weights);
     } catch (error) {
       throw new FormatError(
-        `${fn}: the checkpoint's weights do not fit the model: ${(error as Error).message}`,
+        `${where}: the checkpoint's weights do not fit the model: ${(error as Error).message}`,
         { cause: error },
       );
     }
-    restoreModelState(fn, parts.model, h);
+    restoreModelState(where, parts.model, h);
     for (const [name, optimizer] of Object.entries(parts.optimizers)) {
       const manifest = h.optimizers[name];
       if (manifest === undefined)
-        throw new FormatError(`${fn}: checkpoint lacks optimizer '${name}'`);
+        throw new FormatError(`${where}: checkpoint lacks optimizer '${name}'`);
       await restoreOptimizer(fn, optimizer, manifest, tensors, `optimizer/${name}`);
     }
     for (const name of Object.keys(parts.rngs)) {
       const state = h.rngs[name];
-      if (state === undefined) throw new FormatError(`${fn}: checkpoint lacks Rng '${name}'`);
+      if (state === undefined) throw new FormatError(`${where}: checkpoint lacks Rng '${name}'`);
       parts.rngs[name] = Rng.fromState(state);
     }
     const targets = stateful(parts.callbacks);
