@@ -12,14 +12,15 @@ export function latestCheckpoint(run: string): string {
 }
 
 /**
- * Inverts `count` bytes in the middle of a checkpoint's tensor data. The data follows the JSON
- * header (`GENC` · uint32 length · header); the middle of what follows it is weight or optimiser
- * data whatever trailer a format version adds.
+ * Inverts `count` bytes in the middle of a checkpoint's tensor data, which follows the JSON
+ * header: `GENC` · uint32 n · n bytes of JSON in layout 1; `GENC` · uint32 0 · uint32 layout ·
+ * uint32 n · uint32 header CRC · n bytes of JSON in layout 2.
  */
 export function flipTensorBytes(file: string, count: number): void {
   const bytes = new Uint8Array(readFileSync(file));
-  const headerLength = new DataView(bytes.buffer, bytes.byteOffset).getUint32(4, true);
-  const dataStart = 8 + headerLength;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const marker = view.getUint32(4, true);
+  const dataStart = marker === 0 ? 20 + view.getUint32(12, true) : 8 + marker;
   const middle = dataStart + Math.floor((bytes.byteLength - dataStart) / 2);
   if (middle + count > bytes.byteLength) throw new Error(`${file} has too little tensor data`);
   for (let i = middle; i < middle + count; i++) bytes[i] = bytes[i]! ^ 0xff;
