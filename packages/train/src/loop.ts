@@ -1,6 +1,8 @@
 import { InvalidArgumentError, type Rng } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { learningRateScheduler } from './callbacks/learning-rate-scheduler.js';
+import { newRunId } from './checkpoint/run-id.js';
+import { assertStoreBelongsToRun } from './checkpoint/run-ownership.js';
 import type { CheckpointStore } from './checkpoint/store.js';
 import {
   captureTraining,
@@ -77,6 +79,7 @@ export class TrainingLoop {
   private readonly progress: Progress;
   private readonly parts: Parameters<typeof captureTraining>[0];
   private store: CheckpointStore | undefined;
+  private runId: string | undefined;
   private lastSaved: number | undefined;
   private started = false;
   private reason: StopReason | undefined;
@@ -180,9 +183,21 @@ export class TrainingLoop {
     this.started = true;
     const { config, spec } = this;
     await spec.prepare?.();
+    const checkpoint = config.checkpoint;
+    if (checkpoint !== undefined) {
+      this.store = await resolveStore(this.fn, 'checkpoint', checkpoint.target);
+      // Fail now, not at the first checkpoint, for optimisers tfjs cannot save (Adamax).
+      for (const [name, optimizer] of Object.entries(spec.optimizers)) {
+        tf.dispose((await captureOptimizer(this.fn, optimizer, name)).tensors);
+      }
+    }
     if (config.resume !== undefined) {
       const resumed = await resolveStore(this.fn, 'resume', config.resume);
       const header = await restoreTraining(this.fn, spec.kind, resumed, this.parts, spec.settings);
+      this.runId = header.runId;
+      if (this.store !== undefined) {
+        await assertStoreBelongsToRun(this.fn, checkpoint!.target, this.store, this.runId, true);
+      }
       if (spec.setState !== undefined) spec.setState(header.loopState);
       await this.source.restore(header.data);
       Object.assign(this.progress, {
@@ -192,14 +207,11 @@ export class TrainingLoop {
       });
       this.lastSaved = config.checkpoint?.target === config.resume ? header.step : undefined;
     } else {
-      await spec.initialize?.();
-    }
-    if (config.checkpoint !== undefined) {
-      this.store = await resolveStore(this.fn, 'checkpoint', config.checkpoint.target);
-      // Fail now, not at the first checkpoint, for optimisers tfjs cannot save (Adamax).
-      for (const [name, optimizer] of Object.entries(spec.optimizers)) {
-        tf.dispose((await captureOptimizer(this.fn, optimizer, name)).tensors);
+      this.runId = newRunId();
+      if (this.store !== undefined) {
+        await assertStoreBelongsToRun(this.fn, checkpoint!.target, this.store, this.runId, false);
       }
+      await spec.initialize?.();
     }
     this.guard.good(this.progress.step);
     await this.events.trainBegin();
@@ -269,6 +281,7 @@ export class TrainingLoop {
     const { progress, spec } = this;
     const bytes = await captureTraining(this.parts, {
       fn: spec.kind,
+      ...(this.runId === undefined ? {} : { runId: this.runId }),
       step: progress.step,
       epoch: progress.epoch,
       settings: spec.settings,

@@ -1,4 +1,5 @@
 import { assertInteger, assertKnownOptions, invalidArgument } from '@gen/core';
+import { runIdOf, stepsToPrune } from './run-id.js';
 
 /**
  * Where checkpoints live: opaque byte arrays keyed by step. `fit` writes through `save` and
@@ -21,10 +22,18 @@ export interface CheckpointStore {
   latest(): Promise<number | undefined>;
   /** Every stored step, ascending. */
   list(): Promise<number[]>;
+  /**
+   * Where the checkpoint of `step` lives, for error messages (a file path for
+   * `fileCheckpointStore`). Optional.
+   */
+  locate?(step: number): string;
 }
 
 export interface StoreOptions {
-  /** How many of the most recent checkpoints to keep (default 5); older ones are deleted. */
+  /**
+   * How many of the most recent checkpoints of a run to keep (default 5); older ones of the same
+   * run (the run id in their header) are deleted, never another run's.
+   */
   keep?: number;
 }
 
@@ -64,7 +73,7 @@ export function assertStore(
 
 /**
  * A {@link CheckpointStore} in memory (browser-safe): copies of the bytes, the most recent `keep`
- * steps.
+ * steps of each run.
  *
  * ```ts
  * const store = memoryCheckpointStore({ keep: 2 });
@@ -81,7 +90,10 @@ export function memoryCheckpointStore(options?: StoreOptions): CheckpointStore {
         throw invalidArgument('memoryCheckpointStore.save', 'bytes', bytes, 'must be a Uint8Array');
       }
       saved.set(step, bytes.slice());
-      for (const old of steps().slice(0, -keep)) saved.delete(old);
+      const runOf = async (s: number) => runIdOf(saved.get(s)!);
+      for (const old of await stepsToPrune(steps(), keep, runIdOf(bytes), runOf)) {
+        saved.delete(old);
+      }
     },
     async load(step) {
       const target = step ?? steps().at(-1);
