@@ -1,4 +1,10 @@
-import { InvalidArgumentError, initBackend, Rng, ShapeMismatchError } from '@gen/core';
+import {
+  InvalidArgumentError,
+  initBackend,
+  Rng,
+  ShapeMismatchError,
+  withoutFiniteChecks,
+} from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Made } from './made.js';
@@ -113,6 +119,16 @@ describe('Made rejects bad input with typed errors', () => {
       /unknown option 'masks'/,
     );
     expect(() => made.loss(half, {} as never)).toThrow(/Made.loss: argument 'rng' must be an Rng/);
+    // The loss follows the rule of logProb (and of Bernoulli.logProb): only 0 and 1, unless the
+    // caller (the trainer, on data it checked once) turned the finite checks off.
+    const rng = Rng.fromSeed(0);
+    expect(() => made.loss(half, rng)).toThrow(
+      /Made.loss: argument 'batch' must hold only 0 and 1/,
+    );
+    expect(() => made.loss(nan, rng)).toThrow(/Made.loss: argument 'batch' must hold only 0 and 1/);
+    const unchecked = withoutFiniteChecks(() => made.loss(half, rng));
+    expect(Number.isFinite(unchecked.dataSync()[0])).toBe(true);
+    unchecked.dispose();
     tf.dispose([wide, flat, ints, half, nan]);
     made.dispose();
   });

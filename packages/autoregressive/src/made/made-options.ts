@@ -8,7 +8,12 @@ import {
 } from '@gen/core';
 import { defaultValidation } from '@gen/distributions';
 import { type Activation, getActivation } from '@gen/nn';
-import { assertOptionsObject } from '../validate.js';
+import { assertBoundedInteger, assertLayerSizes, assertOptionsObject } from '../validate.js';
+
+/** Largest input size or hidden width. */
+const MAX_WIDTH = 2 ** 20;
+/** Largest number of mixture components or masks. */
+const MAX_COUNT = 1024;
 
 /** Options of {@link Made}. */
 export interface MadeOptions {
@@ -96,21 +101,22 @@ export function parseMadeOptions(options: MadeOptions): ParsedMadeOptions {
   assertOptionsObject(fn, options, MADE_OPTIONS);
   const { inputSize, hiddenSizes, likelihood = 'bernoulli', components = 1 } = options;
   const { numMasks = 1, activation = 'relu', minScale = 1e-3, seed = 0 } = options;
-  assertInteger(fn, 'inputSize', inputSize, 1);
+  assertBoundedInteger(fn, 'inputSize', inputSize, 1, MAX_WIDTH);
   if (!Array.isArray(hiddenSizes) || hiddenSizes.length === 0) {
     throw invalidArgument(fn, 'hiddenSizes', hiddenSizes, 'must be a non-empty array of widths');
   }
   hiddenSizes.forEach((size, i) => {
-    assertInteger(fn, `hiddenSizes[${i}]`, size, 1);
+    assertBoundedInteger(fn, `hiddenSizes[${i}]`, size, 1, MAX_WIDTH);
   });
   assertOneOf(fn, 'likelihood', likelihood, ['bernoulli', 'gaussian'] as const);
-  assertInteger(fn, 'components', components, 1);
+  assertBoundedInteger(fn, 'components', components, 1, MAX_COUNT);
   if (likelihood === 'bernoulli' && components !== 1) {
     throw new InvalidArgumentError(
       `Made: argument 'components' applies to likelihood 'gaussian' only, got ${components} with 'bernoulli'`,
     );
   }
-  assertInteger(fn, 'numMasks', numMasks, 1);
+  assertBoundedInteger(fn, 'numMasks', numMasks, 1, MAX_COUNT);
+  assertLayerSizes(fn, [inputSize, ...hiddenSizes, inputSize * 3 * components]);
   assertPositive(fn, 'minScale', minScale);
   if (likelihood === 'bernoulli' && options.minScale !== undefined) {
     throw new InvalidArgumentError(

@@ -1,5 +1,6 @@
 import {
   assertInteger,
+  finiteChecksEnabled,
   type GenerativeModel,
   invalidArgument,
   logMeanExp,
@@ -114,7 +115,7 @@ export class Made extends Module implements GenerativeModel {
     const fn = 'Made.logProb';
     const m = this.maskIndex(fn, options);
     assertRows(fn, 'x', x, this.inputSize);
-    if (this.validateArgs) assertValues(fn, 'x', x, this.likelihood === 'bernoulli');
+    if (this.validateArgs) this.assertData(fn, 'x', x);
     if (options.mask !== undefined || this.numMasks === 1) {
       return tf.tidy(() => this.logProbUnder(x, m));
     }
@@ -128,8 +129,9 @@ export class Made extends Module implements GenerativeModel {
    * Mean negative log-likelihood −(1/n) Σ log p_m(xᵢ) of `batch: [n, D]` under one mask m of
    * the pool, drawn from `rng` (so a resumed `fit` draws the same masks). With one mask the loss
    * is deterministic and `rng` may be left out; with a pool it is required, as the model keeps no
-   * generator of its own. Values are not read back: `fit` checks its data once and guards
-   * against NaN losses.
+   * generator of its own. Values must be finite (0/1 for Bernoulli), checked with one read of a
+   * boolean; the check is skipped inside @gen/core's `withoutFiniteChecks` (the trainer runs the
+   * loss there on data it checked once) or after `setFiniteChecks(false)`.
    */
   loss(batch: tf.Tensor, rng?: Rng): tf.Scalar {
     const fn = 'Made.loss';
@@ -144,6 +146,7 @@ export class Made extends Module implements GenerativeModel {
       );
     }
     if (rng !== undefined) assertRng(fn, 'rng', rng);
+    this.assertData(fn, 'batch', batch);
     const m = this.numMasks > 1 ? rng!.int(this.numMasks) : 0;
     return tf.tidy(() => tf.neg(tf.mean(this.logProbUnder(batch, m))) as tf.Scalar);
   }
@@ -186,6 +189,14 @@ export class Made extends Module implements GenerativeModel {
 
   private logProbUnder(x: tf.Tensor, m: number): tf.Tensor {
     return tf.sum(this.family.distribution(this.paramsUnder(x, m)).logProb(x), -1);
+  }
+
+  /**
+   * Values of data given to `fn`: 0/1 for Bernoulli (the support of @gen/distributions'
+   * `Bernoulli.logProb`), finite for Gaussian; skipped while @gen/core's finite checks are off.
+   */
+  private assertData(fn: string, arg: string, x: tf.Tensor): void {
+    if (finiteChecksEnabled()) assertValues(fn, arg, x, this.likelihood === 'bernoulli');
   }
 
   private maskIndex(fn: string, options: MadeMaskOptions): number {

@@ -1,6 +1,6 @@
 import { assertInteger, invalidArgument } from '@gen/core';
 import { defaultValidation } from '@gen/distributions';
-import { assertOptionsObject } from '../validate.js';
+import { assertBoundedInteger, assertOptionsObject } from '../validate.js';
 
 /** Options of {@link PixelCnn}. */
 export interface PixelCnnOptions {
@@ -40,11 +40,11 @@ export function parsePixelCnnOptions(options: PixelCnnOptions): ParsedPixelCnnOp
   const fn = 'PixelCnn';
   assertOptionsObject(fn, options, PIXEL_CNN_OPTIONS);
   const { height = 28, width = 28, channels = 32, layers = 5, kernelSize = 5, seed = 0 } = options;
-  assertInteger(fn, 'height', height, 1);
-  assertInteger(fn, 'width', width, 1);
-  assertInteger(fn, 'channels', channels, 1);
-  assertInteger(fn, 'layers', layers, 1);
-  assertInteger(fn, 'kernelSize', kernelSize, 3);
+  assertBoundedInteger(fn, 'height', height, 1, 4096);
+  assertBoundedInteger(fn, 'width', width, 1, 4096);
+  assertBoundedInteger(fn, 'channels', channels, 1, 1024);
+  assertBoundedInteger(fn, 'layers', layers, 1, 256);
+  assertBoundedInteger(fn, 'kernelSize', kernelSize, 3, 63);
   if (kernelSize % 2 === 0) {
     throw invalidArgument(fn, 'kernelSize', kernelSize, 'must be odd (a centre pixel)');
   }

@@ -1,4 +1,10 @@
-import { InvalidArgumentError, initBackend, Rng, ShapeMismatchError } from '@gen/core';
+import {
+  InvalidArgumentError,
+  initBackend,
+  Rng,
+  ShapeMismatchError,
+  withoutFiniteChecks,
+} from '@gen/core';
 import { expectNoLeak } from '@gen/core/testing';
 import { fit } from '@gen/train';
 import * as tf from '@tensorflow/tfjs-core';
@@ -119,6 +125,10 @@ describe('PixelCnn rejects bad input with typed errors', () => {
     expect(() => model.logProb(grey)).toThrow(
       /PixelCnn.logProb: argument 'x' must hold only 0 and 1/,
     );
+    expect(() => model.loss(grey)).toThrow(
+      /PixelCnn.loss: argument 'batch' must hold only 0 and 1/,
+    );
+    tf.dispose(withoutFiniteChecks(() => model.loss(grey)));
     expect(() => model.sample(0, Rng.fromSeed(0))).toThrow(
       /PixelCnn.sample: argument 'n' must be an integer >= 1, got 0/,
     );

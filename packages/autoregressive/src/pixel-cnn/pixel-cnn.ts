@@ -1,6 +1,7 @@
 import {
   assertInteger,
   assertTensor,
+  finiteChecksEnabled,
   type GenerativeModel,
   Rng,
   ShapeMismatchError,
@@ -87,18 +88,21 @@ export class PixelCnn extends Module implements GenerativeModel {
     const fn = 'PixelCnn.logProb';
     this.assertLive(fn);
     this.assertImages(fn, x);
-    if (this.validateArgs) assertValues(fn, 'x', x, true);
+    if (this.validateArgs && finiteChecksEnabled()) assertValues(fn, 'x', x, true);
     return tf.tidy(() => this.logProbOf(this.asImages(x)));
   }
 
   /**
-   * Mean negative log-likelihood −(1/n) Σ log p(xᵢ) in nats per image. Values are not read
-   * back: `fit` checks its data once and guards against NaN losses.
+   * Mean negative log-likelihood −(1/n) Σ log p(xᵢ) in nats per image. Pixels must be 0 or 1,
+   * checked with one read of a boolean; the check is skipped inside @gen/core's
+   * `withoutFiniteChecks` (the trainer runs the loss there on data it checked once) or after
+   * `setFiniteChecks(false)`.
    */
   loss(batch: tf.Tensor): tf.Scalar {
     const fn = 'PixelCnn.loss';
     this.assertLive(fn);
     this.assertImages(fn, batch, 'batch');
+    if (finiteChecksEnabled()) assertValues(fn, 'batch', batch, true);
     return tf.tidy(() => tf.neg(tf.mean(this.logProbOf(this.asImages(batch)))) as tf.Scalar);
   }
 
