@@ -1,4 +1,4 @@
-import { assertInteger, Rng } from '@gen/core';
+import { assertInteger, invalidArgument, Rng } from '@gen/core';
 import { DcganDiscriminator, DcganGenerator, mlpPair } from './networks.js';
 import {
   assertObject,
@@ -8,6 +8,7 @@ import {
   parseTraining,
   TRAINING_KEYS,
 } from './options.js';
+import { assertLayerSizes } from './validate.js';
 
 /** The `Gan` options behind `Gan.mlp`: leaky-ReLU MLPs seeded from `seed` (default 0). */
 export function mlpOptions(options: GanMlpOptions): GanOptions {
@@ -17,6 +18,14 @@ export function mlpOptions(options: GanMlpOptions): GanOptions {
   assertInteger(fn, 'dataSize', dataSize, 1);
   assertInteger(fn, 'latentSize', latentSize, 1);
   assertInteger(fn, 'seed', seed, 0);
+  if (!Array.isArray(hiddenSizes)) {
+    throw invalidArgument(fn, 'hiddenSizes', hiddenSizes, 'must be an array of integers >= 1');
+  }
+  hiddenSizes.forEach((size, i) => {
+    assertInteger(fn, `hiddenSizes[${i}]`, size, 1);
+  });
+  assertLayerSizes(fn, [latentSize, ...hiddenSizes, dataSize]);
+  assertLayerSizes(fn, [dataSize, ...hiddenSizes, 1]);
   parseTraining(fn, training); // validate before any variable exists
   const nets = mlpPair(dataSize, latentSize, hiddenSizes, Rng.fromSeed(seed));
   return { ...nets, latentSize, ...training };
@@ -29,6 +38,7 @@ export function dcganOptions(options: GanDcganOptions): GanOptions {
   const { latentSize, seed = 0, ...training } = options;
   assertInteger(fn, 'latentSize', latentSize, 1);
   assertInteger(fn, 'seed', seed, 0);
+  assertLayerSizes(fn, [latentSize, 7 * 7 * 64]);
   parseTraining(fn, training); // validate before any variable exists
   const [g, d] = Rng.fromSeed(seed).split(2) as [Rng, Rng];
   const generator = new DcganGenerator(latentSize, g);

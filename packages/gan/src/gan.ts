@@ -1,9 +1,9 @@
 import {
   type AdversarialModel,
+  assertFiniteTensor,
   assertInteger,
   assertNetwork,
   assertRng,
-  assertTensor,
   InvalidArgumentError,
   invalidArgument,
   type ModelState,
@@ -26,6 +26,7 @@ import {
   parseTraining,
   TRAINING_KEYS,
 } from './options.js';
+import { applyNetwork, assertBatch, assertCount } from './validate.js';
 import { clipWeights } from './weights.js';
 
 /** What `Gan.getState()` returns: the discriminator updates so far (the instance-noise clock). */
@@ -116,16 +117,44 @@ export class Gan implements AdversarialModel {
       : noise.std * Math.max(0, 1 - this.discriminatorUpdates / noise.decaySteps);
   }
 
-  /** The critic on `x`, one value per example: shape [n]. */
+  /** The critic on `x: [n, ...]`, one value per example: shape [n]. */
   critic(x: tf.Tensor): tf.Tensor {
-    return tf.tidy(() => tf.reshape(this.discriminator.apply(x), [x.shape[0]!]));
+    const fn = 'Gan.critic';
+    assertBatch(fn, 'x', x);
+    assertFiniteTensor(fn, 'x', x);
+    return this.criticAs(fn, x);
+  }
+
+  /** The critic on a batch the public method `fn` has checked; errors name `fn`. */
+  private criticAs(fn: string, x: tf.Tensor): tf.Tensor {
+    return tf.tidy(() => {
+      const out = applyNetwork(fn, 'discriminator', (h) => this.discriminator.apply(h), x);
+      if (out.size !== x.shape[0]) {
+        throw new ShapeMismatchError(
+          `${fn}: the discriminator must output one value per example ([${x.shape[0]}, 1] or [${x.shape[0]}]), got [${out.shape.join(', ')}]`,
+        );
+      }
+      return tf.reshape(out, [x.shape[0]!]);
+    });
+  }
+
+  /** G(z) for `n` latents drawn from `rng`, errors named after the public method `fn`. */
+  private generate(fn: string, n: number, rng: Rng): tf.Tensor {
+    return tf.tidy(() =>
+      applyNetwork(
+        fn,
+        'generator',
+        (z) => this.generator.apply(z),
+        rng.normal([n, this.latentSize]),
+      ),
+    );
   }
 
   /** `n` draws G(z), z ∼ N(0, I), without gradient; the caller owns them. */
   sample(n: number, rng: Rng): tf.Tensor {
-    assertInteger('Gan.sample', 'n', n, 1);
+    assertCount('Gan.sample', 'n', n, this.latentSize);
     assertRng('Gan.sample', 'rng', rng);
-    return tf.tidy(() => this.generator.apply(rng.normal([n, this.latentSize])));
+    return this.generate('Gan.sample', n, rng);
   }
 
   /**
@@ -135,17 +164,14 @@ export class Gan implements AdversarialModel {
    */
   discriminatorLoss(real: tf.Tensor, rng: Rng): tf.Scalar {
     const fn = 'Gan.discriminatorLoss';
-    assertTensor(fn, 'real', real);
-    if (real.rank < 2 || real.shape[0]! < 1) {
-      throw new ShapeMismatchError(
-        `${fn}: 'real' must be [n, ...], got [${real.shape.join(', ')}]`,
-      );
-    }
+    assertBatch(fn, 'real', real);
     assertRng(fn, 'rng', rng);
+    assertCount(fn, 'real', real.shape[0]!, this.latentSize);
+    assertFiniteTensor(fn, 'real', real);
     const [zRng, noiseRng, gpRng] = rng.split(3) as [Rng, Rng, Rng];
     const std = this.instanceNoiseStd;
     return tf.tidy(() => {
-      const fake = this.sample(real.shape[0]!, zRng);
+      const fake = this.generate(fn, real.shape[0]!, zRng);
       if (!tf.util.arraysEqual(fake.shape, real.shape)) {
         throw new ShapeMismatchError(
           `${fn}: 'real' has shape [${real.shape.join(', ')}], fakes [${fake.shape.join(', ')}]`,
@@ -153,7 +179,7 @@ export class Gan implements AdversarialModel {
       }
       return criticLoss({
         loss: this.loss,
-        critic: (x) => this.critic(x),
+        critic: (x) => this.criticAs(fn, x),
         real,
         fake,
         noiseStd: std,
@@ -167,14 +193,15 @@ export class Gan implements AdversarialModel {
 
   /** The generator's loss on `n` fresh fakes (see `generatorObjective`); changes no state. */
   generatorLoss(n: number, rng: Rng): tf.Scalar {
-    assertInteger('Gan.generatorLoss', 'n', n, 1);
-    assertRng('Gan.generatorLoss', 'rng', rng);
+    const fn = 'Gan.generatorLoss';
+    assertCount(fn, 'n', n, this.latentSize);
+    assertRng(fn, 'rng', rng);
     const [zRng, noiseRng] = rng.split(2) as [Rng, Rng];
     const std = this.instanceNoiseStd;
     return tf.tidy(() => {
-      let fake = this.generator.apply(zRng.normal([n, this.latentSize]));
+      let fake = this.generate(fn, n, zRng);
       if (std > 0) fake = tf.add(fake, noiseRng.normal(fake.shape, 0, std));
-      return generatorObjective(this.loss, this.critic(fake));
+      return generatorObjective(this.loss, this.criticAs(fn, fake));
     });
   }
 
