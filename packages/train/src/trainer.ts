@@ -143,6 +143,22 @@ export function makeTrainer(
  * `onTrainBegin`) on the first `step()`/`run()`, and trains as far as it is asked. `fit`,
  * `fitAdversarial` and `fitEm` are this trainer run to the end, with the same options.
  *
+ * Tensor data (and `validation.data`) is checked for NaN and ±Inf once, with one asynchronous
+ * read, before the first step; the model's loss (`loss`, `discriminatorLoss`, the synchronous
+ * part of `emStep`) then runs inside `withoutFiniteChecks` from `@gen/core`, so the models'
+ * own per-call input checks do not cost a read every step. An iterable's batches are not
+ * checked up front, so its losses keep those checks.
+ *
+ * Checkpoints belong to one run: a fresh run gets a random run id, written into every
+ * checkpoint and kept when the run is resumed. A fresh run whose `checkpoint` directory or
+ * store already holds checkpoints (of another run, by definition) is refused with
+ * `InvalidArgumentError` before anything is written, and so is a resumed run whose
+ * `checkpoint` target holds another run's; resume it, or use an empty directory.
+ *
+ * The loop hands the event loop a turn every ~15 ms, so an `AbortSignal` (or a SIGINT handler
+ * that aborts it) ends the run within a step on every backend; the run then reads its last
+ * losses and, with `checkpoint`, writes a final checkpoint before it resolves.
+ *
  * ```ts
  * const trainer = createTrainer(flow, x, { steps: 5000, batchSize: 256, learningRate: 1e-3 });
  * const frame = async () => {

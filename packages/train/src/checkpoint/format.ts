@@ -55,7 +55,7 @@ function checkSpecs(fn: string, specs: unknown, byteLength: unknown): TensorSpec
   return specs as TensorSpec[];
 }
 
-function assertFiniteData(fn: string, specs: TensorSpec[], data: ArrayBuffer): void {
+function assertFiniteTensors(fn: string, specs: TensorSpec[], data: ArrayBuffer): void {
   let offset = 0;
   for (const { name, shape, dtype } of specs) {
     const size = shape.reduce((a, b) => a * b, 1);
@@ -109,6 +109,6 @@ export function decodeCheckpoint(
     data.byteOffset,
     data.byteOffset + data.byteLength,
   ) as ArrayBuffer;
-  assertFiniteData(fn, specs, buffer);
+  assertFiniteTensors(fn, specs, buffer);
   return { header: parsed.header, tensors: tf.io.decodeWeights(buffer, specs) };
 }

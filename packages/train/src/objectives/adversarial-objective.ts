@@ -1,7 +1,12 @@
-import { type AdversarialModel, assertInteger, invalidArgument } from '@gen/core';
+import {
+  type AdversarialModel,
+  assertFiniteTensorAsync,
+  assertInteger,
+  invalidArgument,
+  withoutFiniteChecks,
+} from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { TrainingData } from '../data/batch-source.js';
-import { assertFiniteData } from '../finite-data.js';
 import { gradientStep, scalarLoss } from '../gradient-step.js';
 import type { LoopSpec } from '../loop.js';
 import { defaultAdam } from '../optimizer-state.js';
@@ -83,6 +88,7 @@ export function adversarialObjective(
   const discriminator = given.discriminator ?? defaultAdam();
   const generator = given.generator ?? defaultAdam();
   const guard = config.nanGuard !== false;
+  const checked = data instanceof tf.Tensor;
   const after =
     typeof model.afterDiscriminatorStep === 'function'
       ? () => model.afterDiscriminatorStep!()
@@ -100,7 +106,7 @@ export function adversarialObjective(
       discriminatorSteps: k,
     },
     async prepare() {
-      if (data instanceof tf.Tensor) await assertFiniteData(fn, 'data', data);
+      if (data instanceof tf.Tensor) await assertFiniteTensorAsync(fn, 'data', data);
     },
     step(batches, rngs, meter, step) {
       for (const real of batches) {
@@ -108,7 +114,10 @@ export function adversarialObjective(
           discriminator,
           model.discriminatorVariables,
           scalarLoss(`${fn}: model.discriminatorLoss`, () =>
-            model.discriminatorLoss(real, rngs.loss!),
+            // Tensor data was checked for NaN/±Inf before the first step; skip the per-call check.
+            checked
+              ? withoutFiniteChecks(() => model.discriminatorLoss(real, rngs.loss!))
+              : model.discriminatorLoss(real, rngs.loss!),
           ),
           config.clip,
           guard,

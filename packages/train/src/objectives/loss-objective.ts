@@ -1,7 +1,16 @@
-import { invalidArgument, isTrainable, type Rng, type Trainable } from '@gen/core';
+import {
+  assertFiniteTensorAsync,
+  GenError,
+  InvalidArgumentError,
+  invalidArgument,
+  isTrainable,
+  type Rng,
+  ShapeMismatchError,
+  type Trainable,
+  withoutFiniteChecks,
+} from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { TrainingData } from '../data/batch-source.js';
-import { assertFiniteData } from '../finite-data.js';
 import { gradientStep, scalarLoss } from '../gradient-step.js';
 import type { LoopSpec } from '../loop.js';
 import { defaultAdam } from '../optimizer-state.js';
@@ -43,8 +52,22 @@ export function lossObjective(
   const optimizer = options.optimizer ?? defaultAdam();
   const variables = model.trainableVariables;
   const guard = config.nanGuard !== false;
+  // Tensor data is checked for NaN/±Inf once, before the first step, so the model's own
+  // per-call input checks (a read each) are skipped for it; an iterable's batches keep them.
+  const checked = data instanceof tf.Tensor;
   const loss = (batch: tf.Tensor, rng: Rng) =>
-    scalarLoss(`${fn}: model.loss`, () => model.loss(batch, rng));
+    scalarLoss(`${fn}: model.loss`, () =>
+      checked ? withoutFiniteChecks(() => model.loss(batch, rng)) : model.loss(batch, rng),
+    );
+  if (validation !== undefined && data instanceof tf.Tensor) {
+    const rows = data.shape.slice(1);
+    const held = validation.data.shape.slice(1);
+    if (!tf.util.arraysEqual(rows, held)) {
+      throw new ShapeMismatchError(
+        `${fn}: argument 'validation.data' has rows of shape [${held.join(', ')}], but 'data' has rows of shape [${rows.join(', ')}]`,
+      );
+    }
+  }
   return {
     kind: 'fit',
     model,
@@ -57,8 +80,10 @@ export function lossObjective(
       shuffle: config.shuffle,
     },
     async prepare() {
-      if (data instanceof tf.Tensor) await assertFiniteData(fn, 'data', data);
-      if (validation !== undefined) await assertFiniteData(fn, 'validation.data', validation.data);
+      if (data instanceof tf.Tensor) await assertFiniteTensorAsync(fn, 'data', data);
+      if (validation !== undefined) {
+        await assertFiniteTensorAsync(fn, 'validation.data', validation.data);
+      }
     },
     step(batches, rngs, meter, step) {
       const out = gradientStep(
@@ -78,7 +103,19 @@ export function lossObjective(
       : {
           validation: {
             every: validation.every,
-            loss: (rng: Rng) => validationLoss(model, validation, rng),
+            loss: (rng: Rng) => {
+              try {
+                return withoutFiniteChecks(() => validationLoss(model, validation, rng));
+              } catch (error) {
+                if (error instanceof GenError) throw error;
+                // A raw tfjs error here means the held-out rows do not fit the model (an
+                // iterable's batch width is unknown up front).
+                throw new InvalidArgumentError(
+                  `${fn}: model.loss failed on argument 'validation.data' (shape [${validation.data.shape.join(', ')}]): ${(error as Error).message}`,
+                  { cause: error },
+                );
+              }
+            },
           },
         }),
     dispose() {
