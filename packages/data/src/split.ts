@@ -1,4 +1,4 @@
-import { assertTensor, invalidArgument, type Rng } from '@gen/core';
+import { assertFiniteTensor, assertTensor, invalidArgument, type Rng } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { assertOptions, resolveRng } from './options.js';
 
@@ -53,6 +53,7 @@ export function trainValidationSplit(x: tf.Tensor, options: SplitOptions = {}): 
       `must have enough rows for both parts at validationFraction ${validationFraction}`,
     );
   }
+  assertFiniteTensor(fn, 'x', x);
   const rng = resolveRng(fn, options);
   let order: Int32Array;
   if (shuffle) {

@@ -1,4 +1,9 @@
-import { InvalidArgumentError, initBackend, ShapeMismatchError } from '@gen/core';
+import {
+  InvalidArgumentError,
+  initBackend,
+  ShapeMismatchError,
+  withoutFiniteChecks,
+} from '@gen/core';
 import { expectNoLeak } from '@gen/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -189,6 +194,22 @@ describe('GaussianMixture bad inputs', () => {
       InvalidArgumentError,
       /'x' must be finite \(row 0, column 1\), got NaN/,
     );
+    // The gradient-training loss checks its batch too, unless the trainer turned the checks off.
+    const nan = tf.tensor2d([[0, Number.NaN]]);
+    const wide = tf.zeros([2, 3]);
+    expectError(
+      () => gm.loss(nan),
+      InvalidArgumentError,
+      /GaussianMixture.loss: argument 'batch' must be finite \(row 0, column 1\), got NaN/,
+    );
+    expectError(
+      () => gm.loss(wide),
+      ShapeMismatchError,
+      /GaussianMixture.loss: argument 'batch' must have 2 columns/,
+    );
+    const unchecked = withoutFiniteChecks(() => gm.loss(nan));
+    expect(Number.isNaN(unchecked.dataSync()[0])).toBe(true);
+    tf.dispose([nan, wide, unchecked]);
     expectError(
       () => gm.sample(0, undefined as never),
       InvalidArgumentError,

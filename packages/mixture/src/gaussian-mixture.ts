@@ -1,7 +1,9 @@
 import {
   assertInteger,
   type EmModel,
+  finiteChecksEnabled,
   type GenerativeModel,
+  invalidArgument,
   type NamedTensors,
   type Rng,
 } from '@gen/core';
@@ -122,10 +124,26 @@ export class GaussianMixture implements GenerativeModel, EmModel {
     return this.criterion('aic', x, () => 2);
   }
 
-  /** Negative mean log-likelihood of a batch: the gradient-training objective. */
+  /**
+   * Negative mean log-likelihood of a batch [N, D]: the gradient-training objective. A batch with
+   * NaN or ±Inf is refused (one read of a boolean, skipped inside @gen/core's
+   * `withoutFiniteChecks`, as the trainer runs it, or after `setFiniteChecks(false)`).
+   */
   loss(batch: tf.Tensor): tf.Scalar {
+    const fn = `${NAME}.loss`;
     const vars = this.variables('loss');
-    return tf.tidy(() => tf.neg(tf.mean(tf.logSumExp(this.weighted(batch, vars), 1))) as tf.Scalar);
+    if (!(batch instanceof tf.Tensor)) {
+      throw invalidArgument(fn, 'batch', batch, 'must be a [N, D] tensor');
+    }
+    const { tensor, owned } = toRows(fn, batch, { dim: vars.d, arg: 'batch' });
+    try {
+      if (finiteChecksEnabled()) assertFiniteRowsSync(fn, tensor, 'batch');
+      return tf.tidy(
+        () => tf.neg(tf.mean(tf.logSumExp(this.weighted(tensor, vars), 1))) as tf.Scalar,
+      );
+    } finally {
+      if (owned) tensor.dispose();
+    }
   }
 
   /** `n` draws [n, D], through @gen/distributions' Mixture of MultivariateNormals. */
@@ -212,7 +230,7 @@ export class GaussianMixture implements GenerativeModel, EmModel {
     const vars = this.variables(method);
     const { tensor, owned } = toRows(fn, x, { dim: vars.d });
     try {
-      if (this.options.validateArgs) assertFiniteRowsSync(fn, tensor);
+      if (this.options.validateArgs && finiteChecksEnabled()) assertFiniteRowsSync(fn, tensor);
       return tf.tidy(() => compute(tensor, vars));
     } finally {
       if (owned) tensor.dispose();

@@ -11,25 +11,26 @@ export type Rows = tf.Tensor | readonly (readonly number[])[];
 export function toRows(
   fn: string,
   x: unknown,
-  options: { dim?: number | undefined; minRows?: number } = {},
+  options: { dim?: number | undefined; minRows?: number; arg?: string } = {},
 ): { tensor: tf.Tensor; owned: boolean } {
+  const arg = options.arg ?? 'x';
   let tensor: tf.Tensor;
   let owned = false;
   if (x instanceof tf.Tensor) {
-    if (x.isDisposed) throw invalidArgument(fn, 'x', x, 'must be a live tensor');
+    if (x.isDisposed) throw invalidArgument(fn, arg, x, 'must be a live tensor');
     tensor = x;
   } else if (Array.isArray(x)) {
     try {
       tensor = tf.tensor2d(x as number[][], undefined, 'float32');
     } catch (cause) {
       throw new InvalidArgumentError(
-        `${fn}: argument 'x' must be a [N, D] tensor or an array of N rows of D numbers`,
+        `${fn}: argument '${arg}' must be a [N, D] tensor or an array of N rows of D numbers`,
         { cause },
       );
     }
     owned = true;
   } else {
-    throw invalidArgument(fn, 'x', x, 'must be a [N, D] tensor or an array of rows');
+    throw invalidArgument(fn, arg, x, 'must be a [N, D] tensor or an array of rows');
   }
   const fail = (error: Error) => {
     if (owned) tensor.dispose();
@@ -38,7 +39,7 @@ export function toRows(
   if (tensor.rank !== 2) {
     throw fail(
       new ShapeMismatchError(
-        `${fn}: argument 'x' must have shape [N, D], got [${tensor.shape.join(', ')}]`,
+        `${fn}: argument '${arg}' must have shape [N, D], got [${tensor.shape.join(', ')}]`,
       ),
     );
   }
@@ -46,7 +47,7 @@ export function toRows(
   if (options.dim !== undefined && d !== options.dim) {
     throw fail(
       new ShapeMismatchError(
-        `${fn}: argument 'x' must have ${options.dim} columns (the mixture's dimension), got shape [${n}, ${d}]`,
+        `${fn}: argument '${arg}' must have ${options.dim} columns (the mixture's dimension), got shape [${n}, ${d}]`,
       ),
     );
   }
@@ -54,7 +55,7 @@ export function toRows(
     throw fail(
       invalidArgument(
         fn,
-        'x',
+        arg,
         tensor,
         `must have at least ${options.minRows ?? 1} rows and 1 column`,
       ),
@@ -68,12 +69,17 @@ export function toRows(
   return { tensor, owned };
 }
 
-function nonFiniteError(fn: string, values: ArrayLike<number>, d: number): InvalidArgumentError {
+function nonFiniteError(
+  fn: string,
+  values: ArrayLike<number>,
+  d: number,
+  arg = 'x',
+): InvalidArgumentError {
   let i = 0;
   while (i < values.length && Number.isFinite(values[i]!)) i++;
   return invalidArgument(
     fn,
-    'x',
+    arg,
     values[i],
     `must be finite (row ${Math.floor(i / d)}, column ${i % d})`,
   );
@@ -88,7 +94,7 @@ export async function assertFiniteRows(fn: string, x: tf.Tensor): Promise<void> 
 }
 
 /** The synchronous version, for the validating synchronous methods. */
-export function assertFiniteRowsSync(fn: string, x: tf.Tensor): void {
+export function assertFiniteRowsSync(fn: string, x: tf.Tensor, arg = 'x'): void {
   const ok = tf.tidy(() => tf.all(tf.isFinite(x)).dataSync()[0]);
-  if (!ok) throw nonFiniteError(fn, x.dataSync(), x.shape[1]!);
+  if (!ok) throw nonFiniteError(fn, x.dataSync(), x.shape[1]!, arg);
 }

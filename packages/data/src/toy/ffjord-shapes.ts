@@ -11,7 +11,7 @@ import { integerOption, numberOption, type ToyGenerator, toTensor } from './toy-
  */
 export const checkerboard: ToyGenerator = {
   options: [],
-  generate(_fn, n, rng) {
+  generate(fn, n, rng) {
     const u = uniforms(rng, 3 * n);
     const x = new Float64Array(2 * n);
     for (let i = 0; i < n; i++) {
@@ -21,7 +21,7 @@ export const checkerboard: ToyGenerator = {
       x[2 * i] = 2 * x1;
       x[2 * i + 1] = 2 * (u[3 * i + 1]! - 2 * coin + parity);
     }
-    return { x: toTensor(x, n, 2) };
+    return { x: toTensor(fn, x, n, 2) };
   },
 };
 
@@ -49,7 +49,7 @@ export const pinwheel: ToyGenerator = {
       x[2 * i] = 2 * (f0 * c + f1 * s);
       x[2 * i + 1] = 2 * (f1 * c - f0 * s);
     }
-    return { x: toTensor(x, n, 2), labels };
+    return { x: toTensor(fn, x, n, 2), labels };
   },
 };
 
@@ -73,6 +73,6 @@ export const spirals: ToyGenerator = {
       x[2 * i] = (sign * px) / 3 + noise * eps[2 * i]!;
       x[2 * i + 1] = (sign * py) / 3 + noise * eps[2 * i + 1]!;
     }
-    return { x: toTensor(x, n, 2), labels };
+    return { x: toTensor(fn, x, n, 2), labels };
   },
 };

@@ -10,6 +10,7 @@ import {
 
 /** Samples an isotropic Gaussian mixture; components uniform unless `weights` is given. */
 function sampleMixture(
+  fn: string,
   rng: Rng,
   n: number,
   centers: number[][],
@@ -27,7 +28,7 @@ function sampleMixture(
   }
   const shared = stds.every((s) => s === stds[0]);
   return {
-    x: toTensor(x, n, d),
+    x: toTensor(fn, x, n, d),
     labels,
     centers,
     std: shared ? stds[0]! : stds,
@@ -52,7 +53,7 @@ export const ring8: ToyGenerator = {
     const radius = numberOption(fn, o, 'radius', 1, '> 0');
     const std = numberOption(fn, o, 'std', 0.01, '> 0');
     const modes = integerOption(fn, o, 'modes', 8, 1);
-    return sampleMixture(rng, n, circleCenters(modes, radius), Array(modes).fill(std));
+    return sampleMixture(fn, rng, n, circleCenters(modes, radius), Array(modes).fill(std));
   },
 };
 
@@ -68,7 +69,7 @@ export const grid25: ToyGenerator = {
     for (let i = 0; i < size; i++) {
       for (let j = 0; j < size; j++) centers.push([coordinate(i), coordinate(j)]);
     }
-    return sampleMixture(rng, n, centers, Array(centers.length).fill(std));
+    return sampleMixture(fn, rng, n, centers, Array(centers.length).fill(std));
   },
 };
 
@@ -81,7 +82,7 @@ export const eightGaussians: ToyGenerator = {
   generate(fn, n, rng, o) {
     const radius = numberOption(fn, o, 'radius', 2 * Math.SQRT2, '> 0');
     const std = numberOption(fn, o, 'std', 0.5 / Math.SQRT2, '> 0');
-    return sampleMixture(rng, n, circleCenters(8, radius), Array(8).fill(std));
+    return sampleMixture(fn, rng, n, circleCenters(8, radius), Array(8).fill(std));
   },
 };
 
@@ -123,6 +124,7 @@ export const mixture1d: ToyGenerator = {
       throw invalidArgument(fn, 'weights', weights, 'must sum to 1');
     }
     return sampleMixture(
+      fn,
       rng,
       n,
       means.map((m) => [m]),

@@ -1,9 +1,9 @@
-import { assertInteger, assertOneOf, type Rng } from '@gen/core';
+import { assertInteger, assertOneOf, invalidArgument, type Rng } from '@gen/core';
 import { assertOptions, resolveRng } from '../options.js';
 import { checkerboard, pinwheel, spirals } from './ffjord-shapes.js';
 import { eightGaussians, grid25, mixture1d, ring8 } from './gaussian-mixtures.js';
 import { circles, moons, swissRoll } from './sklearn-shapes.js';
-import type { ToyData, ToyGenerator } from './toy-data.js';
+import { MAX_COUNT, type ToyData, type ToyGenerator } from './toy-data.js';
 
 /** Options every toy data set takes: `n` samples from `rng` (advances) or `seed` (default 0). */
 export interface ToyBaseOptions {
@@ -80,6 +80,7 @@ export function makeToy<N extends ToyName>(
   assertOptions(label, options, ['n', 'rng', 'seed', ...generator.options]);
   const { n, rng, seed, ...rest } = options as ToyBaseOptions & Record<string, unknown>;
   assertInteger(label, 'n', n, 1);
+  if (n > MAX_COUNT) throw invalidArgument(label, 'n', n, `must be <= ${MAX_COUNT}`);
   const source = resolveRng(label, { rng, seed });
   return generator.generate(label, n, source, rest);
 }

@@ -1,4 +1,4 @@
-import { assertTensor, invalidArgument, ShapeMismatchError } from '@gen/core';
+import { assertFiniteTensor, assertTensor, invalidArgument, ShapeMismatchError } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
 
 /** An isotropic Gaussian mixture as {@link makeToy} describes it. */
@@ -26,16 +26,33 @@ export function mixtureLogProb(x: tf.Tensor, mixture: GaussianMixtureSpec): tf.T
   assertTensor(fn, 'x', x);
   const { centers, std, weights } = mixture ?? {};
   const d = centers?.[0]?.length ?? 0;
-  if (!Array.isArray(centers) || d === 0 || centers.some((c) => c.length !== d)) {
-    throw invalidArgument(fn, 'centers', centers, 'must be a non-empty [k][d] array');
+  if (
+    !Array.isArray(centers) ||
+    d === 0 ||
+    centers.some((c) => !Array.isArray(c) || c.length !== d || !c.every(Number.isFinite))
+  ) {
+    throw invalidArgument(
+      fn,
+      'centers',
+      centers,
+      'must be a non-empty [k][d] array of finite numbers',
+    );
   }
   const k = centers.length;
   const stds = typeof std === 'number' ? Array<number>(k).fill(std) : std;
-  if (!Array.isArray(stds) || stds.length !== k || stds.some((s) => !(s > 0))) {
+  if (
+    !Array.isArray(stds) ||
+    stds.length !== k ||
+    stds.some((s) => !(typeof s === 'number' && s > 0 && Number.isFinite(s)))
+  ) {
     throw invalidArgument(fn, 'std', std, `must be a number > 0 or ${k} numbers > 0`);
   }
   const w = weights ?? Array<number>(k).fill(1 / k);
-  if (w.length !== k || w.some((v) => !(v >= 0))) {
+  if (
+    !Array.isArray(w) ||
+    w.length !== k ||
+    w.some((v) => !(typeof v === 'number' && v >= 0 && Number.isFinite(v)))
+  ) {
     throw invalidArgument(fn, 'weights', weights, `must be ${k} probabilities`);
   }
   if (x.rank !== 2 || x.shape[1] !== d) {
@@ -43,6 +60,7 @@ export function mixtureLogProb(x: tf.Tensor, mixture: GaussianMixtureSpec): tf.T
       `${fn}: argument 'x' must have shape [n, ${d}], got [${x.shape.join(', ')}]`,
     );
   }
+  assertFiniteTensor(fn, 'x', x);
   return tf.tidy(() => {
     const c = tf.tensor2d(centers.flat(), [k, d]);
     const s = tf.tensor1d(stds);

@@ -25,7 +25,7 @@ export const moons: ToyGenerator = {
       x[2 * i] = (inner ? 1 - Math.cos(t) : Math.cos(t)) + noise * eps[2 * i]!;
       x[2 * i + 1] = (inner ? 0.5 - Math.sin(t) : Math.sin(t)) + noise * eps[2 * i + 1]!;
     }
-    return { x: toTensor(x, n, 2), labels };
+    return { x: toTensor(fn, x, n, 2), labels };
   },
 };
 
@@ -49,7 +49,7 @@ export const circles: ToyGenerator = {
       x[2 * i] = r * Math.cos(t) + noise * eps[2 * i]!;
       x[2 * i + 1] = r * Math.sin(t) + noise * eps[2 * i + 1]!;
     }
-    return { x: toTensor(x, n, 2), labels };
+    return { x: toTensor(fn, x, n, 2), labels };
   },
 };
 
@@ -71,6 +71,6 @@ export const swissRoll: ToyGenerator = {
       x[2 * i] = scale * (t * Math.cos(t) + noise * eps[2 * i]!);
       x[2 * i + 1] = scale * (t * Math.sin(t) + noise * eps[2 * i + 1]!);
     }
-    return { x: toTensor(x, n, 2) };
+    return { x: toTensor(fn, x, n, 2) };
   },
 };

@@ -1,4 +1,10 @@
-import { assertFiniteNumber, assertInteger, invalidArgument, type Rng } from '@gen/core';
+import {
+  assertFiniteNumber,
+  assertInteger,
+  InvalidArgumentError,
+  invalidArgument,
+  type Rng,
+} from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
 
 /**
@@ -44,6 +50,9 @@ export function numberOption(
   return value;
 }
 
+/** Largest sample count, or count of modes, arms or grid points, a toy data set takes. */
+export const MAX_COUNT = 10_000_000;
+
 /** Reads an integer option >= `min` (default `fallback`). */
 export function integerOption(
   fn: string,
@@ -54,10 +63,21 @@ export function integerOption(
 ): number {
   const value = options[key] ?? fallback;
   assertInteger(fn, key, value, min);
+  if (value > MAX_COUNT) throw invalidArgument(fn, key, value, `must be <= ${MAX_COUNT}`);
   return value;
 }
 
-/** Wraps row-major float samples as a `[n, d]` float32 tensor. */
-export function toTensor(values: ArrayLike<number>, n: number, d: number): tf.Tensor2D {
-  return tf.tensor2d(Float32Array.from(values), [n, d], 'float32');
+/**
+ * Wraps row-major float samples as a `[n, d]` float32 tensor. Options that put samples beyond
+ * the float32 range (±3.4e38, e.g. a huge scale) are refused rather than returned as ±Inf.
+ */
+export function toTensor(fn: string, values: ArrayLike<number>, n: number, d: number): tf.Tensor2D {
+  const data = Float32Array.from(values);
+  const bad = data.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) {
+    throw new InvalidArgumentError(
+      `${fn}: the options give a sample beyond the float32 range (${values[bad]} at row ${Math.floor(bad / d)}); use smaller scales`,
+    );
+  }
+  return tf.tensor2d(data, [n, d], 'float32');
 }
