@@ -2,14 +2,15 @@ import { CommanderError } from 'commander';
 import { EXIT, UsageError } from './errors.js';
 
 /** A Node system error (`fs`, `net`): a string `code` such as EACCES, usually a `path`. */
-interface SystemError extends Error {
+export interface SystemError extends Error {
   code: string;
   syscall?: string;
   path?: string;
   dest?: string;
 }
 
-const isSystemError = (e: unknown): e is SystemError => {
+/** Whether `e` is a Node system error (EACCES, ENOSPC, …). */
+export const isSystemError = (e: unknown): e is SystemError => {
   const code = e instanceof Error ? (e as { code?: unknown }).code : undefined;
   return typeof code === 'string' && /^E[A-Z]+$/.test(code);
 };

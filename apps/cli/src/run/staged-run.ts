@@ -3,6 +3,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { type CheckpointStore, fileCheckpointStore } from '@gen/train/node';
+import { UsageError } from '../errors.js';
+import { ioMessage, isSystemError } from '../exit-error.js';
 import type { RunConfig } from './config.js';
 import { type RunPaths, runPaths, writeJson } from './run-dir.js';
 
@@ -58,16 +60,17 @@ export class StagedRun {
 
   /** Creates the staging directory beside `paths.root` and writes the run's config.json there. */
   static async create(paths: RunPaths, config: RunConfig): Promise<StagedRun> {
-    await mkdir(dirname(paths.root), { recursive: true });
-    await removeStale(paths.root);
     const staging = runPaths(sibling(paths.root, 'tmp'));
-    await mkdir(staging.root);
     const run = new StagedRun(paths, staging);
     try {
+      await mkdir(dirname(paths.root), { recursive: true });
+      await removeStale(paths.root);
+      await mkdir(staging.root);
       await writeJson(staging.config, config);
     } catch (error) {
-      await run.discard();
-      throw error;
+      await run.discard().catch(() => undefined);
+      const why = isSystemError(error) ? ioMessage(error) : (error as Error).message;
+      throw new UsageError(`--out: cannot write the run '${paths.root}': ${why}`);
     }
     return run;
   }
