@@ -1,4 +1,4 @@
-import { ShapeMismatchError } from '@gen/core';
+import { GenError, InvalidArgumentError, ShapeMismatchError } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
 
 /** Gradient clipping, applied before the optimiser sees the gradients. */
@@ -22,11 +22,23 @@ const finiteMask = (x: tf.Tensor) => tf.equal(tf.sub(x, x), 0);
 
 /**
  * Wraps a model's loss so that anything but a scalar tensor fails with a typed error naming
- * `label` (e.g. 'fit: model.loss') instead of deep inside tfjs's gradient code.
+ * `label` (e.g. 'fit: model.loss') instead of deep inside tfjs's gradient code, and so that a
+ * raw error thrown by the loss (a tfjs broadcast error for a batch the model cannot take)
+ * becomes an `InvalidArgumentError` naming the function the user called, with the original as
+ * its `cause`.
  */
 export function scalarLoss(label: string, loss: () => tf.Tensor): () => tf.Scalar {
   return () => {
-    const value = loss();
+    let value: tf.Tensor;
+    try {
+      value = loss();
+    } catch (error) {
+      if (error instanceof GenError) throw error;
+      const message = error instanceof Error ? error.message : String(error);
+      throw new InvalidArgumentError(`${label} failed: ${message}`, {
+        cause: error,
+      });
+    }
     if (!(value instanceof tf.Tensor) || value.rank !== 0) {
       const got = value instanceof tf.Tensor ? `shape [${value.shape.join(', ')}]` : String(value);
       throw new ShapeMismatchError(`${label} must return a scalar tensor, got ${got}`);

@@ -84,6 +84,8 @@ export class IterableSource implements BatchSource {
     if (result.done) return undefined;
     const value = result.value;
     if (!(value instanceof tf.Tensor) || value.isDisposed || value.rank === 0) {
+      // The loop owns what the iterable yields, a refused scalar included.
+      if (value instanceof tf.Tensor) value.dispose();
       throw new InvalidArgumentError(
         `${this.fn}: argument 'data' must yield live tensors of rank >= 1 (batches), got ${formatValue(value)} at epoch ${this.epoch}, batch ${item}`,
       );
