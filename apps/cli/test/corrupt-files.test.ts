@@ -1,7 +1,7 @@
 import { cpSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { flipTensorBytes, latestCheckpoint } from './support/corrupt.js';
+import { flipTensorBytes, latestCheckpoint, writeNanWeights } from './support/corrupt.js';
 import { gen, readJson, tempDir } from './support/gen.js';
 
 let dir: string;
@@ -47,6 +47,26 @@ describe('a corrupt checkpoint exits 2 naming the file', () => {
       }
     });
   }
+});
+
+describe('NaN weights never print NaN and exit 0', () => {
+  // Refused on load (exit 2) once checkpoints are checksummed and non-finite weights refused;
+  // a model whose samples or metrics come out NaN anyway is refused by the CLI (exit 1).
+  it('sample and eval refuse instead of reporting NaN', async () => {
+    const copy = copyRun('nan-weights');
+    writeNanWeights(latestCheckpoint(copy), 64);
+    for (const args of [
+      ['sample', copy, '-n', '5'],
+      ['eval', copy],
+      ['eval', copy, '--json'],
+    ]) {
+      const r = await gen(args, dir);
+      expect([1, 2], `gen ${args.join(' ')}: ${r.stderr}`).toContain(r.code);
+      expect(r.stdout).not.toMatch(/NaN/);
+      expect(r.stderr).toMatch(/^gen: .*\n$/);
+      expect(r.stderr).toContain(copy);
+    }
+  });
 });
 
 describe('a corrupt config.json exits 2 naming it', () => {

@@ -3,7 +3,6 @@ import type { Command } from 'commander';
 import { resolveDataName } from '../data/datasets.js';
 import { UsageError } from '../errors.js';
 import { evaluate } from '../evaluation/evaluate.js';
-import { assertFiniteMetrics } from '../evaluation/finite-output.js';
 import { familyOf } from '../models/registry.js';
 import { printJson, printTable } from '../output.js';
 import { LIMITS, parseInteger } from '../run/parse.js';
@@ -52,9 +51,9 @@ async function evalRun(dir: string, flags: EvalFlags): Promise<void> {
       test,
       config.evalSamples,
       evalRng(config.seed),
+      `the run '${paths.root}' at step ${step}`,
     );
     tf.dispose([test.x, ...(samples ? [samples] : [])]);
-    assertFiniteMetrics(metrics, `the run '${paths.root}' at step ${step}`);
     const report = {
       run: paths.root,
       model: config.model,

@@ -4,6 +4,7 @@ import { modeCoverage } from '@gen/gan';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Dataset } from '../data/datasets.js';
 import type { BuiltModel } from '../models/family.js';
+import { assertFiniteMetrics, assertFiniteValues } from './finite-output.js';
 
 /** Median pairwise distance of (at most 500) rows: the usual MMD bandwidth heuristic. */
 export async function medianDistance(x: tf.Tensor): Promise<number> {
@@ -30,20 +31,24 @@ export interface Evaluation {
  * reconstruction error), and for models that sample, MMD² (RBF kernel, median-heuristic
  * bandwidth, unbiased) and the sliced 2-Wasserstein distance (100 projections) between
  * `samples` model draws and as many test rows, plus mode coverage on Gaussian-mixture toys.
+ * NaN or infinite metrics or draws are refused with a `NumericalError` naming `label` (the run).
  */
 export async function evaluate(
   built: BuiltModel,
   test: Dataset,
   samples: number,
   rng: Rng,
+  label: string,
 ): Promise<Evaluation> {
   const [r1, r2, r3] = rng.split(3) as [Rng, Rng, Rng];
   const metrics = await built.metrics(test.x, r1);
+  assertFiniteMetrics(metrics, label);
   if (!built.sample) return { metrics, samples: undefined };
   const m = Math.min(samples, test.x.shape[0]);
   const drawn = built.sample(m, r2);
   const ref = tf.slice(test.x, 0, m);
   try {
+    assertFiniteValues(await drawn.data(), label);
     const bandwidth = await medianDistance(ref);
     const scalars = tf.tidy(() => [
       mmd(drawn, ref, { bandwidth }),
@@ -56,8 +61,12 @@ export async function evaluate(
       const { modes, highQuality } = modeCoverage(drawn, test.centers, test.std);
       Object.assign(metrics, { modes, modesTotal: test.centers.length, highQuality });
     }
+  } catch (error) {
+    drawn.dispose();
+    throw error;
   } finally {
     ref.dispose();
   }
+  assertFiniteMetrics(metrics, label);
   return { metrics, samples: drawn };
 }

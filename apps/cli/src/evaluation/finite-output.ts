@@ -23,3 +23,14 @@ export function assertFiniteRows(rows: number[][], what: string): void {
     );
   }
 }
+
+/** Refuses model draws holding NaN or infinite values (see {@link assertFiniteMetrics}). */
+export function assertFiniteValues(values: ArrayLike<number>, what: string): void {
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isFinite(values[i])) {
+      throw new NumericalError(
+        `${what} draws non-finite samples (${values[i]}); its weights have diverged or are corrupt, so nothing is reported`,
+      );
+    }
+  }
+}

@@ -3,7 +3,6 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Dataset } from '../data/datasets.js';
 import { EXIT, signalExit } from '../errors.js';
 import { evaluate } from '../evaluation/evaluate.js';
-import { assertFiniteMetrics } from '../evaluation/finite-output.js';
 import type { BuiltModel, ModelFamily } from '../models/family.js';
 import { printJson, printTable } from '../output.js';
 import { writePlots } from '../plots/write-plots.js';
@@ -109,13 +108,11 @@ async function finish(input: RunInput, outcome: TrainOutcome, seconds: number): 
     test,
     config.evalSamples,
     evalRng(config.seed),
-  );
-  try {
-    assertFiniteMetrics(metrics, `the run '${paths.root}' at step ${outcome.step}`);
-  } catch (error) {
-    tf.dispose([test.x, ...(samples ? [samples] : [])]);
+    `the run '${paths.root}' at step ${outcome.step}`,
+  ).catch((error: unknown) => {
+    test.x.dispose();
     throw error;
-  }
+  });
   const title = `${config.model} on ${train.info.kind === 'points' && config.data.endsWith('.csv') ? 'csv' : config.data}`;
   const plots = await writePlots(paths.plots, {
     title,
