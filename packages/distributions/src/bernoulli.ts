@@ -2,6 +2,7 @@ import { logSigmoid, type Rng, softplus } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { BaseDistribution, type DistributionOptions } from './distribution.js';
 import { type LogitsOrProbs, pickLogitsOrProbs } from './logits-or-probs.js';
+import { checkParamsObject } from './options.js';
 
 export type BernoulliParams = LogitsOrProbs & DistributionOptions;
 
@@ -27,6 +28,7 @@ export class Bernoulli extends BaseDistribution {
   readonly probs: tf.Tensor;
 
   constructor(params: BernoulliParams) {
+    checkParamsObject('Bernoulli', params, ['logits', 'probs']);
     const { logits, probs, ...options } = params;
     const given = pickLogitsOrProbs('Bernoulli', logits, probs);
     const p = BaseDistribution.prepare(

@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { BaseDistribution, type DistributionOptions } from './distribution.js';
 import type { ParamLike } from './param.js';
 import { standardGamma } from './standard-gamma.js';
+import { checkParamsObject } from './options.js';
 
 export interface BetaParams extends DistributionOptions {
   /** Concentration a > 0 (the exponent of x). */
@@ -33,6 +34,7 @@ export class Beta extends BaseDistribution {
   readonly b: tf.Tensor;
 
   constructor(params: BetaParams) {
+    checkParamsObject('Beta', params, ['a', 'b']);
     const { a, b, ...options } = params;
     const p = BaseDistribution.prepare('Beta', { a, b }, { a: 'positive', b: 'positive' }, options);
     super(p.params, p.batchShape, [], options);

@@ -4,6 +4,7 @@ import { checkCategoricalParam } from './categorical-validation.js';
 import { BaseDistribution, type DistributionOptions } from './distribution.js';
 import { type LogitsOrProbs, pickLogitsOrProbs } from './logits-or-probs.js';
 import { defaultValidation } from './validation.js';
+import { checkParamsObject } from './options.js';
 
 export type CategoricalParams = LogitsOrProbs & DistributionOptions;
 
@@ -34,6 +35,7 @@ export class Categorical extends BaseDistribution {
   readonly numCategories: number;
 
   constructor(params: CategoricalParams) {
+    checkParamsObject('Categorical', params, ['logits', 'probs']);
     const { logits, probs, ...options } = params;
     const given = pickLogitsOrProbs('Categorical', logits, probs);
     const p = BaseDistribution.prepare('Categorical', { [given.name]: given.value }, {}, options);

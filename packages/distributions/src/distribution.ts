@@ -1,5 +1,6 @@
 import {
   assertInteger,
+  assertRng,
   type Distribution,
   InvalidArgumentError,
   NotImplementedError,
@@ -10,6 +11,10 @@ import {
 import * as tf from '@tensorflow/tfjs-core';
 import { broadcastShapes, type ParamLike, toParam } from './param.js';
 import { type Constraint, checkConstraint, defaultValidation } from './validation.js';
+
+// The most numbers one call to sample/rsample may produce (2^28 float32 values, 1 GiB): beyond
+// it the backend fails with a raw RangeError or an out-of-memory abort instead of a typed error.
+const MAX_DRAW_ELEMENTS = 2 ** 28;
 
 /** Options every family accepts beside its parameters. */
 export interface DistributionOptions {
@@ -106,7 +111,9 @@ export abstract class BaseDistribution implements Distribution {
 
   /** `n` draws, detached from the parameters. */
   sample(n: number, rng: Rng): tf.Tensor {
-    assertInteger(`${this.name}.sample`, 'n', n, 1);
+    this.checkDraws(`${this.name}.sample`, n, rng);
+    // An empty batch has nothing to draw, and some wasm kernels fault on empty inputs.
+    if (this.isEmpty) return tf.zeros(this.sampleShape(n));
     return tf.tidy(() => stopGradient(this._sample(n, rng)));
   }
 
@@ -117,7 +124,8 @@ export abstract class BaseDistribution implements Distribution {
         `${this.name}.rsample: ${this.name} has no reparameterised sampler; use sample() with a score-function or measure-valued estimator`,
       );
     }
-    assertInteger(`${this.name}.rsample`, 'n', n, 1);
+    this.checkDraws(`${this.name}.rsample`, n, rng);
+    if (this.isEmpty) return tf.zeros(this.sampleShape(n));
     return tf.tidy(() => this._rsample(n, rng));
   }
 
@@ -177,6 +185,20 @@ export abstract class BaseDistribution implements Distribution {
         `${fn}: argument 'x' of shape [${x.shape.join(', ')}] does not broadcast against batch and event shape [${full.join(', ')}]`,
       );
     }
+  }
+
+  /**
+   * Checks the arguments of `sample`/`rsample`: `n` a positive integer whose draws fit in one
+   * tensor, `rng` an Rng (a missing one is a typed error, not a TypeError deep inside).
+   */
+  protected checkDraws(fn: string, n: number, rng: Rng): void {
+    const size = [...this.batchShape, ...this.eventShape].reduce((a, b) => a * b, 1);
+    assertInteger(fn, 'n', n, 1, Math.max(1, Math.floor(MAX_DRAW_ELEMENTS / Math.max(size, 1))));
+    assertRng(fn, 'rng', rng);
+  }
+
+  private get isEmpty(): boolean {
+    return [...this.batchShape, ...this.eventShape].some((d) => d === 0);
   }
 
   /** Shape of `n` draws. */

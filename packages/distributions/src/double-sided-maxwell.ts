@@ -2,6 +2,7 @@ import type { Rng } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { BaseDistribution, type DistributionOptions } from './distribution.js';
 import type { ParamLike } from './param.js';
+import { checkParamsObject } from './options.js';
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 const EULER_GAMMA = 0.5772156649015329;
@@ -33,6 +34,7 @@ export class DoubleSidedMaxwell extends BaseDistribution {
   readonly scale: tf.Tensor;
 
   constructor(params: DoubleSidedMaxwellParams) {
+    checkParamsObject('DoubleSidedMaxwell', params, ['loc', 'scale']);
     const { loc, scale, ...options } = params;
     const p = BaseDistribution.prepare(
       'DoubleSidedMaxwell',

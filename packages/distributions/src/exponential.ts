@@ -2,6 +2,7 @@ import type { Rng } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { BaseDistribution, type DistributionOptions } from './distribution.js';
 import type { ParamLike } from './param.js';
+import { checkParamsObject } from './options.js';
 
 export interface ExponentialParams extends DistributionOptions {
   /** Rate λ > 0 (mean 1/λ). */
@@ -25,6 +26,7 @@ export class Exponential extends BaseDistribution {
   readonly rate: tf.Tensor;
 
   constructor(params: ExponentialParams) {
+    checkParamsObject('Exponential', params, ['rate']);
     const { rate, ...options } = params;
     const p = BaseDistribution.prepare('Exponential', { rate }, { rate: 'positive' }, options);
     super(p.params, p.batchShape, [], options);

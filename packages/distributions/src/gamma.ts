@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { BaseDistribution, type DistributionOptions } from './distribution.js';
 import type { ParamLike } from './param.js';
 import { standardGamma } from './standard-gamma.js';
+import { checkParamsObject } from './options.js';
 
 export interface GammaParams extends DistributionOptions {
   /** Shape α > 0. */
@@ -35,6 +36,7 @@ export class Gamma extends BaseDistribution {
   readonly rate: tf.Tensor;
 
   constructor(params: GammaParams) {
+    checkParamsObject('Gamma', params, ['concentration', 'rate']);
     const { concentration, rate, ...options } = params;
     const p = BaseDistribution.prepare(
       'Gamma',

@@ -2,6 +2,7 @@ import { assertDistribution, assertInteger, type Distribution, type Rng } from '
 import type * as tf from '@tensorflow/tfjs-core';
 import { disposePart, sumRightmost } from './composite-utils.js';
 import { BaseDistribution, type DistributionOptions } from './distribution.js';
+import { checkOptionsObject } from './options.js';
 
 /**
  * Reinterprets the last `reinterpretedBatchRank` batch axes of `base` as event axes, so that
@@ -30,6 +31,7 @@ export class Independent extends BaseDistribution {
     options: DistributionOptions = {},
   ) {
     assertDistribution('Independent', 'base', base);
+    checkOptionsObject('Independent', options);
     const rank = base.batchShape.length;
     assertInteger('Independent', 'reinterpretedBatchRank', reinterpretedBatchRank, 0, rank);
     const split = rank - reinterpretedBatchRank;

@@ -2,6 +2,7 @@ import type { Rng } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { BaseDistribution, type DistributionOptions } from './distribution.js';
 import type { ParamLike } from './param.js';
+import { checkParamsObject } from './options.js';
 
 export interface LaplaceParams extends DistributionOptions {
   loc: ParamLike;
@@ -27,6 +28,7 @@ export class Laplace extends BaseDistribution {
   readonly scale: tf.Tensor;
 
   constructor(params: LaplaceParams) {
+    checkParamsObject('Laplace', params, ['loc', 'scale']);
     const { loc, scale, ...options } = params;
     const p = BaseDistribution.prepare(
       'Laplace',

@@ -10,6 +10,7 @@ import { Categorical } from './categorical.js';
 import { BaseDistribution, type DistributionOptions } from './distribution.js';
 import { type LogitsOrProbs, pickLogitsOrProbs } from './logits-or-probs.js';
 import { MixtureComponents } from './mixture-components.js';
+import { checkParamsObject } from './options.js';
 
 export type MixtureParams = LogitsOrProbs &
   DistributionOptions & {
@@ -48,6 +49,7 @@ export class Mixture extends BaseDistribution {
   private readonly parts: MixtureComponents;
 
   constructor(params: MixtureParams) {
+    checkParamsObject('Mixture', params, ['logits', 'probs', 'components']);
     const { logits, probs, components, ...options } = params;
     const given = pickLogitsOrProbs('Mixture', logits, probs);
     const parts = new MixtureComponents(components);
@@ -86,6 +88,7 @@ export class Mixture extends BaseDistribution {
    * differentiable estimate of ∇H (the draws are detached).
    */
   entropyEstimate(n: number, rng: Rng): { value: tf.Tensor; standardError: tf.Tensor } {
+    this.checkDraws('Mixture.entropyEstimate', n, rng);
     assertInteger('Mixture.entropyEstimate', 'n', n, 2);
     return tf.tidy(() => {
       const lp = this.logProb(this.sample(n, rng));

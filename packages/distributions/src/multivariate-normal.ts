@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { BaseDistribution, type DistributionOptions } from './distribution.js';
 import { prepareMultivariateNormal } from './multivariate-normal-params.js';
 import type { ParamLike } from './param.js';
+import { checkParamsObject } from './options.js';
 
 const LOG_2PI = Math.log(2 * Math.PI);
 
@@ -33,6 +34,7 @@ export class MultivariateNormal extends BaseDistribution {
   readonly scaleTril: tf.Tensor;
 
   constructor(params: MultivariateNormalParams) {
+    checkParamsObject('MultivariateNormal', params, ['loc', 'scaleTril', 'covarianceMatrix']);
     const { loc, scaleTril, covarianceMatrix, ...options } = params;
     const raw: { loc: ParamLike; scaleTril?: ParamLike; covarianceMatrix?: ParamLike } = { loc };
     if (scaleTril !== undefined) raw.scaleTril = scaleTril;

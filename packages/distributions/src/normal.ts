@@ -2,6 +2,7 @@ import type { Rng } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { BaseDistribution, type DistributionOptions } from './distribution.js';
 import type { ParamLike } from './param.js';
+import { checkParamsObject } from './options.js';
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 
@@ -28,6 +29,7 @@ export class Normal extends BaseDistribution {
   readonly scale: tf.Tensor;
 
   constructor(params: NormalParams) {
+    checkParamsObject('Normal', params, ['loc', 'scale']);
     const { loc, scale, ...options } = params;
     const p = BaseDistribution.prepare(
       'Normal',

@@ -4,6 +4,7 @@ import { BaseDistribution, type DistributionOptions } from './distribution.js';
 import type { ParamLike } from './param.js';
 import { poissonLogPmf } from './poisson-log-pmf.js';
 import { samplePoisson } from './poisson-sampler.js';
+import { checkParamsObject } from './options.js';
 
 export interface PoissonParams extends DistributionOptions {
   /** Rate λ > 0 (the mean). */
@@ -36,6 +37,7 @@ export class Poisson extends BaseDistribution {
   readonly rate: tf.Tensor;
 
   constructor(params: PoissonParams) {
+    checkParamsObject('Poisson', params, ['rate']);
     const { rate, ...options } = params;
     const p = BaseDistribution.prepare('Poisson', { rate }, { rate: 'positive' }, options);
     super(p.params, p.batchShape, [], options);

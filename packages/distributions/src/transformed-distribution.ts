@@ -10,6 +10,7 @@ import {
 import * as tf from '@tensorflow/tfjs-core';
 import { disposePart, prefixedParams, sumRightmost } from './composite-utils.js';
 import { BaseDistribution, type DistributionOptions } from './distribution.js';
+import { checkParamsObject } from './options.js';
 
 export interface TransformedDistributionParams extends DistributionOptions {
   base: Distribution;
@@ -46,6 +47,7 @@ export class TransformedDistribution extends BaseDistribution {
   protected readonly extraEventRank: number;
 
   constructor(params: TransformedDistributionParams) {
+    checkParamsObject(new.target.name, params, ['base', 'bijector']);
     const { base, bijector, ...options } = params;
     assertDistribution('TransformedDistribution', 'base', base);
     assertBijector('TransformedDistribution', 'bijector', bijector);

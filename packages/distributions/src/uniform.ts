@@ -4,6 +4,7 @@ import { BaseDistribution, type DistributionOptions } from './distribution.js';
 import { float32String } from './float32-string.js';
 import { type ParamLike, toParam } from './param.js';
 import { defaultValidation } from './validation.js';
+import { checkParamsObject } from './options.js';
 
 export interface UniformParams extends DistributionOptions {
   low: ParamLike;
@@ -37,6 +38,7 @@ export class Uniform extends BaseDistribution {
   readonly high: tf.Tensor;
 
   constructor(params: UniformParams) {
+    checkParamsObject('Uniform', params, ['low', 'high']);
     const { low, high, ...options } = params;
     const p = BaseDistribution.prepare(
       'Uniform',

@@ -2,6 +2,7 @@ import { lgamma, type Rng, xlogy } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { BaseDistribution, type DistributionOptions } from './distribution.js';
 import type { ParamLike } from './param.js';
+import { checkParamsObject } from './options.js';
 
 const EULER_GAMMA = 0.5772156649015329;
 
@@ -32,6 +33,7 @@ export class Weibull extends BaseDistribution {
   readonly scale: tf.Tensor;
 
   constructor(params: WeibullParams) {
+    checkParamsObject('Weibull', params, ['shape', 'scale']);
     const { shape, scale, ...options } = params;
     const p = BaseDistribution.prepare(
       'Weibull',

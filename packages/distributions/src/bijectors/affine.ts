@@ -1,5 +1,6 @@
 import { InvalidArgumentError, ShapeMismatchError, triangularSolve } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
+import { checkParamsObject } from '../options.js';
 import type { ParamLike } from '../param.js';
 import { BaseBijector, type BijectorOptions } from './bijector.js';
 import { checkBroadcast, checkInterval, REAL } from './domain.js';
@@ -33,6 +34,7 @@ export class Affine extends BaseBijector {
   readonly scaleTril: tf.Tensor | undefined;
 
   constructor(params: AffineParams) {
+    checkParamsObject('Affine', params, ['shift', 'scale', 'scaleTril']);
     const { shift, scale, scaleTril, ...options } = params;
     super(options);
     if (scale !== undefined && scaleTril !== undefined) {

@@ -1,5 +1,6 @@
 import { type Bijector, ShapeMismatchError } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
+import { checkOptionsObject } from '../options.js';
 import { type ParamLike, toParam } from '../param.js';
 import { defaultValidation } from '../validation.js';
 import { checkBroadcast, checkInterval, type Interval, REAL } from './domain.js';
@@ -50,6 +51,7 @@ export abstract class BaseBijector implements Bijector {
   private readonly named: Record<string, tf.Tensor> = {};
 
   protected constructor(options: BijectorOptions = {}) {
+    checkOptionsObject(new.target.name, options);
     this.validateArgs = options.validateArgs ?? defaultValidation();
   }
 

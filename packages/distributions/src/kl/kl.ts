@@ -1,9 +1,11 @@
 import {
   assertDistribution,
   type Distribution,
+  finiteChecksEnabled,
   formatValue,
   InvalidArgumentError,
   NotImplementedError,
+  NumericalError,
   ShapeMismatchError,
 } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
@@ -117,7 +119,7 @@ export function kl(p: Distribution, q: Distribution): tf.Tensor {
       `kl: the batch shapes of p (${pName}, [${p.batchShape.join(', ')}]) and q (${qName}, [${q.batchShape.join(', ')}]) do not broadcast`,
     );
   }
-  return tf.tidy(() => {
+  const result = tf.tidy(() => {
     const out: unknown = fn(p, q);
     if (!(out instanceof tf.Tensor)) {
       throw new InvalidArgumentError(
@@ -138,4 +140,41 @@ export function kl(p: Distribution, q: Distribution): tf.Tensor {
     }
     return tf.broadcastTo(out, batch);
   });
+  try {
+    assertNoNaN(p, q, result, `${pName}, ${qName}`);
+  } catch (error) {
+    result.dispose();
+    throw error;
+  }
+  return result;
+}
+
+function hasNaN(t: tf.Tensor): boolean {
+  if (t.dtype !== 'float32' || t.size === 0) return false;
+  const flag = tf.tidy(() => tf.any(tf.isNaN(t)));
+  const found = flag.dataSync()[0] === 1;
+  flag.dispose();
+  return found;
+}
+
+/**
+ * A NaN KL comes from NaN parameters (a distribution built with `validateArgs: false` from
+ * NaN data, say): one read of the result in the common case, and on failure a search for the
+ * parameter to blame. Skipped while the finite checks are off (`setFiniteChecks`).
+ */
+function assertNoNaN(p: Distribution, q: Distribution, result: tf.Tensor, pair: string): void {
+  if (!finiteChecksEnabled() || !hasNaN(result)) return;
+  for (const [arg, d] of [
+    ['p', p],
+    ['q', q],
+  ] as const) {
+    for (const [name, t] of Object.entries(d.params)) {
+      if (hasNaN(t)) {
+        throw new InvalidArgumentError(
+          `kl: argument '${arg}' has NaN in its parameter '${name}' (${formatValue(t)}); construct it with validateArgs on to catch this where the NaN comes from`,
+        );
+      }
+    }
+  }
+  throw new NumericalError(`kl: the closed form for (${pair}) gave NaN`);
 }
