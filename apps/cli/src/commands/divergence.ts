@@ -21,6 +21,9 @@ import { formatNumber, printJson, printTable } from '../output.js';
 /** Monte Carlo draws per distribution: 40 MB of float32 each, well within one process. */
 const MAX_DRAWS = 1e7;
 
+/** |α| beyond this only overflows float32 (u^α), giving 0 or ∞ instead of the divergence. */
+const MAX_ALPHA = 1e3;
+
 interface DivergenceFlags {
   p?: string;
   q?: string;
@@ -35,7 +38,9 @@ interface DivergenceFlags {
 
 async function computeRows(p: Spec, q: Spec, names: string[], flags: DivergenceFlags) {
   const options = {
-    ...(flags.alpha === undefined ? {} : { alpha: parseNumberFlag('--alpha', flags.alpha) }),
+    ...(flags.alpha === undefined
+      ? {}
+      : { alpha: parseNumberFlag('--alpha', flags.alpha, false, MAX_ALPHA) }),
     samples: parseIntFlag('--samples', flags.samples, 2, MAX_DRAWS),
     seed: parseIntFlag('--seed', flags.seed, 0),
     epsilon: parseNumberFlag('--epsilon', flags.epsilon, true),
@@ -107,7 +112,10 @@ export function registerDivergence(program: Command): void {
       const p = parseSpec('--p', flags.p);
       const q = parseSpec('--q', flags.q);
       checkCompatible(p, q);
-      const alpha = flags.alpha === undefined ? undefined : parseNumberFlag('--alpha', flags.alpha);
+      const alpha =
+        flags.alpha === undefined
+          ? undefined
+          : parseNumberFlag('--alpha', flags.alpha, false, MAX_ALPHA);
       const names = resolveNames(flags.name, p, alpha);
       const rows = await computeRows(p, q, names, flags);
       if (flags.json) {

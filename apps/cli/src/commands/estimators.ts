@@ -1,4 +1,4 @@
-import { initBackend } from '@gen/core';
+import { initBackend, NumericalError } from '@gen/core';
 import { BASELINES, type Baseline, testCosts } from '@gen/estimators';
 import type { Command } from 'commander';
 import {
@@ -33,6 +33,8 @@ interface EstimatorFlags {
 }
 
 const PARAM_FLAGS = ['mu', 'sigma', 'rate'] as const;
+/** Parameters and k: costs such as (x − k)² stay finite in float32 up to about 1e19. */
+const MAX_MAGNITUDE = 1e6;
 /** Draws per estimator and k (--samples × --repeats): what one process sweeps in minutes. */
 const MAX_DRAWS = 1e8;
 
@@ -59,7 +61,8 @@ function parseFlags(flags: EstimatorFlags): EstimatorRun & { param: string; out?
         );
       continue;
     }
-    values[flag] = given === undefined ? 1 : parseNumberFlag(`--${flag}`, given, flag !== 'mu');
+    values[flag] =
+      given === undefined ? 1 : parseNumberFlag(`--${flag}`, given, flag !== 'mu', MAX_MAGNITUDE);
   }
   const param = parseChoice('--param', flags.param, ['all', ...own]);
   const samples = parseIntFlag('--samples', flags.samples, 1, 1e6);
@@ -79,7 +82,10 @@ function parseFlags(flags: EstimatorFlags): EstimatorRun & { param: string; out?
     dist,
     cost,
     values,
-    ks: flags.k === undefined ? testCosts[COST_FLAGS[cost]].grid : parseNumberList('--k', flags.k),
+    ks:
+      flags.k === undefined
+        ? testCosts[COST_FLAGS[cost]].grid
+        : parseNumberList('--k', flags.k, MAX_MAGNITUDE),
     samples,
     repeats,
     seed: parseIntFlag('--seed', flags.seed, 0),
@@ -124,6 +130,12 @@ export function registerEstimators(program: Command): void {
       const run = parseFlags(flags);
       await initBackend('wasm');
       const rows = runEstimators(run).filter((r) => run.param === 'all' || r.param === run.param);
+      const bad = rows.find((r) => ![r.mean, r.stdError, r.variance].every(Number.isFinite));
+      if (bad !== undefined) {
+        throw new NumericalError(
+          `gen estimators: the ${bad.estimator} estimate of ∂/∂${bad.param} at k = ${bad.k} is not finite (mean ${bad.mean}, variance ${bad.variance}); float32 overflowed, try smaller --k or parameters`,
+        );
+      }
       const title = `∂E[${testCosts[COST_FLAGS[run.cost]].label()}] under ${run.dist}(${Object.values(run.values).join(', ')})`;
       if (run.out !== undefined) await writePlot(run.out, varianceSpec(rows, title));
       if (flags.json) {
