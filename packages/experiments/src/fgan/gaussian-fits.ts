@@ -1,8 +1,6 @@
 import {
   assertDistribution,
   assertFiniteNumber,
-  assertInteger,
-  assertKnownOptions,
   assertOneOf,
   assertPositive,
   type Distribution,
@@ -13,6 +11,7 @@ import {
 import { divergenceNames } from '@gen/divergences';
 import { createTrainer, type Trainer } from '@gen/train';
 import * as tf from '@tensorflow/tfjs-core';
+import { assertBoundedInteger, assertOptions, MAX_STEPS } from './checks.js';
 import type { GaussianFit } from './names.js';
 import {
   checkQuadrature,
@@ -81,8 +80,9 @@ export class GaussianFits<Name extends QuadratureName = QuadratureName> {
     if (target.eventShape.length !== 0 || target.batchShape.length !== 0) {
       throw invalidArgument(FN, 'target', target, 'must be a scalar (1-D) distribution');
     }
-    assertKnownOptions(FN, options, ['start', 'learningRate', 'points', 'range']);
+    assertOptions(FN, options, ['start', 'learningRate', 'points', 'range']);
     const { start = { mu: 0, sigma: 2 }, learningRate = 0.05 } = options;
+    assertOptions(FN, start, ['mu', 'sigma'], 'start');
     assertFiniteNumber(FN, 'start.mu', start.mu);
     assertPositive(FN, 'start.sigma', start.sigma);
     assertPositive(FN, 'learningRate', learningRate);
@@ -97,7 +97,10 @@ export class GaussianFits<Name extends QuadratureName = QuadratureName> {
    * The fits are independent, so running them one after another equals interleaving them.
    */
   async step(names: readonly Name[], steps: number): Promise<void> {
-    assertInteger(`${FN}.step`, 'steps', steps, 0);
+    assertBoundedInteger(`${FN}.step`, 'steps', steps, 0, MAX_STEPS);
+    if (!Array.isArray(names)) {
+      throw invalidArgument(`${FN}.step`, 'names', names, 'must be an array of divergence names');
+    }
     const fits = names.map((name) => this.fit(name));
     if (steps === 0) return;
     for (const fit of fits) await fit.trainer.run(steps);
@@ -135,6 +138,14 @@ export class GaussianFits<Name extends QuadratureName = QuadratureName> {
 
   /** Reads objectives, parameters and the train/test matrix of `names` (one `await data()`). */
   async snapshot(names: readonly Name[]): Promise<FitSnapshot<Name>> {
+    if (!Array.isArray(names)) {
+      throw invalidArgument(
+        `${FN}.snapshot`,
+        'names',
+        names,
+        'must be an array of divergence names',
+      );
+    }
     const d = names.length;
     if (d === 0) return { names: [], objective: [], mu: [], sigma: [], matrix: [] };
     const fits = names.map((name) => this.fit(name));

@@ -1,13 +1,14 @@
 import {
   assertDistribution,
   assertFiniteNumber,
-  assertKnownOptions,
   assertOneOf,
   assertPositive,
   type Distribution,
+  invalidArgument,
 } from '@gen/core';
 import { divergenceNames } from '@gen/divergences';
 import * as tf from '@tensorflow/tfjs-core';
+import { assertOptions } from './checks.js';
 import { GaussianFits } from './gaussian-fits.js';
 import type { GaussianFit } from './names.js';
 import {
@@ -32,8 +33,11 @@ export async function quadratureDivergence(
     divergenceNames.filter((n) => n !== 'alpha'),
   );
   assertDistribution(fn, 'p', p);
-  assertKnownOptions(fn, options, ['points', 'range']);
-  assertFiniteNumber(fn, 'fit.mu', fit?.mu);
+  assertOptions(fn, options, ['points', 'range']);
+  if (fit === null || typeof fit !== 'object') {
+    throw invalidArgument(fn, 'fit', fit, 'must be { mu, sigma }');
+  }
+  assertFiniteNumber(fn, 'fit.mu', fit.mu);
   assertPositive(fn, 'fit.sigma', fit.sigma);
   const quadrature = checkQuadrature(fn, options);
   const d = tf.tidy(() =>
@@ -69,7 +73,7 @@ export async function quadratureFit(
     name,
     divergenceNames.filter((n) => n !== 'alpha'),
   );
-  assertKnownOptions(fn, options, ['points', 'range']);
+  assertOptions(fn, options, ['points', 'range']);
   const fits = new GaussianFits(p, options);
   try {
     for (const { learningRate, steps } of QUADRATURE_SCHEDULE) {

@@ -1,7 +1,8 @@
-import { assertInteger, type Distribution, invalidArgument } from '@gen/core';
+import { type Distribution, invalidArgument } from '@gen/core';
 import { Normal } from '@gen/distributions';
 import { type DivergenceName, divergence } from '@gen/divergences';
 import type * as tf from '@tensorflow/tfjs-core';
+import { assertBoundedInteger, MAX_POINTS } from './checks.js';
 
 /** A divergence that needs no option of its own (every name of `divergence` but 'alpha'). */
 export type QuadratureName = Exclude<DivergenceName, 'alpha'>;
@@ -26,7 +27,7 @@ const DEFAULT_POINTS = 1001;
 /** Validates the quadrature options of `fn` and fills the default. */
 export function checkQuadrature(fn: string, options: QuadratureOptions): Quadrature {
   const { points = DEFAULT_POINTS, range } = options;
-  assertInteger(fn, 'points', points, 3);
+  assertBoundedInteger(fn, 'points', points, 3, MAX_POINTS);
   if (points % 2 === 0) throw invalidArgument(fn, 'points', points, 'must be odd (Simpson)');
   if (range === undefined) return { points };
   if (

@@ -1,9 +1,15 @@
-import { assertInteger, assertKnownOptions, invalidArgument } from '@gen/core';
+import { assertInteger, invalidArgument } from '@gen/core';
+import { assertOptions } from './checks.js';
 import { FGAN_NAMES, type FganName, type GaussianFit } from './names.js';
 import { quadratureDivergence, quadratureFit } from './quadrature-fit.js';
 import { FGAN_MIXTURE, mixtureOf } from './target.js';
 import { trainTestMatrix } from './train-test-matrix.js';
-import { type Budget, type VariationalFit, variationalFit } from './variational-fit.js';
+import {
+  type Budget,
+  checkBudget,
+  type VariationalFit,
+  variationalFit,
+} from './variational-fit.js';
 
 /** Everything the f-GAN experiment reports. */
 export interface FganResult {
@@ -32,19 +38,13 @@ export interface FganOptions extends Budget {
  */
 export async function runFgan(options: FganOptions = {}): Promise<FganResult> {
   const fn = 'runFgan';
-  assertKnownOptions(fn, options, [
-    'steps',
-    'warmUp',
-    'averageFrom',
-    'batch',
-    'seed',
-    'onProgress',
-  ]);
+  assertOptions(fn, options, ['steps', 'warmUp', 'averageFrom', 'batch', 'seed', 'onProgress']);
   const { seed = 100, onProgress, ...budget } = options;
   assertInteger(fn, 'seed', seed, 0);
   if (onProgress !== undefined && typeof onProgress !== 'function') {
     throw invalidArgument(fn, 'onProgress', onProgress, 'must be a function (message) => void');
   }
+  checkBudget(fn, budget); // refuse a bad budget before the quadrature fits run
   const p = mixtureOf(FGAN_MIXTURE);
   try {
     const optima = {} as FganResult['optima'];

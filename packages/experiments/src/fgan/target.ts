@@ -1,5 +1,6 @@
-import { assertKnownOptions, invalidArgument } from '@gen/core';
+import { invalidArgument } from '@gen/core';
 import { Mixture, Normal } from '@gen/distributions';
+import { assertOptions } from './checks.js';
 import type { GaussianFit } from './names.js';
 
 /** A mixture of 1-D Gaussians: weights (summing to 1), means and standard deviations. */
@@ -25,7 +26,7 @@ function checkSpec(fn: string, spec: MixtureSpec): void {
   if (spec === null || typeof spec !== 'object') {
     throw invalidArgument(fn, 'spec', spec, 'must be { weights, means, scales }');
   }
-  assertKnownOptions(fn, spec, ['weights', 'means', 'scales']);
+  assertOptions(fn, spec, ['weights', 'means', 'scales'], 'spec');
   const { weights, means, scales } = spec;
   const k = Array.isArray(weights) ? weights.length : -1;
   for (const [arg, values] of [

@@ -1,4 +1,5 @@
-import type { Distribution } from '@gen/core';
+import { assertDistribution, type Distribution, invalidArgument } from '@gen/core';
+import { assertFganMatrix, assertOptions } from './checks.js';
 import { FGAN_LABELS, FGAN_NAMES, type FganName, type GaussianFit } from './names.js';
 import { quadratureDivergence } from './quadrature-fit.js';
 import type { QuadratureOptions } from './quadrature-options.js';
@@ -26,6 +27,21 @@ export async function trainTestMatrix(
   fits: Readonly<Record<FganName, GaussianFit>>,
   options: QuadratureOptions = {},
 ): Promise<number[][]> {
+  const fn = 'trainTestMatrix';
+  assertDistribution(fn, 'p', p);
+  assertOptions(fn, fits, FGAN_NAMES, 'fits');
+  for (const name of FGAN_NAMES) {
+    const fit = (fits as Record<string, unknown>)[name] as Partial<GaussianFit> | undefined;
+    if (
+      fit === null ||
+      typeof fit !== 'object' ||
+      !Number.isFinite(fit.mu) ||
+      !(typeof fit.sigma === 'number' && fit.sigma > 0 && Number.isFinite(fit.sigma))
+    ) {
+      throw invalidArgument(fn, `fits.${name}`, fit, 'must be { mu: finite, sigma: finite > 0 }');
+    }
+  }
+  assertOptions(fn, options, ['points', 'range']);
   const matrix: number[][] = [];
   for (const row of FGAN_NAMES) {
     const values: number[] = [];
@@ -39,6 +55,20 @@ export async function trainTestMatrix(
 
 /** Cells (i, j), i ≠ j, where column j's diagonal entry is not its strict minimum. */
 export function offDiagonalMinima(matrix: readonly (readonly number[])[]): [number, number][] {
+  const k = Array.isArray(matrix) ? matrix.length : -1;
+  const square =
+    k > 0 &&
+    matrix.every(
+      (row) => Array.isArray(row) && row.length === k && row.every((v) => typeof v === 'number'),
+    );
+  if (!square) {
+    throw invalidArgument(
+      'offDiagonalMinima',
+      'matrix',
+      matrix,
+      'must be a square array of numbers',
+    );
+  }
   const bad: [number, number][] = [];
   matrix.forEach((row, i) => {
     row.forEach((v, j) => {
@@ -54,6 +84,21 @@ export function formatMatrix(
   matrix: readonly (readonly number[])[],
   extra: Readonly<Record<string, readonly number[]>> = {},
 ): string {
+  const fn = 'formatMatrix';
+  if (typeof title !== 'string') throw invalidArgument(fn, 'title', title, 'must be a string');
+  assertFganMatrix(fn, 'matrix', matrix);
+  if (extra === null || typeof extra !== 'object' || Array.isArray(extra)) {
+    throw invalidArgument(fn, 'extra', extra, 'must be a record of columns');
+  }
+  for (const [name, column] of Object.entries(extra)) {
+    if (
+      !Array.isArray(column) ||
+      column.length !== FGAN_NAMES.length ||
+      !column.every((v) => typeof v === 'number')
+    ) {
+      throw invalidArgument(fn, `extra.${name}`, column, `must be ${FGAN_NAMES.length} numbers`);
+    }
+  }
   const pad = (s: string, w: number) => s.padStart(w);
   const header = ['train \\ test', ...FGAN_NAMES.map((n) => FGAN_LABELS[n]), ...Object.keys(extra)];
   const lines = [title, header.map((h, i) => pad(h, i === 0 ? 12 : 9)).join(' ')];

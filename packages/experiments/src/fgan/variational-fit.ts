@@ -1,7 +1,6 @@
 import {
   assertDistribution,
   assertInteger,
-  assertKnownOptions,
   assertOneOf,
   type Distribution,
   invalidArgument,
@@ -11,6 +10,7 @@ import { Normal } from '@gen/distributions';
 import { fDivergences, variationalBound } from '@gen/divergences';
 import { Mlp } from '@gen/nn';
 import * as tf from '@tensorflow/tfjs-core';
+import { assertBoundedInteger, assertOptions, MAX_BATCH, MAX_STEPS } from './checks.js';
 import { FGAN_NAMES, type FganName, type GaussianFit } from './names.js';
 
 /** A variational (f-GAN) fit: the averaged generator and the final critic's bound F̂ ± se. */
@@ -33,17 +33,18 @@ export interface Budget {
   batch?: number;
 }
 
-function checkBudget(fn: string, budget: Budget): Required<Budget> {
-  assertKnownOptions(fn, budget, ['steps', 'warmUp', 'averageFrom', 'batch']);
+/** Validates a training budget and fills its defaults (before anything is computed). */
+export function checkBudget(fn: string, budget: Budget): Required<Budget> {
+  assertOptions(fn, budget, ['steps', 'warmUp', 'averageFrom', 'batch'], 'budget');
   const steps = budget.steps ?? 500;
-  assertInteger(fn, 'steps', steps, 2);
+  assertBoundedInteger(fn, 'steps', steps, 2, MAX_STEPS);
   const full = {
     steps,
     warmUp: budget.warmUp ?? Math.round(steps / 5),
     averageFrom: budget.averageFrom ?? Math.round(0.6 * steps),
     batch: budget.batch ?? 1024,
   };
-  assertInteger(fn, 'batch', full.batch, 1);
+  assertBoundedInteger(fn, 'batch', full.batch, 1, MAX_BATCH);
   assertInteger(fn, 'warmUp', full.warmUp, 0, steps - 1);
   assertInteger(fn, 'averageFrom', full.averageFrom, 0, steps - 1);
   if (full.averageFrom < full.warmUp) {
