@@ -6,10 +6,12 @@ import {
   decodeWeightsFile,
   encodeWeights,
   encodeWeightsFile,
+  fromLayersModel,
   MadeNetwork,
   MaskedDense,
   Mlp,
   madeMasks,
+  NetworkParts,
 } from '@gen/nn';
 import * as tf from '@tensorflow/tfjs-core';
 import fc from 'fast-check';
@@ -152,6 +154,23 @@ describe('fuzz @gen/nn', () => {
     );
     await expectTypedOrFinite(() => mlp.setWeights(hostileValue as never));
     tf.dispose(before);
+    mlp.dispose();
+  });
+
+  it('fromLayersModel and NetworkParts: typed errors for hostile models, parts and options', async () => {
+    const mlp = new Mlp(valid.Mlp);
+    await fc.assert(
+      fc.asyncProperty(hostileValue, hostileValue, async (model, options) => {
+        await expectTypedOrFinite(() => fromLayersModel(model as never, options as never));
+        await expectTypedOrFinite(() => new NetworkParts('P', { mlp }, options as never), {
+          cleanup: () => {},
+        });
+        await expectTypedOrFinite(() =>
+          new NetworkParts('P', { mlp }).set('P.set', model as never),
+        );
+      }),
+      { ...FUZZ, numRuns: 60 },
+    );
     mlp.dispose();
   });
 

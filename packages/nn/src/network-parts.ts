@@ -5,6 +5,7 @@ import {
   type NamedTensors,
   type Network,
   ShapeMismatchError,
+  withoutFiniteChecks,
 } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { assertFiniteWeights } from './finite-weights.js';
@@ -120,7 +121,10 @@ export class NetworkParts {
       split[part]![own] = t;
     }
     assertFiniteWeights(fn, weights);
-    for (const [part, network] of Object.entries(this.parts)) network.setWeights(split[part]!);
+    // Checked above, all at once; the networks need not read them again.
+    withoutFiniteChecks(() => {
+      for (const [part, network] of Object.entries(this.parts)) network.setWeights(split[part]!);
+    });
   }
 
   private storedName(part: string, own: string): string {

@@ -195,7 +195,9 @@ export class TrainingLoop {
       const resumed = await resolveStore(this.fn, 'resume', config.resume);
       const header = await restoreTraining(this.fn, spec.kind, resumed, this.parts, spec.settings);
       this.runId = header.runId;
-      if (this.store !== undefined) {
+      // Resuming into the directory or store it resumes from continues the run whose latest
+      // checkpoint it is, and pruning spares any other run's; only a different target is read.
+      if (this.store !== undefined && checkpoint!.target !== config.resume) {
         await assertStoreBelongsToRun(this.fn, checkpoint!.target, this.store, this.runId, true);
       }
       if (spec.setState !== undefined) spec.setState(header.loopState);
