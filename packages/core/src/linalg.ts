@@ -12,9 +12,9 @@ import { assertTensor } from './validate.js';
 function assertSquare(fn: string, arg: string, a: tf.Tensor): number {
   assertTensor(fn, arg, a);
   const n = a.shape[a.rank - 1];
-  if (a.rank < 2 || n !== a.shape[a.rank - 2] || n === undefined) {
+  if (a.rank < 2 || n !== a.shape[a.rank - 2] || n === undefined || n === 0) {
     throw new ShapeMismatchError(
-      `${fn}: argument '${arg}' must be a (batch of) square matrices [..., n, n], got shape [${a.shape.join(', ')}]`,
+      `${fn}: argument '${arg}' must be a (batch of) square matrices [..., n, n] with n >= 1, got shape [${a.shape.join(', ')}]`,
     );
   }
   return n;
@@ -123,7 +123,14 @@ export function cholesky(a: tf.Tensor, options: CholeskyOptions = {}): tf.Tensor
       );
       columns.push(col);
     }
-    return { l: stack(columns, -1), minPivot: tf.min(stack(pivots, -1)) };
+    // An infinite entry can leave every pivot positive and L infinite: such a matrix is
+    // reported like a NaN one (a NaN pivot).
+    const finite = tf.all(tf.isFinite(x));
+    const minPivot = tf.min(stack(pivots, -1));
+    return {
+      l: stack(columns, -1),
+      minPivot: tf.where(finite, minPivot, tf.scalar(Number.NaN)),
+    };
   });
   if (options.check ?? checkByDefault()) {
     const minPivot = result.minPivot.dataSync()[0]!;

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
+import { InvalidArgumentError } from './errors.js';
 import {
   digamma,
   lgamma,
@@ -392,6 +393,46 @@ describeBackends('logMeanExp', ({ tolerance }) => {
     const x = tf.tensor2d(ref.x);
     await expectNoLeak(() => logMeanExp(x, 0));
     await expectNoLeak(() => tf.grad((v: tf.Tensor) => tf.sum(logMeanExp(v, 1)))(x));
+    x.dispose();
+  });
+});
+
+describeBackends('numerics: bad input', () => {
+  it('logMeanExp refuses an empty reduction instead of returning ±Infinity', () => {
+    const empty = tf.zeros([0]);
+    const rows = tf.zeros([2, 0]);
+    expect(() => logMeanExp(empty)).toThrow(InvalidArgumentError);
+    expect(() => logMeanExp(rows, 1)).toThrow(
+      /^logMeanExp: argument 'x' must not be empty along the reduced axes \[1\]/,
+    );
+    // Reducing the non-empty axis of an empty tensor is fine: an empty result.
+    const out = logMeanExp(tf.zeros([0, 3]), 1);
+    expect(out.shape).toEqual([0]);
+    expect(() => logMeanExp(rows, 2)).toThrow(/^logMeanExp: argument 'axis' must be an integer/);
+    expect(() => logMeanExp(rows, [0, 0])).toThrow(/must not repeat an axis/);
+    tf.dispose([empty, rows, out]);
+  });
+
+  it('names the function for non-tensor and string inputs', () => {
+    expect(() => softplus([1] as never)).toThrow(
+      /^softplus: argument 'x' must be a live tf.Tensor/,
+    );
+    expect(() => lgamma(tf.tensor(['a']))).toThrow(/^lgamma: argument 'x' must be a numeric/);
+    const x = tf.ones([2]);
+    const y = tf.ones([3]);
+    expect(() => xlogy(x, y)).toThrow(/^xlogy: arguments 'x' \[2\] and 'y' \[3\] do not broadcast/);
+    tf.dispose([x, y]);
+  });
+
+  it('digamma is −1/x − γ next to 0 (where sin(πx) underflows) and −Inf at 0', () => {
+    const x = tf.tensor1d([1e-7, -1e-7, 1e-30, 0, -1]);
+    const values = Array.from(digamma(x).dataSync());
+    const gamma = 0.5772156649015329;
+    expect(values[0]).toBeCloseTo(-1e7 - gamma, -1);
+    expect(values[1]).toBeCloseTo(1e7 - gamma, -1);
+    expect(values[2]! / -1e30).toBeCloseTo(1, 5);
+    expect(values[3]).toBe(Number.NEGATIVE_INFINITY);
+    expect(values[4]).toBeNaN();
     x.dispose();
   });
 });

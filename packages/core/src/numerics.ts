@@ -1,8 +1,17 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { ShapeMismatchError } from './errors.js';
 import { stopGradient } from './stop-gradient.js';
+import { assertTensor, invalidArgument } from './validate.js';
 
 const LN2 = Math.LN2;
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
+const EULER_GAMMA = 0.5772156649015329;
+
+/** Throws a typed error naming `fn` unless `x` is a live numeric tensor. */
+function assertNumeric(fn: string, arg: string, x: unknown): asserts x is tf.Tensor {
+  assertTensor(fn, arg, x);
+  if (x.dtype === 'string') throw invalidArgument(fn, arg, x, 'must be a numeric tensor');
+}
 
 // Masks come from comparisons on the taped input: their zero gradients, and Exp's gradient from
 // its input (so that second derivatives are right), are registered by `registerGradients`.
@@ -13,11 +22,13 @@ const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
  * is, which wasm's (log(1 + u) in float32) is not: there softplus(−20) = 0.
  */
 export function softplus(x: tf.Tensor): tf.Tensor {
+  assertNumeric('softplus', 'x', x);
   return tf.tidy(() => tf.add(tf.relu(x), tf.log1p(tf.exp(tf.neg(tf.abs(x))))));
 }
 
 /** log σ(x) = −softplus(−x), finite for every finite x (unlike log(sigmoid(x))). */
 export function logSigmoid(x: tf.Tensor): tf.Tensor {
+  assertNumeric('logSigmoid', 'x', x);
   return tf.tidy(() => tf.neg(softplus(tf.neg(x))));
 }
 
@@ -43,6 +54,7 @@ function accurateLog1p(u: tf.Tensor): tf.Tensor {
  * clamped inputs so neither produces NaN gradients.
  */
 export function log1mexp(x: tf.Tensor): tf.Tensor {
+  assertNumeric('log1mexp', 'x', x);
   return tf.tidy(() => {
     const near = tf.greaterEqual(x, -LN2);
     const xNear = tf.where(near, x, tf.fill(x.shape, -LN2));
@@ -55,8 +67,17 @@ export function log1mexp(x: tf.Tensor): tf.Tensor {
 
 /** x · log(y) with 0 · log 0 = 0 (and a zero gradient there), broadcasting x and y. */
 export function xlogy(x: tf.Tensor, y: tf.Tensor): tf.Tensor {
+  assertNumeric('xlogy', 'x', x);
+  assertNumeric('xlogy', 'y', y);
+  let shape: number[];
+  try {
+    shape = tf.broadcast_util.assertAndGetBroadcastShape(x.shape, y.shape);
+  } catch {
+    throw new ShapeMismatchError(
+      `xlogy: arguments 'x' [${x.shape.join(', ')}] and 'y' [${y.shape.join(', ')}] do not broadcast`,
+    );
+  }
   return tf.tidy(() => {
-    const shape = tf.broadcast_util.assertAndGetBroadcastShape(x.shape, y.shape);
     const xb = tf.broadcastTo(x, shape);
     const yb = tf.broadcastTo(y, shape);
     const zero = tf.equal(xb, 0);
@@ -65,18 +86,44 @@ export function xlogy(x: tf.Tensor, y: tf.Tensor): tf.Tensor {
   });
 }
 
+/** The distinct non-negative axes `axis` names in a tensor of rank `rank`, or a typed error. */
+function reductionAxes(fn: string, axis: unknown, rank: number): number[] {
+  if (axis === undefined) return Array.from({ length: rank }, (_, i) => i);
+  const list = Array.isArray(axis) ? axis : [axis];
+  const axes = list.map((a) => {
+    if (typeof a !== 'number' || !Number.isInteger(a) || a < -rank || a >= rank) {
+      throw invalidArgument(fn, 'axis', axis, `must be an integer axis in [${-rank}, ${rank})`);
+    }
+    return a < 0 ? a + rank : a;
+  });
+  if (new Set(axes).size !== axes.length) {
+    throw invalidArgument(fn, 'axis', axis, 'must not repeat an axis');
+  }
+  return axes;
+}
+
 /**
  * log mean exp along `axis` (default: all): m + log Σ exp(x − m) − log n with m the maximum,
  * behind a stop-gradient (the result does not depend on m; differentiating it would only add
- * the rounding residue 1 − Σ softmax at the maximum).
+ * the rounding residue 1 − Σ softmax at the maximum). The mean of nothing is undefined: an
+ * empty reduction is an InvalidArgumentError, not −∞ or NaN.
  */
 export function logMeanExp(x: tf.Tensor, axis?: number | number[], keepDims = false): tf.Tensor {
+  const fn = 'logMeanExp';
+  assertNumeric(fn, 'x', x);
+  const axes = reductionAxes(fn, axis, x.rank);
+  const n = axes.reduce((acc, a) => acc * (x.shape[a] ?? 1), 1);
+  if (n === 0) {
+    throw invalidArgument(
+      fn,
+      'x',
+      x,
+      `must not be empty along the reduced axes [${axes.join(', ')}]`,
+    );
+  }
+  if (typeof keepDims !== 'boolean')
+    throw invalidArgument(fn, 'keepDims', keepDims, 'must be a boolean');
   return tf.tidy(() => {
-    const axes =
-      axis === undefined
-        ? x.shape.map((_, i) => i)
-        : (Array.isArray(axis) ? axis : [axis]).map((a) => (a < 0 ? a + x.rank : a));
-    const n = axes.reduce((acc, a) => acc * (x.shape[a] ?? 1), 1);
     const max = stopGradient(tf.max(x, axes, true));
     // An infinite maximum would turn x − m into NaN; log Σ exp(x) is then ±Inf anyway.
     const m = tf.where(tf.isFinite(max), max, tf.zerosLike(max));
@@ -148,7 +195,15 @@ function digammaValue(x: tf.Tensor): tf.Tensor {
   // Reflection: ψ(x) = ψ(1 − x) − π cot(πx).
   const { r, angle } = reflectionAngle(x);
   const cot = tf.mul(tf.sign(r), tf.div(tf.cos(angle), tf.sin(angle)));
-  return tf.where(rightHalf, right, tf.sub(right, tf.mul(Math.PI, cot)));
+  const value = tf.where(rightHalf, right, tf.sub(right, tf.mul(Math.PI, cot)));
+  // Next to 0 the reflection loses sin(πx) to subnormal flushing (NaN from 0·∞); there
+  // ψ(x) = −1/x − γ + O(x). The pole at 0 itself is −∞ (torch's convention); the other poles
+  // are NaN.
+  const tiny = tf.less(tf.abs(x), 1e-6);
+  const safe = tf.where(tiny, x, tf.onesLike(x));
+  const nearZero = tf.sub(tf.div(-1, safe), EULER_GAMMA);
+  const out = tf.where(tiny, nearZero, value);
+  return tf.where(tf.equal(x, 0), tf.fill(x.shape, Number.NEGATIVE_INFINITY), out);
 }
 
 function trigammaValue(x: tf.Tensor): tf.Tensor {
@@ -178,13 +233,18 @@ function trigammaValue(x: tf.Tensor): tf.Tensor {
   return tf.where(rightHalf, right, tf.sub(tf.div(Math.PI * Math.PI, tf.square(s)), right));
 }
 
-/** Trigamma ψ₁(x) = d²/dx² log Γ(x). */
+/** Trigamma ψ₁(x) = d²/dx² log Γ(x); NaN at the poles 0, −1, −2, … and for NaN. */
 export function trigamma(x: tf.Tensor): tf.Tensor {
+  assertNumeric('trigamma', 'x', x);
   return tf.tidy(() => trigammaValue(tf.cast(x, 'float32')));
 }
 
-/** Digamma ψ(x) = d/dx log Γ(x); its gradient is {@link trigamma}. */
+/**
+ * Digamma ψ(x) = d/dx log Γ(x); its gradient is {@link trigamma}. −∞ at 0, NaN at the poles
+ * −1, −2, … (as torch.digamma), NaN for NaN.
+ */
 export function digamma(x: tf.Tensor): tf.Tensor {
+  assertNumeric('digamma', 'x', x);
   return tf.tidy(() => {
     const f = tf.customGrad((input, save) => {
       const v = input as tf.Tensor;
@@ -200,6 +260,7 @@ export function digamma(x: tf.Tensor): tf.Tensor {
 
 /** log |Γ(x)| (Lanczos with reflection); its gradient is {@link digamma}. */
 export function lgamma(x: tf.Tensor): tf.Tensor {
+  assertNumeric('lgamma', 'x', x);
   return tf.tidy(() => {
     const f = tf.customGrad((input, save) => {
       const v = input as tf.Tensor;

@@ -1,6 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { FormatError } from './errors.js';
-import { assertInteger, invalidArgument } from './validate.js';
+import {
+  assertFiniteNumber,
+  assertInteger,
+  assertNonNegative,
+  invalidArgument,
+} from './validate.js';
 
 const ROTATIONS = [13, 15, 26, 6, 17, 29, 16, 24] as const;
 const PARITY = 0x1bd11bda;
@@ -32,6 +37,21 @@ export function threefry2x32(
     x1 = (x1 + ks[(s + 1) % 3]! + s) >>> 0;
   }
   return [x0, x1];
+}
+
+function assertShapeArgument(fn: string, shape: unknown): asserts shape is number[] {
+  const ok =
+    Array.isArray(shape) &&
+    shape.every((d) => typeof d === 'number' && Number.isInteger(d) && d >= 0) &&
+    shape.reduce((a: number, b: number) => a * b, 1) <= 2 ** 30;
+  if (!ok) {
+    throw invalidArgument(
+      fn,
+      'shape',
+      shape,
+      'must be an array of integers >= 0 (at most 2^30 elements)',
+    );
+  }
 }
 
 /** Serialisable state of an {@link Rng}: enough to resume its stream exactly. */
@@ -155,16 +175,25 @@ export class Rng {
 
   /** Standard-normal (or N(mean, std²)) float32 tensor. */
   normal(shape: number[], mean = 0, std = 1): tf.Tensor {
+    assertShapeArgument('Rng.normal', shape);
+    assertFiniteNumber('Rng.normal', 'mean', mean);
+    assertNonNegative('Rng.normal', 'std', std);
     return tf.randomNormal(shape, mean, std, 'float32', this.nextSeed());
   }
 
   /** Truncated normal within two standard deviations, as tfjs defines it. */
   truncatedNormal(shape: number[], mean = 0, std = 1): tf.Tensor {
+    assertShapeArgument('Rng.truncatedNormal', shape);
+    assertFiniteNumber('Rng.truncatedNormal', 'mean', mean);
+    assertNonNegative('Rng.truncatedNormal', 'std', std);
     return tf.truncatedNormal(shape, mean, std, 'float32', this.nextSeed());
   }
 
   /** Uniform float32 tensor on [low, high). */
   uniform(shape: number[], low = 0, high = 1): tf.Tensor {
+    assertShapeArgument('Rng.uniform', shape);
+    assertFiniteNumber('Rng.uniform', 'low', low);
+    assertFiniteNumber('Rng.uniform', 'high', high);
     if (!(high > low)) throw invalidArgument('Rng.uniform', 'high', high, `must be > low (${low})`);
     return tf.randomUniform(shape, low, high, 'float32', this.nextSeed());
   }

@@ -149,6 +149,9 @@ export function assertKnownOptions(
   known: readonly string[],
 ): void {
   if (options === undefined) return;
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw invalidArgument(fn, 'options', options, 'must be an options object');
+  }
   for (const key of Object.keys(options)) {
     if (!known.includes(key)) {
       throw new InvalidArgumentError(
