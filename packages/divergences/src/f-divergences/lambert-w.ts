@@ -1,4 +1,10 @@
+import { assertTensor, invalidArgument } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
+
+function assertNumericTensor(fn: string, arg: string, x: unknown): asserts x is tf.Tensor {
+  assertTensor(fn, arg, x);
+  if (x.dtype === 'string') throw invalidArgument(fn, arg, x, 'must be a numeric tensor');
+}
 
 const STEPS = 4;
 const INV_E = Math.exp(-1);
@@ -35,6 +41,7 @@ const wrightOmegaOp = tf.customGrad((z, save) => {
 
 /** The Wright omega function ω(z) = W₀(eᶻ) for real z, differentiable (ω′ = ω/(1+ω)). */
 export function wrightOmega(z: tf.Tensor): tf.Tensor {
+  assertNumericTensor('wrightOmega', 'z', z);
   return tf.tidy(() => wrightOmegaOp(tf.cast(z, 'float32')));
 }
 
@@ -98,5 +105,6 @@ const lambertWOp = tf.customGrad((x, save) => {
  * ```
  */
 export function lambertW(x: tf.Tensor): tf.Tensor {
+  assertNumericTensor('lambertW', 'x', x);
   return tf.tidy(() => lambertWOp(tf.cast(x, 'float32')));
 }

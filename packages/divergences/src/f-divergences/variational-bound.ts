@@ -1,4 +1,4 @@
-import { assertKnownOptions, assertTensor, invalidArgument } from '@gen/core';
+import { assertFiniteTensor, assertKnownOptions, assertTensor, invalidArgument } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { alphaDivergence } from './alpha-divergence.js';
 import type { FDivergence, FDivergenceName } from './f-divergence.js';
@@ -57,6 +57,8 @@ export function variationalBound(
   const row = resolve(name, options);
   assertTensor('variationalBound', 'vReal', vReal);
   assertTensor('variationalBound', 'vFake', vFake);
+  assertFiniteTensor('variationalBound', 'vReal', vReal);
+  assertFiniteTensor('variationalBound', 'vFake', vFake);
   return tf.tidy(() =>
     tf.sub(tf.mean(row.activation(vReal)), tf.mean(row.conjugateActivation(vFake))),
   ) as tf.Scalar;

@@ -1,5 +1,6 @@
 import { formatValue, InvalidArgumentError, ShapeMismatchError } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
+import { finiteResult } from './finite-result.js';
 
 /** Samples: `[n, d]` (or `[n]` for 1-D) as a tensor or nested arrays. */
 export type SampleLike = tf.Tensor | number[] | number[][];
@@ -62,7 +63,10 @@ export function toSamples(
   return { tensor, owned };
 }
 
-/** Converts both sample sets, checks their dimensions agree, runs `body`, disposes the copies. */
+/**
+ * Converts both sample sets, checks their dimensions agree, runs `body`, disposes the copies.
+ * A tensor result is checked for float32 overflow ({@link finiteResult}).
+ */
 export function withSamplePair<T>(
   fn: string,
   x: unknown,
@@ -79,7 +83,8 @@ export function withSamplePair<T>(
           `${fn}: samples 'x' [${xs.tensor.shape.join(', ')}] and 'y' [${ys.tensor.shape.join(', ')}] have different dimensions`,
         );
       }
-      return body(xs.tensor, ys.tensor);
+      const out = body(xs.tensor, ys.tensor);
+      return out instanceof tf.Tensor ? finiteResult(fn, out) : out;
     } finally {
       if (ys.owned) ys.tensor.dispose();
     }
