@@ -1,5 +1,7 @@
 import {
+  assertFiniteTensor,
   assertInteger,
+  assertKnownOptions,
   assertRng,
   type CostFunction,
   formatValue,
@@ -9,6 +11,8 @@ import {
   type SurrogateOptions,
 } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
+
+const MAX_SAMPLES = 2 ** 24;
 
 /**
  * Checks the three arguments every `surrogate` takes; throws a typed error naming `fn` and the
@@ -36,7 +40,9 @@ export function checkSurrogateArgs(
       `${fn}: argument 'options' must be { samples, rng }, got ${formatValue(options)}`,
     );
   }
-  assertInteger(fn, 'samples', o.samples, 1);
+  assertKnownOptions(fn, o, ['samples', 'rng']);
+  // Far more draws than a backend can hold end in a raw RangeError inside tfjs.
+  assertInteger(fn, 'samples', o.samples, 1, MAX_SAMPLES);
   assertRng(fn, 'rng', o.rng);
 }
 
@@ -59,6 +65,8 @@ export function evaluateCost(
       `${fn}: the cost must map draws [${x.shape.join(', ')}] to [samples, ...batchShape] = [${want.join(', ')}], got ${got} (to couple the coordinates of a batch, wrap the distribution in Independent)`,
     );
   }
+  // A NaN cost would make a NaN loss and NaN gradients with nothing to say where they came from.
+  assertFiniteTensor(fn, 'cost(x)', c);
   return c.dtype === 'float32' ? c : tf.cast(c, 'float32');
 }
 

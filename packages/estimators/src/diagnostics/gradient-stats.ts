@@ -1,11 +1,13 @@
 import {
   assertInteger,
+  assertKnownOptions,
   assertRng,
   type CostFunction,
   type Distribution,
   formatValue,
   type GradientEstimator,
   InvalidArgumentError,
+  invalidArgument,
   type Rng,
 } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
@@ -88,8 +90,12 @@ export function gradientStats(
       `${fn}: argument 'estimator' must be a GradientEstimator, got ${formatValue(estimator)}`,
     );
   }
-  assertInteger(fn, 'samples', options?.samples, 1);
-  assertInteger(fn, 'repeats', options.repeats, 2);
+  if (typeof options !== 'object' || options === null) {
+    throw invalidArgument(fn, 'options', options, 'must be { samples, repeats, rng }');
+  }
+  assertKnownOptions(fn, options, ['samples', 'repeats', 'rng']);
+  assertInteger(fn, 'samples', options.samples, 1, 2 ** 24);
+  assertInteger(fn, 'repeats', options.repeats, 2, 2 ** 20);
   assertRng(fn, 'rng', options.rng);
   const { params, make, owned } = resolveFactory(fn, dist);
   const names = Object.keys(params);

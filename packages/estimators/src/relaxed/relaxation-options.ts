@@ -1,4 +1,4 @@
-import { assertPositive, formatValue, InvalidArgumentError } from '@gen/core';
+import { assertKnownOptions, assertPositive, formatValue, InvalidArgumentError } from '@gen/core';
 import { type ParamLike, pickLogitsOrProbs } from '@gen/distributions';
 
 /** What both relaxations take beside `logits` or `probs`. */
@@ -25,6 +25,18 @@ export function pickRelaxationParams(
   if (typeof params !== 'object' || params === null) {
     throw new InvalidArgumentError(
       `${fn}: expected { logits | probs, temperature }, got ${formatValue(params)}`,
+    );
+  }
+  assertKnownOptions(fn, params, [
+    'logits',
+    'probs',
+    'temperature',
+    'straightThrough',
+    'validateArgs',
+  ]);
+  if (params.validateArgs !== undefined && typeof params.validateArgs !== 'boolean') {
+    throw new InvalidArgumentError(
+      `${fn}: argument 'validateArgs' must be a boolean, got ${formatValue(params.validateArgs)}`,
     );
   }
   const { logits, probs, temperature, straightThrough = false } = params;

@@ -1,5 +1,5 @@
-import { NotImplementedError, type Rng, ShapeMismatchError } from '@gen/core';
-import { BaseDistribution, type ParamLike } from '@gen/distributions';
+import { InvalidArgumentError, NotImplementedError, type Rng, ShapeMismatchError } from '@gen/core';
+import { BaseDistribution, defaultValidation, type ParamLike } from '@gen/distributions';
 import * as tf from '@tensorflow/tfjs-core';
 import {
   ONE_MINUS_EPS,
@@ -11,6 +11,23 @@ import { straightThroughValue } from './straight-through.js';
 
 export type RelaxedCategoricalParams = ({ logits: ParamLike } | { probs: ParamLike }) &
   RelaxationOptions;
+
+/** Logits may be −∞ (probability 0) but never NaN or +∞, and not −∞ in a whole row. */
+function checkLogits(fn: string, t: tf.Tensor, owned: tf.Tensor[]): void {
+  const k = t.shape[t.rank - 1]!;
+  const values = t.dataSync();
+  for (let start = 0; start < values.length; start += k) {
+    const row = Array.from(values.subarray(start, start + k));
+    const bad = row.findIndex((v) => Number.isNaN(v) || v === Number.POSITIVE_INFINITY);
+    if (bad >= 0 || !row.some(Number.isFinite)) {
+      tf.dispose(owned);
+      const got = bad >= 0 ? `${row[bad]} at flat index ${start + bad}` : `a row of -Infinity`;
+      throw new InvalidArgumentError(
+        `${fn}: argument 'logits' must be finite or -Infinity with a finite entry in every row, got ${got}`,
+      );
+    }
+  }
+}
 
 /**
  * The Concrete / Gumbel-softmax distribution (Maddison et al. 2017; Jang et al. 2017), a
@@ -52,6 +69,9 @@ export class RelaxedOneHotCategorical extends BaseDistribution {
       throw new ShapeMismatchError(
         `${fn}: argument '${given.name}' must have a last axis of K >= 2 categories, got shape [${t.shape.join(', ')}]`,
       );
+    }
+    if (given.name === 'logits' && (params.validateArgs ?? defaultValidation())) {
+      checkLogits(fn, t, p.owned);
     }
     const k = t.shape[t.rank - 1]!;
     super(p.params, t.shape.slice(0, -1), [k], options);
