@@ -15,6 +15,10 @@ export type BernoulliParams = LogitsOrProbs & DistributionOptions;
  * entropy softplus(ℓ) − pℓ (0 at p ∈ {0, 1}); mean p; variance p(1 − p).
  * No `rsample`: use a score-function or measure-valued gradient estimator.
  *
+ * `logProb` accepts exactly what torch's `Bernoulli` with `validate_args` accepts: values in
+ * {0, 1} (anything else, 0.5 included, is an InvalidArgumentError). With `validateArgs: false`
+ * nothing is checked and other values get the continuous extension x·log p + (1 − x)·log(1 − p).
+ *
  * ```ts
  * const d = new Bernoulli({ logits: [-2, 0, 3] });  // batchShape [3]
  * d.logProb(tf.tensor1d([0, 1, 1]));                 // [−0.1269, −0.6931, −0.0486]
