@@ -304,11 +304,7 @@ describe('fuzz: @gen/distributions constructors', () => {
               hostileValue.map((v) => ({ v })),
             ),
             hostileValue,
-            fc.oneof(
-              fc.constant(Rng.fromSeed(3)),
-              hostileValue,
-              fc.constant(undefined),
-            ),
+            fc.oneof(fc.constant(Rng.fromSeed(3)), hostileValue, fc.constant(undefined)),
             async (x, n, rng) => {
               await expectTypedOrFinite(
                 () => {
@@ -369,8 +365,14 @@ describe('fuzz: @gen/distributions constructors', () => {
   });
 
   it('NaN parameters are refused on construction, naming the argument', async () => {
-    await expectTypedError(() => new Normal({ loc: 0, scale: Number.NaN }), "Normal: argument 'scale'");
-    await expectTypedError(() => new Gamma({ concentration: [1, Number.POSITIVE_INFINITY], rate: 1 }), "Gamma: argument 'concentration'");
+    await expectTypedError(
+      () => new Normal({ loc: 0, scale: Number.NaN }),
+      "Normal: argument 'scale'",
+    );
+    await expectTypedError(
+      () => new Gamma({ concentration: [1, Number.POSITIVE_INFINITY], rate: 1 }),
+      "Gamma: argument 'concentration'",
+    );
   });
 
   it('Bernoulli.logProb accepts exactly 0 and 1 (torch validate_args)', async () => {
@@ -426,7 +428,13 @@ describe('fuzz: @gen/distributions composites and bijectors', () => {
   });
 
   it('bijectors: hostile parameters, inputs and unknown keys', async () => {
-    const makers: [string, (p: unknown, o: unknown) => { forward(x: tf.Tensor): tf.Tensor; inverse(y: tf.Tensor): tf.Tensor; dispose(): void }][] = [
+    const makers: [
+      string,
+      (
+        p: unknown,
+        o: unknown,
+      ) => { forward(x: tf.Tensor): tf.Tensor; inverse(y: tf.Tensor): tf.Tensor; dispose(): void },
+    ][] = [
       ['Shift', (p, o) => new Shift(p as never, o as never)],
       ['Scale', (p, o) => new Scale(p as never, o as never)],
       ['Affine', (p, o) => new Affine({ shift: p, scale: 2, ...(o as object) } as never)],
@@ -438,7 +446,10 @@ describe('fuzz: @gen/distributions composites and bijectors', () => {
       ['Chain', (_p, o) => new Chain([new Exp()], o as never)],
     ];
     for (const [name, make] of makers) {
-      await expectTypedError(() => make(1, { validateArgs: true, stpes: 1 }), `${name}: unknown option 'stpes'`);
+      await expectTypedError(
+        () => make(1, { validateArgs: true, stpes: 1 }),
+        `${name}: unknown option 'stpes'`,
+      );
       await fc.assert(
         fc.asyncProperty(
           fc.oneof(hostileValue, fc.constant([1, 0])),

@@ -1,9 +1,9 @@
 import { digamma, lgamma, type Rng, xlogy } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { BaseDistribution, type DistributionOptions } from './distribution.js';
+import { checkParamsObject } from './options.js';
 import type { ParamLike } from './param.js';
 import { standardGamma } from './standard-gamma.js';
-import { checkParamsObject } from './options.js';
 
 export interface BetaParams extends DistributionOptions {
   /** Concentration a > 0 (the exponent of x). */

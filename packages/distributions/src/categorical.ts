@@ -3,8 +3,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { checkCategoricalParam } from './categorical-validation.js';
 import { BaseDistribution, type DistributionOptions } from './distribution.js';
 import { type LogitsOrProbs, pickLogitsOrProbs } from './logits-or-probs.js';
-import { defaultValidation } from './validation.js';
 import { checkParamsObject } from './options.js';
+import { defaultValidation } from './validation.js';
 
 export type CategoricalParams = LogitsOrProbs & DistributionOptions;
 

@@ -1,8 +1,8 @@
 import type { Rng } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { BaseDistribution, type DistributionOptions } from './distribution.js';
-import type { ParamLike } from './param.js';
 import { checkParamsObject } from './options.js';
+import type { ParamLike } from './param.js';
 
 export interface ExponentialParams extends DistributionOptions {
   /** Rate λ > 0 (mean 1/λ). */

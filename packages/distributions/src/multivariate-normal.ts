@@ -2,8 +2,8 @@ import { logDetFromCholesky, type Rng, triangularSolve } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { BaseDistribution, type DistributionOptions } from './distribution.js';
 import { prepareMultivariateNormal } from './multivariate-normal-params.js';
-import type { ParamLike } from './param.js';
 import { checkParamsObject } from './options.js';
+import type { ParamLike } from './param.js';
 
 const LOG_2PI = Math.log(2 * Math.PI);
 

@@ -5,11 +5,7 @@ import { assertKnownOptions, invalidArgument } from '@gen/core';
  * are the family's `params` (and `validateArgs`, a boolean when given). Conflicting or misspelt
  * keys (`{ loc, scaleTril, covariance }`) are refused instead of silently ignored.
  */
-export function checkParamsObject(
-  fn: string,
-  params: unknown,
-  known: readonly string[],
-): void {
+export function checkParamsObject(fn: string, params: unknown, known: readonly string[]): void {
   const all = [...known, 'validateArgs'];
   if (params === null || typeof params !== 'object' || Array.isArray(params)) {
     throw invalidArgument(fn, 'params', params, `must be an object { ${all.join(', ')} }`);

@@ -1,10 +1,10 @@
 import { lgamma, type Rng, xlogy } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { BaseDistribution, type DistributionOptions } from './distribution.js';
+import { checkParamsObject } from './options.js';
 import type { ParamLike } from './param.js';
 import { poissonLogPmf } from './poisson-log-pmf.js';
 import { samplePoisson } from './poisson-sampler.js';
-import { checkParamsObject } from './options.js';
 
 export interface PoissonParams extends DistributionOptions {
   /** Rate λ > 0 (the mean). */

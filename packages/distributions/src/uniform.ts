@@ -2,9 +2,9 @@ import { InvalidArgumentError, type Rng } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { BaseDistribution, type DistributionOptions } from './distribution.js';
 import { float32String } from './float32-string.js';
+import { checkParamsObject } from './options.js';
 import { type ParamLike, toParam } from './param.js';
 import { defaultValidation } from './validation.js';
-import { checkParamsObject } from './options.js';
 
 export interface UniformParams extends DistributionOptions {
   low: ParamLike;
