@@ -203,7 +203,7 @@ const families: Family[] = [
       // The mixture owns its components once built; a failed construction leaves them to us.
       const components = new Normal({ loc: [-1, 1], scale: 1 });
       try {
-        return new Mixture({ ...(p as never), components }) as never;
+        return new Mixture({ ...(p as object), components } as never) as never;
       } catch (error) {
         components.dispose();
         throw error;

@@ -100,7 +100,8 @@ export function withUnknownKey<T extends object>(options: T): fc.Arbitrary<T> {
 function collectNumbers(value: unknown, out: number[], seen: Set<unknown>): void {
   if (value instanceof tf.Tensor) {
     if (!value.isDisposed && value.dtype !== 'string') {
-      out.push(...(Array.from(value.dataSync() as ArrayLike<number>) as number[]));
+      // A loop, not push(...values): spreading a large result overflows the call stack.
+      for (const v of value.dataSync() as Iterable<number>) out.push(v);
     }
     return;
   }
