@@ -29,6 +29,7 @@ export {
   setFiniteChecks,
   withoutFiniteChecks,
 } from './finite-checks.js';
+export { type Frame, readFrame, verifyChecksum, writeFrame } from './frame.js';
 export {
   assertBijector,
   assertDistribution,

@@ -1,6 +1,12 @@
-import { crc32, FormatError, formatValue, invalidArgument, type NamedTensors } from '@gen/core';
+import {
+  crc32,
+  FormatError,
+  formatValue,
+  invalidArgument,
+  type NamedTensors,
+  verifyChecksum,
+} from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
-import { verifyChecksum } from './frame.js';
 
 /** Data types a weights file can hold. */
 export type WeightDtype = 'float32' | 'int32' | 'bool';

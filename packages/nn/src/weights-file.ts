@@ -1,5 +1,5 @@
-import { invalidArgument, type NamedTensors } from '@gen/core';
-import { readFrame, writeFrame } from './frame.js';
+import { invalidArgument, type NamedTensors, readFrame, writeFrame } from '@gen/core';
+
 import { decodeWeightsAs, encodeWeights } from './serialize.js';
 
 // "GENW": identifies the container before any JSON is parsed.

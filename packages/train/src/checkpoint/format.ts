@@ -1,6 +1,12 @@
-import { crc32, FormatError, type NamedTensors } from '@gen/core';
+import {
+  crc32,
+  FormatError,
+  type NamedTensors,
+  readFrame,
+  verifyChecksum,
+  writeFrame,
+} from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
-import { readFrame, verifyChecksum, writeFrame } from './frame.js';
 
 // "GENC": a checkpoint, as opposed to @gen/nn's "GENW" weight files.
 const MAGIC = [0x47, 0x45, 0x4e, 0x43] as const;

@@ -1,4 +1,7 @@
-import { crc32, FormatError } from '@gen/core';
+// The framing of @gen's binary containers (weight files of @gen/nn, checkpoints of @gen/train):
+// one place that decides the layout and its checksums, so both formats detect corruption alike.
+import { crc32 } from './crc32.js';
+import { FormatError } from './errors.js';
 
 // Bytes 4–7 of a version-1 file hold the JSON's length, which is never 0; a 0 there marks the
 // versioned layout, so one reader tells the two apart before trusting anything else.
