@@ -104,7 +104,7 @@ describe('gen estimators', () => {
       [['--dist', 'cauchy'], /--dist: expected one of normal, exponential/],
       [['--k', '1,x'], /--k: expected a comma-separated list/],
       [['--rate', '2'], /--rate: not a parameter of --dist normal/],
-      [['--sigma', '-1'], /--sigma: expected a positive number, got "-1"/],
+      [['--sigma', '-1'], /--sigma: expected a number from 1e-30 to 1000000, got "-1"/],
       [['--param', 'rate'], /--param: expected one of all, mu, sigma/],
       [['--repeats', '1'], /--repeats: expected an integer in \[2,/],
       [['--baseline', 'leaveOneOut'], /--baseline: 'leaveOneOut' needs --samples of at least 2/],

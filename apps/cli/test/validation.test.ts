@@ -81,6 +81,22 @@ describe('numbers are checked before anything is written', () => {
     });
   }
 
+  it('model options in --config: absurd sizes and numbers', async () => {
+    for (const [name, options] of [
+      ['hiddenSizes', { hiddenSizes: [1e9] }],
+      ['layers', { layers: 1e300 }],
+    ] as const) {
+      const file = join(dir, `options-${name}.json`);
+      writeFileSync(file, JSON.stringify({ options }));
+      const out = join(dir, `out-options-${name}`);
+      const r = await gen([...TRAIN, '--steps', '2', '--config', file, '--out', out], dir);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain(`options.${name}`);
+      noTrace(r.stderr);
+      expect(existsSync(out)).toBe(false);
+    }
+  });
+
   it('an absurd flag with --force leaves the existing run untouched', async () => {
     const before = snapshot(run);
     const r = await gen(

@@ -1,5 +1,11 @@
 import { UsageError } from '../errors.js';
 
+// Bounds that keep a model buildable in one process (a 10⁵-wide layer is already 40 GB square);
+// the model constructors check their own ranges within them.
+const MAX_ARRAY_LENGTH = 64;
+const MAX_SIZE = 1e5;
+const MAX_NUMBER = 1e6;
+
 function kindOf(v: unknown): string {
   if (Array.isArray(v)) return 'array';
   return v === null ? 'null' : typeof v;
@@ -26,11 +32,21 @@ export function mergeOptions(
     const ok =
       kindOf(value) === expected &&
       (expected !== 'array' ||
-        (value as unknown[]).every((x) => Number.isInteger(x) && (x as number) > 0)) &&
-      (expected !== 'number' || Number.isFinite(value));
+        ((value as unknown[]).length <= MAX_ARRAY_LENGTH &&
+          (value as unknown[]).every(
+            (x) => Number.isInteger(x) && (x as number) > 0 && (x as number) <= MAX_SIZE,
+          ))) &&
+      (expected !== 'number' ||
+        (Number.isFinite(value) && Math.abs(value as number) <= MAX_NUMBER));
     if (!ok) {
+      const what =
+        expected === 'array'
+          ? `an array of at most ${MAX_ARRAY_LENGTH} integers from 1 to ${MAX_SIZE}`
+          : expected === 'number'
+            ? `a number from -${MAX_NUMBER} to ${MAX_NUMBER}`
+            : `a ${expected}`;
       throw new UsageError(
-        `--config: options.${key} must be ${expected === 'array' ? 'an array of positive integers' : `a ${expected}`}, got ${JSON.stringify(value)}`,
+        `--config: options.${key} must be ${what}, got ${JSON.stringify(value)}`,
       );
     }
     merged[key] = value;
