@@ -114,9 +114,4 @@ export class StagedRun {
   async discard(): Promise<void> {
     if (!this.committed) await rm(this.staging.root, { recursive: true, force: true });
   }
-
-  /** Whether the run has been moved into place. */
-  get isCommitted(): boolean {
-    return this.committed;
-  }
 }
