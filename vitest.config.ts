@@ -13,6 +13,11 @@ const alias = packages.flatMap((name) => {
   const entries = [];
   const testing = `${root}packages/${name}/src/testing/index.ts`;
   if (existsSync(testing)) entries.push({ find: `@gen/${name}/testing`, replacement: testing });
+  // @gen/core/node imports nothing else of @gen/core, so its sources are safe to alias; the other
+  // packages' node entries resolve to their builds (see packages/train/src/resolve-store.ts).
+  if (name === 'core') {
+    entries.push({ find: '@gen/core/node', replacement: `${root}packages/core/src/node.ts` });
+  }
   entries.push({
     find: new RegExp(`^@gen/${name}$`),
     replacement: `${root}packages/${name}/src/index.ts`,

@@ -8,7 +8,11 @@ const gradients = /^@tensorflow\/tfjs-core\/dist\/register_all_gradients/;
 
 export default defineConfig([
   {
-    entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts' },
+    entry: {
+      index: 'src/index.ts',
+      'testing/index': 'src/testing/index.ts',
+      node: 'src/node.ts',
+    },
     format: ['esm'],
     platform: 'node',
     target: 'node20',

@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { type FileHandle, open, readFile, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
 import {
   FormatError,
   GenError,
@@ -8,6 +7,7 @@ import {
   invalidArgument,
   type NamedTensors,
 } from '@gen/core';
+import { removeStaleTemporaries, writeFileAtomic } from '@gen/core/node';
 import * as tf from '@tensorflow/tfjs-core';
 import { Module } from './module.js';
 import { decodeWeightsFileAs, encodeWeightsFile } from './weights-file.js';
@@ -26,7 +26,8 @@ function isHasWeights(value: unknown): value is HasWeights {
  * layout of {@link encodeWeightsFile} (`.genw` by convention). The write is atomic: the bytes
  * go to a temporary file in the same directory, are flushed, and the file is renamed over
  * `path`, so readers see the old file or the new one, never a mix; on failure the temporary
- * file is removed and the file-system error is rethrown.
+ * file is removed and the file-system error is rethrown. Temporary files that an earlier save
+ * of the same path, killed mid-write, left behind are removed.
  *
  * ```ts
  * import { saveWeights, loadWeightsInto } from '@gen/nn/node';
@@ -49,23 +50,9 @@ export async function saveWeights(path: string, source: NamedTensors | HasWeight
   } else {
     bytes = await encodeWeightsFile(source);
   }
-  const temporary = join(
-    dirname(path),
-    `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`,
-  );
-  let handle: FileHandle | undefined;
-  try {
-    handle = await open(temporary, 'wx');
-    await handle.writeFile(bytes);
-    await handle.sync();
-    await handle.close();
-    handle = undefined;
-    await rename(temporary, path);
-  } catch (error) {
-    await handle?.close().catch(() => undefined);
-    await rm(temporary, { force: true }).catch(() => undefined);
-    throw error;
-  }
+  // Orphans of a killed save are removed first: this file's own, nobody else's.
+  await removeStaleTemporaries(dirname(path), basename(path));
+  await writeFileAtomic(path, bytes);
 }
 
 async function readWeights(fn: string, path: unknown): Promise<NamedTensors> {

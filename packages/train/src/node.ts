@@ -1,16 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import {
-  type FileHandle,
-  mkdir,
-  open,
-  readdir,
-  readFile,
-  rename,
-  rm,
-  stat,
-} from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { invalidArgument } from '@gen/core';
+import { removeStaleTemporaries, writeFileAtomic } from '@gen/core/node';
 import { runIdOf, stepsToPrune } from './checkpoint/run-id.js';
 import {
   assertStep,
@@ -23,44 +14,8 @@ export type { CheckpointStore, StoreOptions } from './checkpoint/store.js';
 
 const PATTERN = /^ckpt-(\d{12})\.genc$/;
 const fileName = (step: number) => `ckpt-${String(step).padStart(12, '0')}.genc`;
-// The temporary files of writeAtomically: `.<checkpoint name>.<pid>.<12 hex digits>.tmp`.
-const TEMPORARY = /^\.ckpt-\d{12}\.genc\.(\d+)\.[0-9a-f]{12}\.tmp$/;
-/** A temporary file this old whose writer has exited is an orphan (a kill -9 mid-save). */
-const STALE_AFTER_MS = 60_000;
-// Past this age a temporary file is an orphan even if a process has its pid: no save takes an
-// hour, and the pid may have been reused or belong to another machine sharing the directory.
-const ORPHAN_AFTER_MS = 3_600_000;
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists but belongs to someone else.
-    return (error as { code?: string }).code === 'EPERM';
-  }
-}
-
-/**
- * Removes the temporary files that a save killed mid-write left in `dir`: only names of our own
- * pattern, only when older than {@link STALE_AFTER_MS} and written by a process that is gone
- * (or older than an hour), so a save in progress in another process sharing the directory is
- * left alone. Best effort: a file that vanishes or cannot be removed is skipped.
- */
-async function removeStaleTemporaries(dir: string): Promise<void> {
-  const names = await readdir(dir).catch(() => [] as string[]);
-  const now = Date.now();
-  for (const name of names) {
-    const pid = TEMPORARY.exec(name)?.[1];
-    if (pid === undefined) continue;
-    const path = join(dir, name);
-    const info = await stat(path).catch(() => undefined);
-    if (info === undefined || !info.isFile()) continue;
-    const age = now - info.mtimeMs;
-    const orphan = age > ORPHAN_AFTER_MS || (age > STALE_AFTER_MS && !alive(Number(pid)));
-    if (orphan) await rm(path, { force: true }).catch(() => undefined);
-  }
-}
+// Orphaned temporary files of writeFileAtomic are removed only for checkpoint names.
+const CHECKPOINT_NAME = /^ckpt-\d{12}\.genc$/;
 
 /** The run id in the header of the checkpoint file `path`, reading only its header. */
 async function fileRunId(path: string): Promise<string | undefined> {
@@ -80,31 +35,6 @@ async function fileRunId(path: string): Promise<string | undefined> {
   } finally {
     await handle.close();
   }
-}
-
-async function syncDirectory(dir: string): Promise<void> {
-  // Makes the rename itself durable; some platforms (Windows) cannot open directories.
-  const handle = await open(dir, 'r').catch(() => undefined);
-  await handle?.sync().catch(() => undefined);
-  await handle?.close();
-}
-
-async function writeAtomically(dir: string, name: string, bytes: Uint8Array): Promise<void> {
-  const temporary = join(dir, `.${name}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  let handle: FileHandle | undefined;
-  try {
-    handle = await open(temporary, 'wx');
-    await handle.writeFile(bytes);
-    await handle.sync();
-    await handle.close();
-    handle = undefined;
-    await rename(temporary, join(dir, name));
-  } catch (error) {
-    await handle?.close().catch(() => undefined);
-    await rm(temporary, { force: true }).catch(() => undefined);
-    throw error;
-  }
-  await syncDirectory(dir);
 }
 
 /**
@@ -133,7 +63,7 @@ export function fileCheckpointStore(dir: string, options?: StoreOptions): Checkp
   const keep = resolveKeep(fn, options);
   let cleaned: Promise<void> | undefined;
   const ready = () => {
-    cleaned ??= removeStaleTemporaries(dir);
+    cleaned ??= removeStaleTemporaries(dir, CHECKPOINT_NAME).then(() => undefined);
     return cleaned;
   };
   const list = async (): Promise<number[]> => {
@@ -162,7 +92,7 @@ export function fileCheckpointStore(dir: string, options?: StoreOptions): Checkp
         throw invalidArgument(`${fn}.save`, 'bytes', bytes, 'must be a Uint8Array');
       }
       await mkdir(dir, { recursive: true });
-      await writeAtomically(dir, fileName(step), bytes);
+      await writeFileAtomic(join(dir, fileName(step)), bytes);
       const runOf = (s: number) => fileRunId(join(dir, fileName(s)));
       for (const old of await stepsToPrune(await list(), keep, runIdOf(bytes), runOf)) {
         await rm(join(dir, fileName(old)), { force: true });

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { processAlive } from '@gen/core/node';
 import { type CheckpointStore, fileCheckpointStore } from '@gen/train/node';
 import { UsageError } from '../errors.js';
 import { ioMessage, isSystemError } from '../exit-error.js';
@@ -9,16 +10,6 @@ import type { RunConfig } from './config.js';
 import { type RunPaths, runPaths, writeJson } from './run-dir.js';
 
 const SIBLING = /^(.*)\.(tmp|old)-(\d+)-[0-9a-f]+$/;
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists but belongs to someone else.
-    return (error as { code?: string }).code === 'EPERM';
-  }
-}
 
 /**
  * Removes the staging and replaced directories (`<out>.tmp-<pid>-…`, `<out>.old-<pid>-…`) that a
@@ -28,7 +19,7 @@ async function removeStale(root: string): Promise<void> {
   const names = await readdir(dirname(root)).catch(() => [] as string[]);
   for (const name of names) {
     const match = SIBLING.exec(name);
-    if (match?.[1] === basename(root) && !alive(Number(match[3]))) {
+    if (match?.[1] === basename(root) && !processAlive(Number(match[3]))) {
       await rm(join(dirname(root), name), { recursive: true, force: true });
     }
   }
