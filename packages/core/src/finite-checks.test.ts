@@ -65,6 +65,23 @@ describeBackends('finite checks', () => {
     x.dispose();
   });
 
+  it('are skipped on a GPU backend (no synchronous read there)', async () => {
+    // A stand-in 'webgl' backend (a cpu backend under that name, no kernels): only the name counts.
+    const previous = tf.getBackend();
+    tf.registerBackend('webgl', tf.findBackendFactory('cpu')!);
+    try {
+      await tf.setBackend('webgl');
+      const x = tf.tensor1d([Number.NaN]);
+      expect(finiteChecksEnabled()).toBe(false);
+      expect(() => assertFiniteTensor('f', 'x', x)).not.toThrow();
+      x.dispose();
+    } finally {
+      await tf.setBackend(previous);
+      tf.removeBackend('webgl');
+    }
+    expect(finiteChecksEnabled()).toBe(true);
+  });
+
   it('refuse a non-boolean switch', () => {
     expect(() => setFiniteChecks('no' as never)).toThrow(
       "setFiniteChecks: argument 'enabled' must be a boolean",

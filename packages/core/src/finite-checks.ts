@@ -6,15 +6,25 @@ import { invalidArgument } from './validate.js';
 let depth = 0;
 let globallyEnabled = true;
 
-/** Whether public losses and densities currently check their inputs for NaN and ±Inf. */
+// Backends whose tensors live on a GPU: a synchronous read there stalls the pipeline (WebGPU
+// even reads through a canvas copy), so the per-call checks are for data already on the host.
+const GPU_BACKENDS = new Set(['webgpu', 'webgl']);
+
+/**
+ * Whether public losses and densities currently check their inputs for NaN and ±Inf: on unless
+ * turned off ({@link setFiniteChecks}, {@link withoutFiniteChecks}) and the backend keeps its
+ * data on the host (cpu, wasm). On WebGPU and WebGL the per-call checks are skipped, because
+ * each would wait for the GPU; validate data there once with {@link assertFiniteTensorAsync}.
+ */
 export function finiteChecksEnabled(): boolean {
-  return globallyEnabled && depth === 0;
+  return globallyEnabled && depth === 0 && !GPU_BACKENDS.has(tf.getBackend());
 }
 
 /**
  * Turns the NaN/±Inf input checks of public losses and densities on or off for the whole
- * program (default on). Each check costs a reduction and a one-element read, which on WebGPU
- * waits for the GPU; turn them off in a hot loop whose data you validated once. The trainer
+ * program (default on; always off on WebGPU and WebGL, see {@link finiteChecksEnabled}). Each
+ * check costs a reduction and a one-element read; turn them off in a hot loop whose data you
+ * validated once. The trainer
  * of `@gen/train` already skips them for data it checked before the first step.
  *
  * ```ts
@@ -56,7 +66,8 @@ function needsCheck(x: tf.Tensor): boolean {
 /**
  * Throws `InvalidArgumentError` naming `fn`, `arg` and the tensor when `x` holds NaN or ±Inf.
  * Integer and boolean tensors always pass. Does nothing while the checks are off
- * ({@link setFiniteChecks}, {@link withoutFiniteChecks}).
+ * ({@link setFiniteChecks}, {@link withoutFiniteChecks}) and on GPU backends
+ * ({@link finiteChecksEnabled}).
  */
 export function assertFiniteTensor(fn: string, arg: string, x: tf.Tensor): void {
   if (!finiteChecksEnabled() || !needsCheck(x)) return;
@@ -67,8 +78,8 @@ export function assertFiniteTensor(fn: string, arg: string, x: tf.Tensor): void 
 }
 
 /**
- * Like {@link assertFiniteTensor} but reads asynchronously (no GPU stall), and always checks:
- * for data validated once before a loop.
+ * Like {@link assertFiniteTensor} but reads asynchronously (no GPU stall), and always checks,
+ * on every backend: for data validated once before a loop.
  */
 export async function assertFiniteTensorAsync(
   fn: string,
