@@ -73,19 +73,4 @@ export function assertBoundedInteger(
   if (value > max) throw invalidArgument(fn, arg, value, `must be <= ${max}`);
 }
 
-/** Largest number of entries of one weight tensor (2²⁶ float32 values, 256 MiB). */
-export const MAX_LAYER_ENTRIES = 2 ** 26;
-
-/**
- * Throws unless every weight matrix between consecutive `widths` can be allocated: a typed
- * error naming `fn`, not a RangeError from deep inside the allocation.
- */
-export function assertLayerSizes(fn: string, widths: readonly number[]): void {
-  for (let i = 1; i < widths.length; i++) {
-    if (widths[i - 1]! * widths[i]! > MAX_LAYER_ENTRIES) {
-      throw new InvalidArgumentError(
-        `${fn}: a layer of ${widths[i - 1]} × ${widths[i]} weights exceeds the ${MAX_LAYER_ENTRIES} entries one weight tensor may hold`,
-      );
-    }
-  }
-}
+export { assertLayerSizes, MAX_LAYER_ENTRIES } from '@gen/nn';

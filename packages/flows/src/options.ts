@@ -1,10 +1,5 @@
-import {
-  assertInteger,
-  assertKnownOptions,
-  InvalidArgumentError,
-  invalidArgument,
-  type Rng,
-} from '@gen/core';
+import { assertInteger, assertKnownOptions, invalidArgument, type Rng } from '@gen/core';
+import { assertLayerSizes as assertNetworkSizes } from '@gen/nn';
 
 // Option parsing shared by the learned bijectors (internal, not exported by the package).
 
@@ -43,26 +38,14 @@ export function assertSize(
   if (value > MAX_WIDTH) throw invalidArgument(fn, arg, value, `must be <= ${MAX_WIDTH}`);
 }
 
-/**
- * Largest number of entries of one weight matrix: 2²⁶ float32 values are 256 MiB, beyond what a
- * wasm or WebGPU backend can allocate for one tensor next to the rest of a model.
- */
-export const MAX_LAYER_ENTRIES = 2 ** 26;
+export { MAX_LAYER_ENTRIES } from '@gen/nn';
 
 /**
  * Throws unless every weight matrix of an MLP with the given layer widths (input, hidden…,
- * output) can be allocated, so that an absurd size is a typed error and not a RangeError from
- * deep inside the allocation.
+ * output) can be allocated: a typed error naming `fn`, not a RangeError from the allocation.
  */
 export function assertLayerSizes(fn: string, widths: readonly number[]): void {
-  for (let i = 1; i < widths.length; i++) {
-    const entries = widths[i - 1]! * widths[i]!;
-    if (entries > MAX_LAYER_ENTRIES) {
-      throw new InvalidArgumentError(
-        `${fn}: a layer of ${widths[i - 1]} × ${widths[i]} weights (from dim, hiddenSizes and the output size) exceeds the ${MAX_LAYER_ENTRIES} entries one weight tensor may hold`,
-      );
-    }
-  }
+  assertNetworkSizes(fn, widths, 'dim, hiddenSizes and the output size');
 }
 
 /** Throws unless `options` is a plain object whose keys are all in `known`. */

@@ -1,11 +1,4 @@
-import {
-  assertInteger,
-  assertTensor,
-  GenError,
-  InvalidArgumentError,
-  invalidArgument,
-  ShapeMismatchError,
-} from '@gen/core';
+import { assertInteger, assertTensor, invalidArgument, ShapeMismatchError } from '@gen/core';
 import type * as tf from '@tensorflow/tfjs-core';
 
 // Input checks shared by the Gan methods; not part of the public API.
@@ -35,45 +28,4 @@ export function assertCount(fn: string, arg: string, n: unknown, latentSize: num
   }
 }
 
-/**
- * Runs a network for the public method `fn`; a failure (typically a shape the network cannot
- * take) becomes a typed error naming `fn` and the input's shape. Typed errors keep their class.
- */
-export function applyNetwork(
-  fn: string,
-  what: string,
-  apply: (x: tf.Tensor) => tf.Tensor,
-  x: tf.Tensor,
-): tf.Tensor {
-  try {
-    return apply(x);
-  } catch (cause) {
-    const why = cause instanceof Error ? cause.message : String(cause);
-    const message = `${fn}: the ${what} cannot take an input of shape [${x.shape.join(', ')}]: ${why}`;
-    const Kind =
-      cause instanceof GenError
-        ? (cause.constructor as new (
-            m: string,
-            o: { cause: unknown },
-          ) => GenError)
-        : ShapeMismatchError;
-    throw new Kind(message, { cause });
-  }
-}
-
-/** Largest number of entries of one weight matrix (2²⁶ float32 values, 256 MiB). */
-const MAX_LAYER_ENTRIES = 2 ** 26;
-
-/**
- * Throws unless every weight matrix between consecutive `widths` can be allocated: a typed
- * error naming the factory, not a RangeError from the allocation.
- */
-export function assertLayerSizes(fn: string, widths: readonly number[]): void {
-  for (let i = 1; i < widths.length; i++) {
-    if (widths[i - 1]! * widths[i]! > MAX_LAYER_ENTRIES) {
-      throw new InvalidArgumentError(
-        `${fn}: a layer of ${widths[i - 1]} × ${widths[i]} weights exceeds the ${MAX_LAYER_ENTRIES} entries one weight tensor may hold`,
-      );
-    }
-  }
-}
+export { applyNetwork, assertLayerSizes } from '@gen/nn';

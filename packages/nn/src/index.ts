@@ -28,6 +28,7 @@ export { MadeNetwork, type MadeNetworkOptions } from './made-network.js';
 export { MaskedDense, type MaskedDenseOptions } from './masked-dense.js';
 export { Mlp, type MlpOptions } from './mlp.js';
 export { Module } from './module.js';
+export { applyNetwork, assertLayerSizes, MAX_LAYER_ENTRIES } from './network-checks.js';
 export { NetworkParts, type NetworkPartsOptions } from './network-parts.js';
 export {
   decodeWeights,

@@ -77,55 +77,12 @@ export function assertDataShape(fn: string, arg: string, value: unknown): readon
   return Object.freeze([...value]);
 }
 
-/**
- * Runs a network on the input of a public method; a failure (typically a shape the network
- * cannot take) becomes a typed error naming that method and the input's shape.
- */
-export function applyNetwork(
-  fn: string,
-  what: string,
-  apply: (x: tf.Tensor) => tf.Tensor,
-  x: tf.Tensor,
-): tf.Tensor {
-  try {
-    return apply(x);
-  } catch (cause) {
-    const why = cause instanceof Error ? cause.message : String(cause);
-    const message = `${fn}: the ${what} cannot take an input of shape [${x.shape.join(', ')}]: ${why}`;
-    // A typed error keeps its class (a disposed network is not a shape problem); a raw one from
-    // tfjs is a shape the network cannot take.
-    const Kind =
-      cause instanceof GenError
-        ? (cause.constructor as new (
-            m: string,
-            o: { cause: unknown },
-          ) => GenError)
-        : ShapeMismatchError;
-    throw new Kind(message, { cause });
-  }
-}
-
-/** Largest number of entries of one weight matrix (2²⁶ float32 values, 256 MiB). */
-const MAX_LAYER_ENTRIES = 2 ** 26;
+export { applyNetwork, assertLayerSizes } from '@gen/nn';
 
 /** Throws unless `value` is an array of integers ≥ 1 (hidden widths; may be empty). */
 export function assertHiddenSizes(fn: string, value: unknown): asserts value is number[] {
   if (!Array.isArray(value) || !value.every((d) => Number.isSafeInteger(d) && d >= 1)) {
     throw invalidArgument(fn, 'hiddenSizes', value, 'must be an array of integers >= 1');
-  }
-}
-
-/**
- * Throws unless every weight matrix between consecutive `widths` can be allocated, so that an
- * absurd size is a typed error naming `fn` rather than a RangeError from the allocation.
- */
-export function assertLayerSizes(fn: string, widths: readonly number[]): void {
-  for (let i = 1; i < widths.length; i++) {
-    if (widths[i - 1]! * widths[i]! > MAX_LAYER_ENTRIES) {
-      throw new InvalidArgumentError(
-        `${fn}: a layer of ${widths[i - 1]} × ${widths[i]} weights exceeds the ${MAX_LAYER_ENTRIES} entries one weight tensor may hold`,
-      );
-    }
   }
 }
 
