@@ -25,10 +25,16 @@ const alias = packages.flatMap((name) => {
   return entries;
 });
 
+// Two test files at a time (one per core of a small CI machine): tfjs runs each file on one
+// thread. The demo's files drive Chromium (itself several processes, WebGPU on the CPU through
+// SwiftShader), so they run afterwards, one at a time, on an otherwise idle machine.
+const WORKERS = 2;
+
 const shared = {
   resolve: { alias },
   test: {
     pool: 'forks' as const,
+    maxWorkers: WORKERS,
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },
@@ -37,6 +43,7 @@ const shared = {
 export default defineConfig({
   test: {
     reporters: ['default', './scripts/summary-reporter.ts'],
+    maxWorkers: WORKERS,
     projects: [
       ...packages.map((name) => ({
         ...shared,
@@ -58,6 +65,7 @@ export default defineConfig({
           include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
           testTimeout: 300_000,
           hookTimeout: 300_000,
+          ...(name === 'demo' ? { maxWorkers: 1, sequence: { groupOrder: 1 } } : {}),
         },
       })),
       {
