@@ -1,4 +1,5 @@
 import {
+  allOnHost,
   assertInteger,
   assertKnownOptions,
   assertTensor,
@@ -35,13 +36,8 @@ export function assertRows(fn: string, arg: string, x: unknown, size: number): t
  * (not the data): meant for evaluation calls such as `logProb`, not for every training step.
  */
 export function assertValues(fn: string, arg: string, x: tf.Tensor, binary: boolean): void {
-  const ok = tf.tidy(() => {
-    const valid = binary ? tf.logicalOr(tf.equal(x, 0), tf.equal(x, 1)) : tf.isFinite(x);
-    return tf.all(valid);
-  });
-  const good = ok.dataSync()[0] === 1;
-  ok.dispose();
-  if (!good) {
+  const valid = () => (binary ? tf.logicalOr(tf.equal(x, 0), tf.equal(x, 1)) : tf.isFinite(x));
+  if (!allOnHost(valid)) {
     const what = binary ? 'must hold only 0 and 1' : 'must hold only finite values';
     throw new InvalidArgumentError(
       `${fn}: argument '${arg}' ${what}, got a ${x.dtype} tensor of shape [${x.shape.join(', ')}] with other values`,

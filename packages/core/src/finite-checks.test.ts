@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, expect, it } from 'vitest';
 import { InvalidArgumentError } from './errors.js';
 import {
+  allOnHost,
   assertFiniteTensor,
   assertFiniteTensorAsync,
   finiteChecksEnabled,
@@ -80,6 +81,15 @@ describeBackends('finite checks', () => {
       tf.removeBackend('webgl');
     }
     expect(finiteChecksEnabled()).toBe(true);
+  });
+
+  it('allOnHost reads one verdict and frees every intermediate', async () => {
+    const x = tf.tensor1d([0, 1, 1]);
+    await expectNoLeak(() => {
+      expect(allOnHost(() => tf.logicalOr(tf.equal(x, 0), tf.equal(x, 1)))).toBe(true);
+      expect(allOnHost(() => tf.greater(x, 0))).toBe(false);
+    });
+    x.dispose();
   });
 
   it('refuse a non-boolean switch', () => {

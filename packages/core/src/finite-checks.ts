@@ -51,16 +51,32 @@ export function withoutFiniteChecks<T>(fn: () => T): T {
   }
 }
 
-function finiteFlag(x: tf.Tensor): tf.Tensor {
-  // x − x is 0 for finite values and NaN for NaN and ±Inf; works on every backend (no IsFinite
-  // kernel needed).
-  return tf.tidy(() => tf.all(tf.equal(tf.sub(x, x), 0)));
-}
+// x − x is 0 for finite values and NaN for NaN and ±Inf; works on every backend (no IsFinite
+// kernel needed).
+const finiteMask = (x: tf.Tensor) => tf.equal(tf.sub(x, x), 0);
 
 // Integer and boolean tensors cannot hold NaN; an empty tensor is skipped because tfjs's `all`
 // of nothing is false.
 function needsCheck(x: tf.Tensor): boolean {
   return (x.dtype === 'float32' || x.dtype === 'complex64') && x.size > 0;
+}
+
+/**
+ * Whether every element of the boolean tensor that `mask` builds is true: one reduction and a
+ * one-element synchronous read, with every intermediate freed. The one way @gen's input checks
+ * (finite values, Bernoulli's {0, 1}, finite weights) read their verdict; call it only where the
+ * data is on the host ({@link finiteChecksEnabled}). Note that tfjs's `all` of an empty tensor
+ * is false.
+ *
+ * ```ts
+ * allOnHost(() => tf.logicalOr(tf.equal(x, 0), tf.equal(x, 1))); // x is binary
+ * ```
+ */
+export function allOnHost(mask: () => tf.Tensor): boolean {
+  const flag = tf.tidy(() => tf.all(mask()));
+  const ok = flag.dataSync()[0] === 1;
+  flag.dispose();
+  return ok;
 }
 
 /**
@@ -71,10 +87,8 @@ function needsCheck(x: tf.Tensor): boolean {
  */
 export function assertFiniteTensor(fn: string, arg: string, x: tf.Tensor): void {
   if (!finiteChecksEnabled() || !needsCheck(x)) return;
-  const flag = finiteFlag(x);
-  const ok = flag.dataSync()[0] === 1;
-  flag.dispose();
-  if (!ok) throw invalidArgument(fn, arg, x, 'must not contain NaN or infinite values');
+  if (!allOnHost(() => finiteMask(x)))
+    throw invalidArgument(fn, arg, x, 'must not contain NaN or infinite values');
 }
 
 /**
@@ -87,7 +101,7 @@ export async function assertFiniteTensorAsync(
   x: tf.Tensor,
 ): Promise<void> {
   if (!needsCheck(x)) return;
-  const flag = finiteFlag(x);
+  const flag = tf.tidy(() => tf.all(finiteMask(x)));
   const ok = (await flag.data())[0] === 1;
   flag.dispose();
   if (!ok) throw invalidArgument(fn, arg, x, 'must not contain NaN or infinite values');

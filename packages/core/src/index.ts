@@ -23,6 +23,7 @@ export {
   ShapeMismatchError,
 } from './errors.js';
 export {
+  allOnHost,
   assertFiniteTensor,
   assertFiniteTensorAsync,
   finiteChecksEnabled,

@@ -1,4 +1,4 @@
-import { InvalidArgumentError, invalidArgument, ShapeMismatchError } from '@gen/core';
+import { allOnHost, InvalidArgumentError, invalidArgument, ShapeMismatchError } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
 
 /** Data rows: a [N, D] tensor or a nested array of N rows of D numbers. */
@@ -95,6 +95,5 @@ export async function assertFiniteRows(fn: string, x: tf.Tensor): Promise<void> 
 
 /** The synchronous version, for the validating synchronous methods. */
 export function assertFiniteRowsSync(fn: string, x: tf.Tensor, arg = 'x'): void {
-  const ok = tf.tidy(() => tf.all(tf.isFinite(x)).dataSync()[0]);
-  if (!ok) throw nonFiniteError(fn, x.dataSync(), x.shape[1]!, arg);
+  if (!allOnHost(() => tf.isFinite(x))) throw nonFiniteError(fn, x.dataSync(), x.shape[1]!, arg);
 }

@@ -1,4 +1,4 @@
-import { assertFiniteTensor, finiteChecksEnabled } from '@gen/core';
+import { allOnHost, assertFiniteTensor, finiteChecksEnabled } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
 
 /**
@@ -16,11 +16,8 @@ export function assertFiniteWeights(
   const checked = Object.values(weights).filter((t) => t.dtype === 'float32' && t.size > 0);
   if (checked.length === 0) return;
   // x − x is 0 exactly for finite x, NaN for NaN and ±Inf.
-  const flag = tf.tidy(() =>
-    tf.all(tf.concat(checked.map((t) => tf.reshape(tf.equal(tf.sub(t, t), 0), [-1])))),
-  );
-  const ok = flag.dataSync()[0] === 1;
-  flag.dispose();
-  if (ok) return;
+  if (allOnHost(() => tf.concat(checked.map((t) => tf.reshape(tf.equal(tf.sub(t, t), 0), [-1]))))) {
+    return;
+  }
   for (const [name, t] of Object.entries(weights)) assertFiniteTensor(fn, arg(name), t);
 }

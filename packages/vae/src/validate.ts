@@ -1,4 +1,5 @@
 import {
+  allOnHost,
   assertInteger,
   assertKnownOptions,
   finiteChecksEnabled,
@@ -55,10 +56,7 @@ export function assertOptionKeys(fn: string, options: unknown, known: readonly s
  */
 export function assertBinaryTensor(fn: string, arg: string, x: tf.Tensor): void {
   if (!finiteChecksEnabled() || x.size === 0) return;
-  const flag = tf.tidy(() => tf.all(tf.logicalOr(tf.equal(x, 0), tf.equal(x, 1))));
-  const ok = flag.dataSync()[0] === 1;
-  flag.dispose();
-  if (!ok) {
+  if (!allOnHost(() => tf.logicalOr(tf.equal(x, 0), tf.equal(x, 1)))) {
     throw new InvalidArgumentError(
       `${fn}: argument '${arg}' must hold only 0 and 1 for a Bernoulli likelihood (binarise grey levels first, e.g. with @gen/data's bernoulliBinarize), got a ${x.dtype} tensor of shape [${x.shape.join(', ')}] with other values`,
     );

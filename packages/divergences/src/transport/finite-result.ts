@@ -1,4 +1,4 @@
-import { finiteChecksEnabled, NumericalError } from '@gen/core';
+import { allOnHost, finiteChecksEnabled, NumericalError } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
 
 /**
@@ -8,10 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
  */
 export function finiteResult<T extends tf.Tensor>(fn: string, value: T): T {
   if (!finiteChecksEnabled()) return value;
-  const flag = tf.tidy(() => tf.all(tf.isFinite(value)));
-  const ok = flag.dataSync()[0] === 1;
-  flag.dispose();
-  if (ok) return value;
+  if (allOnHost(() => tf.isFinite(value))) return value;
   value.dispose();
   throw new NumericalError(
     `${fn}: the result overflowed float32 for these samples; rescale them (divide by their spread) before comparing`,
