@@ -5,6 +5,7 @@ import {
   GenError,
   type GenErrorCode,
   InvalidArgumentError,
+  isGenError,
   NotImplementedError,
   NumericalError,
   ShapeMismatchError,
@@ -63,5 +64,61 @@ describe('GenError and its subclasses', () => {
   it('is told apart from errors that are not @gen’s', () => {
     expect(new RangeError('x')).not.toBeInstanceOf(GenError);
     expect(new ShapeMismatchError('x')).not.toBeInstanceOf(InvalidArgumentError);
+  });
+});
+
+describe('isGenError', () => {
+  // An error class as a second installed copy of @gen/core defines it: a different class that
+  // shares only the registry key of the brand.
+  class OtherCopyError extends Error {
+    constructor(
+      readonly code: string,
+      message: string,
+    ) {
+      super(message);
+    }
+  }
+  Object.defineProperty(OtherCopyError.prototype, Symbol.for('@gen/core/GenError'), {
+    value: true,
+  });
+
+  it('recognises every subclass, with and without its code', () => {
+    for (const [Class, code] of subclasses) {
+      const error = new Class('fn: bad');
+      expect(isGenError(error)).toBe(true);
+      expect(isGenError(error, code)).toBe(true);
+      const other = subclasses.find(([, c]) => c !== code)![1];
+      expect(isGenError(error, other)).toBe(false);
+    }
+    class SingularMatrixError extends NumericalError {}
+    expect(isGenError(new SingularMatrixError('solve: singular'), 'NUMERICAL_FAILURE')).toBe(true);
+  });
+
+  it('recognises an error thrown by another copy of @gen/core, which instanceof misses', () => {
+    const foreign = new OtherCopyError('INVALID_FORMAT', 'readFrame: bad magic');
+    expect(foreign).not.toBeInstanceOf(GenError);
+    expect(isGenError(foreign)).toBe(true);
+    expect(isGenError(foreign, 'INVALID_FORMAT')).toBe(true);
+    expect(isGenError(foreign, 'SHAPE_MISMATCH')).toBe(false);
+  });
+
+  it('refuses look-alikes without the brand, a branded object without a code and non-errors', () => {
+    const lookAlike = Object.assign(new Error('x'), {
+      code: 'INVALID_FORMAT',
+      name: 'FormatError',
+    });
+    expect(isGenError(lookAlike)).toBe(false);
+    expect(isGenError(Object.assign(new Error('x'), { code: 'ENOENT' }))).toBe(false);
+    expect(isGenError(new OtherCopyError(undefined as never, 'x'))).toBe(false);
+    for (const x of [null, undefined, 'INVALID_FORMAT', 42, { code: 'INVALID_ARGUMENT' }]) {
+      expect(isGenError(x)).toBe(false);
+    }
+  });
+
+  it('narrows to GenError with the code', () => {
+    const error: unknown = new FormatError('x');
+    if (!isGenError(error, 'INVALID_FORMAT')) throw new Error('not recognised');
+    const code: 'INVALID_FORMAT' = error.code;
+    expect(code).toBe('INVALID_FORMAT');
   });
 });

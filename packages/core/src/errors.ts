@@ -1,5 +1,7 @@
+import { brand, hasBrand } from './brand.js';
+
 /**
- * Typed errors shared by every @gen package. Each carries a stable `code` so callers can branch
+ * Typed errors shared by every `@gen` package. Each carries a stable `code` so callers can branch
  * without parsing messages, and a message that names the function, the argument and the value.
  */
 export type GenErrorCode =
@@ -10,8 +12,17 @@ export type GenErrorCode =
   | 'BACKEND_UNAVAILABLE'
   | 'INVALID_FORMAT';
 
-/** Base class of every error thrown by @gen. */
+const GEN_ERROR = '@gen/core/GenError';
+
+/**
+ * Base class of every error thrown by @gen. Recognise one with {@link isGenError} rather than
+ * `instanceof`, which fails for an error thrown by another installed copy of @gen/core.
+ */
 export class GenError extends Error {
+  static {
+    brand(GenError, GEN_ERROR);
+  }
+
   readonly code: GenErrorCode;
 
   constructor(code: GenErrorCode, message: string, options?: { cause?: unknown }) {
@@ -35,7 +46,7 @@ export class ShapeMismatchError extends GenError {
   }
 }
 
-/** A combination that @gen does not (yet) support, such as `rsample` on a discrete family. */
+/** A combination that `@gen` does not (yet) support, such as `rsample` on a discrete family. */
 export class NotImplementedError extends GenError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('NOT_IMPLEMENTED', message, options);
@@ -61,4 +72,27 @@ export class FormatError extends GenError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('INVALID_FORMAT', message, options);
   }
+}
+
+/**
+ * Whether `error` is a {@link GenError} (or a subclass) from any installed copy of @gen/core,
+ * optionally with the given `code`. Each subclass has its own code, so the code picks the
+ * subclass: `isGenError(e, 'INVALID_FORMAT')` recognises a {@link FormatError}.
+ *
+ * ```ts
+ * try {
+ *   await loadWeightsInto(model, path);
+ * } catch (e) {
+ *   if (!isGenError(e, 'INVALID_FORMAT')) throw e;
+ *   console.error(`corrupt weights file: ${e.message}`);
+ * }
+ * ```
+ */
+export function isGenError<C extends GenErrorCode = GenErrorCode>(
+  error: unknown,
+  code?: C,
+): error is GenError & { readonly code: C } {
+  if (!hasBrand(error, GEN_ERROR)) return false;
+  const actual = (error as { code?: unknown }).code;
+  return typeof actual === 'string' && (code === undefined || actual === code);
 }

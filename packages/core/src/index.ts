@@ -1,3 +1,12 @@
+/**
+ * The spec package of `@gen`: backend setup with every gradient registered, the splittable `Rng`,
+ * typed errors, stable numerics, differentiable small-matrix linear algebra and the interfaces
+ * (`Distribution`, `Bijector`, `GradientEstimator`, `Trainable`, `Network`, …) through which the
+ * other packages meet.
+ *
+ * @packageDocumentation
+ * @module @gen/core
+ */
 export {
   type BackendName,
   initBackend,
@@ -11,6 +20,7 @@ export {
   type BatchPosition,
   batches,
 } from './batches/batch-iterator.js';
+export { brand, hasBrand } from './brand.js';
 export { crc32 } from './crc32.js';
 export {
   BackendError,
@@ -18,6 +28,7 @@ export {
   GenError,
   type GenErrorCode,
   InvalidArgumentError,
+  isGenError,
   NotImplementedError,
   NumericalError,
   ShapeMismatchError,
@@ -76,7 +87,7 @@ export {
   trigamma,
   xlogy,
 } from './numerics.js';
-export { createRng, Rng, type RngState, threefry2x32 } from './rng.js';
+export { createRng, isRng, Rng, type RngState, threefry2x32 } from './rng.js';
 export { assertRng, resolveRng } from './rng-options.js';
 export { stopGradient } from './stop-gradient.js';
 export {

@@ -1,21 +1,13 @@
 import { InvalidArgumentError } from './errors.js';
-import { Rng } from './rng.js';
+import { isRng, Rng } from './rng.js';
 import { assertInteger, invalidArgument } from './validate.js';
 
-/** Throws unless `value` is an Rng from @gen/core (duck-typed, so two copies interoperate). */
+/**
+ * Throws a typed error naming `fn` and `arg` unless `value` is an Rng from @gen/core (from any
+ * installed copy: see {@link isRng}).
+ */
 export function assertRng(fn: string, arg: string, value: unknown): asserts value is Rng {
-  const candidate = value as Partial<Rng> | null;
-  if (
-    candidate === null ||
-    typeof candidate !== 'object' ||
-    typeof candidate.split !== 'function' ||
-    typeof candidate.nextUint32Pair !== 'function' ||
-    typeof candidate.getState !== 'function' ||
-    typeof candidate.uniform !== 'function' ||
-    typeof candidate.normal !== 'function'
-  ) {
-    throw invalidArgument(fn, arg, value, 'must be an Rng from @gen/core');
-  }
+  if (!isRng(value)) throw invalidArgument(fn, arg, value, 'must be an Rng from @gen/core');
 }
 
 /**

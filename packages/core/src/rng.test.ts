@@ -2,7 +2,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from './backend.js';
 import { GenError } from './errors.js';
-import { createRng, Rng, threefry2x32 } from './rng.js';
+import { createRng, isRng, Rng, threefry2x32 } from './rng.js';
+import { assertRng, resolveRng } from './rng-options.js';
+import { foreignRng } from './testing/foreign-rng.js';
 
 describe('threefry2x32', () => {
   // Known-answer vectors of Random123 (kat_vectors, threefry2x32_20), also used by JAX's tests.
@@ -91,5 +93,54 @@ describe('Rng', () => {
     expect(() => Rng.fromSeed(-1)).toThrow(/Rng\.fromSeed: argument 'seed'.*-1/);
     expect(() => Rng.fromSeed(1.5)).toThrow(GenError);
     expect(() => Rng.fromSeed(1).split(0)).toThrow(/Rng\.split: argument 'n'/);
+  });
+});
+
+describe('isRng and assertRng', () => {
+  // Every member of an Rng, copied onto a plain object: what a hand-made or mocked "rng" looks
+  // like. It is refused: @gen draws from any Rng member, and a partial copy once got through.
+  const lookAlike = (): Record<string, unknown> => {
+    const inner = Rng.fromSeed(1);
+    const out: Record<string, unknown> = {};
+    for (const key of Object.getOwnPropertyNames(Rng.prototype)) {
+      const member = (inner as unknown as Record<string, unknown>)[key];
+      if (typeof member === 'function') out[key] = member.bind(inner);
+    }
+    return out;
+  };
+
+  it('recognises Rngs, their children and restored copies', () => {
+    const rng = Rng.fromSeed(3);
+    expect(isRng(rng)).toBe(true);
+    expect(isRng(rng.split()[1])).toBe(true);
+    expect(isRng(rng.clone())).toBe(true);
+    expect(isRng(Rng.fromState(rng.getState()))).toBe(true);
+    expect(isRng(createRng(0))).toBe(true);
+  });
+
+  it('recognises an Rng of another installed copy of @gen/core', () => {
+    const foreign = foreignRng(4);
+    expect(foreign).not.toBeInstanceOf(Rng);
+    expect(isRng(foreign)).toBe(true);
+    expect(() => assertRng('f', 'rng', foreign)).not.toThrow();
+    expect(resolveRng('f', { rng: foreign })).toBe(foreign);
+    expect(foreign.float()).toBe(Rng.fromSeed(4).float());
+  });
+
+  it('refuses look-alikes, states and non-objects with a typed error naming fn and arg', () => {
+    for (const x of [lookAlike(), Rng.fromSeed(1).getState(), 42, null, undefined, {}]) {
+      expect(isRng(x)).toBe(false);
+      expect(() => assertRng('sample', 'rng', x)).toThrow(GenError);
+    }
+    expect(() => assertRng('sample', 'rng', 42)).toThrow(
+      /sample: argument 'rng' must be an Rng from @gen\/core, got 42/,
+    );
+    expect(() => resolveRng('fit', { rng: lookAlike() as never })).toThrow(
+      /fit: argument 'rng' must be an Rng/,
+    );
+  });
+
+  it("keeps the brand out of the Rng's own properties", () => {
+    expect(Object.getOwnPropertySymbols(Rng.fromSeed(1))).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { brand, hasBrand } from './brand.js';
 import { FormatError } from './errors.js';
 import {
   assertFiniteNumber,
@@ -62,6 +63,7 @@ export interface RngState {
 }
 
 const TWO_POW_32 = 4294967296;
+const RNG = '@gen/core/Rng';
 
 /**
  * A counter-based, splittable random number generator (JAX-like). Every draw hashes
@@ -77,6 +79,10 @@ const TWO_POW_32 = 4294967296;
  * ```
  */
 export class Rng {
+  static {
+    brand(Rng, RNG);
+  }
+
   private readonly key: [number, number];
   private counter: number;
 
@@ -197,6 +203,15 @@ export class Rng {
     if (!(high > low)) throw invalidArgument('Rng.uniform', 'high', high, `must be > low (${low})`);
     return tf.randomUniform(shape, low, high, 'float32', this.nextSeed());
   }
+}
+
+/**
+ * Whether `x` is an {@link Rng} made by any installed copy of @gen/core (a brand check, so an
+ * Rng from a second copy is recognised where `instanceof Rng` would fail; look-alike objects
+ * are not, since @gen draws from more of the Rng than any short list of methods).
+ */
+export function isRng(x: unknown): x is Rng {
+  return hasBrand(x, RNG);
 }
 
 /** Same as {@link Rng.fromSeed}. */
