@@ -1,3 +1,10 @@
+/**
+ * Autoregressive models: MADE with Bernoulli, Gaussian and mixture outputs and order-agnostic
+ * training, and a small PixelCNN with masked convolutions.
+ *
+ * @packageDocumentation
+ * @module @gen/autoregressive
+ */
 export { Made, type MadeMaskOptions } from './made/made.js';
 export type { MadeOptions } from './made/made-options.js';
 export {

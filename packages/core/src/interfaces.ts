@@ -10,7 +10,7 @@ export interface Disposable {
 }
 
 /**
- * A probability distribution over tensors (the spec every @gen family implements).
+ * A probability distribution over tensors (the spec every `@gen` family implements).
  * Shapes: a sample of `n` is `[n, ...batchShape, ...eventShape]`; `logProb(x)` of
  * `x: [...sample, ...batchShape, ...eventShape]` is `[...sample, ...batchShape]`.
  */

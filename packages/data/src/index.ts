@@ -1,4 +1,11 @@
-// `@gen/data`: browser-safe. File loaders (MNIST, Fashion-MNIST, CSV files) are in `@gen/data/node`.
+/**
+ * Data sets and batching, browser-safe: seeded toy 1-D/2-D generators, IDX parsing, CSV text,
+ * binarisation and seeded batches. File loaders (MNIST, Fashion-MNIST, CSV files) are in
+ * `@gen/data/node`.
+ *
+ * @packageDocumentation
+ * @module @gen/data
+ */
 export {
   BatchIterator,
   type BatchOptions,

@@ -1,4 +1,10 @@
-// `@gen/data/node`: the loaders that read files. Everything browser-safe lives in `@gen/data`.
+/**
+ * The loaders that read files (Node only): MNIST, Fashion-MNIST, IDX and CSV files. Everything
+ * browser-safe lives in `@gen/data`.
+ *
+ * @packageDocumentation
+ * @module @gen/data/node
+ */
 export { loadCsv } from './node/load-csv-file.js';
 export {
   FASHION_MNIST_DIR,

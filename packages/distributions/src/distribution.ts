@@ -23,7 +23,7 @@ export interface DistributionOptions {
 }
 
 /**
- * Shared machinery of every @gen distribution: parameter conversion and broadcasting,
+ * Shared machinery of every `@gen` distribution: parameter conversion and broadcasting,
  * validation, shape checks, tidy scopes and ownership. Public methods validate; subclasses
  * implement the `_`-prefixed computations on already-checked tensors.
  *

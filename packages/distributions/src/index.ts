@@ -1,3 +1,10 @@
+/**
+ * Probability distributions: batched families with `sample`/`rsample`/`logProb`/`entropy`,
+ * bijectors, `TransformedDistribution` and the KL registry of closed forms.
+ *
+ * @packageDocumentation
+ * @module @gen/distributions
+ */
 export * from './bijectors/index.js';
 export * from './continuous-families.js';
 export * from './discrete-families.js';

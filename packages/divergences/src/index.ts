@@ -1,3 +1,11 @@
+/**
+ * Divergences between distributions and between samples: every classic f-divergence (exact,
+ * closed form, Monte Carlo, quadrature), the f-GAN variational bounds, Wasserstein, Sinkhorn,
+ * MMD and the energy distance.
+ *
+ * @packageDocumentation
+ * @module @gen/divergences
+ */
 export { type DivergenceMethod, type DivergenceOptions, divergence } from './divergence.js';
 export { type DivergenceEstimateOptions, divergenceEstimate } from './divergence-estimate.js';
 export { alphaDivergence } from './f-divergences/alpha-divergence.js';

@@ -1,3 +1,11 @@
+/**
+ * Monte Carlo gradient estimators behind one surrogate interface: score function with
+ * baselines, pathwise, measure-valued (weak derivatives), Gumbel-softmax relaxations, and
+ * variance diagnostics.
+ *
+ * @packageDocumentation
+ * @module @gen/estimators
+ */
 export type { ControlVariate, ControlVariateFunction } from './control-variate.js';
 export type { DistributionFactory } from './diagnostics/distribution-factory.js';
 export {

@@ -1,5 +1,11 @@
-// `@gen/experiments`: reproducible experiments composed from the @gen packages, callable from the
-// `gen` CLI, the demo or your own code.
+/**
+ * Reproducible experiments composed from the `@gen` packages, callable from the `gen` CLI, the
+ * demo or your own code: the f-GAN experiment (a Gaussian fitted to a mixture under five
+ * divergences, by quadrature and with a critic) and its train/test table.
+ *
+ * @packageDocumentation
+ * @module @gen/experiments
+ */
 export { type FitSnapshot, GaussianFits, type GaussianFitsOptions } from './fgan/gaussian-fits.js';
 export {
   FGAN_LABELS,

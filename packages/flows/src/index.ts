@@ -1,4 +1,10 @@
-// @gen/flows: learned bijectors and the Flow distribution.
+/**
+ * Normalizing flows: learned bijectors (affine coupling, MAF/IAF, planar, radial, ActNorm,
+ * rational-quadratic splines) and the `Flow` distribution that composes them.
+ *
+ * @packageDocumentation
+ * @module @gen/flows
+ */
 
 // Re-exported so a flow can be assembled from this package alone.
 export { Permute } from '@gen/distributions';

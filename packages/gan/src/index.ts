@@ -1,3 +1,10 @@
+/**
+ * Generative adversarial networks with the loss zoo (minimax, non-saturating, Wasserstein with
+ * clipping or gradient penalty, hinge, least squares, f-GAN) and mode-coverage diagnostics.
+ *
+ * @packageDocumentation
+ * @module @gen/gan
+ */
 export { Gan, type GanState } from './gan.js';
 export { gradientPenalty } from './gradient-penalty.js';
 export { GAN_LOSS_NAMES, ganLossName, parseGanLoss } from './loss-names.js';

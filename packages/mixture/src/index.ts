@@ -1,3 +1,10 @@
+/**
+ * Gaussian mixture models: EM with full, diagonal, spherical and tied covariances, k-means++
+ * restarts, BIC/AIC and clustering, and gradient training as a `GenerativeModel`.
+ *
+ * @packageDocumentation
+ * @module @gen/mixture
+ */
 export { NotFittedError } from './errors.js';
 export type { FitCallOptions, GaussianMixtureFitResult } from './fit-em.js';
 export { GaussianMixture } from './gaussian-mixture.js';

@@ -249,7 +249,7 @@ export class LayersNetwork implements Network {
 
 /**
  * Adapts a tfjs-layers model (`tf.sequential`, `tf.model`) with one input and one output to a
- * `Network`, so any @gen model that takes networks (`Gan`, `Vae`, `Autoencoder`) trains it:
+ * `Network`, so any `@gen` model that takes networks (`Gan`, `Vae`, `Autoencoder`) trains it:
  * `apply(x)` calls the model (training mode unless `{ training: false }`), `trainableVariables`
  * are its trainable `tf.Variable`s (gradients flow through `tf.variableGrads`), and
  * `getWeights()`/`setWeights()` use names that are the same for every model built the same way.

@@ -1,3 +1,11 @@
+/**
+ * Neural-network building blocks: `Module` (a `Network`) with named variables, `Dense`, `Mlp`,
+ * masked and convolutional layers, seeded initialisers, `fromLayersModel` for tfjs-layers models
+ * and weight (de)serialisation.
+ *
+ * @packageDocumentation
+ * @module @gen/nn
+ */
 export { type Activation, type ActivationName, getActivation } from './activation.js';
 export { Conv2d, type Conv2dOptions } from './conv2d.js';
 export { Conv2dTranspose, type Conv2dTransposeOptions } from './conv2d-transpose.js';

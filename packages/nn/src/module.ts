@@ -25,7 +25,7 @@ function assertPathSegment(fn: string, arg: string, name: unknown): asserts name
 }
 
 /**
- * Base class of every @gen network: owns named trainable variables and child modules. A
+ * Base class of every `@gen` network: owns named trainable variables and child modules. A
  * `Module` is a `Network` (from @gen/core), so every model that takes a network as a part
  * (`Gan`, `Vae`, `Autoencoder`, flow conditioners) takes one; so does any other `Network`, such
  * as `fromLayersModel(model)` or a plain object with the same members.

@@ -1,3 +1,9 @@
+/**
+ * Weight files on disk (Node only): save a model's weights atomically and load them back.
+ *
+ * @packageDocumentation
+ * @module @gen/nn/node
+ */
 import { readFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import {

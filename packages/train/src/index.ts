@@ -1,3 +1,11 @@
+/**
+ * One leak-free training loop: the step-wise `createTrainer` and its wrappers `fit`,
+ * `fitAdversarial` and `fitEm`, with callbacks, schedules, a NaN guard and exactly resumable
+ * checkpoints. Browser-safe; checkpoints on disk are in `@gen/train/node`.
+ *
+ * @packageDocumentation
+ * @module @gen/train
+ */
 export { type EarlyStoppingOptions, earlyStopping } from './callbacks/early-stopping.js';
 export {
   type LearningRateSchedulerOptions,

@@ -1,3 +1,9 @@
+/**
+ * Checkpoint stores on disk (Node only), written atomically, for `createTrainer` and `fit`.
+ *
+ * @packageDocumentation
+ * @module @gen/train/node
+ */
 import { mkdir, open, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { invalidArgument } from '@gen/core';

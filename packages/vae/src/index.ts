@@ -1,3 +1,10 @@
+/**
+ * Autoencoders and variational autoencoders: dense and convolutional autoencoders, VAEs with β,
+ * ELBO and IWAE bounds, importance-sampled NLL and latent-space tools.
+ *
+ * @packageDocumentation
+ * @module @gen/vae
+ */
 export {
   Autoencoder,
   type AutoencoderConvOptions,

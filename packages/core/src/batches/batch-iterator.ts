@@ -143,7 +143,7 @@ export class BatchIterator implements IterableIterator<tf.Tensor> {
  * each epoch in a fresh order drawn from `rng` (or `seed`, default 0) unless `shuffle: false`.
  * Batches of `next()` are disposed for you (see {@link BatchIterator}); `x` stays the caller's.
  *
- * Seeding rule (the one rule of every @gen batcher, `@gen/data`'s `batches` and `@gen/train`'s
+ * Seeding rule (the one rule of every `@gen` batcher, `@gen/data`'s `batches` and `@gen/train`'s
  * tensor data included): at construction the iterator takes one draw from `rng`, a root key
  * `r = rng.nextUint32Pair()`, and nothing after. Epoch `e` is shuffled by the Fisher–Yates
  * permutation of the Rng keyed `threefry2x32(k_e, [0, 0])`, where `k_e = threefry2x32(r, [e mod

@@ -12,7 +12,7 @@ export interface BijectorOptions {
 }
 
 /**
- * The one base class of every @gen bijector, fixed and learned (@gen/flows' `LearnedBijector`
+ * The one base class of every `@gen` bijector, fixed and learned (@gen/flows' `LearnedBijector`
  * extends it): public methods validate, `_`-prefixed methods compute. `forward`, `inverse`,
  * `forwardAndLogDet` and `inverseAndLogDet` convert the input ({@link BaseBijector.toInput}),
  * check its shape ({@link BaseBijector.checkShape}) and, with `validateArgs`, its domain, then

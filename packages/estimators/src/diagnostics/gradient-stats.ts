@@ -65,7 +65,7 @@ function summarise(values: Float32Array, repeats: number, shape: number[]): Para
  * How the gradient is taken: the surrogate is computed inside `tf.grads`-style differentiation
  * with respect to the parameter tensors. `dist` may be
  * - a distribution: differentiated with respect to the tensors in `dist.params`; it is rebuilt
- *   from them inside the differentiated function by the @gen constructor convention
+ *   from them inside the differentiated function by the `@gen` constructor convention
  *   (`new Family({ ...params })`, through `Independent`), so derived tensors (normalised
  *   logits, probabilities) are on the gradient tape;
  * - a {@link DistributionFactory} `{ params, make }`: differentiated with respect to your own

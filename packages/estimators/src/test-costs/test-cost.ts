@@ -18,7 +18,7 @@ export interface ExactCost<Param extends string = string> {
 
 /**
  * E[f(x; k)] and its gradient in closed form for one family, given the distribution's
- * parameters by their @gen names (`{ loc, scale }` for the Normal, `{ rate }` for the
+ * parameters by their `@gen` names (`{ loc, scale }` for the Normal, `{ rate }` for the
  * Exponential).
  */
 export type ExactCostFunction<Param extends string = string> = (

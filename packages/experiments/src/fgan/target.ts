@@ -50,7 +50,10 @@ function checkSpec(fn: string, spec: MixtureSpec): void {
   }
 }
 
-/** The mixture `spec` (default {@link FGAN_MIXTURE}) as a @gen `Mixture`; the caller disposes it. */
+/**
+ * The mixture `spec` (default {@link FGAN_MIXTURE}) as a `Mixture` of `@gen/distributions`; the
+ * caller disposes it.
+ */
 export function mixtureOf(spec: MixtureSpec = FGAN_MIXTURE): Mixture {
   checkSpec('mixtureOf', spec);
   return new Mixture({

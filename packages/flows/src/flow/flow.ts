@@ -21,7 +21,7 @@ export interface FlowParams extends DistributionOptions {
   base: Distribution;
   /**
    * Bijectors in the order they act on base samples: `transforms[0]` is applied first,
-   * x = transforms[K−1](… transforms[0](z)).
+   * `x = transforms[K−1](… transforms[0](z))`.
    */
   transforms: readonly Bijector[];
 }
