@@ -35,7 +35,7 @@ export { type MadeMasks, type MadeMasksOptions, madeMasks } from './made-masks.j
 export { MadeNetwork, type MadeNetworkOptions } from './made-network.js';
 export { MaskedDense, type MaskedDenseOptions } from './masked-dense.js';
 export { Mlp, type MlpOptions } from './mlp.js';
-export { Module } from './module.js';
+export { isModule, Module } from './module.js';
 export { applyNetwork, assertLayerSizes, MAX_LAYER_ENTRIES } from './network-checks.js';
 export { NetworkParts, type NetworkPartsOptions } from './network-parts.js';
 export {

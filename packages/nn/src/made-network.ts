@@ -1,4 +1,11 @@
-import { assertInteger, assertRng, GenError, invalidArgument, type Rng } from '@gen/core';
+import {
+  assertInteger,
+  assertRng,
+  type GenError,
+  invalidArgument,
+  isGenError,
+  type Rng,
+} from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { type Activation, resolveActivation } from './activation.js';
 import { Dense } from './dense.js';
@@ -80,7 +87,7 @@ function buildMaskSets(fn: string, options: MadeNetworkOptions, numMasks: number
       }),
     );
   } catch (error) {
-    if (error instanceof GenError) {
+    if (isGenError(error)) {
       const Kind = error.constructor as new (m: string, o: { cause: unknown }) => GenError;
       throw new Kind(`${fn}: ${error.message}`, { cause: error });
     }

@@ -5,11 +5,12 @@ import {
   Rng as RngClass,
   ShapeMismatchError,
 } from '@gen/core';
-import { expectNoLeak } from '@gen/core/testing';
+import { expectNoLeak, plainNetwork } from '@gen/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { values } from '../test/support.js';
-import { Module } from './module.js';
+import { Mlp } from './mlp.js';
+import { isModule, Module } from './module.js';
 
 beforeAll(() => initBackend('cpu'));
 
@@ -198,5 +199,51 @@ describe('Module', () => {
       expect(() => m.add('v', [2], (s) => tf.zeros([...s, 1]))).toThrow(ShapeMismatchError);
     });
     m.dispose();
+  });
+});
+
+describe('isModule', () => {
+  it('recognises every Module subclass, disposed or not', () => {
+    const pair = new Pair(RngClass.fromSeed(1));
+    const mlp = new Mlp({ inputSize: 2, hiddenSizes: [3], outputSize: 1, seed: 0 });
+    expect([pair, pair.first, mlp].map(isModule)).toEqual([true, true, true]);
+    mlp.dispose();
+    expect(isModule(mlp)).toBe(true);
+    pair.dispose();
+  });
+
+  it('recognises a module of another installed copy of @gen/nn, which instanceof misses', () => {
+    // A second copy's Module class: another class object with the same registry-keyed brand.
+    class OtherCopyModule extends Open {}
+    Object.setPrototypeOf(OtherCopyModule.prototype, Object.prototype);
+    Object.defineProperty(OtherCopyModule.prototype, Symbol.for('@gen/nn/Module'), {
+      value: true,
+    });
+    const foreign = new OtherCopyModule('foreign');
+    expect(foreign).not.toBeInstanceOf(Module);
+    expect(isModule(foreign)).toBe(true);
+  });
+
+  it('refuses Networks that are not Modules, look-alikes and non-objects', () => {
+    const network = plainNetwork({ inputSize: 2, outputSize: 1, seed: 0 });
+    const lookAlike = { name: 'm', isDisposed: false, apply: (x: tf.Tensor) => x };
+    for (const x of [network, lookAlike, {}, null, undefined, 'Module', Module]) {
+      expect(isModule(x)).toBe(false);
+    }
+    network.dispose();
+  });
+
+  it('addModule refuses a look-alike copied from a Module, naming the argument', () => {
+    const parent = new Open('parent');
+    const child = new Open('child');
+    child.add('w', [2], 'ones');
+    const lookAlike = { ...child, name: 'copy', dispose: () => undefined };
+    expect(() => parent.child('c', lookAlike as unknown as Module)).toThrow(
+      /Module.addModule: argument 'child' must be a Module/,
+    );
+    parent.child('c', child);
+    expect(names(parent)).toEqual(['parent/c/w']);
+    parent.dispose();
+    expect(child.isDisposed).toBe(true);
   });
 });

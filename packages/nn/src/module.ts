@@ -1,4 +1,6 @@
 import {
+  brand,
+  hasBrand,
   InvalidArgumentError,
   invalidArgument,
   type NamedTensors,
@@ -17,6 +19,8 @@ type Entry =
 // tfjs keeps one registry of variable names per engine, so two modules both called 'dense' need
 // distinct tfjs names; the logical names that users see stay free of this counter.
 let variableCounter = 0;
+
+const MODULE = '@gen/nn/Module';
 
 function assertPathSegment(fn: string, arg: string, name: unknown): asserts name is string {
   if (typeof name !== 'string' || name.length === 0 || name.includes('/')) {
@@ -49,6 +53,10 @@ function assertPathSegment(fn: string, arg: string, name: unknown): asserts name
  * ```
  */
 export abstract class Module implements Network {
+  static {
+    brand(Module, MODULE);
+  }
+
   readonly name: string;
   private readonly entries: Entry[] = [];
   private disposed = false;
@@ -152,7 +160,7 @@ export abstract class Module implements Network {
   protected addModule<M extends Module>(name: string, child: M): M {
     const fn = 'Module.addModule';
     this.assertNewName(fn, name);
-    if (!(child instanceof Module)) throw invalidArgument(fn, 'child', child, 'must be a Module');
+    if (!isModule(child)) throw invalidArgument(fn, 'child', child, 'must be a Module');
     this.entries.push({ kind: 'module', name, module: child });
     return child;
   }
@@ -178,4 +186,14 @@ export abstract class Module implements Network {
       else entry.module.collect(path, out);
     }
   }
+}
+
+/**
+ * Whether `x` is a {@link Module} (or a subclass) from any installed copy of @gen/nn: a brand
+ * check, so a module built with a second copy is recognised where `instanceof Module` is not.
+ * Models take their parts as any `Network` (see `isNetwork` in @gen/core); this is for code
+ * that needs a Module's own members (`name`, `isDisposed`, `namedWeights`).
+ */
+export function isModule(x: unknown): x is Module {
+  return hasBrand(x, MODULE);
 }

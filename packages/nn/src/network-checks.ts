@@ -1,4 +1,4 @@
-import { GenError, InvalidArgumentError, ShapeMismatchError } from '@gen/core';
+import { type GenError, InvalidArgumentError, isGenError, ShapeMismatchError } from '@gen/core';
 import type * as tf from '@tensorflow/tfjs-core';
 
 /**
@@ -43,13 +43,12 @@ export function applyNetwork(
   } catch (cause) {
     const why = cause instanceof Error ? cause.message : String(cause);
     const message = `${fn}: the ${what} cannot take an input of shape [${x.shape.join(', ')}]: ${why}`;
-    const Kind =
-      cause instanceof GenError
-        ? (cause.constructor as new (
-            m: string,
-            o: { cause: unknown },
-          ) => GenError)
-        : ShapeMismatchError;
+    const Kind = isGenError(cause)
+      ? (cause.constructor as new (
+          m: string,
+          o: { cause: unknown },
+        ) => GenError)
+      : ShapeMismatchError;
     throw new Kind(message, { cause });
   }
 }

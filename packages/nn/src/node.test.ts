@@ -118,6 +118,45 @@ describe('saveWeights / loadWeights / loadWeightsInto', () => {
     );
   });
 
+  it('recognises a Module and a GenError of another installed copy by their brands', async () => {
+    const path = join(dir, 'foreign.genw');
+    const source = mlp(1);
+    await saveWeights(path, source);
+    source.dispose();
+    // What a second copy of @gen/core and @gen/nn would make: other classes, the same brands.
+    class OtherCopyError extends Error {
+      readonly code = 'SHAPE_MISMATCH';
+    }
+    Object.defineProperty(OtherCopyError.prototype, Symbol.for('@gen/core/GenError'), {
+      value: true,
+    });
+    const otherCopyModule = (isDisposed: boolean) =>
+      Object.defineProperty(
+        {
+          name: 'mlp',
+          isDisposed,
+          getWeights: () => ({}),
+          setWeights: () => {
+            throw new OtherCopyError('Module.setWeights: shapes differ');
+          },
+        },
+        Symbol.for('@gen/nn/Module'),
+        { value: true },
+      );
+    await expect(loadWeightsInto(otherCopyModule(true), path)).rejects.toThrow(
+      /loadWeightsInto: argument 'target' must not be disposed/,
+    );
+    let error: unknown;
+    await expectNoLeak(async () => {
+      error = await loadWeightsInto(otherCopyModule(false), path).catch((e: unknown) => e);
+    });
+    expect(error).toBeInstanceOf(FormatError);
+    expect((error as Error).message).toMatch(
+      /loadWeightsInto: '.*foreign.genw' does not fit the target: Module.setWeights: shapes differ/,
+    );
+    expect((error as Error).cause).toBeInstanceOf(OtherCopyError);
+  });
+
   it('a failed write throws and leaves no file behind', async () => {
     const a = mlp(1);
     const missing = join(dir, 'no-such-dir', 'w.genw');

@@ -8,14 +8,14 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import {
   FormatError,
-  GenError,
   type HasWeights,
   invalidArgument,
+  isGenError,
   type NamedTensors,
 } from '@gen/core';
 import { removeStaleTemporaries, writeFileAtomic } from '@gen/core/node';
 import * as tf from '@tensorflow/tfjs-core';
-import { Module } from './module.js';
+import { isModule } from './module.js';
 import { decodeWeightsFileAs, encodeWeightsFile } from './weights-file.js';
 
 function isHasWeights(value: unknown): value is HasWeights {
@@ -86,14 +86,14 @@ export async function loadWeightsInto(target: HasWeights, path: string): Promise
   if (!isHasWeights(target)) {
     throw invalidArgument('loadWeightsInto', 'target', target, 'must have getWeights/setWeights');
   }
-  if (target instanceof Module && target.isDisposed) {
+  if (isModule(target) && target.isDisposed) {
     throw invalidArgument('loadWeightsInto', 'target', target.name, 'must not be disposed');
   }
   const weights = await readWeights('loadWeightsInto', path);
   try {
     target.setWeights(weights);
   } catch (error) {
-    if (!(error instanceof GenError)) throw error;
+    if (!isGenError(error)) throw error;
     throw new FormatError(`loadWeightsInto: '${path}' does not fit the target: ${error.message}`, {
       cause: error,
     });
