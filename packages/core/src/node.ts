@@ -1,7 +1,10 @@
 /**
- * `@gen/core/node`: the one atomic file writer of @gen (weight files, checkpoints, the CLI's run
- * files) and the clean-up of what a killed writer leaves behind. Node only; it imports nothing
- * from the rest of @gen/core, so it adds no second copy of it wherever it is loaded from.
+ * The one atomic file writer of `@gen` (weight files, checkpoints, the CLI's run files) and the
+ * clean-up of what a killed writer leaves behind. Node only; it imports nothing from the rest of
+ * `@gen/core`, so it adds no second copy of it wherever it is loaded from.
+ *
+ * @packageDocumentation
+ * @module @gen/core/node
  */
 import { randomBytes } from 'node:crypto';
 import { type FileHandle, open, readdir, rename, rm, stat } from 'node:fs/promises';

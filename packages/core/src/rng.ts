@@ -208,7 +208,7 @@ export class Rng {
 /**
  * Whether `x` is an {@link Rng} made by any installed copy of @gen/core (a brand check, so an
  * Rng from a second copy is recognised where `instanceof Rng` would fail; look-alike objects
- * are not, since @gen draws from more of the Rng than any short list of methods).
+ * are not, since `@gen` draws from more of the Rng than any short list of methods).
  */
 export function isRng(x: unknown): x is Rng {
   return hasBrand(x, RNG);
