@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { registerDivergence } from './commands/divergence.js';
 import { registerEstimators } from './commands/estimators.js';
@@ -10,6 +11,12 @@ import { registerTrain } from './commands/train.js';
 import { EXIT } from './errors.js';
 import { exitFor } from './exit-error.js';
 
+// Read when the program starts, so `gen --version` is whatever `changeset version` wrote (from
+// src/ in tests and from dist/ once built, package.json is one folder up).
+const { version } = JSON.parse(
+  readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
+) as { version: string };
+
 /**
  * Builds the `gen` program. Each command lives in `src/commands/<name>.ts` and registers itself
  * through a `register<Name>(program)` function.
@@ -17,7 +24,7 @@ import { exitFor } from './exit-error.js';
 export function buildProgram(): Command {
   const program = new Command('gen')
     .description('@gen: deep generative modelling on TensorFlow.js')
-    .version('0.1.0')
+    .version(version)
     .showHelpAfterError()
     .exitOverride()
     .addHelpText(
