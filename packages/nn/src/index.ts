@@ -33,11 +33,30 @@ export {
 } from './init.js';
 export { type MadeMasks, type MadeMasksOptions, madeMasks } from './made-masks.js';
 export { MadeNetwork, type MadeNetworkOptions } from './made-network.js';
+export { type LoadModelOptions, loadModel } from './load-model.js';
 export { MaskedDense, type MaskedDenseOptions } from './masked-dense.js';
 export { Mlp, type MlpOptions } from './mlp.js';
+export {
+  type Configurable,
+  isModelConfig,
+  type JsonValue,
+  MODEL_CONFIG_KEY,
+  MODEL_STATE_KEY,
+  type ModelConfig,
+  modelConfig,
+} from './model-config.js';
+export {
+  type LoadableModel,
+  MODEL_REGISTRY,
+  type ModelFactory,
+  registeredModel,
+  registerModel,
+} from './model-registry.js';
+export { modelToSafetensors, type SavableModel } from './model-to-safetensors.js';
 export { isModule, Module } from './module.js';
 export { applyNetwork, assertLayerSizes, MAX_LAYER_ENTRIES } from './network-checks.js';
 export { NetworkParts, type NetworkPartsOptions } from './network-parts.js';
+export { fromSafetensors, type SafetensorsMetadata, toSafetensors } from './safetensors.js';
 export {
   decodeWeights,
   encodeWeights,

@@ -8,6 +8,10 @@
  */
 export { type EarlyStoppingOptions, earlyStopping } from './callbacks/early-stopping.js';
 export {
+  type JsonLinesLoggerOptions,
+  jsonLinesLogger,
+} from './callbacks/json-lines-logger.js';
+export {
   type LearningRateSchedulerOptions,
   learningRateScheduler,
 } from './callbacks/learning-rate-scheduler.js';

@@ -16,6 +16,7 @@ import {
   type StoreOptions,
 } from './checkpoint/store.js';
 
+export { type MetricsFileOptions, metricsFile } from './callbacks/metrics-file.js';
 export type { CheckpointStore, StoreOptions } from './checkpoint/store.js';
 
 const PATTERN = /^ckpt-(\d{12})\.genc$/;
