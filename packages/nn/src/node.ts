@@ -18,6 +18,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { isModule } from './module.js';
 import { decodeWeightsFileAs, encodeWeightsFile } from './weights-file.js';
 
+export { saveModel } from './save-model.js';
+
 function isHasWeights(value: unknown): value is HasWeights {
   return (
     typeof value === 'object' &&
