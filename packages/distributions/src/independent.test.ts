@@ -3,7 +3,7 @@ import { describeBackends, expectClose, expectNoLeak } from '@gen/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
 import { Bernoulli } from './bernoulli.js';
-import { Independent } from './independent.js';
+import { Independent, isIndependent } from './independent.js';
 import { Normal } from './normal.js';
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
@@ -99,5 +99,25 @@ describeBackends('Independent', () => {
       d.dispose();
       return out;
     });
+  });
+
+  it('isIndependent recognises wrappers of any installed copy, not other distributions', () => {
+    const n = new Normal({ loc: [[0, 1]], scale: 1 });
+    const d = new Independent(n, 1);
+    class Subclass extends Independent {}
+    const sub = new Subclass(new Normal({ loc: [0], scale: 1 }), 1);
+    // A second copy's Independent: another class with the same registry-keyed brand.
+    const otherCopy = Object.defineProperty(
+      { base: n, reinterpretedBatchRank: 1 },
+      Symbol.for('@gen/distributions/Independent'),
+      { value: true },
+    );
+    expect([d, sub, otherCopy].map(isIndependent)).toEqual([true, true, true]);
+    const lookAlike = { base: n, reinterpretedBatchRank: 1, batchShape: [1], eventShape: [2] };
+    for (const x of [n, lookAlike, null, undefined, 'Independent', Independent]) {
+      expect(isIndependent(x)).toBe(false);
+    }
+    d.dispose();
+    sub.dispose();
   });
 });

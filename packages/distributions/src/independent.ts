@@ -1,8 +1,17 @@
-import { assertDistribution, assertInteger, type Distribution, type Rng } from '@gen/core';
+import {
+  assertDistribution,
+  assertInteger,
+  brand,
+  type Distribution,
+  hasBrand,
+  type Rng,
+} from '@gen/core';
 import type * as tf from '@tensorflow/tfjs-core';
 import { disposePart, sumRightmost } from './composite-utils.js';
 import { BaseDistribution, type DistributionOptions } from './distribution.js';
 import { checkOptionsObject } from './options.js';
+
+const INDEPENDENT = '@gen/distributions/Independent';
 
 /**
  * Reinterprets the last `reinterpretedBatchRank` batch axes of `base` as event axes, so that
@@ -20,6 +29,10 @@ import { checkOptionsObject } from './options.js';
  * ```
  */
 export class Independent extends BaseDistribution {
+  static {
+    brand(Independent, INDEPENDENT);
+  }
+
   readonly hasRsample: boolean;
   protected readonly support = 'real' as const;
   readonly base: Distribution;
@@ -74,4 +87,13 @@ export class Independent extends BaseDistribution {
   protected _variance(): tf.Tensor {
     return this.base.variance();
   }
+}
+
+/**
+ * Whether `x` is an {@link Independent} from any installed copy of @gen/distributions (a brand
+ * check: code that peels `Independent` wrappers, such as the measure-valued estimator, must see
+ * through one built by a second copy, where `instanceof Independent` would miss it).
+ */
+export function isIndependent(x: unknown): x is Independent {
+  return hasBrand(x, INDEPENDENT);
 }

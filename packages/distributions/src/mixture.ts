@@ -1,6 +1,7 @@
 import {
   assertInteger,
   type Distribution,
+  isGenError,
   NotImplementedError,
   type Rng,
   ShapeMismatchError,
@@ -71,7 +72,7 @@ export class Mixture extends BaseDistribution {
       );
     } catch (error) {
       mixing.dispose();
-      if (error instanceof ShapeMismatchError) throw error;
+      if (isGenError(error, 'SHAPE_MISMATCH')) throw error;
       throw new ShapeMismatchError(
         `Mixture: the batch shapes of the mixing weights [${mixing.batchShape.join(', ')}] and the components [${parts.batchShape.join(', ')}] do not broadcast`,
       );

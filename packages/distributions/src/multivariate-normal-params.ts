@@ -1,4 +1,4 @@
-import { cholesky, InvalidArgumentError, NumericalError, ShapeMismatchError } from '@gen/core';
+import { cholesky, InvalidArgumentError, isGenError, ShapeMismatchError } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { DistributionOptions } from './distribution.js';
 import { float32String } from './float32-string.js';
@@ -47,7 +47,7 @@ function scaleTrilFromCovariance(c: tf.Tensor, validate: boolean): tf.Tensor {
   try {
     return cholesky(c);
   } catch (cause) {
-    if (!(cause instanceof NumericalError)) throw cause;
+    if (!isGenError(cause, 'NUMERICAL_FAILURE')) throw cause;
     throw new InvalidArgumentError(
       `${FN}: argument 'covarianceMatrix' must be positive definite (${cause.message})`,
       { cause },
