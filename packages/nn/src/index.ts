@@ -31,9 +31,9 @@ export {
   ones,
   zeros,
 } from './init.js';
+export { type LoadModelOptions, loadModel } from './load-model.js';
 export { type MadeMasks, type MadeMasksOptions, madeMasks } from './made-masks.js';
 export { MadeNetwork, type MadeNetworkOptions } from './made-network.js';
-export { type LoadModelOptions, loadModel } from './load-model.js';
 export { MaskedDense, type MaskedDenseOptions } from './masked-dense.js';
 export { Mlp, type MlpOptions } from './mlp.js';
 export {
