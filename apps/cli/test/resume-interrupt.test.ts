@@ -1,5 +1,5 @@
 import { existsSync, readdirSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { gen, readJson, spawnGen, tempDir } from './support/gen.js';
@@ -12,6 +12,25 @@ beforeAll(async () => {
     JSON.stringify({ options: { hiddenSizes: [16], components: 2 } }),
   );
 });
+
+type LogRecord = { type: string; step: number; time: number; stopReason?: string } & Record<
+  string,
+  unknown
+>;
+
+/** The records of a run's metrics.jsonl. */
+async function metricsLog(run: string): Promise<LogRecord[]> {
+  const text = await readFile(join(run, 'metrics.jsonl'), 'utf8');
+  expect(text.endsWith('\n')).toBe(true);
+  return text
+    .trimEnd()
+    .split('\n')
+    .map((line) => JSON.parse(line) as LogRecord);
+}
+
+/** The loss rows of a log without their wall times. */
+const lossRows = (records: LogRecord[]) =>
+  records.filter((r) => r.type === 'step').map(({ time, ...row }) => row);
 
 const TRAIN = [
   'train',
@@ -52,6 +71,12 @@ describe('Ctrl-C and gen resume', () => {
     expect(partial.step).toBeLessThan(300);
     expect(readdirSync(join(stopped, 'checkpoints')).length).toBeGreaterThan(0);
     expect(existsSync(join(stopped, 'plots'))).toBe(false);
+    const interruptedLog = await metricsLog(stopped);
+    expect(interruptedLog.at(-1)).toMatchObject({
+      type: 'end',
+      step: partial.step,
+      stopReason: 'aborted',
+    });
 
     const resumed = await gen(['resume', stopped, '--json'], dir);
     expect(resumed.code, resumed.stderr).toBe(0);
@@ -66,6 +91,21 @@ describe('Ctrl-C and gen resume', () => {
     expect(full.code, full.stderr).toBe(0);
     const uninterrupted = JSON.parse(full.stdout) as { evaluation: Record<string, number> };
     expect(after.evaluation).toEqual(uninterrupted.evaluation);
+    // metrics.jsonl: the staged run's log moved in with its first checkpoint, and the resumed
+    // run continued the same file without repeating a step: the losses of the uninterrupted run.
+    const resumedLog = await metricsLog(stopped);
+    const straightLog = await metricsLog(straight);
+    expect(lossRows(straightLog).map((r) => r.step)).toEqual(
+      Array.from({ length: 30 }, (_, i) => 10 * (i + 1)),
+    );
+    expect(lossRows(resumedLog)).toEqual(lossRows(straightLog));
+    expect(resumedLog.map((r) => r.type).filter((t) => t !== 'step')).toEqual([
+      'start',
+      'end',
+      'start',
+      'end',
+    ]);
+    expect(resumedLog.at(-1)).toMatchObject({ type: 'end', step: 300, stopReason: 'completed' });
     const a = await gen(['sample', stopped, '-n', '20', '--seed', '9'], dir);
     const b = await gen(['sample', straight, '-n', '20', '--seed', '9'], dir);
     expect(a.code).toBe(0);

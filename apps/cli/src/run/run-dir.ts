@@ -13,6 +13,7 @@ export function runPaths(dir: string) {
     root,
     config: join(root, 'config.json'),
     metrics: join(root, 'metrics.json'),
+    metricsLog: join(root, 'metrics.jsonl'),
     checkpoints: join(root, 'checkpoints'),
     plots: join(root, 'plots'),
   };

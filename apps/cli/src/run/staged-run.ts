@@ -66,6 +66,11 @@ export class StagedRun {
     return run;
   }
 
+  /** The run's files where they are now: beside --out until the first checkpoint, then in it. */
+  get current(): RunPaths {
+    return this.committed ? this.paths : this.staging;
+  }
+
   /** The checkpoint store of the run: the first save moves the run into place. */
   get store(): CheckpointStore {
     const current = () => this.stores[this.committed ? 'final' : 'staged'];

@@ -63,6 +63,7 @@ async function trainRun(input: RunInput, signal: AbortSignal): Promise<TrainOutc
         checkpoint: staged ? { store: staged.store } : { dir: paths.checkpoints },
         signal,
         progress,
+        metricsLog: staged ? () => staged.current.metricsLog : paths.metricsLog,
         ...(input.resume ? { resume: paths.checkpoints } : {}),
       }),
     );
@@ -153,7 +154,7 @@ async function finish(input: RunInput, outcome: TrainOutcome, seconds: number): 
     Object.entries(metrics).map(([k, v]) => [k, v]),
   );
   process.stdout.write(
-    `\nwrote ${paths.config}\n      ${paths.metrics}\n      ${paths.checkpoints}/\n`,
+    `\nwrote ${paths.config}\n      ${paths.metrics}\n      ${paths.metricsLog}\n      ${paths.checkpoints}/\n`,
   );
   for (const p of plots) process.stdout.write(`      ${p}\n`);
   return EXIT.ok;

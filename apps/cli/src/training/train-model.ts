@@ -7,6 +7,7 @@ import {
   fitEm,
   type HistoryEntry,
 } from '@gen/train';
+import { metricsFile } from '@gen/train/node';
 import * as tf from '@tensorflow/tfjs-core';
 import type { BuiltModel } from '../models/family.js';
 import type { RunConfig } from '../run/config.js';
@@ -27,6 +28,8 @@ export interface TrainContext {
   progress: Progress;
   /** Continue from the latest checkpoint in this directory. */
   resume?: string;
+  /** Where `metrics.jsonl` goes: a path, or a staged run's current one. */
+  metricsLog: string | (() => string);
 }
 
 const LOG_EVERY = 10;
@@ -58,7 +61,7 @@ export async function trainModel(
       ...run,
       logEvery: 1,
       tolerance: config.options.tolerance as number,
-      callbacks: [c.progress.callback()],
+      callbacks: [c.progress.callback(), metricsFile(c.metricsLog)],
     });
     return { history: result.history, step: result.step, stopReason: result.stopReason };
   }
@@ -72,7 +75,7 @@ export async function trainModel(
     const result = await fit(trainer.model, x, {
       ...common,
       learningRate,
-      callbacks: [c.progress.callback()],
+      callbacks: [c.progress.callback(), metricsFile(c.metricsLog)],
     });
     return { history: result.history, step: result.step, stopReason: result.stopReason };
   }
@@ -85,7 +88,7 @@ export async function trainModel(
       ...common,
       ...optimizers,
       discriminatorSteps: trainer.discriminatorSteps,
-      callbacks: [c.progress.callback()],
+      callbacks: [c.progress.callback(), metricsFile(c.metricsLog)],
     });
     return { history: result.history, step: result.step, stopReason: result.stopReason };
   } finally {
