@@ -1,6 +1,7 @@
 // Normalizing flows on FFJORD's 2-D toy densities: test NLL of RealNVP, MAF, a neural spline
 // flow and a planar stack next to a single Gaussian, a 16-component GMM and the generator's
-// entropy (reference/papers.md §3a), plus density heatmaps as PNGs in bench/results/.
+// entropy (docs/references.md#flows-on-2-d-toy-densities), plus density heatmaps as PNGs in
+// bench/results/.
 //
 //   node flows-toy.mjs [--steps 600] [--lr 5e-3] [--datasets moons,8gaussians,checkerboard]
 //                      [--flows RealNVP,MAF,…] [--backend wasm] [--train 20000] [--test 10000]
@@ -43,7 +44,7 @@ const N_TEST = Number(args.test);
 const BATCH = 512;
 const RESULTS = new URL('./results/', import.meta.url);
 
-/** Generator entropies in nats, reference/papers.md §3a (FFJORD's scalings). */
+/** Generator entropies in nats, docs/references.md#flows-on-2-d-toy-densities (FFJORD's scalings). */
 const ENTROPY = { moons: 2.395, '8gaussians': 2.8312, checkerboard: Math.log(32) };
 
 /** FFJORD's datasets; @gen/data's moons is sklearn's, FFJORD's is that × 2 + (−1, −0.2). */

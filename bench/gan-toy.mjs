@@ -1,5 +1,5 @@
 // GAN mode coverage on the 2-D ring of 8 and grid of 25 Gaussians under the VEEGAN protocol
-// (reference/papers.md §3d): 2500 samples per trained model, a sample is high quality within
+// (docs/references.md#mode-coverage-on-the-ring-and-the-grid): 2500 samples per trained model, a sample is high quality within
 // 3 std of its nearest centre, a mode is captured when it is the nearest centre of at least one
 // high-quality sample, mean ± std over 5 seeds, printed next to the published table. Scatter
 // PNGs (one file per data set × loss, one panel per seed) go to bench/results/.

@@ -8,7 +8,8 @@ import { fit } from '@gen/train';
 import * as tf from '@tensorflow/tfjs-core';
 
 // MADE on statically binarised MNIST: test NLL next to the published 88.04 nats (MADE, one
-// hidden layer, 32 masks; reference/papers.md §3c), with the wall time it took here. The budget
+// hidden layer, 32 masks; docs/references.md#made-and-nade-on-binarised-mnist), with the wall
+// time it took here. The budget
 // is an option: the default few epochs take minutes on wasm, the published number hundreds of
 // epochs. What this prints is what the run reached, never an extrapolation.
 //

@@ -33,8 +33,9 @@ describe('f-GAN experiment: a Gaussian fitted to a mixture of three Gaussians', 
 
   it('finds stationary quadrature optima; under KL it is moment matching', () => {
     for (const name of NAMES) expect(optima[name].gradient, name).toBeLessThan(2e-3);
-    // KL(P‖Q_θ) is minimised by μ* = Σwm, σ*² = Σw(s² + m²) − μ*² (papers.md §1.4), computed
-    // here independently of the quadrature.
+    // KL(P‖Q_θ) is minimised by μ* = Σwm, σ*² = Σw(s² + m²) − μ*²
+    // (docs/references.md#the-gaussian-mixture-experiment), computed here independently of the
+    // quadrature.
     const moments = momentMatch();
     expect(Math.abs(optima.kl.mu - moments.mu)).toBeLessThan(2e-3);
     expect(Math.abs(optima.kl.sigma - moments.sigma)).toBeLessThan(2e-3);

@@ -19,7 +19,8 @@ const find = (rows: Row[], estimator: string, param: string, k?: number) =>
   )!;
 
 describe('gen estimators', () => {
-  it('(x − 3)² under N(1, 1): unbiased means and the exact single-sample variances of papers.md §2.3', async () => {
+  // Exact variances: docs/references.md#estimator-variances-on-gaussian-test-costs
+  it('(x − 3)² under N(1, 1): unbiased means and the exact single-sample variances', async () => {
     const repeats = 2000;
     const { rows } = await genJson<{ rows: Row[] }>([
       'estimators',

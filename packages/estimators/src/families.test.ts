@@ -33,7 +33,7 @@ import { pathwise } from './pathwise.js';
 import { scoreFunction } from './score-function.js';
 
 // Every family of the weak-derivative table against central differences of exact expectations
-// (papers.md §2.2: f = sin x + 0.3x², g(k) = cos k + 0.1k). A batch of R identical entries gives
+// (docs/references.md#weak-derivatives: f = sin x + 0.3x², g(k) = cos k + 0.1k). A batch of R identical entries gives
 // R independent estimates per call; means must be within 4 standard errors (seeds fixed).
 const R = 4000;
 const S = 4;
@@ -191,7 +191,7 @@ function estimates(
 }
 
 describeBackends('families against finite differences of exact expectations', () => {
-  it('the oracles reproduce the table of papers.md §2.2 (to 1e-6)', () => {
+  it('the oracles reproduce the table of docs/references.md#weak-derivatives (to 1e-6)', () => {
     expect(cases['Exponential(1.7)']!.exact.rate).toBeCloseTo(-0.36915, 5);
     expect(cases['Gamma(2.5, 1.7)']!.exact.rate).toBeCloseTo(-0.921416, 5);
     expect(cases['Poisson(1.7)']!.exact.rate).toBeCloseTo(-0.310802, 5);

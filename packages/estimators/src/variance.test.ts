@@ -10,7 +10,7 @@ import { scoreFunction } from './score-function.js';
 import { testCosts } from './test-costs/test-costs.js';
 
 // Single-sample (samples = 1) variances of ∂μ and ∂σ of E[(x − k)²] under N(1, 1), against the
-// exact formulas of papers.md §2.3, within 10%. R independent single-sample estimates come from
+// exact formulas of docs/references.md#estimator-variances-on-gaussian-test-costs, within 10%. R independent single-sample estimates come from
 // one call on a Normal with a batch of R identical entries. The standard error of a sample
 // variance is √((m₄ − s⁴)/R); the test also checks that 4 such errors fit inside the 10% band,
 // so a pass is not luck (the score function's heavy tails need more draws).

@@ -1,6 +1,7 @@
 /**
- * Exact expectations (float64) of the costs of papers.md §2.2's check, f(x) = sin x + 0.3x² for
- * continuous families and g(k) = cos k + 0.1k for discrete ones, and central finite differences
+ * Exact expectations (float64) of the costs of the check in docs/references.md#weak-derivatives,
+ * f(x) = sin x + 0.3x² for continuous families and g(k) = cos k + 0.1k for discrete ones, and
+ * central finite differences
  * of them: the oracles the weak-derivative table was verified against (to 1e-9 there).
  */
 export const continuousCost = (x: number): number => Math.sin(x) + 0.3 * x * x;

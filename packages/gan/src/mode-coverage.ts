@@ -24,9 +24,10 @@ function toRows(fn: string, arg: string, value: Points): number[][] {
 
 /**
  * Mode-collapse metric of Srivastava et al. (VEEGAN, 2017) on Gaussian-mixture toys
- * (reference/papers.md §3d): a sample is high quality when ‖x − c*‖ ≤ 3σ for its nearest centre
- * c* = argmin_c ‖x − c‖; a mode is captured when it is the nearest centre of at least one
- * high-quality sample. Returns a report (plain numbers), not tensors.
+ * (docs/references.md#mode-coverage-on-the-ring-and-the-grid): a sample is high quality when
+ * ‖x − c*‖ ≤ 3σ for its nearest centre c* = argmin_c ‖x − c‖; a mode is captured when it is the
+ * nearest centre of at least one high-quality sample. Returns a report (plain numbers), not
+ * tensors.
  *
  * ```ts
  * const { x, centers, std } = makeToy('ring8', { n: 2500, seed: 0 });

@@ -10,7 +10,7 @@ import { printJson, printTable } from '../output.js';
 
 const require = createRequire(import.meta.url);
 
-/** Chromium's SwiftShader Vulkan driver, which Dawn accepts (toolchain-facts §3). */
+/** Chromium's SwiftShader Vulkan driver, which Dawn accepts (docs/toolchain.md#webgpu-in-node). */
 const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
 const PACKAGES = [

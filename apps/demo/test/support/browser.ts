@@ -33,7 +33,7 @@ export async function startServer(): Promise<{ url: string; close: () => Promise
 
 /**
  * Launches headless Chromium (`CHROMIUM_PATH` or /usr/bin/chromium) with WebGPU on SwiftShader
- * and WebGL on ANGLE/SwiftShader (reference/toolchain-facts.md §4).
+ * and WebGL on ANGLE/SwiftShader (docs/toolchain.md#webgpu-and-webgl-in-headless-chromium).
  */
 export async function launchBrowser(): Promise<Browser> {
   const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

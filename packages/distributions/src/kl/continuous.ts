@@ -8,7 +8,7 @@ import type { Uniform } from '../uniform.js';
 
 /**
  * KL(Exp(λ₁) ‖ Exp(λ₂)) = r − 1 − log r with r = λ₂/λ₁ (rates; torch
- * `_kl_exponential_exponential`; reference/papers.md §4.1: KL(Exp(2) ‖ Exp(1)) = 0.193147).
+ * `_kl_exponential_exponential`; KL(Exp(2) ‖ Exp(1)) = 0.193147, docs/references.md#kl-divergences-in-closed-form).
  */
 export function klExponentialExponential(p: Exponential, q: Exponential): tf.Tensor {
   const r = tf.div(q.rate, p.rate);

@@ -17,7 +17,7 @@ function finiteLogits(logits: tf.Tensor): tf.Tensor {
  * KL(Bern(p) ‖ Bern(q)) = p log(p/q) + (1 − p) log((1 − p)/(1 − q)) from the logits:
  * log(p/q) = softplus(−ℓq) − softplus(−ℓp) and log((1−p)/(1−q)) = softplus(ℓq) − softplus(ℓp),
  * so nothing underflows for logits far from 0 (torch `_kl_bernoulli_bernoulli`;
- * reference/papers.md §4.1: KL(Bern(.3) ‖ Bern(.6)) = 0.183787).
+ * KL(Bern(.3) ‖ Bern(.6)) = 0.183787, docs/references.md#kl-divergences-in-closed-form).
  *
  * Probabilities of exactly 0 or 1 (logits ∓∞) follow the limits, as in torch: a term whose
  * weight (p, or 1 − p) is 0 contributes 0 (0·log 0 = 0), and a term with positive weight where
@@ -50,8 +50,8 @@ export function klBernoulliBernoulli(p: Bernoulli, q: Bernoulli): tf.Tensor {
 
 /**
  * KL(Cat(p) ‖ Cat(q)) = Σᵢ pᵢ (log pᵢ − log qᵢ) over the last (category) axis, from the
- * normalised logits (torch `_kl_categorical_categorical`; reference/papers.md §4.1:
- * [.2, .5, .3] ‖ [.1, .3, .6] = 0.186098). Zeros (logits −∞) follow the limits with xlogy's
+ * normalised logits (torch `_kl_categorical_categorical`; [.2, .5, .3] ‖ [.1, .3, .6] =
+ * 0.186098, docs/references.md#kl-divergences-in-closed-form). Zeros (logits −∞) follow the limits with xlogy's
  * convention: a category with pᵢ = 0 contributes 0 (0·log 0 = 0, whatever qᵢ), one with
  * pᵢ > 0 = qᵢ contributes +∞; never NaN. As for Bernoulli, a finite logit is a positive
  * probability even where its exp underflows in float32.
@@ -78,8 +78,8 @@ export function klCategoricalCategorical(p: Categorical, q: Categorical): tf.Ten
 
 /**
  * KL(Pois(λ₁) ‖ Pois(λ₂)) = λ₁ log(λ₁/λ₂) − λ₁ + λ₂ (torch `_kl_poisson_poisson`;
- * reference/papers.md §4.1: KL(Pois(2) ‖ Pois(3)) = 0.189070), with xlogy so that a rate of 0
- * in p gives λ₂ (the point mass at 0), not NaN, and a rate of 0 in q only gives +∞.
+ * KL(Pois(2) ‖ Pois(3)) = 0.189070, docs/references.md#kl-divergences-in-closed-form), with xlogy so that a rate
+ * of 0 in p gives λ₂ (the point mass at 0), not NaN, and a rate of 0 in q only gives +∞.
  */
 export function klPoissonPoisson(p: Poisson, q: Poisson): tf.Tensor {
   return tf.add(xlogy(p.rate, tf.div(p.rate, q.rate)), tf.sub(q.rate, p.rate));

@@ -5,7 +5,8 @@ import type { Normal } from '../normal.js';
 
 /**
  * KL(N(μ₁, σ₁²) ‖ N(μ₂, σ₂²)) = ½ [r + ((μ₁ − μ₂)/σ₂)² − 1 − log r] with r = (σ₁/σ₂)²
- * (torch `_kl_normal_normal`; reference/papers.md §4.1: KL(N(0,1) ‖ N(1,2²)) = 0.443147).
+ * (torch `_kl_normal_normal`; KL(N(0,1) ‖ N(1,2²)) = 0.443147,
+ * docs/references.md#kl-divergences-in-closed-form).
  */
 export function klNormalNormal(p: Normal, q: Normal): tf.Tensor {
   const ratio = tf.square(tf.div(p.scale, q.scale));
@@ -18,8 +19,9 @@ export function klNormalNormal(p: Normal, q: Normal): tf.Tensor {
  *   = Σ log diag L₂ − Σ log diag L₁ + ½ [‖L₂⁻¹L₁‖²_F + ‖L₂⁻¹(μ₂ − μ₁)‖² − k],
  * the textbook ½[tr(Σ₂⁻¹Σ₁) + (μ₂−μ₁)ᵀΣ₂⁻¹(μ₂−μ₁) − k + log(det Σ₂/det Σ₁)] evaluated with
  * triangular solves against the Cholesky factors, never forming an inverse (torch
- * `_kl_multivariatenormal_multivariatenormal`; reference/papers.md §4.1: 2.473063). Batched:
- * both factors are broadcast to the common batch shape first.
+ * `_kl_multivariatenormal_multivariatenormal`; the 2-D check value 2.473063 is in
+ * docs/references.md#kl-divergences-in-closed-form). Batched: both factors are broadcast to the common batch
+ * shape first.
  */
 export function klMultivariateNormal(p: MultivariateNormal, q: MultivariateNormal): tf.Tensor {
   const k = p.loc.shape[p.loc.rank - 1]!;

@@ -104,7 +104,7 @@ describe('fDivergences (the f-GAN table)', () => {
     }
   });
 
-  it('reproduces the checked conjugate values of papers.md §1.3', () => {
+  it('reproduces the checked conjugate values (docs/references.md#conjugate-check-values)', () => {
     const check = (row: FDivergence, pairs: [number, number][], scale = 1) =>
       expectClose(
         tf.mul(row.conjugate(tf.tensor1d(pairs.map(([t]) => t / scale))), scale),

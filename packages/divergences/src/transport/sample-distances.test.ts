@@ -89,7 +89,8 @@ describe('sample distances', () => {
     expect(quantileCoupling(4, 4).weights).toEqual([0.25, 0.25, 0.25, 0.25]);
   });
 
-  it('matches the Gaussian W₂ (papers.md §4.2) and MMD² closed forms (§4.5) within 4 standard errors', () => {
+  // docs/references.md#wasserstein-distances and docs/references.md#maximum-mean-discrepancy
+  it('matches the Gaussian W₂ and MMD² closed forms within 4 standard errors', () => {
     const rng = Rng.fromSeed(11);
     // W₂²(N(0,1), N(1,2²)) = 2, estimated from 10000 draws of each (the sorted-sample coupling;
     // its O(log n / n) ≈ 5e−3 bias is a fifth of the standard error, which the spread of 8

@@ -6,7 +6,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { RunningMoments } from './running-moments.js';
 import { drawEstimates, type EstimatorId, makeEstimators } from './sampler.js';
 
-// Exact single-sample variances for f = (x − k)², d = μ − k (reference/papers.md §2.3).
+// Exact single-sample variances for f = (x − k)², d = μ − k
+// (docs/references.md#estimator-variances-on-gaussian-test-costs).
 function exactVariance(id: EstimatorId, d: number, s: number): [number, number] {
   if (id === 'score-function') {
     return [
