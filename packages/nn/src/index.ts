@@ -44,6 +44,7 @@ export {
   MODEL_STATE_KEY,
   type ModelConfig,
   modelConfig,
+  toJson,
 } from './model-config.js';
 export {
   type LoadableModel,
