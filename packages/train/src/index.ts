@@ -17,6 +17,11 @@ export {
 } from './callbacks/learning-rate-scheduler.js';
 export { formatEntry, type ProgressOptions, progress } from './callbacks/progress.js';
 export { type HistoryRecorder, recordHistory } from './callbacks/record-history.js';
+export {
+  type IndexedDbCheckpointStore,
+  type IndexedDbStoreOptions,
+  indexedDbCheckpointStore,
+} from './checkpoint/indexed-db-store.js';
 export { type CheckpointContents, readCheckpoint } from './checkpoint/read-checkpoint.js';
 export {
   type CheckpointStore,
