@@ -213,6 +213,38 @@ describeBackends('measureValued', () => {
     tf.dispose([loc, scale, ...args]);
   });
 
+  it('sees through an Independent of another installed copy of @gen/distributions (brand)', async () => {
+    // What a second copy's Independent looks like here: the same members and brand, another
+    // class (so `instanceof Independent` is false).
+    const otherCopy = (real: Independent): Distribution => {
+      const copy: Record<string | symbol, unknown> = {
+        base: real.base,
+        reinterpretedBatchRank: real.reinterpretedBatchRank,
+        batchShape: real.batchShape,
+        eventShape: real.eventShape,
+        params: real.params,
+        hasRsample: real.hasRsample,
+      };
+      for (const key of ['sample', 'rsample', 'logProb', 'entropy', 'mean', 'variance']) {
+        copy[key] = (real as unknown as Record<string, () => unknown>)[key]!.bind(real);
+      }
+      Object.defineProperty(copy, Symbol.for('@gen/distributions/Independent'), { value: true });
+      return copy as unknown as Distribution;
+    };
+    const real = new Independent(new Normal({ loc: [0.5, -1], scale: [1, 2] }), 1);
+    const foreign = otherCopy(real);
+    expect(foreign).not.toBeInstanceOf(Independent);
+    const cost: CostFunction = (x) => tf.sum(tf.square(x), -1);
+    const run = (d: Distribution) =>
+      measureValued().surrogate(d, cost, { samples: 50, rng: Rng.fromSeed(7) });
+    const a = run(foreign);
+    const b = run(real);
+    expect(await a.value.data()).toEqual(await b.value.data());
+    expect(await a.loss.data()).toEqual(await b.loss.data());
+    tf.dispose([a.loss, a.value, b.loss, b.value]);
+    real.dispose();
+  });
+
   it('rejects bad options with typed errors naming them', () => {
     expect(() => measureValued({ coupling: 'yes' as never })).toThrow(/argument 'coupling'/);
     expect(() => measureValued({ couple: true } as never)).toThrow(/unknown option 'couple'/);

@@ -1,5 +1,5 @@
 import { type CostFunction, type Distribution, ShapeMismatchError } from '@gen/core';
-import { Independent } from '@gen/distributions';
+import { isIndependent } from '@gen/distributions';
 import * as tf from '@tensorflow/tfjs-core';
 import { evaluateCost, familyName } from './cost.js';
 import type { WeakDerivativeDraws } from './weak-derivatives/registry.js';
@@ -23,7 +23,7 @@ export function unwrapIndependent(dist: Distribution): {
 } {
   let base = dist;
   let innerRank = 0;
-  while (base instanceof Independent) {
+  while (isIndependent(base)) {
     innerRank += base.reinterpretedBatchRank;
     base = base.base;
   }

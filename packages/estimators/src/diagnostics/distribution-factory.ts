@@ -4,7 +4,7 @@ import {
   InvalidArgumentError,
   NotImplementedError,
 } from '@gen/core';
-import { Independent, type ParamLike } from '@gen/distributions';
+import { Independent, isIndependent, type ParamLike } from '@gen/distributions';
 import * as tf from '@tensorflow/tfjs-core';
 import { familyName } from '../cost.js';
 
@@ -43,7 +43,7 @@ type Constructor = new (params: Record<string, unknown>) => Distribution;
  * then recomputed on the gradient tape.
  */
 function rebuild(dist: Distribution, params: Record<string, tf.Tensor>): Distribution {
-  if (dist instanceof Independent) {
+  if (isIndependent(dist)) {
     return new Independent(rebuild(dist.base, params), dist.reinterpretedBatchRank, {
       validateArgs: false,
     });
