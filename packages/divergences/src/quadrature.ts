@@ -1,9 +1,9 @@
 import {
   assertInteger,
   type Distribution,
-  GenError,
   InvalidArgumentError,
   invalidArgument,
+  isGenError,
   NotImplementedError,
 } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
@@ -97,7 +97,7 @@ export function quadratureDivergence(
       logP = p.logProb(x);
       logQ = q.logProb(x);
     } catch (error) {
-      if (!(error instanceof GenError)) throw error;
+      if (!isGenError(error)) throw error;
       throw new InvalidArgumentError(
         `${fn}: the quadrature grid [${a}, ${b}] leaves the support of ${className(p)} or ${className(q)}; pass options.range inside both supports (${error.message})`,
         { cause: error },

@@ -1,4 +1,4 @@
-import { GenError, InvalidArgumentError, ShapeMismatchError } from '@gen/core';
+import { InvalidArgumentError, isGenError, ShapeMismatchError } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
 
 /** Gradient clipping, applied before the optimiser sees the gradients. */
@@ -33,7 +33,7 @@ export function scalarLoss(label: string, loss: () => tf.Tensor): () => tf.Scala
     try {
       value = loss();
     } catch (error) {
-      if (error instanceof GenError) throw error;
+      if (isGenError(error)) throw error;
       const message = error instanceof Error ? error.message : String(error);
       throw new InvalidArgumentError(`${label} failed: ${message}`, {
         cause: error,

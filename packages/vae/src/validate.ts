@@ -3,9 +3,10 @@ import {
   assertInteger,
   assertKnownOptions,
   finiteChecksEnabled,
-  GenError,
+  type GenError,
   InvalidArgumentError,
   invalidArgument,
+  isGenError,
   ShapeMismatchError,
 } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
@@ -97,7 +98,7 @@ export function ownedBy<T>(
     return build();
   } catch (error) {
     for (const net of networks) net.dispose();
-    if (error instanceof GenError && !error.message.startsWith(`${fn}:`)) {
+    if (isGenError(error) && !error.message.startsWith(`${fn}:`)) {
       const Kind = error.constructor as new (m: string, o: { cause: unknown }) => GenError;
       throw new Kind(`${fn}: ${error.message}`, { cause: error });
     }

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { FormatError, invalidArgument } from '@gen/core';
+import { FormatError, invalidArgument, isGenError } from '@gen/core';
 import { type IdxArray, parseIdx } from '../idx/parse-idx.js';
 
 /** Whether `bytes` start with the gzip magic number 1f 8b. */
@@ -46,7 +46,7 @@ export async function readIdx(fn: string, path: string): Promise<IdxArray> {
   try {
     return parseIdx(bytes);
   } catch (error) {
-    if (!(error instanceof FormatError)) throw error;
+    if (!isGenError(error, 'INVALID_FORMAT')) throw error;
     throw new FormatError(`${fn}: '${path}': ${error.message}`, { cause: error });
   }
 }

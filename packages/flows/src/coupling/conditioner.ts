@@ -1,7 +1,8 @@
 import {
   assertNetwork,
-  GenError,
+  type GenError,
   InvalidArgumentError,
+  isGenError,
   type Network,
   type Rng,
   ShapeMismatchError,
@@ -30,7 +31,7 @@ export function reraiseAs<T>(fn: string, build: () => T): T {
   try {
     return build();
   } catch (error) {
-    if (error instanceof GenError) {
+    if (isGenError(error)) {
       const Kind = error.constructor as new (m: string, o: { cause: unknown }) => GenError;
       throw new Kind(`${fn}: ${error.message}`, { cause: error });
     }

@@ -1,8 +1,8 @@
 import {
   assertFiniteTensorAsync,
-  GenError,
   InvalidArgumentError,
   invalidArgument,
+  isGenError,
   isTrainable,
   type Rng,
   ShapeMismatchError,
@@ -107,7 +107,7 @@ export function lossObjective(
               try {
                 return withoutFiniteChecks(() => validationLoss(model, validation, rng));
               } catch (error) {
-                if (error instanceof GenError) throw error;
+                if (isGenError(error)) throw error;
                 // A raw tfjs error here means the held-out rows do not fit the model (an
                 // iterable's batch width is unknown up front).
                 throw new InvalidArgumentError(
