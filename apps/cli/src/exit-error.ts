@@ -1,3 +1,4 @@
+import { isGenError } from '@gen/core';
 import { CommanderError } from 'commander';
 import { EXIT, UsageError } from './errors.js';
 
@@ -15,19 +16,8 @@ export const isSystemError = (e: unknown): e is SystemError => {
   return typeof code === 'string' && /^E[A-Z]+$/.test(code);
 };
 
-// GenErrors are recognised by their code, not `instanceof`, like every @gen cross-package check.
-const GEN_CODES = [
-  'INVALID_ARGUMENT',
-  'SHAPE_MISMATCH',
-  'NOT_IMPLEMENTED',
-  'NUMERICAL_FAILURE',
-  'BACKEND_UNAVAILABLE',
-  'INVALID_FORMAT',
-];
-const genCode = (e: unknown): string | undefined => {
-  const code = e instanceof Error ? (e as { code?: unknown }).code : undefined;
-  return typeof code === 'string' && GEN_CODES.includes(code) ? code : undefined;
-};
+// GenErrors are recognised by their brand, not `instanceof`, like every @gen cross-package check.
+const genCode = (e: unknown): string | undefined => (isGenError(e) ? e.code : undefined);
 
 /** Why an I/O error happened, in words, keeping the code for searching. */
 const REASONS: Record<string, string> = {

@@ -1,4 +1,4 @@
-import { NumericalError } from '@gen/core';
+import { isGenError } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { VaeLayout } from './layout.js';
 import { disposeMnistTensors, type MnistTensors } from './mnist-tensors.js';
@@ -98,7 +98,9 @@ export class VaeSession {
     console.error(error);
     const message = error instanceof Error ? error.message : String(error);
     // @gen/train's NaN guard stopped training: the usual cure is a smaller step.
-    const hint = error instanceof NumericalError ? ' Lower the learning rate and reset.' : '';
+    const hint = isGenError(error, 'NUMERICAL_FAILURE')
+      ? ' Lower the learning rate and reset.'
+      : '';
     this.els.status.textContent = `${message}${hint}`;
   }
 
