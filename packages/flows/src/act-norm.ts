@@ -1,5 +1,6 @@
 import { InvalidArgumentError, invalidArgument, type NamedTensors } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
+import { recordPart } from './flow/transform-configs.js';
 import { LearnedBijector } from './learned-bijector.js';
 import { type LearnedBijectorOptions, parseLearnedOptions } from './options.js';
 
@@ -44,6 +45,7 @@ export class ActNorm extends LearnedBijector {
       throw invalidArgument(fn, 'dataInit', dataInit, 'must be a boolean');
     }
     super(fn, options.name ?? 'actNorm', dim);
+    recordPart(this, fn, options);
     this.shift = this.addWeight('shift', [dim], 'zeros', rng);
     this.logScale = this.addWeight('logScale', [dim], 'zeros', rng);
     this.dataInit = dataInit;

@@ -1,6 +1,7 @@
 import { assertKnownOptions } from '@gen/core';
 import { Permute } from '@gen/distributions';
 import * as tf from '@tensorflow/tfjs-core';
+import { recordPart } from './flow/transform-configs.js';
 import { assertSize } from './options.js';
 
 export interface ReverseOptions {
@@ -35,6 +36,7 @@ export class Reverse extends Permute {
       Array.from({ length: dim }, (_, i) => dim - 1 - i),
       { validateArgs },
     );
+    recordPart(this, fn, { dim, validateArgs });
   }
 
   // tf.reverse rather than Permute's tf.gather: gather's gradient needs the UnsortedSegmentSum

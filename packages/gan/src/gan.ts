@@ -12,7 +12,7 @@ import {
   type Rng,
   ShapeMismatchError,
 } from '@gen/core';
-import { NetworkParts } from '@gen/nn';
+import { type ModelConfig, modelConfig, NetworkParts, registerModel } from '@gen/nn';
 import * as tf from '@tensorflow/tfjs-core';
 import { criticLoss } from './critic-loss.js';
 import { dcganOptions, mlpOptions } from './factories.js';
@@ -62,6 +62,7 @@ export class Gan implements AdversarialModel {
   private readonly cfg: ParsedTraining;
   private readonly weights: NetworkParts;
   private discriminatorUpdates = 0;
+  private config: ModelConfig;
 
   constructor(options: GanOptions) {
     const fn = 'Gan';
@@ -89,16 +90,30 @@ export class Gan implements AdversarialModel {
     this.loss = this.cfg.loss;
     this.discriminatorSteps = this.cfg.discriminatorSteps;
     this.weights = new NetworkParts(fn, { generator, discriminator });
+    // Networks given by the caller have no config: the model saves but does not rebuild.
+    this.config = modelConfig('@gen/gan', 'Gan', 'new', options);
   }
 
   /** Leaky-ReLU MLP generator and discriminator for `[n, dataSize]` data. */
   static mlp(options: GanMlpOptions): Gan {
-    return new Gan(mlpOptions(options));
+    const gan = new Gan(mlpOptions(options));
+    gan.config = modelConfig('@gen/gan', 'Gan', 'mlp', options);
+    return gan;
   }
 
   /** DCGAN-style convolutional pair for 28 × 28 images given as `[n, 784]` in [0, 1]. */
   static dcgan(options: GanDcganOptions): Gan {
-    return new Gan(dcganOptions(options));
+    const gan = new Gan(dcganOptions(options));
+    gan.config = modelConfig('@gen/gan', 'Gan', 'dcgan', options);
+    return gan;
+  }
+
+  /**
+   * How `loadModel` from @gen/nn rebuilds this GAN: the factory (`mlp`, `dcgan`) and its options;
+   * `factory` is `null` for a GAN built from your own networks (load those with `{ into }`).
+   */
+  toConfig(): ModelConfig {
+    return structuredClone(this.config);
   }
 
   get generatorVariables(): tf.Variable[] {
@@ -275,3 +290,8 @@ export class Gan implements AdversarialModel {
     if (this.loss === 'wasserstein') clipWeights(this.discriminatorVariables, this.cfg.clipValue);
   }
 }
+
+registerModel('@gen/gan', 'Gan', {
+  mlp: (options) => Gan.mlp(options as unknown as GanMlpOptions),
+  dcgan: (options) => Gan.dcgan(options as unknown as GanDcganOptions),
+});

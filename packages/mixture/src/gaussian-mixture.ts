@@ -17,6 +17,11 @@ import { assertFiniteRowsSync, type Rows, toRows } from './input.js';
 import { weightedLogProb } from './log-density.js';
 import { MixtureVariables } from './mixture-variables.js';
 import {
+  jsonOptions,
+  type MixtureModelConfig,
+  registerMixtureModel,
+} from './model-registration.js';
+import {
   type CovarianceType,
   type GaussianMixtureOptions,
   type ParsedOptions,
@@ -44,11 +49,26 @@ export class GaussianMixture implements GenerativeModel, EmModel {
   readonly covariance: CovarianceType;
   private readonly options: ParsedOptions;
   private vars: MixtureVariables | undefined;
+  private readonly given: Record<string, unknown>;
 
   constructor(options: GaussianMixtureOptions) {
     this.options = parseOptions(NAME, options);
     this.components = this.options.components;
     this.covariance = this.options.covariance;
+    this.given = jsonOptions(options);
+  }
+
+  /**
+   * How `loadModel` from @gen/nn rebuilds this mixture: its constructor options (the fitted
+   * parameters are the weights, so a loaded mixture is fitted).
+   */
+  toConfig(): MixtureModelConfig {
+    return {
+      package: '@gen/mixture',
+      model: NAME,
+      factory: 'new',
+      options: structuredClone(this.given),
+    };
   }
 
   /** The data dimension D, once fitted, initialised or given weights. */
@@ -255,3 +275,5 @@ export class GaussianMixture implements GenerativeModel, EmModel {
     return this.vars;
   }
 }
+
+registerMixtureModel(NAME, (options: GaussianMixtureOptions) => new GaussianMixture(options));

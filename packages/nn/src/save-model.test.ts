@@ -40,7 +40,8 @@ describe('saveModel', () => {
     expect(metadata.dataset).toBe('ring8');
     tf.dispose(weights);
     const loaded = await loadModel<Mlp>(path);
-    const [a, b]: NamedTensors[] = [model.getWeights(), loaded.getWeights()];
+    const a: NamedTensors = model.getWeights();
+    const b: NamedTensors = loaded.getWeights();
     for (const name of Object.keys(a)) expect(await b[name]!.data()).toEqual(await a[name]!.data());
     tf.dispose([a, b]);
     model.dispose();

@@ -10,7 +10,7 @@ import {
   ShapeMismatchError,
   type Trainable,
 } from '@gen/core';
-import { Mlp, NetworkParts } from '@gen/nn';
+import { Mlp, type ModelConfig, modelConfig, NetworkParts, registerModel } from '@gen/nn';
 import * as tf from '@tensorflow/tfjs-core';
 import { ConvDecoder, ConvEncoder } from './conv.js';
 import {
@@ -74,6 +74,7 @@ export class Autoencoder implements Trainable {
   readonly lossType: 'mse' | 'bernoulli';
   readonly noise: Corruption | null;
   private readonly weights: NetworkParts;
+  private config: ModelConfig;
 
   constructor(options: AutoencoderOptions) {
     const fn = 'Autoencoder';
@@ -112,6 +113,16 @@ export class Autoencoder implements Trainable {
     this.lossType = loss;
     this.noise = noise ?? null;
     this.weights = new NetworkParts(fn, { encoder, decoder }, { keepPrefixed: true });
+    // Networks given by the caller have no config: the model saves but does not rebuild.
+    this.config = modelConfig('@gen/vae', 'Autoencoder', 'new', options);
+  }
+
+  /**
+   * How `loadModel` from @gen/nn rebuilds this autoencoder: the factory (`mlp`, `conv`) and its
+   * options; `factory` is `null` for one built from your own networks (load it with `{ into }`).
+   */
+  toConfig(): ModelConfig {
+    return structuredClone(this.config);
   }
 
   get trainableVariables(): tf.Variable[] {
@@ -257,7 +268,13 @@ export class Autoencoder implements Trainable {
       rng: rd,
       name: 'decoder',
     });
-    return ownedBy(fn, [encoder, decoder], () => new Autoencoder({ encoder, decoder, ...rest }));
+    const ae = ownedBy(
+      fn,
+      [encoder, decoder],
+      () => new Autoencoder({ encoder, decoder, ...rest }),
+    );
+    ae.config = modelConfig('@gen/vae', 'Autoencoder', 'mlp', o);
+    return ae;
   }
 
   /** Convolutional autoencoder for [n, 28, 28, channels] images (transposed-convolution decoder). */
@@ -273,6 +290,17 @@ export class Autoencoder implements Trainable {
     const [re, rd] = Rng.fromSeed(seed).split(2) as [Rng, Rng];
     const encoder = new ConvEncoder({ channels, outputSize: latentSize, rng: re });
     const decoder = new ConvDecoder({ latentSize, channels, rng: rd });
-    return ownedBy(fn, [encoder, decoder], () => new Autoencoder({ encoder, decoder, ...rest }));
+    const ae = ownedBy(
+      fn,
+      [encoder, decoder],
+      () => new Autoencoder({ encoder, decoder, ...rest }),
+    );
+    ae.config = modelConfig('@gen/vae', 'Autoencoder', 'conv', o);
+    return ae;
   }
 }
+
+registerModel('@gen/vae', 'Autoencoder', {
+  mlp: (options) => Autoencoder.mlp(options as unknown as AutoencoderMlpOptions),
+  conv: (options) => Autoencoder.conv(options as unknown as AutoencoderConvOptions),
+});

@@ -17,7 +17,7 @@ import {
 } from '@gen/core';
 import { kl } from '@gen/distributions';
 import { pathwise } from '@gen/estimators';
-import { NetworkParts } from '@gen/nn';
+import { type ModelConfig, modelConfig, NetworkParts } from '@gen/nn';
 import * as tf from '@tensorflow/tfjs-core';
 import {
   type Likelihood,
@@ -70,6 +70,8 @@ export class VaeModel implements GenerativeModel {
   /** Shape of one example (without the batch axis), when known; inputs are checked against it. */
   readonly dataShape: readonly number[] | undefined;
   private readonly weights: NetworkParts;
+  /** What {@link toConfig} reports; the factories of `Vae` replace it with theirs. */
+  protected config: ModelConfig;
 
   constructor(options: VaeOptions) {
     const fn = 'Vae';
@@ -102,6 +104,18 @@ export class VaeModel implements GenerativeModel {
         ? undefined
         : assertDataShape(fn, 'dataShape', options.dataShape);
     this.weights = new NetworkParts(fn, { encoder, decoder }, { keepPrefixed: true });
+    // Networks given by the caller have no config: the model saves but does not rebuild.
+    const model = new.target === VaeModel ? 'VaeModel' : 'Vae';
+    this.config = modelConfig('@gen/vae', model, 'new', options);
+  }
+
+  /**
+   * How `loadModel` from @gen/nn rebuilds this model: the factory (`Vae.mlp`, `Vae.conv`) and its
+   * options; `factory` is `null` for a model built from your own networks (or with an
+   * `estimator` object): load those with `{ into }`.
+   */
+  toConfig(): ModelConfig {
+    return structuredClone(this.config);
   }
 
   get trainableVariables(): tf.Variable[] {

@@ -1,5 +1,5 @@
 import { assertFiniteTensor, assertInteger, invalidArgument, Rng } from '@gen/core';
-import { Mlp } from '@gen/nn';
+import { Mlp, modelConfig, registerModel } from '@gen/nn';
 import * as tf from '@tensorflow/tfjs-core';
 import { ConvDecoder, ConvEncoder } from './conv.js';
 import { outputFactor, parseLikelihood } from './likelihood.js';
@@ -116,7 +116,7 @@ export class Vae extends VaeModel {
       rng: rd,
       name: 'decoder',
     });
-    return ownedBy(
+    const vae = ownedBy(
       fn,
       [encoder, decoder],
       () =>
@@ -129,6 +129,8 @@ export class Vae extends VaeModel {
           ...rest,
         }),
     );
+    vae.config = modelConfig('@gen/vae', 'Vae', 'mlp', options);
+    return vae;
   }
 
   /**
@@ -155,7 +157,7 @@ export class Vae extends VaeModel {
       channels: channels * outputFactor(parsed),
       rng: rd,
     });
-    return ownedBy(
+    const vae = ownedBy(
       fn,
       [encoder, decoder],
       () =>
@@ -168,6 +170,8 @@ export class Vae extends VaeModel {
           ...rest,
         }),
     );
+    vae.config = modelConfig('@gen/vae', 'Vae', 'conv', options);
+    return vae;
   }
 }
 
@@ -185,3 +189,8 @@ function validateShared(fn: string, o: Record<string, unknown>): void {
   }
   assertCount(fn, 'samples', samples);
 }
+
+registerModel('@gen/vae', 'Vae', {
+  mlp: (options) => Vae.mlp(options as unknown as VaeMlpOptions),
+  conv: (options) => Vae.conv(options as unknown as VaeConvOptions),
+});

@@ -7,7 +7,7 @@ import {
   type NamedTensors,
   Rng,
 } from '@gen/core';
-import { MadeNetwork, Module } from '@gen/nn';
+import { MadeNetwork, type ModelConfig, Module, modelConfig, registerModel } from '@gen/nn';
 import * as tf from '@tensorflow/tfjs-core';
 import { assertOptionsObject, assertRng, assertRows, assertValues } from '../validate.js';
 import { bernoulliFamily, type ConditionalFamily, gaussianFamily } from './conditional-family.js';
@@ -55,6 +55,8 @@ export class Made extends Module implements GenerativeModel {
   private readonly network: MadeNetwork;
   private readonly family: ConditionalFamily;
 
+  private readonly config: ModelConfig;
+
   constructor(options: MadeOptions) {
     const parsed = parseMadeOptions(options);
     super('made');
@@ -80,6 +82,15 @@ export class Made extends Module implements GenerativeModel {
       name: 'network',
     });
     this.network = this.addModule('network', network);
+    this.config = modelConfig('@gen/autoregressive', 'Made', 'new', options);
+  }
+
+  /**
+   * How `loadModel` from @gen/nn rebuilds this model: its constructor options (the seed fixes
+   * the masks, the weights come from the file).
+   */
+  toConfig(): ModelConfig {
+    return structuredClone(this.config);
   }
 
   /** orderings[m][i] is the position of input i under mask m (one entry per mask). */
@@ -207,3 +218,7 @@ export class Made extends Module implements GenerativeModel {
     return mask;
   }
 }
+
+registerModel('@gen/autoregressive', 'Made', {
+  new: (options) => new Made(options as unknown as MadeOptions),
+});

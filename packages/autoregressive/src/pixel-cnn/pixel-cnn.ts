@@ -7,7 +7,7 @@ import {
   ShapeMismatchError,
 } from '@gen/core';
 import { Bernoulli } from '@gen/distributions';
-import { Conv2d, Module } from '@gen/nn';
+import { Conv2d, type ModelConfig, Module, modelConfig, registerModel } from '@gen/nn';
 import * as tf from '@tensorflow/tfjs-core';
 import { assertRng, assertValues } from '../validate.js';
 import { MaskedConv2d } from './masked-conv2d.js';
@@ -35,6 +35,8 @@ export class PixelCnn extends Module implements GenerativeModel {
   /** Whether `logProb` checks that its input is 0/1 (see {@link PixelCnnOptions.validateArgs}). */
   readonly validateArgs: boolean;
   private readonly stack: Module[];
+
+  private readonly config: ModelConfig;
 
   constructor(options: PixelCnnOptions = {}) {
     const parsed = parsePixelCnnOptions(options);
@@ -74,6 +76,15 @@ export class PixelCnn extends Module implements GenerativeModel {
       stack.push(this.addModule(name, conv));
     });
     this.stack = stack;
+    this.config = modelConfig('@gen/autoregressive', 'PixelCnn', 'new', options);
+  }
+
+  /**
+   * How `loadModel` from @gen/nn rebuilds this model: its constructor options (the weights come
+   * from the file).
+   */
+  toConfig(): ModelConfig {
+    return structuredClone(this.config);
   }
 
   /** Logits ℓ `[n, h, w, 1]` of p(x_{rc} = 1 | x_{<rc}) for images `[n, h, w, 1]`. */
@@ -163,3 +174,7 @@ export class PixelCnn extends Module implements GenerativeModel {
     }
   }
 }
+
+registerModel('@gen/autoregressive', 'PixelCnn', {
+  new: (options) => new PixelCnn(options as unknown as PixelCnnOptions),
+});

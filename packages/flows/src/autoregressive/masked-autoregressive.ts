@@ -7,6 +7,7 @@ import {
   type ConditionerOptions,
   resolveConditioner,
 } from '../coupling/conditioner.js';
+import { recordPart } from '../flow/transform-configs.js';
 import { LearnedBijector } from '../learned-bijector.js';
 import { type LearnedBijectorOptions, parseLearnedOptions } from '../options.js';
 import {
@@ -101,6 +102,7 @@ export class MaskedAutoregressive extends LearnedBijector {
         }),
     );
     super(fn, options.name ?? 'maskedAutoregressive', dim);
+    recordPart(this, fn, options);
     this.conditioner = this.addNetwork(conditioner);
     this.direction = direction;
     this.scale = scale;

@@ -1,6 +1,7 @@
 import type { Network } from '@gen/core';
 import type { Activation } from '@gen/nn';
 import * as tf from '@tensorflow/tfjs-core';
+import { recordPart } from '../flow/transform-configs.js';
 import { LearnedBijector } from '../learned-bijector.js';
 import { type LearnedBijectorOptions, parseLearnedOptions } from '../options.js';
 import {
@@ -79,6 +80,7 @@ export class AffineCoupling extends LearnedBijector {
       }),
     );
     super(fn, options.name ?? 'affineCoupling', dim);
+    recordPart(this, fn, options);
     this.conditioner = this.addNetwork(conditioner);
     this.split = split;
     this.mask = split.mask;

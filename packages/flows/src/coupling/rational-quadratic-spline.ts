@@ -1,6 +1,7 @@
 import type { Network } from '@gen/core';
 import type { Activation } from '@gen/nn';
 import * as tf from '@tensorflow/tfjs-core';
+import { recordPart } from '../flow/transform-configs.js';
 import { LearnedBijector } from '../learned-bijector.js';
 import {
   assertLayerSizes,
@@ -96,6 +97,7 @@ export class RationalQuadraticSpline extends LearnedBijector {
       }),
     );
     super(fn, options.name ?? 'rationalQuadraticSpline', dim);
+    recordPart(this, fn, options);
     this.conditioner = this.addNetwork(conditioner);
     this.bins = bins;
     this.split = split;

@@ -12,7 +12,9 @@ import {
   type Rng,
 } from '@gen/core';
 import { Chain, type DistributionOptions, TransformedDistribution } from '@gen/distributions';
+import { type JsonValue, type ModelConfig, registerModel } from '@gen/nn';
 import * as tf from '@tensorflow/tfjs-core';
+import { flowConfigOptions, flowPartsFromConfig } from './flow-from-config.js';
 import { checkFlowParts, sumRightmost, transformParams } from './flow-parts.js';
 import { flowVariables, getFlowWeights, setFlowWeights } from './flow-weights.js';
 
@@ -65,6 +67,7 @@ export interface FlowParams extends DistributionOptions {
 export class Flow extends TransformedDistribution implements GenerativeModel {
   /** The transforms, in the order they act on base samples. */
   readonly transforms: readonly Bijector[];
+  private readonly validateGiven: boolean | undefined;
 
   constructor(params: FlowParams) {
     const fn = 'Flow';
@@ -78,6 +81,7 @@ export class Flow extends TransformedDistribution implements GenerativeModel {
     checkFlowParts(fn, base, transforms);
     super({ base, bijector: new Chain([...transforms].reverse()), ...options });
     this.transforms = Object.freeze([...transforms]);
+    this.validateGiven = options.validateArgs;
   }
 
   /** The transforms' parameters as `transforms.<i>.<name>`, i indexing `transforms`. */
@@ -123,6 +127,24 @@ export class Flow extends TransformedDistribution implements GenerativeModel {
     });
   }
 
+  /**
+   * How `loadModel` from @gen/nn rebuilds this flow: the base and each transform with the options
+   * it was built from. `factory` is `null` when a part was not built from plain options (your own
+   * bijector, base or conditioner, an `rng`): load such a flow with `{ into }`.
+   */
+  toConfig(): ModelConfig {
+    const options = flowConfigOptions(this.base, this.transforms);
+    return {
+      package: '@gen/flows',
+      model: 'Flow',
+      factory: options === undefined ? null : 'new',
+      options: {
+        ...options,
+        ...(this.validateGiven === undefined ? {} : { validateArgs: this.validateGiven }),
+      },
+    };
+  }
+
   getWeights(): NamedTensors {
     return getFlowWeights(this.base, this.transforms);
   }
@@ -154,3 +176,13 @@ export class Flow extends TransformedDistribution implements GenerativeModel {
     );
   }
 }
+
+registerModel('@gen/flows', 'Flow', {
+  new: (options) => {
+    const { validateArgs, ...parts } = options as { [key: string]: JsonValue };
+    return new Flow({
+      ...flowPartsFromConfig(parts),
+      ...(typeof validateArgs === 'boolean' ? { validateArgs } : {}),
+    });
+  },
+});

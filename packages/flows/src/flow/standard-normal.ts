@@ -1,5 +1,6 @@
 import { assertInteger, type Distribution } from '@gen/core';
 import { Independent, Normal } from '@gen/distributions';
+import { recordPart } from './transform-configs.js';
 
 /**
  * N(0, I_dim) as one event of shape [dim] — the usual base of a flow. Built with
@@ -17,5 +18,7 @@ export function standardNormal(dim: number): Distribution & { dispose(): void } 
     scale: new Array<number>(dim).fill(1),
     validateArgs: false,
   });
-  return new Independent(normal, 1, { validateArgs: false });
+  const base = new Independent(normal, 1, { validateArgs: false });
+  recordPart(base, 'standardNormal', { dim });
+  return base;
 }

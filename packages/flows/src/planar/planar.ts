@@ -1,6 +1,7 @@
 import { softplus } from '@gen/core';
 import type { Initializer } from '@gen/nn';
 import * as tf from '@tensorflow/tfjs-core';
+import { recordPart } from '../flow/transform-configs.js';
 import { LearnedBijector } from '../learned-bijector.js';
 import { type LearnedBijectorOptions, parseLearnedOptions } from '../options.js';
 import { solvePlanarPreactivation } from './detached-solve.js';
@@ -37,6 +38,7 @@ export class Planar extends LearnedBijector {
     const fn = 'Planar';
     const { dim, rng } = parseLearnedOptions(fn, options, []);
     super(fn, options.name ?? 'planar', dim);
+    recordPart(this, fn, options);
     const init = uniformIn(1 / Math.sqrt(dim));
     this.u = this.addWeight('u', [dim], init, rng);
     this.w = this.addWeight('w', [dim], init, rng);

@@ -1,5 +1,6 @@
 import { softplus } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
+import { recordPart } from '../flow/transform-configs.js';
 import { LearnedBijector } from '../learned-bijector.js';
 import { type LearnedBijectorOptions, parseLearnedOptions } from '../options.js';
 
@@ -32,6 +33,7 @@ export class Radial extends LearnedBijector {
     const fn = 'Radial';
     const { dim, rng } = parseLearnedOptions(fn, options, []);
     super(fn, options.name ?? 'radial', dim);
+    recordPart(this, fn, options);
     this.center = this.addWeight('center', [dim], (shape, _f, r) => r.normal(shape), rng);
     this.alphaRaw = this.addWeight('alphaRaw', [1], 'zeros', rng);
     this.betaRaw = this.addWeight(
