@@ -18,7 +18,7 @@ export interface SavableModel extends HasWeights {
  * A model's weights, architecture and state as one safetensors file (see `toSafetensors`): the
  * weights are the tensors, `toConfig()` goes into the metadata as JSON under `gen.config`,
  * `getState()` under `gen.state`, beside any `metadata` of your own (string values; the two
- * `gen.` keys are reserved). Python reads the weights with `safetensors.numpy.load_file`; @gen
+ * `gen.` keys are reserved). Python reads the weights with `safetensors.numpy.load_file`; `@gen`
  * rebuilds the model with `loadModel`. Browser-safe (offer the bytes as a download, store them in
  * IndexedDB); `saveModel` from `@gen/nn/node` writes a file atomically.
  *

@@ -22,7 +22,7 @@ const METADATA_KEY = '__metadata__';
  *
  * Tensors are laid out as the reference writer lays them out: float32 (`F32`) first, then int32
  * (`I32`), then bool (`BOOL`, one byte each), by name within a dtype. `metadata` values must be
- * strings (the format's rule); @gen models put their architecture in `gen.config` (see
+ * strings (the format's rule); `@gen` models put their architecture in `gen.config` (see
  * `modelToSafetensors`). The tensors stay owned by the caller; their values are read
  * synchronously. Throws `InvalidArgumentError` for a disposed or non-tensor value, a dtype other
  * than float32/int32/bool, an empty name or the reserved name `__metadata__`, or a metadata value
