@@ -5,6 +5,7 @@ import {
   assertTensor,
   InvalidArgumentError,
   invalidArgument,
+  isRng,
   ShapeMismatchError,
 } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
@@ -45,16 +46,9 @@ export function assertValues(fn: string, arg: string, x: tf.Tensor, binary: bool
   }
 }
 
-/** Throws unless `rng` looks like an Rng from @gen/core (duck-typed across copies). */
+/** Throws unless `rng` is an Rng from any installed copy of @gen/core (its brand). */
 export function assertRng(fn: string, arg: string, rng: unknown): void {
-  const candidate = rng as { uniform?: unknown; int?: unknown; split?: unknown } | null;
-  const ok =
-    candidate !== null &&
-    typeof candidate === 'object' &&
-    typeof candidate.uniform === 'function' &&
-    typeof candidate.int === 'function' &&
-    typeof candidate.split === 'function';
-  if (!ok) throw invalidArgument(fn, arg, rng, 'must be an Rng from @gen/core');
+  if (!isRng(rng)) throw invalidArgument(fn, arg, rng, 'must be an Rng from @gen/core');
 }
 
 /** Throws unless `value` is an integer in [min, max]; keeps `assertInteger`'s wording for min. */
