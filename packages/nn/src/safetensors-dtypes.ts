@@ -20,11 +20,20 @@ function halfToFloat(h: number): number {
   return sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
 }
 
+/** Floats; `undefined` from `decode` when a finite value overflows float32 (F64). */
 function floats(bytes: number, read: (view: DataView, at: number) => number): SafetensorsDtype {
   return {
     bytes,
     tfDtype: 'float32',
-    decode: (view, count) => Float32Array.from({ length: count }, (_, i) => read(view, i * bytes)),
+    decode: (view, count) => {
+      const out = new Float32Array(count);
+      for (let i = 0; i < count; i++) {
+        const v = read(view, i * bytes);
+        out[i] = v;
+        if (Number.isFinite(v) && !Number.isFinite(out[i])) return undefined;
+      }
+      return out;
+    },
   };
 }
 

@@ -236,6 +236,13 @@ describe('fromSafetensors', () => {
       /tensor 'a' \(I64\) holds a value that does not fit int32/,
     ],
     [
+      'a float64 beyond the float32 range',
+      file({ a: { dtype: 'F64', shape: [1], data_offsets: [0, 8] } }, [
+        ...new Uint8Array(Float64Array.from([1e300]).buffer),
+      ]),
+      /tensor 'a' \(F64\) holds a value that does not fit float32/,
+    ],
+    [
       'a BOOL byte other than 0 and 1',
       file({ a: { dtype: 'BOOL', shape: [1], data_offsets: [0, 1] } }, [2]),
       /does not fit bool/,

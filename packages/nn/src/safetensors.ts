@@ -109,8 +109,8 @@ function checkMetadata(fn: string, metadata: unknown): asserts metadata is Safet
 /**
  * Reads the safetensors layout (see {@link toSafetensors}) written by @gen, PyTorch, the
  * `safetensors` Python package or any other writer: F32, I32 and BOOL tensors read exactly;
- * F64, F16 and BF16 read as float32, and 8- to 64-bit integers as int32 (a value outside int32
- * is refused). The caller owns the tensors.
+ * F64, F16 and BF16 read as float32, and 8- to 64-bit integers as int32 (a value outside float32
+ * or int32 is refused, not rounded to ±Inf or wrapped). The caller owns the tensors.
  *
  * Throws `FormatError` naming `fromSafetensors` and what is wrong for a header length past the
  * end of the bytes, a header that is not a JSON object, an unknown dtype, a shape that is not a
