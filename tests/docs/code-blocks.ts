@@ -64,7 +64,7 @@ export function docPages(): string[] {
 
 /**
  * Relative links of a page (`[text](target)`) that point at nothing in the repository. Links
- * into `docs/api/` are to the TypeDoc output, which `pnpm docs` generates and git ignores, so
+ * into `docs/api/` are to the TypeDoc output, which `pnpm run docs` generates and git ignores, so
  * they only have to stay inside that folder.
  */
 export function brokenLinks(page: string, markdown: string): string[] {
