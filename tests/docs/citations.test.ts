@@ -3,6 +3,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../workspace.js';
+import { headingAnchors } from './code-blocks.js';
 
 // Comments, tests, READMEs and benchmarks cite the project's references as
 // `docs/<page>.md#<anchor>`. A citation must lead somewhere a user can follow: the page exists in
@@ -44,23 +45,6 @@ function sourceFiles(): string[] {
   return out;
 }
 
-/** GitHub's anchors of a Markdown page's headings (fenced code skipped; repeats get -1, -2, …). */
-function headingSlugs(markdown: string): Set<string> {
-  const prose = markdown.replace(/^```[^\n]*\n[\s\S]*?^```$/gm, '');
-  const slugs = new Set<string>();
-  for (const match of prose.matchAll(/^#{1,6}[ \t]+(.+?)[ \t#]*$/gm)) {
-    const slug = match[1]!
-      .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
-      .toLowerCase()
-      .replace(/[^\p{L}\p{N}\s_-]/gu, '')
-      .replace(/\s/g, '-');
-    let unique = slug;
-    for (let i = 1; slugs.has(unique); i++) unique = `${slug}-${i}`;
-    slugs.add(unique);
-  }
-  return slugs;
-}
-
 interface Citation {
   file: string;
   line: number;
@@ -84,7 +68,7 @@ function brokenCitations(citations: readonly Citation[]): string[] {
   const slugsOf = (page: string) => {
     if (!slugCache.has(page)) {
       const path = join(repoRoot, page);
-      slugCache.set(page, existsSync(path) ? headingSlugs(readFileSync(path, 'utf8')) : null);
+      slugCache.set(page, existsSync(path) ? headingAnchors(readFileSync(path, 'utf8')) : null);
     }
     return slugCache.get(page)!;
   };
@@ -107,13 +91,13 @@ describe('citations of the docs', () => {
 
   it('makes GitHub anchors of headings', () => {
     const page = '# A\n## KL divergences in closed form\n### Flows on 2-D toy densities\n## A\n';
-    expect([...headingSlugs(page)]).toEqual([
+    expect([...headingAnchors(page)]).toEqual([
       'a',
       'kl-divergences-in-closed-form',
       'flows-on-2-d-toy-densities',
       'a-1',
     ]);
-    expect(headingSlugs('```sh\n# not a heading\n```\n').size).toBe(0);
+    expect(headingAnchors('```sh\n# not a heading\n```\n').size).toBe(0);
   });
 
   it('finds the citations of the sources (the scan reads what it should)', () => {
