@@ -5,8 +5,10 @@ import { fileURLToPath } from 'node:url';
 export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 
 export interface WorkspacePackage {
-  /** Folder name under packages/. */
+  /** Absolute path of the package's folder. */
   dir: string;
+  /** Its folder relative to the repository root (`packages/core`, `apps/cli`). */
+  path: string;
   name: string;
   version: string;
   private: boolean;
@@ -14,9 +16,8 @@ export interface WorkspacePackage {
   genDependencies: string[];
 }
 
-/** Every library package under packages/, read from its package.json. */
-export function libraryPackages(): WorkspacePackage[] {
-  const base = join(repoRoot, 'packages');
+function packagesUnder(folder: string): WorkspacePackage[] {
+  const base = join(repoRoot, folder);
   return readdirSync(base)
     .filter((dir) => existsSync(join(base, dir, 'package.json')))
     .map((dir) => {
@@ -24,12 +25,23 @@ export function libraryPackages(): WorkspacePackage[] {
       const deps = Object.keys(json.dependencies ?? {}).filter((d) => d.startsWith('@gen/'));
       return {
         dir: join(base, dir),
+        path: `${folder}/${dir}`,
         name: json.name as string,
         version: json.version as string,
         private: json.private === true,
         genDependencies: deps,
       };
     });
+}
+
+/** Every library package under packages/, read from its package.json. */
+export function libraryPackages(): WorkspacePackage[] {
+  return packagesUnder('packages');
+}
+
+/** Every package that is published: the public libraries and the public apps (`@gen/cli`). */
+export function publicPackages(): WorkspacePackage[] {
+  return [...packagesUnder('packages'), ...packagesUnder('apps')].filter((p) => !p.private);
 }
 
 /** The package and its @gen dependencies, transitively, in dependency order. */
