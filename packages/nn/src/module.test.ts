@@ -84,6 +84,22 @@ describe('Module', () => {
     b.dispose();
   });
 
+  it('skips tfjs names taken elsewhere (a second copy of @gen/nn counts from 0 too)', () => {
+    const probe = new Affine(2, RngClass.fromSeed(0), 'taken');
+    const next = Number(/_(\d+)$/.exec(probe.shift.name)![1]) + 1;
+    // What a second copy would register next under its own counter.
+    const squatters = [0, 1, 2].map((k) =>
+      tf.variable(tf.zeros([1]), false, `taken/scale_${next + k}`),
+    );
+    const module = new Affine(2, RngClass.fromSeed(0), 'taken');
+    const own = [module.scale.name, module.shift.name];
+    expect(own.every((n) => !squatters.some((v) => v.name === n))).toBe(true);
+    expect(new Set(own).size).toBe(2);
+    for (const v of squatters) v.dispose();
+    probe.dispose();
+    module.dispose();
+  });
+
   it('getWeights returns copies the caller owns', async () => {
     const m = new Affine(3, RngClass.fromSeed(1));
     const copies = m.getWeights();

@@ -17,8 +17,20 @@ type Entry =
   | { kind: 'module'; name: string; module: Module };
 
 // tfjs keeps one registry of variable names per engine, so two modules both called 'dense' need
-// distinct tfjs names; the logical names that users see stay free of this counter.
+// distinct tfjs names; the logical names that users see stay free of this counter. A name already
+// in the registry is skipped: a second installed copy of @gen/nn counts from 0 too, and users
+// name their own variables.
 let variableCounter = 0;
+
+function freshVariableName(prefix: string): string {
+  const taken = tf.engine().registeredVariables;
+  let name: string;
+  do {
+    variableCounter += 1;
+    name = `${prefix}_${variableCounter}`;
+  } while (Object.hasOwn(taken, name));
+  return name;
+}
 
 const MODULE = '@gen/nn/Module';
 
@@ -144,11 +156,10 @@ export abstract class Module implements Network {
           `expected [${shape.join(', ')}]`,
       );
     }
-    variableCounter += 1;
     const variable = tf.variable(
       initial,
       true,
-      `${this.name}/${name}_${variableCounter}`,
+      freshVariableName(`${this.name}/${name}`),
       'float32',
     );
     initial.dispose();
