@@ -14,6 +14,8 @@ export function runPaths(dir: string) {
     config: join(root, 'config.json'),
     metrics: join(root, 'metrics.json'),
     metricsLog: join(root, 'metrics.jsonl'),
+    /** The trained model as safetensors: weights + architecture, for `loadModel` and Python. */
+    model: join(root, 'model.safetensors'),
     checkpoints: join(root, 'checkpoints'),
     plots: join(root, 'plots'),
   };

@@ -1,4 +1,5 @@
 import { relative } from 'node:path';
+import { saveModel } from '@gen/nn/node';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Dataset } from '../data/datasets.js';
 import { EXIT, signalExit } from '../errors.js';
@@ -103,6 +104,9 @@ export async function runTraining(input: RunInput): Promise<number> {
 
 async function finish(input: RunInput, outcome: TrainOutcome, seconds: number): Promise<number> {
   const { config, paths, family, train, built, json } = input;
+  // Written once training is over and the run is in place (a staged run is committed by then),
+  // before the evaluation, so a failed evaluation still leaves the trained model.
+  await saveModel(built.weights, paths.model, { 'gen.run': JSON.stringify(config) });
   const test = await loadFor(family, config.data, 'test', testLimit(config, train));
   const { metrics, samples } = await evaluate(
     built,
@@ -131,6 +135,7 @@ async function finish(input: RunInput, outcome: TrainOutcome, seconds: number): 
     steps: config.steps,
     seconds,
     evaluation: metrics,
+    model: paths.model,
     plots,
   };
   await writeJson(paths.metrics, { ...report, history: outcome.history });
@@ -154,7 +159,7 @@ async function finish(input: RunInput, outcome: TrainOutcome, seconds: number): 
     Object.entries(metrics).map(([k, v]) => [k, v]),
   );
   process.stdout.write(
-    `\nwrote ${paths.config}\n      ${paths.metrics}\n      ${paths.metricsLog}\n      ${paths.checkpoints}/\n`,
+    `\nwrote ${paths.config}\n      ${paths.metrics}\n      ${paths.metricsLog}\n      ${paths.model}\n      ${paths.checkpoints}/\n`,
   );
   for (const p of plots) process.stdout.write(`      ${p}\n`);
   return EXIT.ok;
