@@ -2,13 +2,15 @@
  * View 3, density playground: pick a 2-D data set (`makeToy`) and a model — a Gaussian mixture
  * fitted by EM (data coloured by cluster), a MADE with mixture-of-Gaussians conditionals, a
  * RealNVP flow, a VAE, or a GAN with any loss of the zoo — and watch its samples and its density
- * (for the VAE: the ELBO; for the GAN: the discriminator) evolve as it trains.
+ * (for the VAE: the ELBO; for the GAN: the discriminator) evolve as it trains. Runs checkpoint
+ * into IndexedDB after every chunk; a reload offers to resume the latest run or start over.
  */
 import { h } from '../shell/dom.js';
 import { serial } from '../shell/serial.js';
 import { TrainLoop } from '../shell/train-loop.js';
 import { buildControls } from './density/controls.js';
 import { densityPlot, type Frame } from './density/plot.js';
+import { findSavedRun, freshRunStore, runStore } from './density/saved-run.js';
 import { DensityRun } from './density/session.js';
 import type { DemoView } from './types.js';
 
@@ -22,6 +24,14 @@ const view: DemoView = {
     const metricText = h('span', { 'data-testid': 'metric', class: 'stat' }, '—');
     const metricLabel = h('span', { 'data-testid': 'metric-name' }, 'metric');
     const status = h('p', { class: 'note', role: 'status' });
+    const resume = h('button', { type: 'button', 'data-testid': 'resume' }, 'Resume');
+    const startOver = h('button', { type: 'button', 'data-testid': 'start-over' }, 'Start over');
+    const offer = h('p', { class: 'toolbar', 'data-testid': 'saved-run' });
+    // The toolbar class sets `display`, which `hidden` loses to.
+    const showOffer = (shown: boolean) => {
+      offer.style.display = shown ? '' : 'none';
+    };
+    showOffer(false);
     const plot = h('div', { class: 'plot', 'aria-label': 'density heatmap, data and samples' });
     const controls = buildControls();
     root.append(
@@ -43,6 +53,7 @@ const view: DemoView = {
         h('span', {}, metricLabel, ' ', metricText),
       ),
       controls.element,
+      offer,
       status,
       h('div', { class: 'card' }, plot),
     );
@@ -65,13 +76,35 @@ const view: DemoView = {
       last = frame;
       draw();
     };
-    const restart = () =>
+    const resumeSaved = async () => {
+      const settings = controls.settings();
+      const store = runStore(settings);
+      if (store === undefined) return undefined;
+      try {
+        const resumed = await DensityRun.create(settings, { store, resume: true });
+        status.textContent = `Resumed the saved run at step ${resumed.steps}.`;
+        return resumed;
+      } catch (error) {
+        status.textContent = `The saved run could not be resumed (${(error as Error).message}); started over.`;
+        return undefined;
+      }
+    };
+    const restart = (fromSaved = false) =>
       exclusive(async () => {
+        showOffer(false);
         run?.dispose();
         run = undefined;
-        run = await DensityRun.create(controls.settings());
-        status.textContent = '';
+        if (fromSaved) run = await resumeSaved();
+        else status.textContent = '';
+        if (run === undefined) {
+          const settings = controls.settings();
+          // Without IndexedDB (or localStorage) the playground still trains, unsaved.
+          const store = await freshRunStore(settings).catch(() => undefined);
+          run = await DensityRun.create(settings, store && { store, resume: false });
+        }
         await show();
+        // Shown once the run's first frame is: tests and users start from a drawn metric.
+        train.hidden = false;
       });
     const loop = new TrainLoop({
       signal: ctx.signal,
@@ -85,11 +118,24 @@ const view: DemoView = {
         }),
     });
     reset.addEventListener('click', () => void restart());
+    resume.addEventListener('click', () => void restart(true));
+    startOver.addEventListener('click', () => void restart());
     controls.onChange(() => void restart());
     controls.onDisplayChange(draw);
     train.hidden = true;
-    await restart();
-    train.hidden = false;
+    const saved = await findSavedRun().catch(() => undefined);
+    if (saved === undefined) {
+      await restart();
+    } else {
+      // Nothing trains until the user chooses: a new run would replace the saved one.
+      controls.apply(saved.settings);
+      offer.replaceChildren(
+        `A saved run: ${saved.settings.model} on ${saved.settings.dataset} at step ${saved.step}. `,
+        resume,
+        startOver,
+      );
+      showOffer(true);
+    }
     return {
       dispose() {
         loop.pause();

@@ -10,7 +10,13 @@ import {
   type Rng,
   type Trainable,
 } from '@gen/core';
-import { createTrainer, type HistoryEntry, type Trainer, type TrainerOptions } from '@gen/train';
+import {
+  type CheckpointStore,
+  createTrainer,
+  type HistoryEntry,
+  type Trainer,
+  type TrainerOptions,
+} from '@gen/train';
 import * as tf from '@tensorflow/tfjs-core';
 
 /**
@@ -30,10 +36,17 @@ export interface ChunkMetric {
   measure(x: tf.Tensor2D, rng: Rng): tf.Scalar | Promise<number>;
 }
 
+/** Where a run keeps its checkpoints, and whether it continues from the latest one. */
+export interface ChunkCheckpoint {
+  store: CheckpointStore;
+  resume: boolean;
+}
+
 /** A density model's trainer, made on the first call. */
 export class ChunkTrainer {
   private trainer: Trainer | undefined;
   private data: tf.Tensor2D | undefined;
+  private checkpoint: ChunkCheckpoint | undefined;
 
   /**
    * `stepsPerChunk` is also the trainer's `logEvery`: each chunk ends on a history row, read
@@ -45,6 +58,27 @@ export class ChunkTrainer {
     private readonly metric: ChunkMetric,
     readonly stepsPerChunk: number,
   ) {}
+
+  /** Steps done, counted from the run's very first step (a resumed run starts at its checkpoint). */
+  get step(): number {
+    return this.trainer?.status.step ?? 0;
+  }
+
+  /**
+   * Checkpoints the run into `store` at the end of every chunk, and with `resume` continues it
+   * from the store's latest checkpoint; call before the first {@link train}.
+   */
+  checkpointTo(checkpoint: ChunkCheckpoint): void {
+    if (this.trainer !== undefined) {
+      throw invalidArgument(
+        'ChunkTrainer.checkpointTo',
+        'checkpoint',
+        checkpoint,
+        'must come before the first train()',
+      );
+    }
+    this.checkpoint = checkpoint;
+  }
 
   /**
    * Runs `n` more steps on `x` (the same tensor on every call; the first call makes the trainer
@@ -59,6 +93,7 @@ export class ChunkTrainer {
         steps: UNBOUNDED_STEPS,
         rng,
         logEvery: this.stepsPerChunk,
+        ...this.checkpointOptions(),
       });
       this.data = x;
     } else if (x !== this.data) {
@@ -72,6 +107,13 @@ export class ChunkTrainer {
     const value = (await measured.data())[0]!;
     measured.dispose();
     return value;
+  }
+
+  private checkpointOptions(): Pick<TrainerOptions, 'checkpoint' | 'resume'> {
+    const c = this.checkpoint;
+    if (c === undefined) return {};
+    const checkpoint = { store: c.store, every: this.stepsPerChunk };
+    return c.resume ? { checkpoint, resume: c.store } : { checkpoint };
   }
 
   /** Releases the trainer (the model and any optimisers passed in stay the caller's). */

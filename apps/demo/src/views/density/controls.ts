@@ -31,6 +31,8 @@ function select(name: string, options: readonly (readonly [string, string])[], v
 export interface DensityControls {
   element: HTMLElement;
   settings(): RunSettings;
+  /** Shows `settings` in the controls (without starting a run). */
+  apply(settings: RunSettings): void;
   /** Listens to the run settings (every change starts a new run). */
   onChange(listener: () => void): void;
   /** Whether the model's samples are drawn (a display option: no new run). */
@@ -100,6 +102,15 @@ export function buildControls(): DensityControls {
       batchSize: Number.parseInt(batch.value, 10),
       seed: 0,
     }),
+    apply(s) {
+      dataset.value = s.dataset;
+      model.value = s.model;
+      loss.value = s.lossKey;
+      components.value = String(s.components);
+      lr.value = String(s.learningRate);
+      batch.value = String(s.batchSize);
+      sync();
+    },
     onChange(listener) {
       for (const el of [dataset, model, loss, components, lr, batch]) {
         el.addEventListener('change', listener);

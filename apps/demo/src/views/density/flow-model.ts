@@ -14,7 +14,7 @@ export class FlowModel implements DensityModel {
   readonly heatKind = 'log-density';
   readonly metricName = 'NLL (nats, training units)';
   private readonly flow: Flow;
-  private readonly training: ChunkTrainer;
+  readonly training: ChunkTrainer;
 
   constructor(settings: ModelSettings) {
     this.flow = new Flow({

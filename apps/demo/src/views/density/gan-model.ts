@@ -15,7 +15,7 @@ export class GanModel implements DensityModel {
   private readonly gan: Gan;
   private readonly dOpt: tf.Optimizer;
   private readonly gOpt: tf.Optimizer;
-  private readonly training: ChunkTrainer;
+  readonly training: ChunkTrainer;
 
   constructor(settings: ModelSettings) {
     const gan = Gan.mlp({

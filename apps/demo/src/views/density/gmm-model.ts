@@ -13,7 +13,7 @@ export class GmmModel implements DensityModel {
   readonly heatKind = 'log-density';
   readonly metricName = 'mean log-likelihood (EM bound, nats, training units)';
   private readonly gm: GaussianMixture;
-  private readonly training: ChunkTrainer;
+  readonly training: ChunkTrainer;
 
   constructor(settings: ModelSettings) {
     const gm = new GaussianMixture({

@@ -18,7 +18,7 @@ export class MadeModel implements DensityModel {
   readonly heatKind = 'log-density';
   readonly metricName = 'NLL (nats, training units)';
   private readonly made: Made;
-  private readonly training: ChunkTrainer;
+  readonly training: ChunkTrainer;
 
   constructor(settings: ModelSettings) {
     this.made = new Made({

@@ -5,6 +5,7 @@
  */
 import type { Rng } from '@gen/core';
 import type * as tf from '@tensorflow/tfjs-core';
+import type { ChunkTrainer } from './chunk-trainer.js';
 
 /** Settings every model reads. */
 export interface ModelSettings {
@@ -29,6 +30,8 @@ export interface DensityModel {
    * minibatches); the metric is read once per chunk.
    */
   readonly stepsPerChunk: number;
+  /** The model's @gen/train trainer (its step count, its checkpoints). */
+  readonly training: ChunkTrainer;
   /**
    * Runs `n` steps on `x` ([N, 2], training units; the same tensor and Rng on every call of a run,
    * the first call starts @gen/train's trainer on them) and returns the metric after them, read

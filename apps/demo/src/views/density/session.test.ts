@@ -1,4 +1,5 @@
 import { initBackend } from '@gen/core';
+import { memoryCheckpointStore } from '@gen/train';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MODEL_NAMES } from './models.js';
@@ -26,6 +27,31 @@ describe('DensityRun (wasm)', () => {
       expect(frame.clusters === null).toBe(model !== 'gmm');
       run.dispose();
       expect(tf.memory().numTensors).toBe(start);
+    });
+  }
+
+  for (const model of ['flow', 'gmm'] as const) {
+    it(`${model}: a run resumed from its checkpoints goes on exactly as the uninterrupted run`, async () => {
+      const settings = { ...base, model, dataset: 'moons', learningRate: 3e-3 } as const;
+      const chunk = model === 'gmm' ? 1 : 10;
+      const straight = await DensityRun.create(settings);
+      await straight.train(3 * chunk);
+      const store = memoryCheckpointStore();
+      const first = await DensityRun.create(settings, { store, resume: false });
+      await first.train(chunk);
+      await first.train(chunk);
+      first.dispose();
+      expect(await store.latest()).toBe(2 * chunk);
+      const resumed = await DensityRun.create(settings, { store, resume: true });
+      expect(resumed.steps).toBe(2 * chunk);
+      await resumed.train(chunk);
+      expect(resumed.steps).toBe(3 * chunk);
+      expect(resumed.metric).toBe(straight.metric);
+      expect(Array.from((await resumed.frame()).heat)).toEqual(
+        Array.from((await straight.frame()).heat),
+      );
+      straight.dispose();
+      resumed.dispose();
     });
   }
 

@@ -5,6 +5,7 @@
 import { Rng } from '@gen/core';
 import { makeToy, type ToyName } from '@gen/data';
 import * as tf from '@tensorflow/tfjs-core';
+import type { ChunkCheckpoint } from './chunk-trainer.js';
 import { makeGrid, plotExtent, trainingScale } from './grid.js';
 import type { DensityModel, ModelSettings } from './model.js';
 import { createModel, type ModelName } from './models.js';
@@ -24,7 +25,6 @@ export interface RunSettings extends ModelSettings {
 
 /** Data, model and grid of one run; `dispose()` frees every tensor. */
 export class DensityRun {
-  steps = 0;
   metric = Number.NaN;
   private readonly model: DensityModel;
   private readonly rng: Rng;
@@ -40,8 +40,13 @@ export class DensityRun {
     this.rng = Rng.fromSeed(settings.seed + 1);
   }
 
-  /** Draws the data set, builds the model and computes the starting metric. */
-  static async create(settings: RunSettings): Promise<DensityRun> {
+  /**
+   * Draws the data set, builds the model and computes the starting metric; with `checkpoint`,
+   * the run checkpoints there after every chunk and, with `checkpoint.resume`, continues from
+   * the latest checkpoint (the same settings made it: the data set and the model are rebuilt
+   * from them, the weights, optimiser state and data order come from the checkpoint).
+   */
+  static async create(settings: RunSettings, checkpoint?: ChunkCheckpoint): Promise<DensityRun> {
     const toy = makeToy(settings.dataset, { n: N_DATA, seed: settings.seed });
     const rows = (await toy.x.array()) as number[][];
     const scale = trainingScale(rows);
@@ -54,12 +59,18 @@ export class DensityRun {
     );
     const run = new DensityRun(settings, rows, x, scale, extent, grid);
     try {
+      if (checkpoint !== undefined) run.model.training.checkpointTo(checkpoint);
       run.metric = await run.model.train(x, 0, run.rng);
     } catch (error) {
       run.dispose();
       throw error;
     }
     return run;
+  }
+
+  /** Steps done (after a resume: counted from the run's first step). */
+  get steps(): number {
+    return this.model.training.step;
   }
 
   get metricName(): string {
@@ -74,7 +85,6 @@ export class DensityRun {
   /** `n` training steps; updates `steps` and `metric`. */
   async train(n: number): Promise<void> {
     this.metric = await this.model.train(this.x, n, this.rng);
-    this.steps += n;
   }
 
   /**

@@ -21,7 +21,7 @@ export class VaeDensityModel implements DensityModel {
   readonly heatKind = 'elbo';
   readonly metricName = '−ELBO (nats, training units)';
   private readonly vae: Vae;
-  private readonly training: ChunkTrainer;
+  readonly training: ChunkTrainer;
 
   constructor(settings: ModelSettings) {
     this.vae = Vae.mlp({
