@@ -16,7 +16,7 @@ export interface IndexedDbStoreOptions extends StoreOptions {
 export interface IndexedDbCheckpointStore extends CheckpointStore {
   /** The name the checkpoints are kept under. */
   readonly run: string;
-  /** Deletes every checkpoint kept under {@link run} (all in one transaction). */
+  /** Deletes every checkpoint kept under `run` (all in one transaction). */
   clear(): Promise<void>;
 }
 
