@@ -49,7 +49,7 @@ export class GaussianMixture implements GenerativeModel, EmModel {
   readonly covariance: CovarianceType;
   private readonly options: ParsedOptions;
   private vars: MixtureVariables | undefined;
-  private readonly given: Record<string, unknown>;
+  private readonly given: MixtureModelConfig['options'];
 
   constructor(options: GaussianMixtureOptions) {
     this.options = parseOptions(NAME, options);

@@ -6,8 +6,11 @@ export interface MixtureModelConfig {
   package: '@gen/mixture';
   model: string;
   factory: 'new';
-  options: Record<string, unknown>;
+  options: { [key: string]: Json };
 }
+
+/** A JSON value (@gen/nn's `JsonValue`). */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 /**
  * Registers a constructor with @gen/nn's model registry without importing @gen/nn: the registry
@@ -22,7 +25,7 @@ export function registerMixtureModel(model: string, build: (options: never) => u
 }
 
 /** The options as plain JSON (typed arrays become arrays). */
-export function jsonOptions(options: object): Record<string, unknown> {
+export function jsonOptions(options: object): { [key: string]: Json } {
   return JSON.parse(
     JSON.stringify(options, (_, v) => (ArrayBuffer.isView(v) ? Array.from(v as Float32Array) : v)),
   );
