@@ -13,6 +13,19 @@ import { changeset, copyWorkingTree } from './scratch.js';
 
 const FIRST_RELEASE = '0.1.0';
 const published = publicPackages();
+// Changesets writes the changelogs at the first release; until then every package is at 0.0.0.
+const firstRelease = !published.some((p) => existsSync(join(p.dir, 'CHANGELOG.md')));
+const BUMPS = ['patch', 'minor', 'major'] as const;
+
+/** The version a fixed group at `current` gets from the given bumps (semver increments). */
+function nextVersion(current: string, bumps: string[]): string {
+  const highest = Math.max(...bumps.map((b) => BUMPS.indexOf(b as (typeof BUMPS)[number])));
+  const [major, minor, patch] = current.split('.').map(Number) as [number, number, number];
+  if (highest === 2) return `${major + 1}.0.0`;
+  if (highest === 1) return `${major}.${minor + 1}.0`;
+  if (highest === 0) return `${major}.${minor}.${patch + 1}`;
+  return current;
+}
 
 interface Changeset {
   id: string;
@@ -144,32 +157,52 @@ describe('the pending changesets', () => {
     }
   });
 
-  it('hold no major bump (the first release is 0.1.0)', () => {
+  it('hold no major bump before 1.0', () => {
     const majors = changesets.filter((c) => Object.values(c.packages).includes('major'));
-    expect(majors.map((c) => c.id)).toEqual([]);
+    if (Number(published[0]!.version.split('.')[0]) === 0) {
+      expect(majors.map((c) => c.id)).toEqual([]);
+    }
   });
 
-  it('start from 0.0.0 in every public package', () => {
-    for (const pkg of published) expect(pkg.version, pkg.name).toBe('0.0.0');
+  it('start from one version shared by every public package', () => {
+    expect(published.map((p) => p.version)).toEqual(published.map(() => published[0]!.version));
   });
 });
+
+// Registered until the first release is cut (after it, the packages are at 0.1.0 or later).
+if (firstRelease) {
+  describe('the first release', () => {
+    it('goes from 0.0.0 to 0.1.0', () => {
+      for (const pkg of published) expect(pkg.version, pkg.name).toBe('0.0.0');
+      expect(expectedVersion()).toBe(FIRST_RELEASE);
+    });
+  });
+}
+
+/** What `changeset version` must write into every public package. */
+function expectedVersion(): string {
+  return nextVersion(
+    published[0]!.version,
+    changesets.flatMap((c) => Object.values(c.packages)),
+  );
+}
 
 describe.each(runs.map((r) => r.node))('changesets on %s', (node) => {
   const get = () => ({ node, outcome: outcomes.get(node)! });
 
-  it('changeset status plans 0.1.0 for every public package', () => {
+  it('changeset status plans the next version for every public package', () => {
     const { node, outcome } = get();
     const planned = Object.fromEntries(outcome.status.releases.map((r) => [r.name, r.newVersion]));
     for (const pkg of published)
-      expect(planned[pkg.name], `${pkg.name} on ${node}`).toBe(FIRST_RELEASE);
+      expect(planned[pkg.name], `${pkg.name} on ${node}`).toBe(expectedVersion());
     expect(outcome.status.changesets).toHaveLength(changesets.length);
   });
 
-  it('changeset version writes 0.1.0 with consistent internal ranges', () => {
+  it('changeset version writes the next version with consistent internal ranges', () => {
     const { node, outcome } = get();
     for (const pkg of published) {
       const json = JSON.parse(outcome.files.get(join(pkg.path, 'package.json'))!);
-      expect(json.version, `${pkg.name} on ${node}`).toBe(FIRST_RELEASE);
+      expect(json.version, `${pkg.name} on ${node}`).toBe(expectedVersion());
       for (const field of ['dependencies', 'devDependencies', 'peerDependencies']) {
         for (const [dep, range] of Object.entries<string>(json[field] ?? {})) {
           // `workspace:` ranges stay; pnpm turns them into the released version when packing.
@@ -186,7 +219,7 @@ describe.each(runs.map((r) => r.node))('changesets on %s', (node) => {
     for (const pkg of published) {
       const log = outcome.files.get(join(pkg.path, 'CHANGELOG.md'));
       expect(log, `${pkg.path}/CHANGELOG.md on ${node}`).toBeDefined();
-      expect(log!.startsWith(`# ${pkg.name}\n\n## ${FIRST_RELEASE}\n`), pkg.name).toBe(true);
+      expect(log!.startsWith(`# ${pkg.name}\n\n## ${expectedVersion()}\n`), pkg.name).toBe(true);
       // The changelog formats the prose as Markdown list items (re-indented, escaped).
       const text = plain(log!);
       for (const c of changesets.filter((c) => pkg.name in c.packages)) {
