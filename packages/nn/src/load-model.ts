@@ -148,8 +148,7 @@ async function build(where: string, config: ModelConfig | undefined): Promise<Lo
   }
   let factories = registeredModel(config.package, config.model);
   if (factories === undefined && GEN_PACKAGE.test(config.package)) {
-    // Importing the package runs its registrations.
-    await import(/* @vite-ignore */ config.package).catch(() => undefined);
+    await importPackage(config.package);
     factories = registeredModel(config.package, config.model);
   }
   if (factories === undefined) {
@@ -170,6 +169,34 @@ async function build(where: string, config: ModelConfig | undefined): Promise<Lo
     throw new FormatError(`${where}: its config does not build a ${config.model}: ${message}`, {
       cause,
     });
+  }
+}
+
+/**
+ * Imports a model package, which runs its registrations: as a dependency of @gen/nn's importer
+ * first, then (Node) from the working directory, since a strict node_modules layout (pnpm) does
+ * not let @gen/nn resolve packages it does not depend on. Failure is left to the caller.
+ */
+async function importPackage(name: string): Promise<void> {
+  try {
+    await import(/* @vite-ignore */ name);
+    return;
+  } catch {
+    // Not resolvable from here; try the application's directory below.
+  }
+  if (typeof process === 'undefined' || process.versions?.node === undefined) return;
+  try {
+    const [moduleSpecifier, urlSpecifier] = ['node:module', 'node:url'];
+    const { createRequire } = (await import(
+      /* @vite-ignore */ moduleSpecifier
+    )) as typeof import('node:module');
+    const { pathToFileURL } = (await import(
+      /* @vite-ignore */ urlSpecifier
+    )) as typeof import('node:url');
+    const path = createRequire(`${process.cwd()}/`).resolve(name);
+    await import(/* @vite-ignore */ pathToFileURL(path).href);
+  } catch {
+    // Not installed for the application either: the caller names the package to install.
   }
 }
 
