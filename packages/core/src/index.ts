@@ -7,15 +7,6 @@
  * @packageDocumentation
  * @module @gen/core
  */
-/**
- * The spec package of `@gen`: backend setup with every gradient registered, the splittable `Rng`,
- * typed errors, stable numerics, differentiable small-matrix linear algebra and the interfaces
- * (`Distribution`, `Bijector`, `GradientEstimator`, `Trainable`, `Network`, …) through which the
- * other packages meet.
- *
- * @packageDocumentation
- * @module @gen/core
- */
 export {
   type BackendName,
   initBackend,
