@@ -78,6 +78,23 @@ export {
   triangularSolve,
 } from './linalg.js';
 export {
+  type Configurable,
+  isModelConfig,
+  type JsonValue,
+  MODEL_CONFIG_KEY,
+  MODEL_STATE_KEY,
+  type ModelConfig,
+  modelConfig,
+  toJson,
+} from './model-config.js';
+export {
+  type LoadableModel,
+  MODEL_REGISTRY,
+  type ModelFactory,
+  registeredModel,
+  registerModel,
+} from './model-registry.js';
+export {
   digamma,
   lgamma,
   log1mexp,

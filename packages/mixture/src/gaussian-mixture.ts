@@ -4,8 +4,11 @@ import {
   finiteChecksEnabled,
   type GenerativeModel,
   invalidArgument,
+  type ModelConfig,
+  modelConfig,
   type NamedTensors,
   type Rng,
+  registerModel,
 } from '@gen/core';
 import type { Mixture } from '@gen/distributions';
 import * as tf from '@tensorflow/tfjs-core';
@@ -16,11 +19,6 @@ import { parameterCount } from './host-params.js';
 import { assertFiniteRowsSync, type Rows, toRows } from './input.js';
 import { weightedLogProb } from './log-density.js';
 import { MixtureVariables } from './mixture-variables.js';
-import {
-  jsonOptions,
-  type MixtureModelConfig,
-  registerMixtureModel,
-} from './model-registration.js';
 import {
   type CovarianceType,
   type GaussianMixtureOptions,
@@ -49,26 +47,27 @@ export class GaussianMixture implements GenerativeModel, EmModel {
   readonly covariance: CovarianceType;
   private readonly options: ParsedOptions;
   private vars: MixtureVariables | undefined;
-  private readonly given: MixtureModelConfig['options'];
+  private readonly config: ModelConfig;
 
   constructor(options: GaussianMixtureOptions) {
     this.options = parseOptions(NAME, options);
     this.components = this.options.components;
     this.covariance = this.options.covariance;
-    this.given = jsonOptions(options);
+    // Initial parameters given as arrays or tensors are left out: the fitted parameters are the
+    // weights, so a rebuilt mixture needs only the options that shape it.
+    const { init, ...rest } = options;
+    this.config = modelConfig('@gen/mixture', NAME, 'new', {
+      ...rest,
+      ...(typeof init === 'string' ? { init } : {}),
+    });
   }
 
   /**
    * How `loadModel` from @gen/nn rebuilds this mixture: its constructor options (the fitted
    * parameters are the weights, so a loaded mixture is fitted).
    */
-  toConfig(): MixtureModelConfig {
-    return {
-      package: '@gen/mixture',
-      model: NAME,
-      factory: 'new',
-      options: structuredClone(this.given),
-    };
+  toConfig(): ModelConfig {
+    return structuredClone(this.config);
   }
 
   /** The data dimension D, once fitted, initialised or given weights. */
@@ -276,4 +275,6 @@ export class GaussianMixture implements GenerativeModel, EmModel {
   }
 }
 
-registerMixtureModel(NAME, (options: GaussianMixtureOptions) => new GaussianMixture(options));
+registerModel('@gen/mixture', NAME, {
+  new: (options) => new GaussianMixture(options as unknown as GaussianMixtureOptions),
+});

@@ -6,6 +6,22 @@
  * @packageDocumentation
  * @module @gen/nn
  */
+
+export {
+  type Configurable,
+  isModelConfig,
+  type JsonValue,
+  type LoadableModel,
+  MODEL_CONFIG_KEY,
+  MODEL_REGISTRY,
+  MODEL_STATE_KEY,
+  type ModelConfig,
+  type ModelFactory,
+  modelConfig,
+  registeredModel,
+  registerModel,
+  toJson,
+} from '@gen/core';
 export { type Activation, type ActivationName, getActivation } from './activation.js';
 export { Conv2d, type Conv2dOptions } from './conv2d.js';
 export { Conv2dTranspose, type Conv2dTransposeOptions } from './conv2d-transpose.js';
@@ -36,23 +52,6 @@ export { type MadeMasks, type MadeMasksOptions, madeMasks } from './made-masks.j
 export { MadeNetwork, type MadeNetworkOptions } from './made-network.js';
 export { MaskedDense, type MaskedDenseOptions } from './masked-dense.js';
 export { Mlp, type MlpOptions } from './mlp.js';
-export {
-  type Configurable,
-  isModelConfig,
-  type JsonValue,
-  MODEL_CONFIG_KEY,
-  MODEL_STATE_KEY,
-  type ModelConfig,
-  modelConfig,
-  toJson,
-} from './model-config.js';
-export {
-  type LoadableModel,
-  MODEL_REGISTRY,
-  type ModelFactory,
-  registeredModel,
-  registerModel,
-} from './model-registry.js';
 export { modelToSafetensors, type SavableModel } from './model-to-safetensors.js';
 export { isModule, Module } from './module.js';
 export { applyNetwork, assertLayerSizes, MAX_LAYER_ENTRIES } from './network-checks.js';

@@ -2,18 +2,21 @@ import {
   FormatError,
   InvalidArgumentError,
   initBackend,
+  MODEL_CONFIG_KEY,
+  MODEL_REGISTRY,
+  type ModelConfig,
   type ModelState,
+  modelConfig,
   type NamedTensors,
   NotImplementedError,
   Rng,
+  registerModel,
 } from '@gen/core';
 import { expectNoLeak } from '@gen/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadModel } from './load-model.js';
 import { Mlp, type MlpOptions } from './mlp.js';
-import { MODEL_CONFIG_KEY, type ModelConfig, modelConfig } from './model-config.js';
-import { MODEL_REGISTRY, registerModel } from './model-registry.js';
 import { modelToSafetensors } from './model-to-safetensors.js';
 import { fromSafetensors, toSafetensors } from './safetensors.js';
 

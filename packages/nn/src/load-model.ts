@@ -3,19 +3,18 @@ import {
   FormatError,
   formatValue,
   invalidArgument,
-  type ModelState,
-  type NamedTensors,
-  NotImplementedError,
-} from '@gen/core';
-import * as tf from '@tensorflow/tfjs-core';
-import { assertFiniteWeights } from './finite-weights.js';
-import {
   isModelConfig,
+  type LoadableModel,
   MODEL_CONFIG_KEY,
   MODEL_STATE_KEY,
   type ModelConfig,
-} from './model-config.js';
-import { type LoadableModel, registeredModel } from './model-registry.js';
+  type ModelState,
+  type NamedTensors,
+  NotImplementedError,
+  registeredModel,
+} from '@gen/core';
+import * as tf from '@tensorflow/tfjs-core';
+import { assertFiniteWeights } from './finite-weights.js';
 import { fromSafetensorsAs, type SafetensorsMetadata } from './safetensors.js';
 
 /** Options of {@link loadModel}. */

@@ -1,11 +1,13 @@
-import { type HasWeights, invalidArgument, type ModelState } from '@gen/core';
-import * as tf from '@tensorflow/tfjs-core';
 import {
+  type HasWeights,
+  invalidArgument,
   isModelConfig,
   MODEL_CONFIG_KEY,
   MODEL_STATE_KEY,
   type ModelConfig,
-} from './model-config.js';
+  type ModelState,
+} from '@gen/core';
+import * as tf from '@tensorflow/tfjs-core';
 import { type SafetensorsMetadata, toSafetensors } from './safetensors.js';
 
 /** A model `modelToSafetensors` can save: weights, and optionally a config and state. */

@@ -1,13 +1,11 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { initBackend, type NamedTensors } from '@gen/core';
+import { initBackend, modelConfig, type NamedTensors, registerModel } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadModel } from './load-model.js';
 import { Mlp } from './mlp.js';
-import { modelConfig } from './model-config.js';
-import { registerModel } from './model-registry.js';
 import { fromSafetensors } from './safetensors.js';
 import { saveModel } from './save-model.js';
 

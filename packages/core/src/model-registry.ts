@@ -1,4 +1,4 @@
-import type { HasWeights, ModelState } from '@gen/core';
+import type { HasWeights, ModelState } from './interfaces.js';
 import type { JsonValue } from './model-config.js';
 
 /** What `loadModel` returns: a model with weights, maybe state, and `dispose`. */
@@ -13,7 +13,7 @@ export type ModelFactory = (options: { [key: string]: JsonValue }) => LoadableMo
 
 /**
  * The registry's key on `globalThis`. It is a `Symbol.for` key, so every installed copy of
- * @gen/nn (and packages that do not depend on @gen/nn, such as @gen/mixture) share one map:
+ * @gen/core shares one map:
  * `Map<'<package>#<Model>', Record<factory name, ModelFactory>>`.
  */
 export const MODEL_REGISTRY = Symbol.for('@gen/model-registry');
