@@ -68,6 +68,24 @@ describe('Vae training', () => {
     vae.dispose();
   });
 
+  it('traverse of a 1-D latent decodes each value in turn (the latent is only that value)', async () => {
+    const vae = Vae.mlp({
+      inputSize: 8,
+      hiddenSizes: [16],
+      latentSize: 1,
+      likelihood: 'bernoulli',
+      seed: 4,
+    });
+    const x = binaryData();
+    const x1 = tf.slice(x, [0, 0], [1, 8]);
+    const trav = vae.traverse(x1, 0, [-2, 0, 2]);
+    const direct = vae.decode(tf.tensor2d([-2, 0, 2], [3, 1]));
+    expect(trav.shape).toEqual([3, 8]);
+    expect(await meanOf(tf.abs(tf.sub(trav, direct)))).toBe(0);
+    tf.dispose([x, x1, trav, direct]);
+    vae.dispose();
+  });
+
   it('latent tools: interpolate, traverse, getWeights/setWeights round trip', async () => {
     const vae = tiny();
     const x = binaryData();

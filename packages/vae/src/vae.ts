@@ -62,7 +62,9 @@ export class Vae extends VaeModel {
     }
     return tf.tidy(() => {
       const mu = this.encodeUnchecked(fn, this.oneExample(fn, 'x', x)).mean;
-      const mask = tf.reshape(tf.oneHot([dim], this.latentSize), [1, this.latentSize]);
+      // Built on the host: tf.oneHot needs a depth of at least 2, and a latent may be 1-D.
+      const unit = Array.from({ length: this.latentSize }, (_, i) => (i === dim ? 1 : 0));
+      const mask = tf.tensor2d(unit, [1, this.latentSize]);
       const z = tf.add(
         tf.mul(tf.tile(mu, [values.length, 1]), tf.sub(1, mask)),
         tf.mul(tf.tensor2d([...values], [values.length, 1]), mask),
