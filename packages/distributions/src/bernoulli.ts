@@ -1,4 +1,4 @@
-import { logSigmoid, type Rng, softplus } from '@gen/core';
+import { brand, logSigmoid, type Rng, softplus } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { BaseDistribution, type DistributionOptions } from './distribution.js';
 import { type LogitsOrProbs, pickLogitsOrProbs } from './logits-or-probs.js';
@@ -26,6 +26,10 @@ export type BernoulliParams = LogitsOrProbs & DistributionOptions;
  * ```
  */
 export class Bernoulli extends BaseDistribution {
+  static {
+    brand(Bernoulli, '@gen/distributions/Bernoulli');
+  }
+
   readonly hasRsample = false;
   protected readonly support = 'binary' as const;
   readonly logits: tf.Tensor;

@@ -1,4 +1,4 @@
-import { digamma, lgamma, type Rng, xlogy } from '@gen/core';
+import { brand, digamma, lgamma, type Rng, xlogy } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { BaseDistribution, type DistributionOptions } from './distribution.js';
 import { checkParamsObject } from './options.js';
@@ -28,6 +28,10 @@ export interface BetaParams extends DistributionOptions {
  * ```
  */
 export class Beta extends BaseDistribution {
+  static {
+    brand(Beta, '@gen/distributions/Beta');
+  }
+
   readonly hasRsample = true;
   protected readonly support = 'unitInterval' as const;
   readonly a: tf.Tensor;

@@ -1,4 +1,4 @@
-import { InvalidArgumentError, type Rng, ShapeMismatchError } from '@gen/core';
+import { brand, InvalidArgumentError, type Rng, ShapeMismatchError } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { checkCategoricalParam } from './categorical-validation.js';
 import { BaseDistribution, type DistributionOptions } from './distribution.js';
@@ -26,6 +26,10 @@ export type CategoricalParams = LogitsOrProbs & DistributionOptions;
  * ```
  */
 export class Categorical extends BaseDistribution {
+  static {
+    brand(Categorical, '@gen/distributions/Categorical');
+  }
+
   readonly hasRsample = false;
   protected readonly support = 'nonNegativeInteger' as const;
   /** Normalised log-probabilities, [...batch, K]. */

@@ -1,6 +1,7 @@
 import {
   assertInteger,
   assertRng,
+  brand,
   type Distribution,
   InvalidArgumentError,
   NotImplementedError,
@@ -32,6 +33,10 @@ export interface DistributionOptions {
  * batch) and returns `[...sample, ...batchShape]`.
  */
 export abstract class BaseDistribution implements Distribution {
+  static {
+    brand(BaseDistribution, '@gen/distributions/BaseDistribution');
+  }
+
   readonly batchShape: readonly number[];
   readonly eventShape: readonly number[];
   abstract readonly hasRsample: boolean;

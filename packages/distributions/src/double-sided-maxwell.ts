@@ -1,4 +1,4 @@
-import type { Rng } from '@gen/core';
+import { brand, type Rng } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { BaseDistribution, type DistributionOptions } from './distribution.js';
 import { checkParamsObject } from './options.js';
@@ -28,6 +28,10 @@ export interface DoubleSidedMaxwellParams extends DistributionOptions {
  * ```
  */
 export class DoubleSidedMaxwell extends BaseDistribution {
+  static {
+    brand(DoubleSidedMaxwell, '@gen/distributions/DoubleSidedMaxwell');
+  }
+
   readonly hasRsample = true;
   protected readonly support = 'real' as const;
   readonly loc: tf.Tensor;

@@ -1,4 +1,4 @@
-import type { Rng } from '@gen/core';
+import { brand, type Rng } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { BaseDistribution, type DistributionOptions } from './distribution.js';
 import { checkParamsObject } from './options.js';
@@ -21,6 +21,10 @@ export interface ExponentialParams extends DistributionOptions {
  * ```
  */
 export class Exponential extends BaseDistribution {
+  static {
+    brand(Exponential, '@gen/distributions/Exponential');
+  }
+
   readonly hasRsample = true;
   protected readonly support = 'nonNegative' as const;
   readonly rate: tf.Tensor;

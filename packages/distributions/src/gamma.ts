@@ -1,4 +1,4 @@
-import { digamma, lgamma, type Rng, xlogy } from '@gen/core';
+import { brand, digamma, lgamma, type Rng, xlogy } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { BaseDistribution, type DistributionOptions } from './distribution.js';
 import { checkParamsObject } from './options.js';
@@ -30,6 +30,10 @@ export interface GammaParams extends DistributionOptions {
  * ```
  */
 export class Gamma extends BaseDistribution {
+  static {
+    brand(Gamma, '@gen/distributions/Gamma');
+  }
+
   readonly hasRsample = true;
   protected readonly support = 'nonNegative' as const;
   readonly concentration: tf.Tensor;

@@ -1,4 +1,4 @@
-import type { Rng } from '@gen/core';
+import { brand, type Rng } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { BaseDistribution, type DistributionOptions } from './distribution.js';
 import { checkParamsObject } from './options.js';
@@ -22,6 +22,10 @@ export interface LaplaceParams extends DistributionOptions {
  * ```
  */
 export class Laplace extends BaseDistribution {
+  static {
+    brand(Laplace, '@gen/distributions/Laplace');
+  }
+
   readonly hasRsample = true;
   protected readonly support = 'real' as const;
   readonly loc: tf.Tensor;

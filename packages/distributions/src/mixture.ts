@@ -1,5 +1,6 @@
 import {
   assertInteger,
+  brand,
   type Distribution,
   isGenError,
   NotImplementedError,
@@ -41,6 +42,10 @@ export type MixtureParams = LogitsOrProbs &
  * ```
  */
 export class Mixture extends BaseDistribution {
+  static {
+    brand(Mixture, '@gen/distributions/Mixture');
+  }
+
   readonly hasRsample = false;
   protected readonly support = 'real' as const;
   /** The mixing distribution over the K components (batch = the mixture's batch or less). */

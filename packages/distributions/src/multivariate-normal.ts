@@ -1,4 +1,4 @@
-import { logDetFromCholesky, type Rng, triangularSolve } from '@gen/core';
+import { brand, logDetFromCholesky, type Rng, triangularSolve } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { BaseDistribution, type DistributionOptions } from './distribution.js';
 import { prepareMultivariateNormal } from './multivariate-normal-params.js';
@@ -28,6 +28,10 @@ export type MultivariateNormalParams = DistributionOptions & { loc: ParamLike } 
  * ```
  */
 export class MultivariateNormal extends BaseDistribution {
+  static {
+    brand(MultivariateNormal, '@gen/distributions/MultivariateNormal');
+  }
+
   readonly hasRsample = true;
   protected readonly support = 'real' as const;
   readonly loc: tf.Tensor;

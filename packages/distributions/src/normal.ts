@@ -1,4 +1,4 @@
-import type { Rng } from '@gen/core';
+import { brand, type Rng } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { BaseDistribution, type DistributionOptions } from './distribution.js';
 import { checkParamsObject } from './options.js';
@@ -23,6 +23,10 @@ export interface NormalParams extends DistributionOptions {
  * ```
  */
 export class Normal extends BaseDistribution {
+  static {
+    brand(Normal, '@gen/distributions/Normal');
+  }
+
   readonly hasRsample = true;
   protected readonly support = 'real' as const;
   readonly loc: tf.Tensor;

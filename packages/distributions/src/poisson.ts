@@ -1,4 +1,4 @@
-import { lgamma, type Rng, xlogy } from '@gen/core';
+import { brand, lgamma, type Rng, xlogy } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { BaseDistribution, type DistributionOptions } from './distribution.js';
 import { checkParamsObject } from './options.js';
@@ -32,6 +32,10 @@ const SERIES_TERMS = 131;
  * ```
  */
 export class Poisson extends BaseDistribution {
+  static {
+    brand(Poisson, '@gen/distributions/Poisson');
+  }
+
   readonly hasRsample = false;
   protected readonly support = 'nonNegativeInteger' as const;
   readonly rate: tf.Tensor;

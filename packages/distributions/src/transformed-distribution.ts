@@ -2,6 +2,7 @@ import {
   assertBijector,
   assertDistribution,
   type Bijector,
+  brand,
   type Distribution,
   NotImplementedError,
   type Rng,
@@ -39,6 +40,10 @@ export interface TransformedDistributionParams extends DistributionOptions {
  * ```
  */
 export class TransformedDistribution extends BaseDistribution {
+  static {
+    brand(TransformedDistribution, '@gen/distributions/TransformedDistribution');
+  }
+
   readonly hasRsample: boolean;
   protected readonly support = 'real' as const;
   readonly base: Distribution;

@@ -1,4 +1,4 @@
-import { InvalidArgumentError, type Rng } from '@gen/core';
+import { brand, InvalidArgumentError, type Rng } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { BaseDistribution, type DistributionOptions } from './distribution.js';
 import { float32String } from './float32-string.js';
@@ -32,6 +32,10 @@ function firstTrue(mask: tf.Tensor, values: tf.Tensor): { index: number; value: 
  * ```
  */
 export class Uniform extends BaseDistribution {
+  static {
+    brand(Uniform, '@gen/distributions/Uniform');
+  }
+
   readonly hasRsample = true;
   protected readonly support = 'real' as const;
   readonly low: tf.Tensor;

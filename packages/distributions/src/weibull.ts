@@ -1,4 +1,4 @@
-import { lgamma, type Rng, xlogy } from '@gen/core';
+import { brand, lgamma, type Rng, xlogy } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { BaseDistribution, type DistributionOptions } from './distribution.js';
 import { checkParamsObject } from './options.js';
@@ -26,6 +26,10 @@ export interface WeibullParams extends DistributionOptions {
  * ```
  */
 export class Weibull extends BaseDistribution {
+  static {
+    brand(Weibull, '@gen/distributions/Weibull');
+  }
+
   readonly hasRsample = true;
   protected readonly support = 'nonNegative' as const;
   /** Shape k (named like the constructor parameter; the tensor shape is `batchShape`). */

@@ -40,12 +40,18 @@ function prototypeOf(fn: string, arg: string, d: unknown): object {
  * (subclasses included), replacing an earlier registration of the same pair. The built-in pairs
  * are registered first, so a registration of your own for a built-in pair overrides it.
  *
- * Lookup (torch's `_dispatch_kl`): among the registered pairs (P, Q) with `p instanceof P` and
- * `q instanceof Q`, the pair whose P is nearest to p's class on its prototype chain wins, and
- * among those the Q nearest to q's class. So registering `(MyNormal, Normal)` takes precedence
- * over the built-in `(Normal, Normal)` for `kl(myNormal, normal)` and `kl(myNormal, myNormal)`,
- * and where a pair is ambiguous (`(Sub, Base)` and `(Base, Sub)` both match `(sub, sub)`) the one
- * more specific in p wins.
+ * Lookup (torch's `_dispatch_kl`): among the registered pairs (P, Q) with P on the prototype
+ * chain of p and Q on that of q, the pair whose P is nearest to p's class wins, and among those
+ * the Q nearest to q's class. So registering `(MyNormal, Normal)` takes precedence over the
+ * built-in `(Normal, Normal)` for `kl(myNormal, normal)` and `kl(myNormal, myNormal)`, and where
+ * a pair is ambiguous (`(Sub, Base)` and `(Base, Sub)` both match `(sub, sub)`) the one more
+ * specific in p wins.
+ *
+ * The classes of @gen/distributions are matched by their `Symbol.for` brand
+ * (`'@gen/distributions/Normal'`, …), so distributions made by another installed copy of the
+ * package (two versions side by side) find the same pairs; a class without a brand (your own)
+ * matches only itself and its subclasses. Brand your own class with `brand` from `@gen/core`
+ * to make it match across copies too.
  *
  * ```ts
  * registerKl(Normal, Laplace, (p, q) => …); // tensor of the broadcast batch shape, in nats

@@ -20,36 +20,68 @@ export type KlFunction<
   Q extends Distribution = Distribution,
 > = (p: P, q: Q) => tf.Tensor;
 
-/** Registered pairs, keyed by the prototypes of P and of Q. */
-const table = new Map<object, Map<object, KlFunction>>();
+/**
+ * A class as the registry knows it: its brand where it has one (see {@link classKeys}), else its
+ * prototype.
+ */
+type ClassKey = object | symbol;
+
+/** Registered pairs, keyed by the classes of P and of Q. */
+const table = new Map<ClassKey, Map<ClassKey, KlFunction>>();
 /** Resolved lookups by the prototypes of the two instances (null: nothing applies). */
 const cache = new Map<object, Map<object, KlFunction | null>>();
 
 /** Records `fn` for the pair (P, Q), replacing an earlier registration of the same pair. */
 export function addKl(p: DistributionClass, q: DistributionClass, fn: KlFunction): void {
-  let row = table.get(p.prototype);
+  const pKey = classKeys(p.prototype)[0]!;
+  let row = table.get(pKey);
   if (row === undefined) {
     row = new Map();
-    table.set(p.prototype, row);
+    table.set(pKey, row);
   }
-  row.set(q.prototype, fn);
+  row.set(classKeys(q.prototype)[0]!, fn);
   cache.clear();
 }
 
-/** The prototype chain of an instance (or of a class's instances), most specific first. */
-function chain(proto: object | null): object[] {
-  const out: object[] = [];
+/**
+ * The keys of the class whose prototype is `proto`: first the brands set on exactly this
+ * prototype by core's `brand` (registry symbols, `Symbol.for('@gen/distributions/Normal')`), then
+ * the prototype itself. A brand is the same symbol in every installed copy of the package, so a
+ * Normal made by a second copy finds the pairs registered for this copy's Normal; a class without
+ * a brand (a user's subclass) is known by its prototype alone.
+ */
+function classKeys(proto: object): ClassKey[] {
+  const brands = Object.getOwnPropertySymbols(proto).filter(
+    (s) =>
+      Symbol.keyFor(s) !== undefined && Object.getOwnPropertyDescriptor(proto, s)?.value === true,
+  );
+  return [...brands, proto];
+}
+
+/** The keys of each class on the prototype chain from `proto`, most specific class first. */
+function chain(proto: object | null): ClassKey[][] {
+  const out: ClassKey[][] = [];
   for (let o = proto; o !== null && o !== Object.prototype; o = Object.getPrototypeOf(o)) {
-    out.push(o);
+    out.push(classKeys(o));
   }
   return out;
 }
 
+/** The entry of `map` under the first of `keys` that has one. */
+function first<V>(map: Map<ClassKey, V>, keys: ClassKey[]): V | undefined {
+  for (const key of keys) {
+    const value = map.get(key);
+    if (value !== undefined) return value;
+  }
+  return undefined;
+}
+
 /**
  * The registered function for the pair of prototypes `(pProto, qProto)`: among registered
- * pairs (P, Q) with P on p's prototype chain and Q on q's, the one whose P is closest to p's own
- * class, ties broken by the Q closest to q's class (torch's "left" lexicographic order; torch
- * warns where its right order disagrees, here the rule is simply documented). Null when none.
+ * pairs (P, Q) with P on p's prototype chain and Q on q's (a class matching by its brand or by
+ * its prototype, see {@link classKeys}), the one whose P is closest to p's own class, ties
+ * broken by the Q closest to q's class (torch's "left" lexicographic order; torch warns where its
+ * right order disagrees, here the rule is simply documented). Null when none.
  */
 export function lookupKl(pProto: object, qProto: object): KlFunction | null {
   const cachedRow = cache.get(pProto);
@@ -57,11 +89,11 @@ export function lookupKl(pProto: object, qProto: object): KlFunction | null {
   if (cached !== undefined) return cached;
   const qChain = chain(qProto);
   let found: KlFunction | null = null;
-  for (const pClass of chain(pProto)) {
-    const row = table.get(pClass);
+  for (const pKeys of chain(pProto)) {
+    const row = first(table, pKeys);
     if (row === undefined) continue;
-    for (const qClass of qChain) {
-      const fn = row.get(qClass);
+    for (const qKeys of qChain) {
+      const fn = first(row, qKeys);
       if (fn !== undefined) {
         found = fn;
         break;
