@@ -59,6 +59,26 @@ describe('recordHistory', () => {
   });
 });
 
+describe('recordHistory after an abort', () => {
+  it('ends with the row the abort read last, so entries equal the history', async () => {
+    const x = tf.tensor2d([[1], [2]]);
+    const model = new GaussianModel(1);
+    const recorder = recordHistory();
+    const controller = new AbortController();
+    const result = await fit(model, x, {
+      steps: 100,
+      logEvery: 3,
+      signal: controller.signal,
+      callbacks: [recorder, { onStepEnd: (e) => void (e.step === 5 && controller.abort()) }],
+    });
+    expect(result.stopReason).toBe('aborted');
+    expect(recorder.entries.at(-1)?.step).toBe(5);
+    expect(recorder.entries).toEqual(result.history);
+    x.dispose();
+    model.dispose();
+  });
+});
+
 describe('earlyStopping', () => {
   it('stops after `patience` validations without improvement', async () => {
     // L = (w − mean(batch))²: training pulls w towards +5 while the held-out data sit at −5, so

@@ -7,7 +7,8 @@ export interface HistoryRecorder extends Callback {
 
 /**
  * Collects history rows as they are appended, including rows restored from a checkpoint, so a
- * UI can plot the losses during a long run (the resolved `FitResult.history` holds the same rows).
+ * UI can plot the losses during a long run; when the run ends they equal the resolved
+ * `FitResult.history`, an aborted run's last row included.
  *
  * ```ts
  * const recorder = recordHistory();
@@ -24,6 +25,12 @@ export function recordHistory(): HistoryRecorder {
     },
     onStepEnd({ logs }) {
       if (logs !== undefined) entries.push(logs);
+    },
+    onTrainEnd({ history }) {
+      // A run that ends between read points (an abort) reads its last row after the last
+      // onStepEnd; that row is only in the history.
+      const last = entries.at(-1)?.step ?? -1;
+      for (const row of history) if (row.step > last) entries.push(row);
     },
   };
 }
