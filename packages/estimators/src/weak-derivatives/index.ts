@@ -22,6 +22,11 @@ export type {
  * et al. 2020, Table 1): Normal `loc` and `scale`, Bernoulli `probs` and `logits`, Poisson
  * `rate`, Exponential `rate`, Gamma `rate`, Weibull `scale`, Categorical `logits` and `probs`.
  *
+ * The families of @gen/distributions are matched by their `Symbol.for` brand, so a
+ * distribution made by another installed copy of @gen/distributions finds the same entries; a
+ * class without a brand (your own) matches itself and its subclasses, the nearest registered
+ * class on the prototype chain winning.
+ *
  * ```ts
  * // Uniform(a, b), upper end: ∂E/∂b = (f(b) − E[f])/(b − a), so c = 1/(b − a), p⁺ = δ_b, p⁻ = p.
  * registerWeakDerivative(Uniform, 'high', ({ dist, base }) => ({

@@ -42,8 +42,37 @@ export type WeakDerivative<D extends Distribution = Distribution> = (
   context: WeakDerivativeContext<D>,
 ) => WeakDerivativeDraws;
 
-/** Registered entries: prototype of the family → parameter name → weak derivative. */
-const table = new Map<object, Map<string, WeakDerivative>>();
+/** A family as the registry knows it: its brand where it has one, else its prototype. */
+type FamilyKey = object | symbol;
+
+/** Registered entries: family → parameter name → weak derivative. */
+const table = new Map<FamilyKey, Map<string, WeakDerivative>>();
+
+/**
+ * The keys of the class whose prototype is `proto`: first the brands core's `brand` set on
+ * exactly this prototype (registry symbols such as `Symbol.for('@gen/distributions/Normal')`),
+ * then the prototype itself. A brand is the same symbol in every installed copy of
+ * @gen/distributions, so a Normal made by a second copy finds the entries registered for this
+ * copy's Normal; a class without a brand (a user's subclass) is known by its prototype alone.
+ */
+function familyKeys(proto: object): FamilyKey[] {
+  const brands = Object.getOwnPropertySymbols(proto).filter(
+    (s) =>
+      Symbol.keyFor(s) !== undefined && Object.getOwnPropertyDescriptor(proto, s)?.value === true,
+  );
+  return [...brands, proto];
+}
+
+/** The rows of the classes on the prototype chain from `proto`, most specific class first. */
+function* rows(proto: object): Generator<Map<string, WeakDerivative>> {
+  for (let o: object | null = proto; o !== null && o !== Object.prototype; ) {
+    for (const key of familyKeys(o)) {
+      const row = table.get(key);
+      if (row !== undefined) yield row;
+    }
+    o = Object.getPrototypeOf(o);
+  }
+}
 
 /** Adds (or replaces) the entry of `param` for `Family`; no validation (see the public API). */
 export function addWeakDerivative<D extends Distribution>(
@@ -51,21 +80,24 @@ export function addWeakDerivative<D extends Distribution>(
   param: string,
   entry: WeakDerivative<D>,
 ): void {
-  let row = table.get(Family.prototype);
+  const key = familyKeys(Family.prototype)[0]!;
+  let row = table.get(key);
   if (row === undefined) {
     row = new Map();
-    table.set(Family.prototype, row);
+    table.set(key, row);
   }
   // The lookup only hands an entry instances of its own family (or subclasses).
   row.set(param, entry as unknown as WeakDerivative);
 }
 
-/** The entry for `param` on the nearest class of the prototype chain from `proto`, or null. */
+/**
+ * The entry for `param` on the nearest class of the prototype chain from `proto` (matched by
+ * brand or by prototype), or null.
+ */
 export function lookupWeakDerivative(proto: object, param: string): WeakDerivative | null {
-  for (let o: object | null = proto; o !== null && o !== Object.prototype; ) {
-    const entry = table.get(o)?.get(param);
+  for (const row of rows(proto)) {
+    const entry = row.get(param);
     if (entry !== undefined) return entry;
-    o = Object.getPrototypeOf(o);
   }
   return null;
 }
@@ -73,10 +105,7 @@ export function lookupWeakDerivative(proto: object, param: string): WeakDerivati
 /** The parameter names registered along the prototype chain from `proto` (for messages). */
 export function registeredParams(proto: object): string[] {
   const names = new Set<string>();
-  for (let o: object | null = proto; o !== null && o !== Object.prototype; ) {
-    for (const name of table.get(o)?.keys() ?? []) names.add(name);
-    o = Object.getPrototypeOf(o);
-  }
+  for (const row of rows(proto)) for (const name of row.keys()) names.add(name);
   return [...names];
 }
 
