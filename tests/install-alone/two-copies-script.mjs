@@ -116,6 +116,43 @@ const viaCopy = pathwise().surrogate(copyIndependent, (s) => tf.sum(s, -1), {
 });
 check(viaCopy.value.shape.length === 0, 'estimators take a distribution of the copy');
 
+// Class-keyed registries: the KL pairs and the weak-derivative table match families by brand.
+const copyP = new distCopy.Normal({ loc: [0, 1.5], scale: [1, 0.5] });
+const copyQ = new distCopy.Normal({ loc: 1, scale: 2 });
+const klNormal = (m1, s1, m2, s2) =>
+  Math.log(s2 / s1) + (s1 * s1 + (m1 - m2) ** 2) / (2 * s2 * s2) - 0.5;
+const expectedKl = [klNormal(0, 1, 1, 2), klNormal(1.5, 0.5, 1, 2)];
+const klAcross = await dist.kl(copyP, copyQ).data();
+check(
+  !(copyP instanceof dist.Normal) &&
+    klAcross.length === 2 &&
+    klAcross.every((v, i) => Math.abs(v - expectedKl[i]) < 1e-5),
+  `kl() of the original takes Normals of the copy: [${Array.from(klAcross)}] vs the closed form [${expectedKl}]`,
+);
+const mixedKl = await distCopy.kl(p, copyQ).data();
+check(
+  Math.abs(mixedKl[0] - klNormal(0, 1, 1, 2)) < 1e-5,
+  "the copy's kl() takes a Normal of the original beside one of its own",
+);
+const mvGradient = (Family) => {
+  const loc = tf.scalar(0.5);
+  const [g] = tf.grads(
+    (l) =>
+      measureValued().surrogate(new Family({ loc: l, scale: 1 }), cost, {
+        samples: 64,
+        rng: core.Rng.fromSeed(3),
+      }).loss,
+  )([loc]);
+  const value = g.dataSync()[0];
+  tf.dispose([g, loc]);
+  return value;
+};
+const mvCopy = mvGradient(distCopy.Normal);
+check(
+  Number.isFinite(mvCopy) && mvCopy !== 0 && mvCopy === mvGradient(dist.Normal),
+  `measureValued differentiates a Normal of the copy as one of its own (d/dloc ${mvCopy})`,
+);
+
 // Modules: networks built with the copy of @gen/nn (and the copy's Rng) drive a Gan.
 const generator = new nnCopy.Mlp({
   inputSize: 2,
