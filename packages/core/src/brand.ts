@@ -25,3 +25,19 @@ export function hasBrand(x: unknown, key: string): boolean {
   if ((typeof x !== 'object' && typeof x !== 'function') || x === null) return false;
   return (x as Record<symbol, unknown>)[Symbol.for(key)] === true;
 }
+
+/**
+ * The keys a class registry should know the class whose prototype is `proto` by: first the
+ * brands {@link brand} set on exactly this prototype, then the prototype itself. A brand is the
+ * same symbol in every installed copy of a package, so an instance made by a second copy finds
+ * what was registered for this copy's class; a class without a brand (a user's subclass) is
+ * known by its prototype alone. Walk the prototype chain and take the first key registered to
+ * keep "the nearest registered class wins".
+ */
+export function classKeys(proto: object): (object | symbol)[] {
+  const brands = Object.getOwnPropertySymbols(proto).filter(
+    (s) =>
+      Symbol.keyFor(s) !== undefined && Object.getOwnPropertyDescriptor(proto, s)?.value === true,
+  );
+  return [...brands, proto];
+}

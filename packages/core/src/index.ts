@@ -20,7 +20,7 @@ export {
   type BatchPosition,
   batches,
 } from './batches/batch-iterator.js';
-export { brand, hasBrand } from './brand.js';
+export { brand, classKeys, hasBrand } from './brand.js';
 export { crc32 } from './crc32.js';
 export {
   BackendError,

@@ -1,9 +1,8 @@
 import { type CostFunction, type Distribution, NotImplementedError, Rng } from '@gen/core';
-import { describeBackends, expectNoLeak } from '@gen/core/testing';
+import { describeBackends, expectNoLeak, foreignCopy } from '@gen/core/testing';
 import { Bernoulli, Independent, Normal } from '@gen/distributions';
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
-import { foreignCopy } from '../test/foreign-copy.js';
 import { measureValued } from './measure-valued.js';
 import { hasWeakDerivative, registerWeakDerivative } from './weak-derivatives/index.js';
 

@@ -7,5 +7,6 @@
  */
 export { type CloseOptions, expectClose, expectNoLeak, numericalGradient } from './assertions.js';
 export { type BackendInfo, describeBackends, testBackends, webgpuTestable } from './backends.js';
+export { foreignCopy, foreignPrototype } from './foreign-copy.js';
 export { foreignRng } from './foreign-rng.js';
 export { type PlainNetworkOptions, plainNetwork } from './plain-network.js';

@@ -1,8 +1,13 @@
 import { NotImplementedError } from '@gen/core';
-import { describeBackends, expectClose, expectNoLeak } from '@gen/core/testing';
+import {
+  describeBackends,
+  expectClose,
+  expectNoLeak,
+  foreignCopy,
+  foreignPrototype,
+} from '@gen/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
-import { foreignCopy, foreignPrototype } from '../../test/foreign-copy.js';
 import { Bernoulli } from '../bernoulli.js';
 import { Categorical } from '../categorical.js';
 import type { BaseDistribution } from '../distribution.js';
@@ -18,7 +23,7 @@ function klNormal(m1: number, s1: number, m2: number, s2: number): number {
 }
 
 // A second installed copy of @gen/distributions has classes of its own; only the `Symbol.for`
-// brands are shared. `foreignCopy` builds such objects here (see test/foreign-copy.ts).
+// brands are shared. `foreignCopy` builds such objects here (from @gen/core/testing).
 describeBackends('kl across installed copies of @gen/distributions', () => {
   it('dispatches a Normal of another copy to the Normal–Normal closed form, either side', () => {
     const p = new Normal({ loc: [0, 1.5], scale: [1, 0.5] });

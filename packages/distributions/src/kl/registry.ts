@@ -1,4 +1,4 @@
-import type { Distribution } from '@gen/core';
+import { classKeys, type Distribution } from '@gen/core';
 import type * as tf from '@tensorflow/tfjs-core';
 
 /**
@@ -41,21 +41,6 @@ export function addKl(p: DistributionClass, q: DistributionClass, fn: KlFunction
   }
   row.set(classKeys(q.prototype)[0]!, fn);
   cache.clear();
-}
-
-/**
- * The keys of the class whose prototype is `proto`: first the brands set on exactly this
- * prototype by core's `brand` (registry symbols, `Symbol.for('@gen/distributions/Normal')`), then
- * the prototype itself. A brand is the same symbol in every installed copy of the package, so a
- * Normal made by a second copy finds the pairs registered for this copy's Normal; a class without
- * a brand (a user's subclass) is known by its prototype alone.
- */
-function classKeys(proto: object): ClassKey[] {
-  const brands = Object.getOwnPropertySymbols(proto).filter(
-    (s) =>
-      Symbol.keyFor(s) !== undefined && Object.getOwnPropertyDescriptor(proto, s)?.value === true,
-  );
-  return [...brands, proto];
 }
 
 /** The keys of each class on the prototype chain from `proto`, most specific class first. */

@@ -1,4 +1,10 @@
-import { type Distribution, formatValue, InvalidArgumentError, type Rng } from '@gen/core';
+import {
+  classKeys,
+  type Distribution,
+  formatValue,
+  InvalidArgumentError,
+  type Rng,
+} from '@gen/core';
 import type * as tf from '@tensorflow/tfjs-core';
 
 /** A distribution class as the registry sees it (abstract or protected constructors too). */
@@ -48,25 +54,10 @@ type FamilyKey = object | symbol;
 /** Registered entries: family → parameter name → weak derivative. */
 const table = new Map<FamilyKey, Map<string, WeakDerivative>>();
 
-/**
- * The keys of the class whose prototype is `proto`: first the brands core's `brand` set on
- * exactly this prototype (registry symbols such as `Symbol.for('@gen/distributions/Normal')`),
- * then the prototype itself. A brand is the same symbol in every installed copy of
- * @gen/distributions, so a Normal made by a second copy finds the entries registered for this
- * copy's Normal; a class without a brand (a user's subclass) is known by its prototype alone.
- */
-function familyKeys(proto: object): FamilyKey[] {
-  const brands = Object.getOwnPropertySymbols(proto).filter(
-    (s) =>
-      Symbol.keyFor(s) !== undefined && Object.getOwnPropertyDescriptor(proto, s)?.value === true,
-  );
-  return [...brands, proto];
-}
-
 /** The rows of the classes on the prototype chain from `proto`, most specific class first. */
 function* rows(proto: object): Generator<Map<string, WeakDerivative>> {
   for (let o: object | null = proto; o !== null && o !== Object.prototype; ) {
-    for (const key of familyKeys(o)) {
+    for (const key of classKeys(o)) {
       const row = table.get(key);
       if (row !== undefined) yield row;
     }
@@ -80,7 +71,7 @@ export function addWeakDerivative<D extends Distribution>(
   param: string,
   entry: WeakDerivative<D>,
 ): void {
-  const key = familyKeys(Family.prototype)[0]!;
+  const key = classKeys(Family.prototype)[0]!;
   let row = table.get(key);
   if (row === undefined) {
     row = new Map();

@@ -1,6 +1,6 @@
 /**
- * A copy of the prototype chain from `proto` as a second installed copy of @gen/distributions
- * would have it: fresh prototype objects with the same methods and (unless `brands` is false)
+ * A copy of the prototype chain from `proto` as a second installed copy of its package would
+ * have it: fresh prototype objects with the same methods and (unless `brands` is false)
  * the same `Symbol.for` brands, and constructors of the same names that are other functions
  * (whose `prototype` is the copy), so `instanceof` and prototype identity fail and only the
  * brands are shared.
