@@ -52,6 +52,7 @@ export type {
   TestCostName,
 } from './test-costs/test-cost.js';
 export { testCosts } from './test-costs/test-costs.js';
+export { type VimcoBaseline, VimcoEstimator, type VimcoOptions, vimco } from './vimco.js';
 export {
   type DistributionClass,
   hasWeakDerivative,
