@@ -27,6 +27,7 @@ export {
   measureValued,
 } from './measure-valued.js';
 export { PathwiseEstimator, pathwise } from './pathwise.js';
+export { RelaxEstimator, type RelaxOptions, rebar, relax } from './relax/relax.js';
 export type { RelaxationOptions } from './relaxed/relaxation-options.js';
 export {
   RelaxedBernoulli,
