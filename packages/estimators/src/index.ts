@@ -26,6 +26,7 @@ export {
   type MeasureValuedOptions,
   measureValued,
 } from './measure-valued.js';
+export { NvilEstimator, type NvilOptions, nvil } from './nvil/nvil.js';
 export { PathwiseEstimator, pathwise } from './pathwise.js';
 export { RelaxEstimator, type RelaxOptions, rebar, relax } from './relax/relax.js';
 export type { RelaxationOptions } from './relaxed/relaxation-options.js';

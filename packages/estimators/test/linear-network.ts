@@ -6,10 +6,12 @@ import * as tf from '@tensorflow/tfjs-core';
  * with weights drawn from a seeded normal.
  */
 export function tanhNetwork(inputs: number, hidden: number, seed: number): Network {
-  const w = tf.variable(tf.randomNormal([inputs, hidden], 0, 0.5, 'float32', seed), true);
-  const c = tf.variable(tf.zeros([hidden]), true);
-  const v = tf.variable(tf.randomNormal([hidden, 1], 0, 0.5, 'float32', seed + 1), true);
-  const d = tf.variable(tf.zeros([1]), true);
+  const [w, c, v, d] = tf.tidy(() => [
+    tf.variable(tf.randomNormal([inputs, hidden], 0, 0.5, 'float32', seed), true),
+    tf.variable(tf.zeros([hidden]), true),
+    tf.variable(tf.randomNormal([hidden, 1], 0, 0.5, 'float32', seed + 1), true),
+    tf.variable(tf.zeros([1]), true),
+  ]) as [tf.Variable, tf.Variable, tf.Variable, tf.Variable];
   const vars = { w, c, v, d };
   return {
     apply: (x) => tf.tidy(() => tf.add(tf.matMul(tf.tanh(tf.add(tf.matMul(x, w), c)), v), d)),
