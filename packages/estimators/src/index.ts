@@ -1,7 +1,7 @@
 /**
  * Monte Carlo gradient estimators behind one surrogate interface: score function with
- * baselines, pathwise, measure-valued (weak derivatives), Gumbel-softmax relaxations, and
- * variance diagnostics.
+ * baselines, pathwise, measure-valued (weak derivatives), VIMCO, NVIL, RELAX/REBAR,
+ * Gumbel-softmax relaxations, and variance diagnostics.
  *
  * @packageDocumentation
  * @module @gen/estimators
