@@ -218,13 +218,16 @@ describe('divergence between distributions', () => {
       /argument 'range'/,
     );
     const mvn = new MultivariateNormal({
-      loc: [0, 0],
+      loc: [0, 0, 0],
       scaleTril: [
-        [1, 0],
-        [0, 1],
+        [1, 0, 0],
+        [0, 1, 0],
+        [0, 0, 1],
       ],
     });
-    expect(() => divergence('js', mvn, mvn, quadrature)).toThrow(/quadrature is one-dimensional/);
+    expect(() => divergence('js', mvn, mvn, quadrature)).toThrow(
+      /quadrature needs event shape \[\] or \[2\]/,
+    );
     const u = new Uniform({ low: 0, high: 1 });
     expect(() => divergence('kl', u, new Uniform({ low: -1, high: 2 }), quadrature)).toThrow(
       /pass options.range/,

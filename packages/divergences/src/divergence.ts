@@ -10,12 +10,13 @@ import {
 } from '@gen/core';
 import type * as tf from '@tensorflow/tfjs-core';
 import { closedFormDivergence, hasClosedForm } from './closed-form.js';
-import { exactDivergence } from './exact.js';
+import { exactDivergenceOfVectors } from './exact.js';
 import { monteCarloDivergence } from './monte-carlo.js';
 import { type DivergenceName, divergenceNames } from './names.js';
 import { pointwiseSpec } from './pointwise-terms.js';
-import { type ProbabilityVector, toProbabilityVector } from './probability-vector.js';
+import type { ProbabilityVector } from './probability-vector.js';
 import { quadratureDivergence } from './quadrature.js';
+import type { QuadratureRange } from './quadrature-grid.js';
 
 export type DivergenceMethod = 'auto' | 'exact' | 'closed-form' | 'monte-carlo' | 'quadrature';
 
@@ -24,16 +25,19 @@ export interface DivergenceOptions {
   alpha?: number;
   /**
    * 'auto' (default): exact for probability vectors; for distributions the closed form where
-   * the KL registry has one (kl, reverse-kl, jeffreys), else Monte Carlo (needs `rng`).
+   * there is one (see {@link divergence}), else Monte Carlo (needs `rng`).
    */
   method?: DivergenceMethod;
   /** Monte Carlo: draws from each distribution (default 1000). */
   samples?: number;
   /** Monte Carlo: the random source. */
   rng?: Rng;
-  /** Quadrature: the interval (default: mean ∓ 12σ of both). */
-  range?: readonly [number, number];
-  /** Quadrature: odd number of Simpson nodes (default 2001). */
+  /**
+   * Quadrature: the interval, or for event shape [2] the box [[a₁, b₁], [a₂, b₂]] (an interval
+   * serves both axes); default mean ∓ 12σ of both, per axis.
+   */
+  range?: QuadratureRange;
+  /** Quadrature: odd number of Simpson nodes, per axis in 2-D (default 2001; 201 in 2-D). */
   points?: number;
   /** Check probability vectors (non-negative, summing to 1) by reading them (default true). */
   validateArgs?: boolean;
@@ -66,9 +70,12 @@ export function resolveAlpha(
  *   broadcast): the exact sum Σ q f(p/q), zeros by their limits (0·log 0 = 0; kl is +∞ where
  *   p > 0 = q). Unnormalised or negative vectors throw an InvalidArgumentError naming the
  *   argument and the offending sum or entry. Shape: the batch shape (a scalar for vectors).
- * - Distributions: `method` 'closed-form' (kl, reverse-kl, jeffreys via the KL registry),
- *   'quadrature' (1-D, differentiable in the parameters) or 'monte-carlo' (the value of
- *   {@link divergenceEstimate}; use that to get the standard error too).
+ * - Distributions: `method` 'closed-form' (kl, reverse-kl, jeffreys via the KL registry;
+ *   squared-hellinger and alpha between two Normals or two MultivariateNormals, +∞ for alpha
+ *   where the α-mixed covariance is not positive definite; total-variation erf(|Δμ|/(2√2σ))
+ *   between Normals of equal scale), 'quadrature' (event shape [] or [2], differentiable in the
+ *   parameters) or 'monte-carlo' (the value of {@link divergenceEstimate}; use that to get the
+ *   standard error too). 'auto' takes the closed form where there is one.
  *
  * Always returns a tensor the caller owns, differentiable with respect to tensor inputs.
  *
@@ -105,18 +112,13 @@ export function divergence(
         "must be 'auto' or 'exact' for probability vectors",
       );
     }
-    const validate = options.validateArgs ?? true;
-    const pv = toProbabilityVector(fn, 'p', p, validate);
-    try {
-      const qv = toProbabilityVector(fn, 'q', q, validate);
-      try {
-        return exactDivergence(fn, spec, pv.tensor, qv.tensor);
-      } finally {
-        if (qv.owned) qv.tensor.dispose();
-      }
-    } finally {
-      if (pv.owned) pv.tensor.dispose();
-    }
+    return exactDivergenceOfVectors(
+      fn,
+      spec,
+      p as ProbabilityVector,
+      q as ProbabilityVector,
+      options.validateArgs ?? true,
+    );
   }
   const pd = p as Distribution;
   const qd = q as Distribution;

@@ -2,6 +2,7 @@ import { ShapeMismatchError } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { safeLog } from './log-ratio.js';
 import { type PointwiseSpec, pointwiseTerm } from './pointwise-terms.js';
+import { type ProbabilityVector, toProbabilityVector } from './probability-vector.js';
 
 /**
  * Σ_k q_k f(p_k/q_k) along the last axis of two (batches of) probability vectors that
@@ -31,4 +32,28 @@ export function exactDivergence(
     const terms = pointwiseTerm(spec, { p: pb, q: qb, logP: safeLog(pb), logQ: safeLog(qb) });
     return tf.relu(tf.sum(terms, -1));
   });
+}
+
+/**
+ * {@link exactDivergence} of two probability vectors given as arrays or tensors: converts and
+ * (when `validate`) checks them under the names 'p' and 'q' of the public function `fn`.
+ */
+export function exactDivergenceOfVectors(
+  fn: string,
+  spec: PointwiseSpec,
+  p: ProbabilityVector,
+  q: ProbabilityVector,
+  validate: boolean,
+): tf.Tensor {
+  const pv = toProbabilityVector(fn, 'p', p, validate);
+  try {
+    const qv = toProbabilityVector(fn, 'q', q, validate);
+    try {
+      return exactDivergence(fn, spec, pv.tensor, qv.tensor);
+    } finally {
+      if (qv.owned) qv.tensor.dispose();
+    }
+  } finally {
+    if (pv.owned) pv.tensor.dispose();
+  }
 }

@@ -1,7 +1,8 @@
 /**
  * Divergences between distributions and between samples: every classic f-divergence (exact,
- * closed form, Monte Carlo, quadrature), the f-GAN variational bounds, Wasserstein, Sinkhorn,
- * MMD and the energy distance.
+ * closed form, Monte Carlo, 1-D and 2-D quadrature), the Rényi divergence, the f-GAN variational
+ * bounds, Wasserstein, Sinkhorn, MMD with its permutation test and median-heuristic bandwidth,
+ * and the energy distance.
  *
  * @packageDocumentation
  * @module @gen/divergences
@@ -19,8 +20,15 @@ export {
 export type { DivergenceEstimate } from './monte-carlo.js';
 export { type DivergenceName, divergenceNames } from './names.js';
 export type { ProbabilityVector } from './probability-vector.js';
+export type { QuadratureRange } from './quadrature-grid.js';
+export { type RenyiDivergenceOptions, renyiDivergence } from './renyi/renyi-divergence.js';
 export { energyDistance } from './transport/energy-distance.js';
+export {
+  type MedianHeuristicOptions,
+  medianHeuristic,
+} from './transport/median-heuristic.js';
 export { type MmdOptions, mmd } from './transport/mmd.js';
+export { type MmdTestOptions, type MmdTestResult, mmdTest } from './transport/mmd-test.js';
 export type { SampleLike } from './transport/samples.js';
 export { type SinkhornOptions, type SinkhornResult, sinkhorn } from './transport/sinkhorn.js';
 export {

@@ -12,7 +12,12 @@ export interface MmdOptions {
   unbiased?: boolean;
 }
 
-function kernelMatrix(d2: tf.Tensor, kernel: 'rbf' | 'imq', bandwidths: number[]): tf.Tensor {
+/** The kernel (summed over `bandwidths`) at squared distances `d2`, elementwise. */
+export function kernelMatrix(
+  d2: tf.Tensor,
+  kernel: 'rbf' | 'imq',
+  bandwidths: number[],
+): tf.Tensor {
   return bandwidths
     .map((h) =>
       kernel === 'rbf'
@@ -20,6 +25,23 @@ function kernelMatrix(d2: tf.Tensor, kernel: 'rbf' | 'imq', bandwidths: number[]
         : tf.mul(h, tf.rsqrt(tf.add(d2, h * h))),
     )
     .reduce((a, b) => tf.add(a, b));
+}
+
+/** The bandwidth option as a non-empty list of finite positive numbers, or a typed error. */
+export function checkBandwidths(fn: string, given: unknown): number[] {
+  const bandwidths = typeof given === 'number' ? [given] : Array.isArray(given) ? [...given] : [];
+  if (
+    bandwidths.length === 0 ||
+    !bandwidths.every((h) => typeof h === 'number' && Number.isFinite(h) && h > 0)
+  ) {
+    throw invalidArgument(
+      fn,
+      'bandwidth',
+      given,
+      'must be a number > 0 or a non-empty array of them',
+    );
+  }
+  return bandwidths as number[];
 }
 
 /** Mean of a square kernel matrix, without the diagonal when `unbiased`. */
@@ -46,16 +68,7 @@ export function mmd(x: SampleLike, y: SampleLike, options: MmdOptions = {}): tf.
   assertKnownOptions(fn, options, ['kernel', 'bandwidth', 'unbiased']);
   const kernel = options.kernel ?? 'rbf';
   assertOneOf(fn, 'kernel', kernel, ['rbf', 'imq'] as const);
-  const given = options.bandwidth ?? 1;
-  const bandwidths = typeof given === 'number' ? [given] : [...given];
-  if (bandwidths.length === 0 || !bandwidths.every((h) => Number.isFinite(h) && h > 0)) {
-    throw invalidArgument(
-      fn,
-      'bandwidth',
-      given,
-      'must be a number > 0 or a non-empty array of them',
-    );
-  }
+  const bandwidths = checkBandwidths(fn, options.bandwidth ?? 1);
   const unbiased = options.unbiased ?? true;
   if (typeof unbiased !== 'boolean')
     throw invalidArgument(fn, 'unbiased', unbiased, 'must be a boolean');
