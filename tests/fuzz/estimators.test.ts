@@ -3,10 +3,14 @@ import { Bernoulli, Categorical, Normal } from '@gen/distributions';
 import {
   gradientStats,
   measureValued,
+  nvil,
   pathwise,
+  rebar,
+  relax,
   relaxedBernoulli,
   relaxedCategorical,
   scoreFunction,
+  vimco,
 } from '@gen/estimators';
 import * as tf from '@tensorflow/tfjs-core';
 import fc from 'fast-check';
@@ -31,7 +35,20 @@ const estimators = [
   ['scoreFunction', () => scoreFunction({ baseline: 'mean' })],
   ['pathwise', () => pathwise()],
   ['measureValued', () => measureValued()],
+  ['vimco', () => vimco()],
 ] as const;
+
+/** A one-weight plain-object Network, x ↦ x·w summed over features. */
+function tinyNetwork() {
+  const w = tf.variable(tf.scalar(0.5));
+  return {
+    apply: (x: tf.Tensor) => tf.mul(tf.sum(x, -1), w),
+    trainableVariables: [w],
+    getWeights: () => ({ w: w.clone() }),
+    setWeights: (weights: Record<string, tf.Tensor>) => w.assign(weights.w!),
+    dispose: () => w.dispose(),
+  };
+}
 
 /** Costs a hostile caller passes: NaN-valued, wrong shapes, non-tensors, throwing. */
 const hostileCost: fc.Arbitrary<unknown> = fc.oneof(
@@ -107,6 +124,54 @@ describe('fuzz: @gen/estimators', () => {
     );
     await expectTypedError(() => scoreFunction({ baselines: 'mean' } as never), 'scoreFunction');
     await expectTypedError(() => measureValued({ couple: true } as never), 'measureValued');
+  });
+
+  it('nvil, rebar and relax on a Bernoulli with hostile costs, options and constructor values', async () => {
+    const network = tinyNetwork();
+    const made = [nvil({ network }), rebar(), relax({ network })];
+    const dist = new Bernoulli({ logits: [0.3, -1] });
+    try {
+      for (const estimator of made) {
+        await fc.assert(
+          fc.asyncProperty(
+            hostileCost,
+            fc.oneof(
+              fc.record(
+                {
+                  samples: fc.oneof(fc.integer({ min: -1, max: 4 }), hostileNumber),
+                  rng: fc.oneof(fc.constant(Rng.fromSeed(4)), hostileValue),
+                },
+                { requiredKeys: [] },
+              ),
+              withUnknownKey({ samples: 2, rng: Rng.fromSeed(4) }),
+              hostileValue,
+            ),
+            async (cost, options) => {
+              await expectTypedOrFinite(() =>
+                estimator.surrogate(dist, cost as never, options as never),
+              );
+            },
+          ),
+          { ...FUZZ, numRuns: 15 },
+        );
+      }
+      await fc.assert(
+        fc.asyncProperty(hostileValue, hostileValue, async (a, b) => {
+          const dispose = { cleanup: (e: { dispose(): void }) => e.dispose() };
+          await expectTypedOrFinite(() => rebar({ eta: a, temperature: b } as never), dispose);
+          await expectTypedOrFinite(() => relax({ network: a, relaxation: b } as never), dispose);
+          await expectTypedOrFinite(() => nvil({ network: a, decay: b } as never), dispose);
+          await expectTypedOrFinite(() => vimco({ baseline: a } as never), { cleanup: () => {} });
+        }),
+        RUNS,
+      );
+      await expectTypedError(() => relax({ netwrk: network } as never), 'relax');
+      await expectTypedError(() => nvil({ network, decy: 0.5 } as never), 'nvil');
+    } finally {
+      for (const estimator of made) estimator.dispose();
+      dist.dispose();
+      network.dispose();
+    }
   });
 
   it('gradientStats with hostile options', async () => {
