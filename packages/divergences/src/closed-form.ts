@@ -86,9 +86,9 @@ export function closedFormDivergence(
       return tf.erf(tf.div(gap, tf.mul(2 * Math.SQRT2, scale)));
     }
     if (name === 'squared-hellinger') {
-      return tf.relu(tf.mul(-2, tf.expm1(gaussianLogAffinity(p, q, 0.5))));
+      return tf.relu(tf.mul(-2, tf.expm1(gaussianLogAffinity(fn, p, q, 0.5))));
     }
     const a = alpha!;
-    return tf.relu(tf.div(tf.expm1(gaussianLogAffinity(p, q, a)), a * (a - 1)));
+    return tf.relu(tf.div(tf.expm1(gaussianLogAffinity(fn, p, q, a)), a * (a - 1)));
   });
 }

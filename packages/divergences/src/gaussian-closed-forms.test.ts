@@ -78,6 +78,16 @@ describeBackends('Gaussian closed forms in divergence()', ({ tolerance }) => {
     );
   });
 
+  it('refuses NaN parameters (built with validateArgs off) with a typed error naming them', () => {
+    const bad = new Normal({ loc: [0, Number.NaN], scale: 1, validateArgs: false });
+    for (const name of ['squared-hellinger', 'alpha'] as const) {
+      const call = () =>
+        divergence(name, normal([0, 1]), bad, { ...closed, ...(name === 'alpha' && { alpha: 2 }) });
+      expect(call).toThrow(/divergence: argument 'q\.loc'/);
+    }
+    bad.dispose();
+  });
+
   it("'auto' takes the closed form where there is one (no rng needed)", () => {
     const [p, q] = [normal([0, 1]), normal([1, 1])];
     expectClose(divergence('total-variation', p, q), fixture.gaussian1d[4]!.totalVariation!, close);

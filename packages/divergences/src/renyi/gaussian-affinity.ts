@@ -1,4 +1,10 @@
-import { cholesky, type Distribution, logDetFromCholesky, triangularSolve } from '@gen/core';
+import {
+  assertFiniteTensor,
+  cholesky,
+  type Distribution,
+  logDetFromCholesky,
+  triangularSolve,
+} from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
 
 const NORMAL = Symbol.for('@gen/distributions/Normal');
@@ -99,7 +105,19 @@ function multivariateNormalLogAffinity(
  * positive definite. Rényi: D_α = this/(α−1); α-divergence: expm1(this)/(α(α−1)); at α = ½ it is
  * the log of the Bhattacharyya coefficient. Differentiable in the parameters where finite.
  */
-export function gaussianLogAffinity(p: Distribution, q: Distribution, alpha: number): tf.Tensor {
+export function gaussianLogAffinity(
+  fn: string,
+  p: Distribution,
+  q: Distribution,
+  alpha: number,
+): tf.Tensor {
+  // Parameters built with validateArgs off may hold NaN; the formula would pass it on silently.
+  for (const [arg, d] of [
+    ['p', p],
+    ['q', q],
+  ] as const) {
+    for (const [name, t] of Object.entries(d.params)) assertFiniteTensor(fn, `${arg}.${name}`, t);
+  }
   const pair = gaussianPair(p, q);
   return tf.tidy(() =>
     pair === 'normal'

@@ -225,6 +225,12 @@ describeBackends('renyiDivergence', ({ tolerance }) => {
         NotImplementedError,
       ],
     ];
+    const nan = new Normal({ loc: Number.NaN, scale: 1, validateArgs: false });
+    bad.push([
+      () => renyiDivergence(nan, b, { order: 2 }),
+      /renyiDivergence: argument 'p\.loc'/,
+      InvalidArgumentError,
+    ]);
     for (const [call, message, type] of bad) {
       expect(call).toThrow(type);
       expect(call).toThrow(message);

@@ -138,7 +138,7 @@ export function renyiDivergence(
       );
     }
     if (alpha === 1) return closedFormDivergence(fn, 'kl', undefined, pd, qd);
-    return tf.tidy(() => tf.relu(tf.div(gaussianLogAffinity(pd, qd, alpha), alpha - 1)));
+    return tf.tidy(() => tf.relu(tf.div(gaussianLogAffinity(fn, pd, qd, alpha), alpha - 1)));
   }
   if (chosen === 'quadrature') {
     return finish(
