@@ -53,9 +53,9 @@ function checkBox(fn: string, range: unknown): Box {
  * ∫∫ q f(p/q) over a box for two distributions of event shape [2], by the tensor product of two
  * composite Simpson rules (`points` odd nodes per axis, default 201, so 40 401 density
  * evaluations per batch member). For smooth densities that are negligible outside the box the
- * error falls like h⁴; with the default box (mean ± 12σ per axis) it is below 1e−5 relative for
- * KL, Hellinger and Rényi between bivariate Gaussians of comparable scales (about the float32
- * rounding of the sum). Differentiable in the parameters (the box is read without gradient);
+ * rule's error falls like h⁴ (halving h divides it by about 16); with the defaults (mean ± 12σ
+ * per axis) KL and squared Hellinger between bivariate Gaussians of comparable scales come
+ * within 2e−5 relative of their closed forms, about the float32 rounding of the sum. Differentiable in the parameters (the box is read without gradient);
  * the result has the broadcast batch shape and is clamped at 0.
  */
 export function quadrature2d(

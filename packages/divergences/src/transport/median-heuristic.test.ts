@@ -1,4 +1,4 @@
-import { InvalidArgumentError, ShapeMismatchError } from '@gen/core';
+import { InvalidArgumentError, NumericalError, ShapeMismatchError } from '@gen/core';
 import { describeBackends, expectNoLeak } from '@gen/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
@@ -76,6 +76,11 @@ describeBackends('medianHeuristic', () => {
       ],
       [() => medianHeuristic('x' as never), InvalidArgumentError, /medianHeuristic.*'x'/],
     ];
+    cases.push([
+      () => medianHeuristic([0, 1e30, -1e30]),
+      NumericalError,
+      /medianHeuristic.*overflows/,
+    ]);
     for (const [call, type, message] of cases) {
       expect(call).toThrow(type);
       expect(call).toThrow(message);

@@ -2,6 +2,7 @@ import {
   assertInteger,
   assertKnownOptions,
   InvalidArgumentError,
+  NumericalError,
   ShapeMismatchError,
 } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
@@ -84,6 +85,11 @@ export function medianHeuristic(
         }
       }
       const result = median(values);
+      if (result === Number.POSITIVE_INFINITY) {
+        throw new NumericalError(
+          `${fn}: the median pairwise distance overflows float32 (squared distances above 3.4e38); rescale the samples`,
+        );
+      }
       if (!(result > 0)) {
         throw new InvalidArgumentError(
           `${fn}: the median pairwise distance of the ${n} rows of 'x'${ys === undefined ? '' : " and 'y'"} is ${result} (more than half the pairs coincide); pass a bandwidth instead`,

@@ -1,4 +1,4 @@
-import { InvalidArgumentError, Rng, ShapeMismatchError } from '@gen/core';
+import { InvalidArgumentError, NumericalError, Rng, ShapeMismatchError } from '@gen/core';
 import { describeBackends, expectClose, expectNoLeak, foreignRng } from '@gen/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
@@ -163,6 +163,11 @@ describeBackends('mmdTest', () => {
         /mmdTest: option 'bandwidth' is 'median'/,
       ],
     ];
+    cases.push([
+      () => mmdTest(x, [0.5, 1, 2], { rng, bandwidth: 1e-45 }),
+      NumericalError,
+      /mmdTest: the MMD² statistic is NaN/,
+    ]);
     for (const [call, type, message] of cases) {
       expect(call).toThrow(type);
       expect(call).toThrow(message);

@@ -5,6 +5,7 @@ import {
   assertRng,
   InvalidArgumentError,
   invalidArgument,
+  NumericalError,
   type Rng,
 } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
@@ -138,6 +139,11 @@ export function mmdTest(x: SampleLike, y: SampleLike, options: MmdTestOptions): 
         const a = tf.concat([tf.ones([1, n]), tf.zeros([1, m])], 1) as tf.Tensor2D;
         return statistics(k, a, n, m, unbiased).dataSync()[0]!;
       });
+      if (!Number.isFinite(observed)) {
+        throw new NumericalError(
+          `${fn}: the MMD² statistic is ${observed}: the ${kernel} kernel at bandwidth [${bandwidth.join(', ')}] overflows or underflows on these samples; pass a bandwidth of the scale of their distances`,
+        );
+      }
       let reached = 0;
       for (let done = 0; done < permutations; done += CHUNK) {
         const rows = Math.min(CHUNK, permutations - done);
