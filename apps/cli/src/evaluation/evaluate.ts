@@ -1,24 +1,10 @@
 import type { Rng } from '@gen/core';
-import { mmd, slicedWasserstein } from '@gen/divergences';
+import { medianHeuristic, mmd, slicedWasserstein } from '@gen/divergences';
 import { modeCoverage } from '@gen/gan';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Dataset } from '../data/datasets.js';
 import type { BuiltModel } from '../models/family.js';
 import { assertFiniteMetrics, assertFiniteValues } from './finite-output.js';
-
-/** Median pairwise distance of (at most 500) rows: the usual MMD bandwidth heuristic. */
-export async function medianDistance(x: tf.Tensor): Promise<number> {
-  const d = tf.tidy(() => {
-    const rows = tf.slice(x, 0, Math.min(500, x.shape[0]!));
-    const sq = tf.sum(tf.square(rows), 1, true);
-    const d2 = tf.add(tf.sub(sq, tf.mul(2, tf.matMul(rows, tf.transpose(rows)))), tf.transpose(sq));
-    return tf.sqrt(tf.relu(d2));
-  });
-  const values = Array.from(await d.data()).filter((v) => v > 0);
-  d.dispose();
-  values.sort((a, b) => a - b);
-  return values[Math.floor(values.length / 2)] ?? 1;
-}
 
 /** The result of {@link evaluate}: metrics by name and the model's samples (yours to dispose). */
 export interface Evaluation {
@@ -49,7 +35,8 @@ export async function evaluate(
   const ref = tf.slice(test.x, 0, m);
   try {
     assertFiniteValues(await drawn.data(), label);
-    const bandwidth = await medianDistance(ref);
+    // The first 500 rows bound the quadratic cost of the pairwise distances.
+    const bandwidth = medianHeuristic(ref, undefined, { maxSamples: 500 });
     const scalars = tf.tidy(() => [
       mmd(drawn, ref, { bandwidth }),
       slicedWasserstein(drawn, ref, { projections: 100, p: 2, rng: r3 }),
