@@ -8,7 +8,10 @@ import {
   energyDistance,
   fDivergenceNames,
   lambertW,
+  medianHeuristic,
   mmd,
+  mmdTest,
+  renyiDivergence,
   sinkhorn,
   slicedWasserstein,
   variationalBound,
@@ -86,6 +89,9 @@ const options: fc.Arbitrary<unknown> = fc.oneof(
       'bandwidth',
       'unbiased',
       'validateArgs',
+      'order',
+      'permutations',
+      'maxSamples',
       'stpes',
     ),
     fc.oneof(
@@ -119,12 +125,46 @@ describe('fuzz: @gen/divergences on probability vectors and samples', () => {
     );
   });
 
+  it('renyiDivergence(p, q, options) on hostile vectors and orders', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        input,
+        input,
+        fc.oneof(
+          options,
+          fc.record({ order: fc.oneof(hostileNumber, fc.constantFrom(0.5, 1, 2)) }),
+        ),
+        async (p, q, opts) => {
+          // +∞ where α > 1 and p > 0 = q, or where the supports are disjoint; NaN never.
+          await expectTypedOrFinite(
+            withInputs([p, q], (a, b) => renyiDivergence(a as never, b as never, opts as never)),
+            { allowInfinite: true },
+          );
+        },
+      ),
+      RUNS,
+    );
+  });
+
   const sampleFunctions: [string, (x: unknown, y: unknown, o: unknown) => unknown][] = [
     ['wasserstein1d', (x, y, o) => wasserstein1d(x as never, y as never, o as never)],
     ['slicedWasserstein', (x, y, o) => slicedWasserstein(x as never, y as never, o as never)],
     ['sinkhorn', (x, y, o) => sinkhorn(x as never, y as never, o as never)],
     ['mmd', (x, y, o) => mmd(x as never, y as never, o as never)],
     ['energyDistance', (x, y) => energyDistance(x as never, y as never)],
+    ['medianHeuristic', (x, y, o) => medianHeuristic(x as never, y as never, o as never)],
+    [
+      'mmdTest',
+      // A plain options object gets an Rng and a few relabellings, so the test itself runs.
+      (x, y, o) =>
+        mmdTest(
+          x as never,
+          y as never,
+          (typeof o === 'object' && o !== null && !Array.isArray(o)
+            ? { rng: Rng.fromSeed(3), permutations: 19, ...o }
+            : o) as never,
+        ),
+    ],
   ];
   for (const [name, f] of sampleFunctions) {
     it(`${name}(x, y, options) on hostile samples and options`, async () => {
@@ -151,6 +191,12 @@ describe('fuzz: @gen/divergences on probability vectors and samples', () => {
       ['slicedWasserstein', (o) => slicedWasserstein(x, x, { rng, ...o } as never)],
       ['sinkhorn', (o) => sinkhorn(x, x, o as never)],
       ['mmd', (o) => mmd(x, x, o as never)],
+      ['mmdTest', (o) => mmdTest(x, x, { rng, ...o } as never)],
+      ['medianHeuristic', (o) => medianHeuristic(x, x, o as never)],
+      [
+        'renyiDivergence',
+        (o) => renyiDivergence([0.5, 0.5], [0.25, 0.75], { order: 2, ...o } as never),
+      ],
       ['variationalBound', (o) => variationalBound('kl', zeros, zeros, o as never)],
     ];
     for (const [name, call] of calls) {
