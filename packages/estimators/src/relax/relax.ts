@@ -9,6 +9,7 @@ import {
   invalidArgument,
   isNetwork,
   type Network,
+  NotImplementedError,
   ShapeMismatchError,
   type Surrogate,
   type SurrogateOptions,
@@ -18,8 +19,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import { batchTotalOfMeans, checkSurrogateArgs, evaluateCost } from '../cost.js';
 import { detach } from '../detach.js';
 import { ONE_MINUS_EPS, TINY } from '../relaxed/relaxation-options.js';
-import { bernoulliLogits } from './bernoulli-logits.js';
-import { conditionalNoise, logisticNoise } from './conditional-noise.js';
+import {
+  conditionalGumbel,
+  conditionalNoise,
+  gumbelNoise,
+  logisticNoise,
+} from './conditional-noise.js';
+import { type DiscreteLogits, discreteLogits } from './discrete-logits.js';
 
 export interface RelaxOptions {
   /**
@@ -40,8 +46,8 @@ export interface RelaxOptions {
 const KNOWN = ['network', 'relaxation', 'eta', 'temperature', 'learnTemperature'];
 
 /**
- * RELAX (Grathwohl et al. 2018) for Bernoulli variables, with REBAR (Tucker et al. 2017) as its
- * special case. With u, v ∼ U(0, 1), z = ℓ + logit(u), b = 1{z > 0} and z̃ ∼ z | b by the
+ * RELAX (Grathwohl et al. 2018) for Bernoulli and Categorical variables, with REBAR (Tucker et
+ * al. 2017) as its special case. With u, v ∼ U(0, 1), z = ℓ + logit(u), b = 1{z > 0} and z̃ ∼ z | b by the
  * conditional reparameterisation, the gradient of E[f(b)] with respect to the logits ℓ is
  *
  *   ĝ = (f(b) − c_φ(z̃)) ∇ℓ log p(b) + ∇ℓ c_φ(z) − ∇ℓ c_φ(z̃),
@@ -59,7 +65,11 @@ const KNOWN = ['network', 'relaxation', 'eta', 'temperature', 'learnTemperature'
  * Surrogate: loss = Σ_batch mean f(b) + Σ ⊥ĝ·(ℓ − ⊥ℓ) + Σ_φ ⊥(∂Σĝ²/∂φ)·(φ − ⊥φ); value =
  * Σ_batch mean f(b). Its gradient reaches everything upstream of the logits, and a cost that
  * depends on the parameters itself is differentiated directly as for the other estimators.
- * `dist` must be a Bernoulli or an `Independent` of one (the network then sees each event).
+ * `dist` must be a Bernoulli or a Categorical, or an `Independent` of one (the network then sees
+ * each event). For a Categorical, z = ℓ + Gumbel noise, b = argmax z, ∇ℓ log p(b) = onehot(b) −
+ * softmax(ℓ) and z̃ | b is the truncated-Gumbel construction; its draws reach the cost as indices,
+ * so the relaxation term (which would need one-hot inputs) is refused: use
+ * `relax({ network, relaxation: false })`.
  * The estimator owns η and log λ: `dispose()` frees them (the network stays the caller's).
  *
  * ```ts
@@ -120,26 +130,36 @@ export class RelaxEstimator implements GradientEstimator {
   surrogate(dist: Distribution, cost: CostFunction, options: SurrogateOptions): Surrogate {
     const fn = `${this.name}.surrogate`;
     checkSurrogateArgs(fn, dist, cost, options);
-    const { logits, eventRank } = bernoulliLogits(fn, dist);
+    const family = discreteLogits(fn, dist);
+    if (family.kind === 'categorical' && this.eta !== null) {
+      throw new NotImplementedError(
+        `${fn}: the relaxation term needs a cost of one-hot vectors, but a Categorical's draws are indices; use ${this.name === 'rebar' ? 'relax' : this.name}({ network, relaxation: false }) for a Categorical`,
+      );
+    }
+    const { logits, kind } = family;
     const { samples, rng } = options;
     const batchShape = dist.batchShape;
     return tf.tidy(() => {
       const shape = [samples, ...logits.shape];
       const [u, v] = [0, 1].map(() => tf.clipByValue(rng.uniform(shape), TINY, ONE_MINUS_EPS));
       const fixed = detach(logits);
-      const b = tf.cast(tf.greater(logisticNoise(fixed, u!), 0), 'float32');
-      const c = evaluateCost(fn, cost, b, batchShape);
-      const control = (z: tf.Tensor) => this.controlVariate(fn, cost, z, batchShape);
+      const noise = kind === 'bernoulli' ? logisticNoise : gumbelNoise;
+      const z = noise(fixed, u!);
+      const { draws, indicator } = discreteDraws(family, z);
+      const conditional = (l: tf.Tensor) =>
+        kind === 'bernoulli'
+          ? conditionalNoise(l, v!, indicator)
+          : conditionalGumbel(l, v!, indicator);
+      const c = evaluateCost(fn, cost, draws, batchShape);
+      const control = (pre: tf.Tensor) => this.controlVariate(fn, cost, pre, batchShape);
+      // ∇ℓ log p(b): b − σ(ℓ) for a Bernoulli, onehot(b) − softmax(ℓ) for a Categorical.
+      const dLogP = tf.sub(indicator, kind === 'bernoulli' ? tf.sigmoid(fixed) : tf.softmax(fixed));
+      const trailing = Array.from({ length: dLogP.rank - c.rank }, () => 1);
       const estimate = (): tf.Tensor => {
-        const zTilde = conditionalNoise(fixed, v!, b);
-        const weight = tf.sub(stopGradient(c), control(zTilde));
-        const trailing = Array.from({ length: eventRank }, () => 1);
-        const score = tf.mul(
-          tf.reshape(weight, [...weight.shape, ...trailing]),
-          tf.sub(b, tf.sigmoid(fixed)),
-        );
+        const weight = tf.sub(stopGradient(c), control(conditional(fixed)));
+        const score = tf.mul(tf.reshape(weight, [...weight.shape, ...trailing]), dLogP);
         const [reparam] = tf.grads((l: tf.Tensor) =>
-          tf.sum(tf.sub(control(logisticNoise(l, u!)), control(conditionalNoise(l, v!, b)))),
+          tf.sum(tf.sub(control(noise(l, u!)), control(conditional(l)))),
         )([fixed]);
         return tf.add(tf.mean(score, 0), tf.div(reparam!, samples));
       };
@@ -213,4 +233,19 @@ export function relax(options: RelaxOptions = {}): RelaxEstimator {
 export function rebar(options: Omit<RelaxOptions, 'network' | 'relaxation'> = {}): RelaxEstimator {
   assertKnownOptions('rebar', options, ['eta', 'temperature', 'learnTemperature']);
   return new RelaxEstimator(options, 'rebar');
+}
+
+/** The draws the cost sees (0/1 values, or float32 indices) and their indicator (b, or onehot b). */
+function discreteDraws(
+  family: DiscreteLogits,
+  z: tf.Tensor,
+): { draws: tf.Tensor; indicator: tf.Tensor } {
+  if (family.kind === 'bernoulli') {
+    const b = tf.cast(tf.greater(z, 0), 'float32');
+    return { draws: b, indicator: b };
+  }
+  const k = z.shape[z.rank - 1]!;
+  const index = tf.argMax(z, -1);
+  // wasm's OneHot writes int32 bits whatever dtype is asked for, so cast instead.
+  return { draws: tf.cast(index, 'float32'), indicator: tf.cast(tf.oneHot(index, k), 'float32') };
 }
