@@ -38,7 +38,9 @@ export interface VimcoOptions {
  * parameters (zero when it has none).
  *
  * Surrogate: loss = Σ_batch L̂ + Σ_batch Σⱼ ⊥(L̂ − L̂₋ⱼ)(log q(xⱼ) − ⊥log q(xⱼ)); value = Σ_batch L̂
- * (one draw of the K-sample bound, not a mean of costs). Needs `samples ≥ 2`.
+ * (one draw of the K-sample bound, not a mean of costs). Needs `samples ≥ 2`. The K baselines
+ * are K exact log-sum-exps, so one call holds a `[K, K, ...batch]` tensor: meant for the small K
+ * of multi-sample bounds (2–100), not for thousands of draws.
  *
  * ```ts
  * const logWeight = (z) => tf.sub(logJoint(z), new Bernoulli({ logits }).logProb(z));
