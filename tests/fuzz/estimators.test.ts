@@ -45,7 +45,7 @@ function tinyNetwork() {
     apply: (x: tf.Tensor) => tf.mul(tf.sum(x, -1), w),
     trainableVariables: [w],
     getWeights: () => ({ w: w.clone() }),
-    setWeights: (weights: Record<string, tf.Tensor>) => w.assign(weights.w!),
+    setWeights: (weights: Record<string, tf.Tensor>) => w.assign(weights.w as tf.Scalar),
     dispose: () => w.dispose(),
   };
 }

@@ -3,9 +3,7 @@ import {
   assertKnownOptions,
   assertOneOf,
   type Distribution,
-  InvalidArgumentError,
   invalidArgument,
-  isDistribution,
   type Rng,
 } from '@gen/core';
 import type * as tf from '@tensorflow/tfjs-core';
@@ -13,6 +11,7 @@ import { closedFormDivergence, hasClosedForm } from './closed-form.js';
 import { exactDivergenceOfVectors } from './exact.js';
 import { monteCarloDivergence } from './monte-carlo.js';
 import { type DivergenceName, divergenceNames } from './names.js';
+import { isDistributionPair } from './pair-kind.js';
 import { pointwiseSpec } from './pointwise-terms.js';
 import type { ProbabilityVector } from './probability-vector.js';
 import { quadratureDivergence } from './quadrature.js';
@@ -97,21 +96,7 @@ export function divergence(
   const method = options.method ?? 'auto';
   assertOneOf(fn, 'method', method, METHODS);
   const spec = pointwiseSpec(name, alpha);
-  const pIsDistribution = isDistribution(p);
-  if (pIsDistribution !== isDistribution(q)) {
-    throw new InvalidArgumentError(
-      `${fn}: 'p' and 'q' must both be probability vectors or both be Distributions`,
-    );
-  }
-  if (!pIsDistribution) {
-    if (method !== 'auto' && method !== 'exact') {
-      throw invalidArgument(
-        fn,
-        'method',
-        method,
-        "must be 'auto' or 'exact' for probability vectors",
-      );
-    }
+  if (!isDistributionPair(fn, p, q, method)) {
     return exactDivergenceOfVectors(
       fn,
       spec,

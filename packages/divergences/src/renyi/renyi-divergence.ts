@@ -2,9 +2,7 @@ import {
   assertKnownOptions,
   assertOneOf,
   type Distribution,
-  InvalidArgumentError,
   invalidArgument,
-  isDistribution,
   NotImplementedError,
   type Rng,
 } from '@gen/core';
@@ -13,6 +11,7 @@ import { className } from '../class-name.js';
 import { closedFormDivergence, hasClosedForm } from '../closed-form.js';
 import { exactDivergenceOfVectors } from '../exact.js';
 import { monteCarloDivergence } from '../monte-carlo.js';
+import { isDistributionPair } from '../pair-kind.js';
 import { pointwiseSpec } from '../pointwise-terms.js';
 import type { ProbabilityVector } from '../probability-vector.js';
 import { quadratureDivergence } from '../quadrature.js';
@@ -98,21 +97,7 @@ export function renyiDivergence(
     a.dispose();
     return out;
   };
-  const pIsDistribution = isDistribution(p);
-  if (pIsDistribution !== isDistribution(q)) {
-    throw new InvalidArgumentError(
-      `${fn}: 'p' and 'q' must both be probability vectors or both be Distributions`,
-    );
-  }
-  if (!pIsDistribution) {
-    if (method !== 'auto' && method !== 'exact') {
-      throw invalidArgument(
-        fn,
-        'method',
-        method,
-        "must be 'auto' or 'exact' for probability vectors",
-      );
-    }
+  if (!isDistributionPair(fn, p, q, method)) {
     const a = exactDivergenceOfVectors(
       fn,
       spec,
