@@ -10,6 +10,7 @@ import { invalidArgument } from '@gen/core';
 import { removeStaleTemporaries, writeFileAtomic } from '@gen/core/node';
 import { runIdOf, stepsToPrune } from './checkpoint/run-id.js';
 import {
+  assertSave,
   assertStep,
   type CheckpointStore,
   resolveKeep,
@@ -94,10 +95,7 @@ export function fileCheckpointStore(dir: string, options?: StoreOptions): Checkp
       return (await list()).at(-1);
     },
     async save(step, bytes) {
-      assertStep(`${fn}.save`, step);
-      if (!(bytes instanceof Uint8Array)) {
-        throw invalidArgument(`${fn}.save`, 'bytes', bytes, 'must be a Uint8Array');
-      }
+      assertSave(`${fn}.save`, step, bytes);
       await mkdir(dir, { recursive: true });
       await writeFileAtomic(join(dir, fileName(step)), bytes);
       const runOf = (s: number) => fileRunId(join(dir, fileName(s)));

@@ -1,6 +1,12 @@
 import { assertKnownOptions, FormatError, invalidArgument, NotImplementedError } from '@gen/core';
 import { runIdOf, stepsToPrune } from './run-id.js';
-import { assertStep, type CheckpointStore, resolveKeep, type StoreOptions } from './store.js';
+import {
+  assertSave,
+  assertStep,
+  type CheckpointStore,
+  resolveKeep,
+  type StoreOptions,
+} from './store.js';
 
 export interface IndexedDbStoreOptions extends StoreOptions {
   /** The IndexedDB database the checkpoints live in (default 'gen-checkpoints'). */
@@ -127,10 +133,7 @@ export function indexedDbCheckpointStore(
       return (await list()).at(-1);
     },
     async save(step, bytes) {
-      assertStep(`${fn}.save`, step);
-      if (!(bytes instanceof Uint8Array)) {
-        throw invalidArgument(`${fn}.save`, 'bytes', bytes, 'must be a Uint8Array');
-      }
+      assertSave(`${fn}.save`, step, bytes);
       const runId = runIdOf(bytes);
       await withDatabase(async (db) => {
         const known = new Map((await entries(db)).map((e) => [e.step, e.runId ?? undefined]));

@@ -54,6 +54,13 @@ export function assertStep(fn: string, step: unknown): asserts step is number {
   assertInteger(fn, 'step', step, 0);
 }
 
+/** Throws unless a store's `save(step, bytes)` got a valid step and checkpoint bytes. */
+export function assertSave(fn: string, step: unknown, bytes: unknown): asserts bytes is Uint8Array {
+  assertStep(fn, step);
+  if (!(bytes instanceof Uint8Array))
+    throw invalidArgument(fn, 'bytes', bytes, 'must be a Uint8Array');
+}
+
 /** Throws unless `value` looks like a {@link CheckpointStore}. */
 export function assertStore(
   fn: string,
@@ -85,10 +92,7 @@ export function memoryCheckpointStore(options?: StoreOptions): CheckpointStore {
   const steps = () => [...saved.keys()].sort((a, b) => a - b);
   return {
     async save(step, bytes) {
-      assertStep('memoryCheckpointStore.save', step);
-      if (!(bytes instanceof Uint8Array)) {
-        throw invalidArgument('memoryCheckpointStore.save', 'bytes', bytes, 'must be a Uint8Array');
-      }
+      assertSave('memoryCheckpointStore.save', step, bytes);
       saved.set(step, bytes.slice());
       const runOf = async (s: number) => runIdOf(saved.get(s)!);
       for (const old of await stepsToPrune(steps(), keep, runIdOf(bytes), runOf)) {
