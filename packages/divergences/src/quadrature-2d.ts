@@ -55,8 +55,9 @@ function checkBox(fn: string, range: unknown): Box {
  * evaluations per batch member). For smooth densities that are negligible outside the box the
  * rule's error falls like h⁴ (halving h divides it by about 16); with the defaults (mean ± 12σ
  * per axis) KL and squared Hellinger between bivariate Gaussians of comparable scales come
- * within 2e−5 relative of their closed forms, about the float32 rounding of the sum. Differentiable in the parameters (the box is read without gradient);
- * the result has the broadcast batch shape and is clamped at 0.
+ * within 2e−5 relative of their closed forms, about the float32 rounding of the sum.
+ * Differentiable in the parameters (the box is read without gradient); the result has the
+ * broadcast batch shape and is clamped at 0.
  */
 export function quadrature2d(
   fn: string,

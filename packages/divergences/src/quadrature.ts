@@ -32,10 +32,11 @@ function defaultRange(fn: string, p: Distribution, q: Distribution): [number, nu
 }
 
 /**
- * ∫ q(x) f(p(x)/q(x)) dx for two 1-D distributions (event shape []; [2] goes to the 2-D rule), by composite Simpson on a
- * fixed grid. The grid depends only on the options (or on the distributions' moments, read
- * without gradient), so the result is differentiable with respect to both distributions'
- * parameters; its shape is the broadcast batch shape. Clamped at 0 like the exact sums.
+ * ∫ q(x) f(p(x)/q(x)) dx for two 1-D distributions (event shape []; [2] goes to the 2-D
+ * rule), by composite Simpson on a fixed grid. The grid depends only on the options (or on the
+ * distributions' moments, read without gradient), so the result is differentiable with respect
+ * to both distributions' parameters; its shape is the broadcast batch shape. Clamped at 0 like
+ * the exact sums.
  */
 export function quadratureDivergence(
   fn: string,

@@ -5,40 +5,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
 import { tanhNetwork } from '../../test/linear-network.js';
 import { moments } from '../../test/moments.js';
+import { EXACT, expectUnbiased, LOGIT, R, toy, toyEstimates } from '../../test/tucker-toy.js';
 import { scoreFunction } from '../score-function.js';
 import { testCosts } from '../test-costs/test-costs.js';
 import { type NvilEstimator, nvil } from './nvil.js';
 
-// f(b) = (b − 0.45)² on Bernoulli(σ(0.3)): exact ∂ℓ = p(1 − p)((1 − t)² − t²). A batch of R
-// identical problems gives R independent estimates; the mean must lie within 4 standard errors
-// of the exact value (two-sided false-failure rate 6e-5 per check; fixed seeds).
-const [R, LOGIT, T] = [4000, 0.3, 0.45];
-const toy = (b: tf.Tensor) => tf.square(tf.sub(b, T));
-const p = 1 / (1 + Math.exp(-LOGIT));
-const EXACT = p * (1 - p) * ((1 - T) ** 2 - T ** 2);
-
-function estimates(
-  estimator: { surrogate: NvilEstimator['surrogate'] },
-  seed: number,
-  scale = 1,
-): Float32Array {
-  const logits = tf.fill([R], LOGIT);
-  const rng = Rng.fromSeed(seed);
-  const cost = (b: tf.Tensor) => tf.mul(toy(b), scale);
-  const [g] = tf.grads(
-    (l) => estimator.surrogate(new Bernoulli({ logits: l! }), cost, { samples: 1, rng }).loss,
-  )([logits]);
-  const out = g!.dataSync() as Float32Array;
-  tf.dispose([g!, logits]);
-  return out;
-}
-
-function expectUnbiased(got: Float32Array, exact: number, label: string): void {
-  const { mean, se } = moments(got);
-  expect(Math.abs(mean - exact), `${label}: mean ${mean} vs ${exact} (se ${se})`).toBeLessThan(
-    4 * se + 1e-6,
-  );
-}
+const estimates = (estimator: { surrogate: NvilEstimator['surrogate'] }, seed: number, scale = 1) =>
+  toyEstimates(estimator, seed, { scale });
 
 /** Trains the baseline alone for `steps` calls at the toy's logits. */
 function trainBaseline(estimator: NvilEstimator, steps: number): void {

@@ -6,39 +6,15 @@ import { expect, it } from 'vitest';
 import { finiteGradient } from '../../test/k-sample-bound.js';
 import { tanhNetwork } from '../../test/linear-network.js';
 import { moments } from '../../test/moments.js';
+import { EXACT, expectUnbiased, LOGIT, R, toy, toyEstimates } from '../../test/tucker-toy.js';
 import { scoreFunction } from '../score-function.js';
 import { type RelaxEstimator, rebar, relax } from './relax.js';
 
-// Tucker et al.'s toy: f(b) = (b − t)², t = 0.45, whose exact gradient in the logit ℓ is
-// p(1 − p)((1 − t)² − t²). A batch of R identical problems gives R independent estimates; each
-// mean must lie within 4 standard errors of the exact value (two-sided false-failure rate 6e-5
-// per check; fixed seeds).
-const [R, LOGIT, T] = [4000, 0.3, 0.45];
-const toy = (b: tf.Tensor) => tf.square(tf.sub(b, T));
-const p = 1 / (1 + Math.exp(-LOGIT));
-const EXACT = p * (1 - p) * ((1 - T) ** 2 - T ** 2);
-
-function estimates(
+const estimates = (
   estimator: { surrogate: RelaxEstimator['surrogate'] },
   seed: number,
   samples = 1,
-): Float32Array {
-  const logits = tf.fill([R], LOGIT);
-  const rng = Rng.fromSeed(seed);
-  const [g] = tf.grads(
-    (l) => estimator.surrogate(new Bernoulli({ logits: l! }), toy, { samples, rng }).loss,
-  )([logits]);
-  const out = g!.dataSync() as Float32Array;
-  tf.dispose([g!, logits]);
-  return out;
-}
-
-function expectUnbiased(got: Float32Array, exact: number, label: string): void {
-  const { mean, se } = moments(got);
-  expect(Math.abs(mean - exact), `${label}: mean ${mean} vs ${exact} (se ${se})`).toBeLessThan(
-    4 * se + 1e-6,
-  );
-}
+) => toyEstimates(estimator, seed, { samples });
 
 // A coupled cost over an event of 3 Bernoullis, exact gradient by enumerating the 8 outcomes.
 const EVENT_LOGITS = [0.2, -0.5, 1];
