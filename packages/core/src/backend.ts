@@ -125,6 +125,8 @@ async function activate(name: Exclude<BackendName, 'auto'>): Promise<void> {
       `initBackend: backend '${name}' failed to initialise${failureHint(name)}`,
     );
   }
+  // The backend's import registered its kernels, so @gen's wasm replacements go in now.
+  registerWasmKernels();
   if (name === 'cpu') {
     // tfjs-backend-cpu advertises tfjs-node on its first write in Node; @gen chose wasm/cpu knowingly.
     (tf.backend() as unknown as { firstUse?: boolean }).firstUse = false;
@@ -133,8 +135,9 @@ async function activate(name: Exclude<BackendName, 'auto'>): Promise<void> {
 
 /**
  * Picks and readies a tfjs backend, registers every gradient (tfjs-core's entry points register
- * none), the fast BatchMatMul gradient and the kernels tfjs-backend-wasm lacks (UnsortedSegmentSum,
- * which `tf.gather`'s gradient needs), and returns the backend's name.
+ * none), the fast BatchMatMul gradient and the kernels tfjs-backend-wasm lacks or has slow
+ * (UnsortedSegmentSum, which `tf.gather`'s gradient needs, and the convolution gradients), and
+ * returns the backend's name.
  *
  * 'auto' tries, in order, wasm then cpu in Node, and webgpu → webgl → wasm → cpu in a browser.
  * A named backend that cannot be used throws {@link BackendError}. In Node, backend packages
