@@ -16,7 +16,7 @@ export function energyDistance(x: SampleLike, y: SampleLike): tf.Scalar {
   return withSamplePair('energyDistance', x, y, 1, (xs, ys) =>
     tf.tidy(() => {
       const mean = (a: tf.Tensor2D, b: tf.Tensor2D) =>
-        tf.mean(powerOfSquared(squaredDistances(a, b), 1));
+        tf.mean(powerOfSquared(squaredDistances(a, b, true), 1));
       const cross = mean(xs, ys);
       return tf.sub(tf.mul(2, cross), tf.add(mean(xs, xs), mean(ys, ys))) as tf.Scalar;
     }),
