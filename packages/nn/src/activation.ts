@@ -60,6 +60,48 @@ export function resolveActivation(
   }
 }
 
+/** An activation tfjs's fused matmul kernel applies itself (its `activation` attribute). */
+export type FusedActivationName = 'linear' | 'relu' | 'leakyrelu' | 'elu' | 'sigmoid';
+
+/** How a dense layer applies an activation: inside the fused matmul kernel, after it, or both. */
+export interface ActivationPlan {
+  /** The whole activation as one elementwise function. */
+  activate: (x: tf.Tensor) => tf.Tensor;
+  /** What the fused kernel applies ('linear' when it cannot apply the activation). */
+  fused: FusedActivationName;
+  /** Negative slope for `fused: 'leakyrelu'` (0 otherwise). */
+  leakyreluAlpha: number;
+  /** Applied after the kernel when the kernel cannot apply the activation, else null. */
+  after: ((x: tf.Tensor) => tf.Tensor) | null;
+}
+
+/**
+ * The activation of `spec` split for the fused dense path; `fn` and `arg` name the caller in
+ * errors. tanh and softplus have no fused form in tfjs, so they run after a linear kernel. A
+ * leaky ReLU with a negative slope does too: its gradient is read off the kernel's output
+ * (y > 0 ⇔ x > 0), which needs slope ≥ 0.
+ */
+export function resolveActivationPlan(fn: string, arg: string, spec: Activation): ActivationPlan {
+  const activate = resolveActivation(fn, arg, spec);
+  const unfused = { activate, fused: 'linear', leakyreluAlpha: 0, after: activate } as const;
+  const name = typeof spec === 'object' ? spec.name : spec;
+  switch (name) {
+    case 'none':
+      return { activate, fused: 'linear', leakyreluAlpha: 0, after: null };
+    case 'relu':
+    case 'elu':
+    case 'sigmoid':
+      return { activate, fused: name, leakyreluAlpha: 0, after: null };
+    case 'leakyRelu': {
+      const slope = typeof spec === 'object' ? spec.slope : DEFAULT_LEAKY_SLOPE;
+      if (slope < 0) return unfused;
+      return { activate, fused: 'leakyrelu', leakyreluAlpha: slope, after: null };
+    }
+    default:
+      return unfused;
+  }
+}
+
 /**
  * The elementwise function behind an activation spec:
  * relu = max(x, 0); leakyRelu = x for x ≥ 0, slope·x otherwise (slope 0.2 unless given);

@@ -1,6 +1,7 @@
 import { assertInteger, invalidArgument, type Rng } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
-import { type Activation, resolveActivation } from './activation.js';
+import { type Activation, type ActivationPlan, resolveActivationPlan } from './activation.js';
+import { fusedDense } from './fused-dense.js';
 import { type Initializer, type InitializerName, resolveInitializer } from './init.js';
 import { Module } from './module.js';
 import { assertLastAxis, assertOptions, resolveRng } from './options.js';
@@ -55,7 +56,7 @@ export class Dense extends Module {
   readonly kernel: tf.Variable;
   readonly bias: tf.Variable | null;
   protected readonly kind: string;
-  private readonly activate: (x: tf.Tensor) => tf.Tensor;
+  private readonly plan: ActivationPlan;
 
   constructor(options: DenseOptions) {
     const kind = (new.target as typeof Dense).displayName;
@@ -71,7 +72,7 @@ export class Dense extends Module {
     this.inputSize = inputSize;
     this.outputSize = outputSize;
     this.activation = options.activation ?? 'none';
-    this.activate = resolveActivation(kind, 'activation', this.activation);
+    this.plan = resolveActivationPlan(kind, 'activation', this.activation);
     const kernelInit = resolveInitializer(
       kind,
       'kernelInitializer',
@@ -92,14 +93,7 @@ export class Dense extends Module {
     const fn = `${this.kind}.apply`;
     this.assertLive(fn);
     assertLastAxis(fn, 'x', x, this.inputSize);
-    return tf.tidy(() => {
-      const lead = x.shape.slice(0, -1);
-      const flat = x.rank === 2 ? x : tf.reshape(x, [-1, this.inputSize]);
-      let y: tf.Tensor = tf.matMul(flat as tf.Tensor2D, this.effectiveKernel() as tf.Tensor2D);
-      if (this.bias !== null) y = tf.add(y, this.bias);
-      y = this.activate(y);
-      return x.rank === 2 ? y : tf.reshape(y, [...lead, this.outputSize]);
-    });
+    return tf.tidy(() => fusedDense(x, this.effectiveKernel(), this.bias, this.plan));
   }
 
   /** The kernel as used by `apply` (subclasses mask it). */

@@ -7,8 +7,9 @@ import {
   type Rng,
 } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
-import { type Activation, resolveActivation } from './activation.js';
+import { type Activation, type ActivationPlan, resolveActivationPlan } from './activation.js';
 import { Dense } from './dense.js';
+import { fusedDense } from './fused-dense.js';
 import { madeMasks } from './made-masks.js';
 import { Module } from './module.js';
 import { assertLastAxis, assertOptions, assertSizes, resolveRng } from './options.js';
@@ -71,6 +72,9 @@ const OPTIONS = [
   'name',
 ] as const;
 
+/** The output layer's (identity) activation. */
+const LINEAR = resolveActivationPlan('MadeNetwork', 'activation', 'none');
+
 /** The mask sets of the pool, built before any tensor exists; madeMasks' errors named `fn`. */
 function buildMaskSets(fn: string, options: MadeNetworkOptions, numMasks: number, maskRng: Rng) {
   const { inputSize, hiddenSizes, ordering = 'natural', outputsPerInput = 1 } = options;
@@ -126,7 +130,7 @@ export class MadeNetwork extends Module {
   readonly layers: readonly Dense[];
   /** masks[m][l]: the 0/1 mask of layer l under mask set m, [in, out]. */
   private readonly masks: tf.Tensor2D[][];
-  private readonly activate: (x: tf.Tensor) => tf.Tensor;
+  private readonly plan: ActivationPlan;
 
   constructor(options: MadeNetworkOptions) {
     const fn = 'MadeNetwork';
@@ -141,7 +145,7 @@ export class MadeNetwork extends Module {
     if (typeof zeroInitLast !== 'boolean') {
       throw invalidArgument(fn, 'zeroInitLast', zeroInitLast, 'must be a boolean');
     }
-    this.activate = resolveActivation(fn, 'activation', activation);
+    this.plan = resolveActivationPlan(fn, 'activation', activation);
     const rng = resolveRng(fn, options);
     if (options.maskRng !== undefined) assertRng(fn, 'maskRng', options.maskRng);
     const maskRng = options.maskRng ?? rng.split(1)[0]!;
@@ -181,16 +185,12 @@ export class MadeNetwork extends Module {
     assertLastAxis(fn, 'x', x, this.inputSize);
     assertInteger(fn, 'mask', mask, 0, this.numMasks - 1);
     const masks = this.masks[mask]!;
-    const outputSize = this.inputSize * this.outputsPerInput;
     return tf.tidy(() => {
-      const lead = x.shape.slice(0, -1);
-      let h = x.rank === 2 ? x : tf.reshape(x, [-1, this.inputSize]);
       const last = this.layers.length - 1;
-      this.layers.forEach((layer, l) => {
-        const z = tf.add(tf.matMul(h, tf.mul(layer.kernel, masks[l]!)), layer.bias!);
-        h = l < last ? this.activate(z) : z;
-      });
-      return x.rank === 2 ? h : tf.reshape(h, [...lead, outputSize]);
+      return this.layers.reduce((h, layer, l) => {
+        const kernel = tf.mul(layer.kernel, masks[l]!);
+        return fusedDense(h, kernel, layer.bias, l < last ? this.plan : LINEAR);
+      }, x);
     });
   }
 
