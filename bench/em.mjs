@@ -34,6 +34,25 @@ const median = (v) => {
 };
 
 /**
+ * N(0, I) data of the case and a GaussianMixture initialised on it (k-means++) whose
+ * `fit(x, { warmStart: true })` runs exactly `iterations` EM iterations (tolerance 0), after one
+ * such warm fit. bench/run.mjs times its EM row with it too.
+ */
+export async function prepareFitter({ n, d, k, covariance }, iterations) {
+  const x = Rng.fromSeed(1).normal([n, d]);
+  const fitter = new GaussianMixture({
+    components: k,
+    covariance,
+    init: 'kmeans++',
+    tolerance: 0,
+    maxIterations: iterations,
+  });
+  await fitter.initialize(x);
+  await fitter.fit(x, { warmStart: true });
+  return { x, fitter };
+}
+
+/**
  * Times one case on the current backend, in interleaved rounds of two variants:
  *  - `fit`:    fit(x, { warmStart: true }) with maxIterations = `iterations`, tolerance 0, per
  *              iteration: what an iteration costs inside fit (E-step and moments on the device,
@@ -44,13 +63,14 @@ const median = (v) => {
  * Asserts that tf.memory().numTensors does not change across the timed loops.
  */
 async function timeCase({ n, d, k, covariance }, { rounds, iterations }) {
-  const x = Rng.fromSeed(1).normal([n, d]);
-  const options = { components: k, covariance, init: 'kmeans++', tolerance: 0 };
-  const fitter = new GaussianMixture({ ...options, maxIterations: iterations });
-  const stepper = new GaussianMixture(options);
-  await fitter.initialize(x);
+  const { x, fitter } = await prepareFitter({ n, d, k, covariance }, iterations);
+  const stepper = new GaussianMixture({
+    components: k,
+    covariance,
+    init: 'kmeans++',
+    tolerance: 0,
+  });
   await stepper.initialize(x);
-  await fitter.fit(x, { warmStart: true });
   await stepper.emStep(x);
   const before = tf.memory().numTensors;
   const fit = [];
@@ -89,68 +109,73 @@ function runSklearn(cases) {
   return JSON.parse(run.stdout.trim().split('\n').at(-1));
 }
 
-const key = ({ d, covariance }) => `${covariance} D=${d}`;
-console.log(`One EM iteration (E-step + M-step), N = ${N}, K = ${K}. Median ms per iteration.\n`);
-if (loadavg()[0] > 0.5) {
-  console.log(
-    `Note: 1-min load average is ${loadavg()[0].toFixed(2)} on ${cpus().length} cores; other work inflates the timings.\n`,
-  );
-}
-// scikit-learn runs right after the wasm timing of the same case, so that changes in the load
-// of the machine hit both sides of a ratio alike.
-const results = {};
-const sk = {};
-let sklearn = { results: [] };
-for (const [backend, plan] of Object.entries(PLANS)) {
-  await initBackend(backend);
-  results[backend] = {};
-  for (const c of plan.cases) {
-    process.stdout.write(`tfjs ${backend} ${key(c)}… `);
-    results[backend][key(c)] = await timeCase(c, plan);
-    process.stdout.write(`${results[backend][key(c)].fit.toFixed(1)} ms`);
-    if (backend === 'wasm' && sklearn.skipped === undefined) {
-      const run = runSklearn([c]);
-      if (run.skipped !== undefined) sklearn = run;
-      else {
-        sklearn = { ...run, results: [...sklearn.results, ...run.results] };
-        sk[key(c)] = {
-          median: run.results[0].msPerIteration,
-          min: Math.min(...run.results[0].rounds),
-        };
-        process.stdout.write(`, scikit-learn ${sk[key(c)].median.toFixed(1)} ms`);
+async function main() {
+  const key = ({ d, covariance }) => `${covariance} D=${d}`;
+  console.log(`One EM iteration (E-step + M-step), N = ${N}, K = ${K}. Median ms per iteration.\n`);
+  if (loadavg()[0] > 0.5) {
+    console.log(
+      `Note: 1-min load average is ${loadavg()[0].toFixed(2)} on ${cpus().length} cores; other work inflates the timings.\n`,
+    );
+  }
+  // scikit-learn runs right after the wasm timing of the same case, so that changes in the load
+  // of the machine hit both sides of a ratio alike.
+  const results = {};
+  const sk = {};
+  let sklearn = { results: [] };
+  for (const [backend, plan] of Object.entries(PLANS)) {
+    await initBackend(backend);
+    results[backend] = {};
+    for (const c of plan.cases) {
+      process.stdout.write(`tfjs ${backend} ${key(c)}… `);
+      results[backend][key(c)] = await timeCase(c, plan);
+      process.stdout.write(`${results[backend][key(c)].fit.toFixed(1)} ms`);
+      if (backend === 'wasm' && sklearn.skipped === undefined) {
+        const run = runSklearn([c]);
+        if (run.skipped !== undefined) sklearn = run;
+        else {
+          sklearn = { ...run, results: [...sklearn.results, ...run.results] };
+          sk[key(c)] = {
+            median: run.results[0].msPerIteration,
+            min: Math.min(...run.results[0].rounds),
+          };
+          process.stdout.write(`, scikit-learn ${sk[key(c)].median.toFixed(1)} ms`);
+        }
       }
+      console.log('');
     }
-    console.log('');
   }
-}
-if (sklearn.skipped !== undefined) console.log(`\nscikit-learn skipped: ${sklearn.skipped}`);
-else console.log(`\nscikit-learn ${sklearn.sklearn} (numpy ${sklearn.numpy}), one BLAS thread\n`);
+  if (sklearn.skipped !== undefined) console.log(`\nscikit-learn skipped: ${sklearn.skipped}`);
+  else console.log(`\nscikit-learn ${sklearn.sklearn} (numpy ${sklearn.numpy}), one BLAS thread\n`);
 
-// Medians over the rounds, and minima: other work on the machine only ever adds time, so under
-// load the minima are the better estimate of the uncontended cost.
-const rows = [];
-for (const [backend, byCase] of Object.entries(results)) {
-  for (const [name, r] of Object.entries(byCase)) {
-    const ref = sk[name];
-    const ratio = (a, b) => (ref === undefined ? '—' : (a / b).toFixed(2));
-    rows.push({
-      backend,
-      case: name,
-      'fit ms/iter': r.fit.toFixed(1),
-      min: r.fitMin.toFixed(1),
-      'emStep ms': r.emStep.toFixed(1),
-      'sklearn ms/iter': ref === undefined ? '—' : ref.median.toFixed(1),
-      'sklearn min': ref === undefined ? '—' : ref.min.toFixed(1),
-      ratio: ratio(r.fit, ref?.median),
-      'ratio of min': ratio(r.fitMin, ref?.min),
-    });
+  // Medians over the rounds, and minima: other work on the machine only ever adds time, so under
+  // load the minima are the better estimate of the uncontended cost.
+  const rows = [];
+  for (const [backend, byCase] of Object.entries(results)) {
+    for (const [name, r] of Object.entries(byCase)) {
+      const ref = sk[name];
+      const ratio = (a, b) => (ref === undefined ? '—' : (a / b).toFixed(2));
+      rows.push({
+        backend,
+        case: name,
+        'fit ms/iter': r.fit.toFixed(1),
+        min: r.fitMin.toFixed(1),
+        'emStep ms': r.emStep.toFixed(1),
+        'sklearn ms/iter': ref === undefined ? '—' : ref.median.toFixed(1),
+        'sklearn min': ref === undefined ? '—' : ref.min.toFixed(1),
+        ratio: ratio(r.fit, ref?.median),
+        'ratio of min': ratio(r.fitMin, ref?.min),
+      });
+    }
   }
+  console.table(rows);
+  const outDir = new URL('./results/', import.meta.url);
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(
+    new URL('em-latest.json', outDir),
+    `${JSON.stringify({ n: N, k: K, results, sklearn, date: new Date().toISOString() }, null, 2)}\n`,
+  );
+  console.log('\nWrote bench/results/em-latest.json');
 }
-console.table(rows);
-const outDir = new URL('./results/', import.meta.url);
-mkdirSync(outDir, { recursive: true });
-writeFileSync(
-  new URL('em-latest.json', outDir),
-  `${JSON.stringify({ n: N, k: K, results, sklearn, date: new Date().toISOString() }, null, 2)}\n`,
-);
-console.log('\nWrote bench/results/em-latest.json');
+
+// Run as a script (node em.mjs); bench/run.mjs imports prepareFitter only.
+if (process.argv[1] === fileURLToPath(import.meta.url)) await main();

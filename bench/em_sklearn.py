@@ -32,7 +32,8 @@ except ImportError as error:  # pragma: no cover - depends on the machine
 warnings.filterwarnings("ignore", message="Initialization 1 did not converge")
 
 
-def measure(case, rounds, iterations, seed):
+def prepare(case, seed):
+    """A warm GaussianMixture on N(0, I) data and one E step + M step on it, as a function."""
     rs = np.random.RandomState(seed)
     x = rs.normal(size=(case["n"], case["d"])).astype(np.float64)
     gm = GaussianMixture(
@@ -48,6 +49,11 @@ def measure(case, rounds, iterations, seed):
         _, log_resp = gm._e_step(x)
         gm._m_step(x, log_resp)
 
+    return iteration
+
+
+def measure(case, rounds, iterations, seed):
+    iteration = prepare(case, seed)
     iteration()
     per_round = []
     for _ in range(rounds):

@@ -1,76 +1,163 @@
+// The side-by-side benchmark suite of issue 19: every row times one @gen workload on tfjs-wasm
+// (and cpu, and WebGPU where a hardware adapter exists) against its PyTorch, POT or
+// scikit-learn twin in interleaved rounds. See README.md. `node bench/mlp-detail.mjs` is the
+// older, deeper look at the MLP step alone (matmul floor, stock gradient).
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, platform } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { initBackend } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
-import { benchmarkBackend, CONFIG, matMulFloorFlops } from './mlp-step.mjs';
-import { printReport } from './report.mjs';
-import { runTorchBaseline } from './torch-baseline.mjs';
+import { parseArgs } from './suite/args.mjs';
+import { startPython } from './suite/python-worker.mjs';
+import { printSuite, verdict } from './suite/report.mjs';
+import { runRow } from './suite/run-row.mjs';
+import { convVaeRow } from './workloads/conv-vae.mjs';
+import { dcganRow } from './workloads/dcgan.mjs';
+import { elementwiseRow } from './workloads/elementwise.mjs';
+import { emRow } from './workloads/em.mjs';
+import { ganRow } from './workloads/gan.mjs';
+import { madeRow } from './workloads/made.mjs';
+import { mlpRow } from './workloads/mlp.mjs';
+import { mmdRow } from './workloads/mmd.mjs';
+import { nsfRow } from './workloads/nsf.mjs';
+import { sinkhornRows } from './workloads/sinkhorn.mjs';
+import { vaeRow } from './workloads/vae.mjs';
 
-// Step counts keep the whole run under two minutes on a 2-core machine (a wasm step takes about
-// 20 ms, a stock-gradient wasm step about 110 ms, a cpu step about 500 ms when the machine is
-// otherwise idle). Repeats are interleaved rounds; see measureInterleaved.
-const PLANS = {
-  wasm: {
-    repeats: 11,
-    step: { warmup: 10, iterations: 20 },
-    floor: { warmup: 10, iterations: 20 },
-    stock: { warmup: 3, iterations: 4 },
-    profileSteps: 5,
-  },
-  cpu: {
-    repeats: 5,
-    step: { warmup: 2, iterations: 3 },
-    floor: { warmup: 2, iterations: 3 },
-    stock: { warmup: 1, iterations: 2 },
-    profileSteps: 1,
-  },
-};
+const ROWS = [
+  mlpRow,
+  ganRow,
+  madeRow,
+  vaeRow,
+  elementwiseRow,
+  mmdRow,
+  ...sinkhornRows,
+  emRow,
+  dcganRow,
+  convVaeRow,
+  nsfRow,
+];
 
-const arch = [CONFIG.inputSize, ...CONFIG.hiddenSizes, CONFIG.outputSize].join('-');
-console.log(
-  `MLP ${arch} (relu, relu, sigmoid) training step: MSE, Adam lr ${CONFIG.learningRate} ` +
-    `eps ${CONFIG.epsilon}, batch ${CONFIG.batchSize}. Median ms/step over timed repeats.\n`,
-);
-
-// The benchmark itself keeps one core busy; anything else running inflates the timings.
-const loadAtStart = loadavg()[0];
-if (loadAtStart > 0.5) {
-  console.log(
-    `Note: 1-min load average is ${loadAtStart.toFixed(2)} on ${cpus().length} cores before ` +
-      'starting; other work on this machine will inflate the timings.\n',
-  );
+function probeWebGpu() {
+  const script = fileURLToPath(new URL('./suite/webgpu-probe.mjs', import.meta.url));
+  const run = spawnSync(process.execPath, [script], { encoding: 'utf8', timeout: 60_000 });
+  const line = run.stdout?.trim().split('\n').at(-1);
+  try {
+    return JSON.parse(line);
+  } catch {
+    return { hardware: false, reason: `the probe failed (${run.error?.message ?? run.status})` };
+  }
 }
 
-const results = {};
-for (const backend of Object.keys(PLANS)) {
+/** Runs `rows` on `backend` with the plans `planName`; a failing row is recorded, not fatal. */
+async function runPhase(backend, planName, rows, python, results, baselines) {
   await initBackend(backend);
-  process.stdout.write(`running tfjs ${backend}… `);
-  const started = performance.now();
-  results[backend] = await benchmarkBackend(PLANS[backend]);
-  console.log(`${((performance.now() - started) / 1000).toFixed(1)} s`);
+  for (const row of rows) {
+    const plan = row.plans[planName];
+    results[row.id] ??= { title: row.title, phases: {}, notes: [] };
+    const result = results[row.id];
+    if (plan === undefined || result.error !== undefined) continue;
+    process.stdout.write(`${backend} ${row.id}… `);
+    const started = performance.now();
+    try {
+      const phase = await runRow(row, backend, plan, python, baselines);
+      result.phases[backend] = phase;
+      result.notes.push(...phase.notes);
+      console.log(`${((performance.now() - started) / 1000).toFixed(1)} s`);
+      for (const note of phase.notes) console.log(`  ${note}`);
+    } catch (error) {
+      result.error = error.stack ?? String(error);
+      console.log(`failed: ${error.message}`);
+    }
+  }
 }
-process.stdout.write('running PyTorch… ');
-const torch = runTorchBaseline();
-console.log(torch.skipped === undefined ? 'done\n' : 'skipped\n');
 
-const ratios = printReport(results, torch);
+async function main() {
+  const options = parseArgs(
+    process.argv.slice(2),
+    ROWS.map((r) => r.id),
+  );
+  if (options.help !== undefined) {
+    console.log(options.help);
+    return 0;
+  }
+  const mode = options.quick ? 'quick' : 'full';
+  const rows = ROWS.filter((r) => options.only === undefined || options.only.includes(r.id));
+  const loadAtStart = loadavg()[0];
+  console.log(`@gen side-by-side benchmark, ${mode} mode, ${rows.length} rows.`);
+  if (loadAtStart > 0.5) {
+    console.log(
+      `Note: 1-min load average is ${loadAtStart.toFixed(2)} on ${cpus().length} cores; other ` +
+        'work inflates every timing (the interleaved ratios hold up better).',
+    );
+  }
+  const started = performance.now();
+  const python = await startPython();
+  if (python.skipped !== undefined) console.log(`Python baselines skipped: ${python.skipped}`);
+  const results = {};
+  const backends = ['wasm'];
+  try {
+    await runPhase('wasm', mode, rows, python, results, true);
+    if (!options.quick && options.cpu) {
+      const cheap = rows.filter((r) => r.plans.cpu !== undefined);
+      if (cheap.length > 0) {
+        backends.push('cpu');
+        await runPhase('cpu', 'cpu', cheap, python, results, 'first');
+      }
+    }
+  } finally {
+    await python.close?.();
+  }
+  const webgpu = probeWebGpu();
+  if (webgpu.hardware) {
+    backends.push('webgpu');
+    console.log(`WebGPU: ${webgpu.adapter}`);
+    await runPhase('webgpu', mode, rows, python, results, false);
+  } else {
+    console.log(`WebGPU: no hardware adapter on this machine (${webgpu.reason})`);
+  }
+  for (const row of rows) Object.assign(results[row.id], verdict(row, results[row.id]));
 
-const outDir = new URL('./results/', import.meta.url);
-mkdirSync(outDir, { recursive: true });
-const report = {
-  date: new Date().toISOString(),
-  machine: {
-    cpu: cpus()[0]?.model,
-    cores: cpus().length,
-    platform: platform(),
-    loadAverage1m: { start: loadAtStart, end: loadavg()[0] },
-  },
-  versions: { node: process.versions.node, tfjsCore: tf.version_core },
-  config: { ...CONFIG, model: '@gen/nn Mlp', matMulFloorFlops: matMulFloorFlops() },
-  plans: PLANS,
-  tfjs: results,
-  torch,
-  ratios,
-};
-writeFileSync(new URL('latest.json', outDir), `${JSON.stringify(report, null, 2)}\n`);
-console.log('\nWrote bench/results/latest.json');
+  console.log('');
+  printSuite(rows, results, backends);
+
+  const date = new Date();
+  const report = {
+    date: date.toISOString(),
+    mode,
+    argv: process.argv.slice(2),
+    seconds: (performance.now() - started) / 1000,
+    machine: {
+      cpu: cpus()[0]?.model,
+      cores: cpus().length,
+      platform: platform(),
+      loadAverage1m: { start: loadAtStart, end: loadavg()[0] },
+    },
+    versions: { node: process.versions.node, tfjsCore: tf.version_core, python: python.versions },
+    webgpu,
+    backends,
+    rows: Object.fromEntries(
+      rows.map((row) => [
+        row.id,
+        { target: row.target, kernelTarget: row.kernelTarget, ...results[row.id] },
+      ]),
+    ),
+  };
+  const dir = new URL('./results/', import.meta.url);
+  mkdirSync(dir, { recursive: true });
+  const stamp = date
+    .toISOString()
+    .replace(/:/g, '-')
+    .replace(/\.\d+Z$/, 'Z');
+  const json = `${JSON.stringify(report, null, 2)}\n`;
+  writeFileSync(new URL(`${stamp}-${mode}.json`, dir), json);
+  writeFileSync(new URL('latest.json', dir), json);
+  console.log(
+    `\nWrote bench/results/${stamp}-${mode}.json and latest.json (${report.seconds.toFixed(0)} s)`,
+  );
+  const failed = rows.filter((row) => results[row.id].error !== undefined);
+  for (const row of failed) console.error(`\n${row.id} failed:\n${results[row.id].error}`);
+  return failed.length > 0 ? 1 : 0;
+}
+
+process.exitCode = await main();
