@@ -1,12 +1,21 @@
 import type { Rng } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { gradientPenalty } from './gradient-penalty.js';
-import { discriminatorObjective, type GanLoss } from './losses.js';
+import { jointDiscriminatorLoss } from './joint-discriminator-loss.js';
+import type { LossConstants } from './loss-constants.js';
+import type { GanLoss } from './losses.js';
 
 /** Everything {@link criticLoss} needs from a Gan for one discriminator loss. */
 export interface CriticLossInputs {
   loss: GanLoss;
+  /** The critic on a batch: one value per example, in the shape the network gives. */
   critic: (x: tf.Tensor) => tf.Tensor;
+  /**
+   * Whether the critic treats examples independently (no batch statistics), so that one pass
+   * over the real batch and the fakes stacked gives what two passes give.
+   */
+  joint: boolean;
+  constants: LossConstants;
   real: tf.Tensor;
   fake: tf.Tensor;
   /** Instance-noise std σ_t (0 for none), drawn from `noiseRng`. */
@@ -14,7 +23,6 @@ export interface CriticLossInputs {
   noiseRng: Rng;
   /** Interpolation weights of the gradient penalty. */
   gpRng: Rng;
-  labelSmoothing: number;
   lambda: number;
 }
 
@@ -28,7 +36,10 @@ export function criticLoss(o: CriticLossInputs): tf.Scalar {
       o.noiseStd > 0 ? tf.add(x, o.noiseRng.normal(x.shape, 0, o.noiseStd)) : x;
     const r = noisy(o.real);
     const f = noisy(o.fake);
-    const base = discriminatorObjective(o.loss, o.critic(r), o.critic(f), o.labelSmoothing);
+    // A critic that may couple the examples of a batch (batch normalisation) sees the real batch
+    // and the fakes apart, as it would in any GAN loop.
+    const out = o.joint ? o.critic(tf.concat([r, f])) : tf.concat([o.critic(r), o.critic(f)]);
+    const base = jointDiscriminatorLoss(o.loss, out, r.shape[0]!, o.constants);
     if (o.loss !== 'wasserstein-gp') return base;
     return tf.add(base, gradientPenalty(o.critic, r, f, o.gpRng, o.lambda)) as tf.Scalar;
   });

@@ -16,7 +16,9 @@ import { type ModelConfig, modelConfig, NetworkParts, registerModel } from '@gen
 import * as tf from '@tensorflow/tfjs-core';
 import { criticLoss } from './critic-loss.js';
 import { dcganOptions, mlpOptions } from './factories.js';
-import { type GanLoss, generatorObjective } from './losses.js';
+import { fusedGeneratorLoss } from './fused-generator-loss.js';
+import { LossConstants } from './loss-constants.js';
+import type { GanLoss } from './losses.js';
 import {
   assertObject,
   type GanDcganOptions,
@@ -61,6 +63,9 @@ export class Gan implements AdversarialModel {
   readonly discriminatorSteps: number;
   private readonly cfg: ParsedTraining;
   private readonly weights: NetworkParts;
+  private readonly constants: LossConstants;
+  /** Set by the factories, whose critics treat examples independently (see `criticLoss`). */
+  private jointCritic = false;
   private discriminatorUpdates = 0;
   private config: ModelConfig;
 
@@ -90,6 +95,7 @@ export class Gan implements AdversarialModel {
     this.loss = this.cfg.loss;
     this.discriminatorSteps = this.cfg.discriminatorSteps;
     this.weights = new NetworkParts(fn, { generator, discriminator });
+    this.constants = new LossConstants(this.loss, this.cfg.labelSmoothing);
     // Networks given by the caller have no config: the model saves but does not rebuild.
     this.config = modelConfig('@gen/gan', 'Gan', 'new', options);
   }
@@ -97,6 +103,7 @@ export class Gan implements AdversarialModel {
   /** Leaky-ReLU MLP generator and discriminator for `[n, dataSize]` data. */
   static mlp(options: GanMlpOptions): Gan {
     const gan = new Gan(mlpOptions(options));
+    gan.jointCritic = true;
     gan.config = modelConfig('@gen/gan', 'Gan', 'mlp', options);
     return gan;
   }
@@ -104,6 +111,7 @@ export class Gan implements AdversarialModel {
   /** DCGAN-style convolutional pair for 28 × 28 images given as `[n, 784]` in [0, 1]. */
   static dcgan(options: GanDcganOptions): Gan {
     const gan = new Gan(dcganOptions(options));
+    gan.jointCritic = true;
     gan.config = modelConfig('@gen/gan', 'Gan', 'dcgan', options);
     return gan;
   }
@@ -142,15 +150,19 @@ export class Gan implements AdversarialModel {
 
   /** The critic on a batch the public method `fn` has checked; errors name `fn`. */
   private criticAs(fn: string, x: tf.Tensor): tf.Tensor {
-    return tf.tidy(() => {
-      const out = applyNetwork(fn, 'discriminator', (h) => this.discriminator.apply(h), x);
-      if (out.size !== x.shape[0]) {
-        throw new ShapeMismatchError(
-          `${fn}: the discriminator must output one value per example ([${x.shape[0]}, 1] or [${x.shape[0]}]), got [${out.shape.join(', ')}]`,
-        );
-      }
-      return tf.reshape(out, [x.shape[0]!]);
-    });
+    return tf.tidy(() => tf.reshape(this.criticOutput(fn, x), [x.shape[0]!]));
+  }
+
+  /** The discriminator's output on `x`, one value per example, in the network's own shape. */
+  private criticOutput(fn: string, x: tf.Tensor): tf.Tensor {
+    const out = applyNetwork(fn, 'discriminator', (h) => this.discriminator.apply(h), x);
+    if (out.size !== x.shape[0]) {
+      out.dispose();
+      throw new ShapeMismatchError(
+        `${fn}: the discriminator must output one value per example ([${x.shape[0]}, 1] or [${x.shape[0]}]), got [${out.shape.join(', ')}]`,
+      );
+    }
+    return out;
   }
 
   /** G(z) for `n` latents drawn from `rng`, errors named after the public method `fn`. */
@@ -194,13 +206,14 @@ export class Gan implements AdversarialModel {
       }
       return criticLoss({
         loss: this.loss,
-        critic: (x) => this.criticAs(fn, x),
+        critic: (x) => this.criticOutput(fn, x),
+        joint: this.jointCritic,
+        constants: this.constants,
         real,
         fake,
         noiseStd: std,
         noiseRng,
         gpRng,
-        labelSmoothing: this.cfg.labelSmoothing,
         lambda: this.cfg.gradientPenalty,
       });
     });
@@ -216,7 +229,7 @@ export class Gan implements AdversarialModel {
     return tf.tidy(() => {
       let fake = this.generate(fn, n, zRng);
       if (std > 0) fake = tf.add(fake, noiseRng.normal(fake.shape, 0, std));
-      return generatorObjective(this.loss, this.criticAs(fn, fake));
+      return fusedGeneratorLoss(this.loss, this.criticOutput(fn, fake), this.constants);
     });
   }
 
@@ -284,6 +297,7 @@ export class Gan implements AdversarialModel {
   dispose(): void {
     this.generator.dispose();
     this.discriminator.dispose();
+    this.constants.dispose();
   }
 
   private clipIfWasserstein(): void {
