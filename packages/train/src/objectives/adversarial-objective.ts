@@ -109,35 +109,45 @@ export function adversarialObjective(
       if (data instanceof tf.Tensor) await assertFiniteTensorAsync(fn, 'data', data);
     },
     step(batches, rngs, meter, step) {
-      for (const real of batches) {
-        const d = gradientStep(
-          discriminator,
-          model.discriminatorVariables,
-          scalarLoss(`${fn}: model.discriminatorLoss`, () =>
-            // Tensor data was checked for NaN/±Inf before the first step; skip the per-call check.
-            checked
-              ? withoutFiniteChecks(() => model.discriminatorLoss(real, rngs.loss!))
-              : model.discriminatorLoss(real, rngs.loss!),
-          ),
+      // Every update's finite flag is and-ed into one, checked once: the bad step is the same,
+      // and the meter's check costs several kernels where a logical and costs one.
+      const flags: tf.Tensor[] = [];
+      try {
+        for (const real of batches) {
+          const d = gradientStep(
+            discriminator,
+            model.discriminatorVariables,
+            scalarLoss(`${fn}: model.discriminatorLoss`, () =>
+              // Tensor data was checked for NaN/±Inf before the first step; skip the per-call check.
+              checked
+                ? withoutFiniteChecks(() => model.discriminatorLoss(real, rngs.loss!))
+                : model.discriminatorLoss(real, rngs.loss!),
+            ),
+            config.clip,
+            guard,
+          );
+          meter.add('discriminatorLoss', d.loss);
+          d.loss.dispose();
+          flags.push(d.finite);
+          after();
+        }
+        const n = batches.at(-1)!.shape[0]!;
+        const g = gradientStep(
+          generator,
+          model.generatorVariables,
+          scalarLoss(`${fn}: model.generatorLoss`, () => model.generatorLoss(n, rngs.loss!)),
           config.clip,
           guard,
         );
-        meter.add('discriminatorLoss', d.loss);
-        meter.check(d.finite, step);
-        tf.dispose([d.loss, d.finite]);
-        after();
+        meter.add('generatorLoss', g.loss);
+        g.loss.dispose();
+        flags.push(g.finite);
+        const finite = tf.tidy(() => flags.reduce((a, b) => tf.logicalAnd(a, b)));
+        meter.check(finite, step);
+        finite.dispose();
+      } finally {
+        tf.dispose(flags);
       }
-      const n = batches.at(-1)!.shape[0]!;
-      const g = gradientStep(
-        generator,
-        model.generatorVariables,
-        scalarLoss(`${fn}: model.generatorLoss`, () => model.generatorLoss(n, rngs.loss!)),
-        config.clip,
-        guard,
-      );
-      meter.add('generatorLoss', g.loss);
-      meter.check(g.finite, step);
-      tf.dispose([g.loss, g.finite]);
       return undefined;
     },
     dispose() {
