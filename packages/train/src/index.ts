@@ -35,6 +35,7 @@ export { type FitEmOptions, fitEm } from './fit-em.js';
 export type { AdversarialObjectiveOptions } from './objectives/adversarial-objective.js';
 export type { EmObjectiveOptions } from './objectives/em-objective.js';
 export type { LossObjectiveOptions } from './objectives/loss-objective.js';
+export { type AdamOptions, adam } from './optimizers/adam.js';
 export type { CommonOptions } from './options.js';
 export {
   type CosineDecayOptions,

@@ -1,12 +1,14 @@
 import { FormatError, type NamedTensors, NotImplementedError } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
+import { adam } from './optimizers/adam.js';
 
 /**
- * Adam with an explicit ε = 1e-7: tfjs otherwise takes the backend's epsilon, 1e-4 on WebGL,
- * which changes the training path.
+ * The trainer's default optimiser: {@link adam} (tfjs's Adam, fused into one kernel per step on
+ * cpu and wasm) with an explicit ε = 1e-7, since tfjs otherwise takes the backend's epsilon, 1e-4
+ * on WebGL, which changes the training path.
  */
 export function defaultAdam(learningRate = 1e-3): tf.Optimizer {
-  return tf.train.adam(learningRate, 0.9, 0.999, 1e-7);
+  return adam(learningRate, { beta1: 0.9, beta2: 0.999, epsilon: 1e-7 });
 }
 
 type WithRate = { learningRate?: unknown; setLearningRate?: (lr: number) => void };
