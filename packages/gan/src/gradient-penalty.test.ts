@@ -63,4 +63,39 @@ describeBackends('gradientPenalty', () => {
     tf.dispose([real, fake]);
     critic.dispose();
   });
+
+  it('its gradient with respect to the critic equals that of the formula through stock tfjs ops', () => {
+    const critic = new Mlp({
+      inputSize: 3,
+      hiddenSizes: [8, 8],
+      outputSize: 1,
+      activation: 'tanh',
+      seed: 2,
+    });
+    const real = Rng.fromSeed(4).normal([7, 3]);
+    const fake = Rng.fromSeed(5).normal([7, 3], 0.5, 2);
+    const stock = () =>
+      tf.tidy(() => {
+        const eps = Rng.fromSeed(6).uniform([7, 1]);
+        const xHat = tf.add(tf.mul(eps, real), tf.mul(tf.sub(1, eps), fake));
+        const g = tf.grad((x: tf.Tensor) => tf.sum(critic.apply(x)))(xHat);
+        const norm = tf.sqrt(tf.add(tf.sum(tf.square(g), 1), 1e-12));
+        return tf.mul(3, tf.mean(tf.square(tf.sub(norm, 1)))) as tf.Scalar;
+      });
+    const vars = critic.trainableVariables;
+    const want = tf.variableGrads(stock, vars);
+    const got = tf.variableGrads(
+      () => gradientPenalty((x) => critic.apply(x), real, fake, Rng.fromSeed(6), 3),
+      vars,
+    );
+    expectClose(got.value, want.value, { rtol: 1e-5, atol: 1e-6 });
+    // The output bias does not move ∇ₓD, so it has no gradient in either.
+    expect(Object.keys(got.grads).sort()).toEqual(Object.keys(want.grads).sort());
+    expect(Object.keys(got.grads)).toHaveLength(vars.length - 1);
+    for (const [name, g] of Object.entries(want.grads)) {
+      expectClose(got.grads[name]!, g, { rtol: 1e-4, atol: 1e-6, message: name });
+    }
+    tf.dispose([got.value, want.value, got.grads, want.grads, real, fake]);
+    critic.dispose();
+  });
 });
