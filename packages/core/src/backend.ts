@@ -109,6 +109,8 @@ function failureHint(name: Exclude<BackendName, 'auto'>): string {
 
 async function activate(name: Exclude<BackendName, 'auto'>): Promise<void> {
   await ensureRegistered(name);
+  // The backend's import registered its kernels, so @gen's wasm replacements go in now.
+  registerWasmKernels();
   let ok = false;
   try {
     ok = await tf.setBackend(name);
@@ -125,8 +127,6 @@ async function activate(name: Exclude<BackendName, 'auto'>): Promise<void> {
       `initBackend: backend '${name}' failed to initialise${failureHint(name)}`,
     );
   }
-  // The backend's import registered its kernels, so @gen's wasm replacements go in now.
-  registerWasmKernels();
   if (name === 'cpu') {
     // tfjs-backend-cpu advertises tfjs-node on its first write in Node; @gen chose wasm/cpu knowingly.
     (tf.backend() as unknown as { firstUse?: boolean }).firstUse = false;

@@ -1,0 +1,83 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { NotImplementedError } from './errors.js';
+import { type WasmBackend, wasmMatMul } from './wasm-heap.js';
+
+// tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter, so the filter gradient of every
+// convolution failed there. This one is im2col + one matmul: the patches of x, laid out as
+// [kh·kw·inChannels, batch·outHeight·outWidth] on the wasm heap, times dy viewed as
+// [batch·outHeight·outWidth, outChannels], which is the filter [kh, kw, inChannels, outChannels].
+
+interface Args {
+  inputs: { x: tf.TensorInfo; dy: tf.TensorInfo };
+  backend: unknown;
+  attrs: {
+    strides: number | [number, number];
+    pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+    dataFormat: 'NHWC' | 'NCHW';
+    dimRoundingMode?: 'floor' | 'round' | 'ceil';
+    filterShape: [number, number, number, number];
+  };
+}
+
+/** Transposed im2col: row (i, j, ch) holds x at tap (i, j) of channel ch for every output pixel. */
+function patchesByTap(
+  xs: Float32Array,
+  cols: Float32Array,
+  info: tf.backend_util.Conv2DInfo,
+): void {
+  const { batchSize, inHeight: h, inWidth: w, inChannels: c, outHeight, outWidth } = info;
+  const { filterHeight, filterWidth, strideHeight, strideWidth } = info;
+  const { top, left } = info.padInfo;
+  let o = 0;
+  for (let i = 0; i < filterHeight; i++) {
+    for (let j = 0; j < filterWidth; j++) {
+      for (let ch = 0; ch < c; ch++) {
+        for (let b = 0; b < batchSize; b++) {
+          for (let p = 0; p < outHeight; p++) {
+            const row = p * strideHeight - top + i;
+            if (row < 0 || row >= h) {
+              cols.fill(0, o, o + outWidth);
+              o += outWidth;
+              continue;
+            }
+            const base = (b * h + row) * w;
+            for (let q = 0; q < outWidth; q++, o++) {
+              const col = q * strideWidth - left + j;
+              cols[o] = col >= 0 && col < w ? xs[(base + col) * c + ch]! : 0;
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+export function conv2dBackpropFilter(args: Args): tf.TensorInfo {
+  const { x, dy } = args.inputs;
+  const backend = args.backend as WasmBackend;
+  const { strides, pad, dataFormat, dimRoundingMode, filterShape } = args.attrs;
+  if (dataFormat !== 'NHWC') {
+    throw new NotImplementedError(
+      `conv2DBackpropFilter: argument 'dataFormat' must be 'NHWC' on the wasm backend (as for its Conv2D), got '${dataFormat}'`,
+    );
+  }
+  const info = tf.backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number],
+    filterShape,
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+  );
+  const taps = info.filterHeight * info.filterWidth * info.inChannels;
+  const pixels = info.batchSize * info.outHeight * info.outWidth;
+  const cols = backend.makeOutput([taps, pixels], 'float32');
+  patchesByTap(backend.typedArrayFromHeap(x), backend.typedArrayFromHeap(cols), info);
+  const grad = wasmMatMul(backend, cols, {
+    dataId: dy.dataId,
+    shape: [pixels, info.outChannels],
+    dtype: 'float32',
+  });
+  backend.disposeData(cols.dataId);
+  return { dataId: grad.dataId, shape: [...filterShape], dtype: 'float32' };
+}

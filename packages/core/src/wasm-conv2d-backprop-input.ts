@@ -1,0 +1,93 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { type WasmBackend, wasmMatMul } from './wasm-heap.js';
+
+// tfjs-backend-wasm 4.22's Conv2DBackpropInput (the input gradient of every convolution and the
+// forward pass of every transposed convolution) is a scalar loop that took most of a DCGAN,
+// conv VAE or PixelCNN step. This one is one matmul + col2im: dy viewed as
+// [batch·outHeight·outWidth, outChannels] times the filter transposed to
+// [outChannels, kh·kw·inChannels] gives each output pixel's contribution to every tap, and
+// col2im adds those into dx on the host.
+
+interface Args {
+  inputs: { dy: tf.TensorInfo; filter: tf.TensorInfo };
+  backend: unknown;
+  attrs: {
+    strides: number | [number, number];
+    pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+    dataFormat: 'NHWC' | 'NCHW';
+    dimRoundingMode?: 'floor' | 'round' | 'ceil';
+    inputShape: [number, number, number, number];
+  };
+}
+
+/** [taps, outChannels] → [outChannels, taps], small (the filter). */
+function transposeInto(from: Float32Array, to: Float32Array, rows: number, cols: number): void {
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) to[c * rows + r] = from[r * cols + c]!;
+  }
+}
+
+/** dx[b, row, col, ch] += taps[pixel, (i, j, ch)] over the pixels whose tap (i, j) reads it. */
+function addPatches(taps: Float32Array, dx: Float32Array, info: tf.backend_util.Conv2DInfo): void {
+  const { batchSize, inHeight: h, inWidth: w, inChannels: c, outHeight, outWidth } = info;
+  const { filterHeight, filterWidth, strideHeight, strideWidth } = info;
+  const { top, left } = info.padInfo;
+  const rowLength = filterWidth * c;
+  dx.fill(0);
+  let o = 0;
+  for (let b = 0; b < batchSize; b++) {
+    for (let p = 0; p < outHeight; p++) {
+      for (let q = 0; q < outWidth; q++, o += filterHeight * rowLength) {
+        for (let i = 0; i < filterHeight; i++) {
+          const row = p * strideHeight - top + i;
+          if (row < 0 || row >= h) continue;
+          for (let j = 0; j < filterWidth; j++) {
+            const col = q * strideWidth - left + j;
+            if (col < 0 || col >= w) continue;
+            const to = ((b * h + row) * w + col) * c;
+            const from = o + i * rowLength + j * c;
+            for (let ch = 0; ch < c; ch++) dx[to + ch]! += taps[from + ch]!;
+          }
+        }
+      }
+    }
+  }
+}
+
+/** The kernel; `stock` is tfjs's, kept for NCHW, which this one does not lay out. */
+export function conv2dBackpropInputKernel(stock: tf.KernelFunc): tf.KernelFunc {
+  return (raw) => {
+    const args = raw as unknown as Args;
+    const { dy, filter } = args.inputs;
+    const backend = args.backend as WasmBackend;
+    const { strides, pad, dataFormat, dimRoundingMode, inputShape } = args.attrs;
+    if (dataFormat !== 'NHWC') return stock(raw);
+    const info = tf.backend_util.computeConv2DInfo(
+      inputShape,
+      filter.shape as [number, number, number, number],
+      strides,
+      1,
+      pad,
+      dimRoundingMode,
+    );
+    const taps = info.filterHeight * info.filterWidth * info.inChannels;
+    const pixels = info.batchSize * info.outHeight * info.outWidth;
+    const filterT = backend.makeOutput([info.outChannels, taps], 'float32');
+    transposeInto(
+      backend.typedArrayFromHeap(filter),
+      backend.typedArrayFromHeap(filterT),
+      taps,
+      info.outChannels,
+    );
+    const contributions = wasmMatMul(
+      backend,
+      { dataId: dy.dataId, shape: [pixels, info.outChannels], dtype: 'float32' },
+      filterT,
+    );
+    backend.disposeData(filterT.dataId);
+    const dx = backend.makeOutput([...inputShape], 'float32');
+    addPatches(backend.typedArrayFromHeap(contributions), backend.typedArrayFromHeap(dx), info);
+    backend.disposeData(contributions.dataId);
+    return dx;
+  };
+}
