@@ -9,11 +9,13 @@
  */
 export {
   type BackendName,
+  type InitBackendOptions,
   initBackend,
   isNode,
   registerGradients,
   useFastMatMulGradient,
 } from './backend.js';
+export { type ActiveBackendInfo, backendInfo, type SkippedBackend } from './backend-info.js';
 export {
   BatchIterator,
   type BatchOptions,
@@ -120,3 +122,4 @@ export {
   formatValue,
   invalidArgument,
 } from './validate.js';
+export type { ThreadsOption } from './wasm-threads.js';
