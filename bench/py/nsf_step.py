@@ -2,8 +2,9 @@
 parity, 8 bins, tail bound 4, conditioner 1 -> 64 -> 64 -> 23 with ReLU, last layer zero),
 standard normal base, negative log-likelihood through the inverse pass, batch 256: the twin of
 @gen/flows' Flow of RationalQuadraticSpline layers trained by @gen/train. The spline is nflows'
-`unconstrained_rational_quadratic_spline(tails='linear')`, evaluated on every element and
-merged with the identity tails by `where`."""
+`unconstrained_rational_quadratic_spline(tails='linear')` with @gen's derivative offset,
+evaluated on every element and merged with the identity tails by `where`; its inverse matches
+@gen's `unconstrainedRqSpline(..., { inverse: true })` to float32 rounding."""
 
 import math
 
@@ -31,9 +32,9 @@ def inverse_spline(y, widths, heights, derivatives, bound):
     """x = RQS^-1(y) and log |dx/dy| elementwise, identity outside [-bound, bound]."""
     inside = (y >= -bound) & (y <= bound)
     yc = torch.clamp(y, -bound, bound)
-    edge = math.log(math.expm1(1 - MIN_DERIVATIVE))
-    derivatives = F.pad(derivatives, (1, 1), value=edge)
-    derivatives = MIN_DERIVATIVE + F.softplus(derivatives)
+    # @gen's knots: the offset makes zero parameters the identity and the edge slopes exactly 1.
+    offset = math.log(math.expm1(1 - MIN_DERIVATIVE))
+    derivatives = MIN_DERIVATIVE + F.softplus(F.pad(derivatives, (1, 1)) + offset)
     cum_w, w = knots(widths, bound)
     cum_h, h = knots(heights, bound)
     locations = cum_h.clone()
