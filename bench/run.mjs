@@ -73,10 +73,16 @@ async function runPhase(backend, planName, rows, python, results, baselines) {
 }
 
 async function main() {
-  const options = parseArgs(
-    process.argv.slice(2),
-    ROWS.map((r) => r.id),
-  );
+  let options;
+  try {
+    options = parseArgs(
+      process.argv.slice(2),
+      ROWS.map((r) => r.id),
+    );
+  } catch (error) {
+    console.error(error.message);
+    return 2;
+  }
   if (options.help !== undefined) {
     console.log(options.help);
     return 0;
