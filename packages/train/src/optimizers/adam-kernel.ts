@@ -27,7 +27,8 @@ interface HostBackend {
   /** wasm: a live view of the tensor in the module's heap. */
   typedArrayFromHeap?: (info: tf.TensorInfo) => Float32Array;
   makeOutput?: (shape: number[], dtype: 'float32') => tf.TensorInfo;
-  wasm?: { asm?: { memory?: unknown } };
+  /** wasm: the Emscripten module; the threaded build keeps its (shared) memory in `wasmMemory`. */
+  wasm?: { wasmMemory?: unknown; asm?: { memory?: unknown } };
   /** cpu: the tensor's values array. */
   data?: { get(dataId: tf.DataId): { values?: unknown } };
   makeTensorInfo?: (shape: number[], dtype: 'float32', values: Float32Array) => tf.TensorInfo;
@@ -123,7 +124,7 @@ function adamKernel({
     f(epsilon),
     f(-learningRate),
   ]);
-  const memory = host.wasm?.asm?.memory;
+  const memory = host.wasm?.wasmMemory ?? host.wasm?.asm?.memory;
   const simd = memory instanceof WebAssembly.Memory ? adamSimd(memory) : null;
   for (let i = 0; i < count; i++) {
     const out = { param: target(`param${i}`), m: target(`m${i}`), v: target(`v${i}`) };

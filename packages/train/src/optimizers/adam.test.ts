@@ -112,6 +112,16 @@ describeBackends('adam: the same numbers as tf.train.adam', () => {
     });
   });
 
+  it('a variable listed twice is updated twice, as tfjs does', async () => {
+    await lockstep(5, (net, optimizer) =>
+      tf.tidy(() => {
+        const { grads } = tf.variableGrads(() => net.loss(x, y), net.variables);
+        const list = namedGradients(net.variables, grads);
+        optimizer.applyGradients([...list, list[0]!]);
+      }),
+    );
+  });
+
   it('a variable whose buffer a live clone shares: the clone keeps the old values', async () => {
     const clones: tf.Tensor[][] = [[], []];
     let turn = 0;
@@ -208,6 +218,39 @@ describe('adam', () => {
     const memory = (tf.backend() as unknown as { wasm: { asm: { memory: WebAssembly.Memory } } })
       .wasm.asm.memory;
     expect(adamSimd(memory)).toBeTypeOf('function');
+  });
+
+  it('imports a shared memory too (the threaded wasm build), with the same results', () => {
+    const run = (memory: WebAssembly.Memory) => {
+      const heap = new Float32Array(memory.buffer, 0, 4 * 11);
+      heap.set(Array.from({ length: 4 * 11 }, (_, j) => Math.sin(j + 1)));
+      // param, m, v, grad at 0, 44, 88, 132 bytes; updated in place, 11 elements (SIMD + tail).
+      adamSimd(memory)!(
+        0,
+        44,
+        88,
+        132,
+        0,
+        44,
+        88,
+        11,
+        0.9,
+        0.1,
+        0.999,
+        0.001,
+        0.5,
+        0.25,
+        1e-7,
+        -0.01,
+      );
+      return Array.from(heap);
+    };
+    const plain = run(new WebAssembly.Memory({ initial: 1 }));
+    const shared = run(new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true }));
+    expect(shared).toEqual(plain);
+    expect(plain.slice(0, 11)).not.toEqual(
+      Array.from({ length: 11 }, (_, j) => Math.fround(Math.sin(j + 1))),
+    );
   });
 
   it('refuses bad hyper-parameters and unknown options with a typed error', () => {

@@ -49,11 +49,11 @@ class FusedAdam extends tf.AdamOptimizer {
     const variables = names.map((name) => engine.registeredVariables[name]);
     const fusable =
       tf.getKernel(ADAM_KERNEL, tf.getBackend()) !== undefined &&
+      // tfjs updates a variable listed twice twice, one after the other.
+      new Set(names).size === names.length &&
       variables.every(
         (v, i) =>
-          v !== undefined &&
-          isFloatOf(v, v.shape) &&
-          (gradients[i] == null || isFloatOf(gradients[i]!, v.shape)),
+          v?.dtype === 'float32' && (gradients[i] == null || isFloatOf(gradients[i]!, v.shape)),
       );
     if (!fusable) {
       super.applyGradients(variableGradients);
