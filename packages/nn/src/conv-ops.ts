@@ -60,10 +60,10 @@ function padAmounts(n: number, out: number, k: number, s: number, padding: Paddi
 
 /**
  * ∂L/∂W of y = conv2d(x, W) from dy = ∂L/∂y, written as a dilated convolution of x with dy so
- * that it runs where tfjs has no Conv2DBackpropFilter kernel (wasm 4.22): batch and channel
- * axes swap roles, and the stride becomes the dilation. First order only: tfjs has no gradient
- * for dilated convolutions, so second derivatives through a kernel need a backend with the
- * native kernel (cpu, webgl, webgpu).
+ * that it runs where a backend has no Conv2DBackpropFilter kernel: tfjs-backend-wasm 4.22 set up
+ * without @gen/core's `initBackend` (which registers one). Batch and channel axes swap roles,
+ * and the stride becomes the dilation. First order only: tfjs has no gradient for dilated
+ * convolutions, so second derivatives through a kernel need the native kernel.
  */
 export function filterGradient(
   x: tf.Tensor4D,
@@ -98,7 +98,10 @@ function hasNativeFilterGradient(): boolean {
   return tf.getKernel(tf.Conv2DBackpropFilter, tf.getBackend()) !== undefined;
 }
 
-/** tf.conv2d (NHWC), differentiable in the filter on every backend. */
+/**
+ * tf.conv2d (NHWC), differentiable in the filter on every backend: tfjs's own gradient wherever
+ * the backend has Conv2DBackpropFilter (all of them after `initBackend`), else the fallback.
+ */
 export function conv2d(
   x: tf.Tensor4D,
   filter: tf.Tensor4D,
