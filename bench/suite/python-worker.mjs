@@ -4,8 +4,8 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 // Debian's python3-torch, python3-pot and python3-sklearn are visible only to the system
-// interpreter, not to a pyenv shim on PATH.
-export const PYTHON = '/usr/bin/python3';
+// interpreter, not to a pyenv shim on PATH; GEN_BENCH_PYTHON names another interpreter.
+export const PYTHON = process.env.GEN_BENCH_PYTHON ?? '/usr/bin/python3';
 const SCRIPT = fileURLToPath(new URL('../py/worker.py', import.meta.url));
 const THREAD_VARS = ['OPENBLAS_NUM_THREADS', 'OMP_NUM_THREADS', 'MKL_NUM_THREADS'];
 
@@ -43,8 +43,11 @@ class PythonWorker {
       this.stderr = (this.stderr + chunk).slice(-4000);
     });
     this.waiting = [];
+    // A worker that died is reported by the next request, not by an EPIPE crash of the suite.
+    this.child.stdin.on('error', () => {});
     this.exited = new Promise((resolve) => this.child.on('close', resolve));
     this.exited.then((code) => {
+      this.exitCode = code;
       for (const { reject } of this.waiting.splice(0)) {
         reject(new Error(`${this.name} worker exited (${code}):\n${this.stderr}`));
       }
@@ -62,6 +65,9 @@ class PythonWorker {
   }
 
   async request(message) {
+    if (this.exitCode !== undefined) {
+      throw new Error(`${this.name} worker has exited (${this.exitCode}):\n${this.stderr}`);
+    }
     const reply = new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
     this.child.stdin.write(`${JSON.stringify(message)}\n`);
     const answer = await reply;

@@ -17,7 +17,8 @@ async function setUpBaselines(row, sides, python, workload, notes) {
   for (const side of sides) {
     const worker = workerOf(python, side);
     if (worker === undefined) {
-      notes.push(`${row.id} baseline skipped: ${python.skipped}`);
+      const note = `${row.id} baseline skipped: ${python.skipped}`;
+      if (!notes.includes(note)) notes.push(note);
       continue;
     }
     const config = row.python.config ?? workload.pythonConfig;
