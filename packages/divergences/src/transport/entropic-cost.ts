@@ -1,12 +1,7 @@
 import { NumericalError } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { sinkhornCostGradient } from './sinkhorn-gradient.js';
-import {
-  planFromPotentials,
-  type SolverResult,
-  type SolverSettings,
-  solveSinkhorn,
-} from './sinkhorn-solver.js';
+import { type SolverResult, type SolverSettings, solveSinkhorn } from './sinkhorn-solver.js';
 
 /** What one solve reports back beside the value: the iteration record and, on request, P. */
 export interface Solve {
@@ -35,13 +30,14 @@ export function entropicCost(
       return tf.sub(rows, tf.min(rows, 0, true)) as tf.Tensor2D;
     });
     const result = solveSinkhorn(reduced, settings);
+    const plan = result.plan;
     if (!Number.isFinite(result.marginalError)) {
+      plan.dispose();
       throw new NumericalError(
         `sinkhorn: the iterations diverged (marginal error ${result.marginalError}) at epsilon ${settings.epsilon}`,
       );
     }
     (save as tf.GradSaveFunc)([reduced]);
-    const plan = planFromPotentials(reduced, settings.epsilon, result.u, result.v);
     solve.result = result;
     if (keepPlan) solve.plan = tf.keep(tf.clone(plan));
     return {
