@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { initBackend, registerGradients, useFastMatMulGradient } from './backend.js';
-import { BackendError, GenError } from './errors.js';
+import { backendInfo } from './backend-info.js';
+import { BackendError, GenError, InvalidArgumentError } from './errors.js';
 import { expectClose } from './testing/assertions.js';
 import { webgpuTestable } from './testing/backends.js';
 
@@ -11,6 +12,40 @@ describe('initBackend', () => {
     for (const kernel of [tf.Mean, tf.Tanh, tf.Sigmoid, tf.Exp, tf.Conv2D, tf.BatchMatMul]) {
       expect(tf.getGradient(kernel), kernel).toBeDefined();
     }
+  });
+
+  it('backendInfo says what was chosen: wasm on one thread in Node by default, cpu on one', async () => {
+    await initBackend();
+    expect(backendInfo()).toEqual({ name: 'wasm', threads: 1, skipped: [] });
+    await initBackend('cpu');
+    const info = backendInfo()!;
+    expect(info).toEqual({ name: 'cpu', threads: 1, skipped: [] });
+    info.skipped.push({ name: 'webgl', reason: 'changed by the caller' });
+    expect(backendInfo()!.skipped).toEqual([]);
+    await initBackend('wasm', { threads: 1 });
+    expect(backendInfo()).toEqual({ name: 'wasm', threads: 1, skipped: [] });
+  });
+
+  it('refuses bad threads and unknown options with typed errors naming initBackend', async () => {
+    for (const threads of [0, -1, 1.5, Number.NaN, '2', 'many', null]) {
+      const error = await initBackend('wasm', { threads: threads as never }).catch(
+        (e: unknown) => e,
+      );
+      expect(error, String(threads)).toBeInstanceOf(InvalidArgumentError);
+      expect((error as Error).message).toMatch(
+        /^initBackend: argument 'options\.threads' must be a positive integer or 'auto', got /,
+      );
+    }
+    await expect(initBackend('wasm', { thread: 2 } as never)).rejects.toThrow(
+      /initBackend: unknown option 'thread'/,
+    );
+    await expect(initBackend('cpu', 4 as never)).rejects.toBeInstanceOf(InvalidArgumentError);
+    // This process started wasm on one thread; tfjs cannot grow its pool afterwards.
+    await initBackend('wasm');
+    const error = await initBackend('auto', { threads: 3 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BackendError);
+    expect((error as Error).message).toMatch(/option 'threads' 3 cannot take effect.*1 thread/);
+    expect(tf.getBackend()).toBe('wasm');
   });
 
   it('switches between cpu and wasm and returns the name', async () => {
