@@ -66,6 +66,20 @@ const fixed: Case[] = [
   { x: [1, 9, 9, 5], filter: [5, 5, 5, 3], strides: [1, 1], pad: 'same' },
   { x: [3, 7, 6, 2], filter: [3, 2, 2, 3], strides: [3, 2], pad: 'valid' },
   { x: [1, 1, 1, 2], filter: [1, 1, 2, 2], strides: [1, 1], pad: 'valid' },
+  // Stride 1 with an even kernel: the input gradient as a convolution, padded unevenly.
+  { x: [2, 6, 7, 3], filter: [4, 2, 3, 2], strides: [1, 1], pad: 'same' },
+  // Padding wider than the kernel: no convolution form, the matmul + col2im path.
+  {
+    x: [1, 5, 5, 2],
+    filter: [2, 2, 2, 3],
+    strides: [1, 1],
+    pad: [
+      [0, 0],
+      [2, 0],
+      [0, 3],
+      [0, 0],
+    ],
+  },
 ];
 const cases = [...fixed, ...randomCases(24, 7)];
 

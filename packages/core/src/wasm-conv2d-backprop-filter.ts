@@ -19,7 +19,11 @@ interface Args {
   };
 }
 
-/** Transposed im2col: row (i, j, ch) holds x at tap (i, j) of channel ch for every output pixel. */
+/**
+ * Transposed im2col: row (i, j, ch) holds x at tap (i, j) of channel ch for every output pixel.
+ * Output rows outermost, so each pass reads one row of x, which stays in cache, and writes runs
+ * of outWidth consecutive floats.
+ */
 function patchesByTap(
   xs: Float32Array,
   cols: Float32Array,
@@ -28,22 +32,24 @@ function patchesByTap(
   const { batchSize, inHeight: h, inWidth: w, inChannels: c, outHeight, outWidth } = info;
   const { filterHeight, filterWidth, strideHeight, strideWidth } = info;
   const { top, left } = info.padInfo;
-  let o = 0;
-  for (let i = 0; i < filterHeight; i++) {
-    for (let j = 0; j < filterWidth; j++) {
-      for (let ch = 0; ch < c; ch++) {
-        for (let b = 0; b < batchSize; b++) {
-          for (let p = 0; p < outHeight; p++) {
-            const row = p * strideHeight - top + i;
-            if (row < 0 || row >= h) {
+  const pixels = batchSize * outHeight * outWidth;
+  for (let b = 0; b < batchSize; b++) {
+    for (let p = 0; p < outHeight; p++) {
+      const first = (b * outHeight + p) * outWidth;
+      for (let i = 0; i < filterHeight; i++) {
+        const row = p * strideHeight - top + i;
+        const inside = row >= 0 && row < h;
+        const base = (b * h + row) * w;
+        for (let j = 0; j < filterWidth; j++) {
+          for (let ch = 0; ch < c; ch++) {
+            const o = ((i * filterWidth + j) * c + ch) * pixels + first;
+            if (!inside) {
               cols.fill(0, o, o + outWidth);
-              o += outWidth;
               continue;
             }
-            const base = (b * h + row) * w;
-            for (let q = 0; q < outWidth; q++, o++) {
+            for (let q = 0; q < outWidth; q++) {
               const col = q * strideWidth - left + j;
-              cols[o] = col >= 0 && col < w ? xs[(base + col) * c + ch]! : 0;
+              cols[o + q] = col >= 0 && col < w ? xs[(base + col) * c + ch]! : 0;
             }
           }
         }
