@@ -23,18 +23,22 @@ export function fusedDense(
   const [inputSize, outputSize] = kernel.shape as [number, number];
   const nested =
     tf.engine().state.gradientDepth > 1 && (plan.fused === 'sigmoid' || plan.fused === 'elu');
-  const after = nested ? plan.activate : plan.after;
-  const a = tf.reshape(x.dtype === 'float32' ? x : tf.cast(x, 'float32'), [1, -1, inputSize]);
+  // wasm's fused relu is an XNNPACK clamp that turns NaN into 0, which would hide a diverged
+  // weight from the NaN guards (its fused leaky relu with slope 0 keeps NaN but is slower than a
+  // separate Relu kernel), so there relu runs as its own kernel after the fused matmul + bias.
+  const wasmRelu = plan.fused === 'relu' && tf.getBackend() === 'wasm';
+  const unfuse = nested || wasmRelu;
+  const after = unfuse ? plan.activate : plan.after;
+  const input = x.dtype === 'float32' ? x : tf.cast(x, 'float32');
+  // The kernel takes rank-3 operands; a stack of layers passes [1, n, features] between them
+  // (see `asStack`), so only its ends reshape.
+  const stacked = x.rank === 3 && x.shape[0] === 1;
+  const a = stacked ? input : tf.reshape(input, [1, -1, inputSize]);
   const b = tf.reshape(kernel, [1, inputSize, outputSize]);
-  let activation = nested ? 'linear' : plan.fused;
-  // wasm's fused relu is a clamp that turns NaN into 0, which would hide a diverged weight from
-  // the NaN guards; its leaky relu with slope 0 keeps NaN (and gives NaN, not 0, at −∞, which
-  // only a diverged layer reaches).
-  if (activation === 'relu' && tf.getBackend() === 'wasm') activation = 'leakyrelu';
   const attrs = {
     transposeA: false,
     transposeB: false,
-    activation,
+    activation: unfuse ? 'linear' : plan.fused,
     leakyreluAlpha: plan.leakyreluAlpha,
   };
   const inputs = bias === null ? { a, b } : { a, b, bias };
@@ -42,5 +46,19 @@ export function fusedDense(
     .engine()
     .runKernel(tf._FusedMatMul, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
   const y = after === null ? z : after(z);
+  return stacked ? y : tf.reshape(y, [...x.shape.slice(0, -1), outputSize]);
+}
+
+/**
+ * Runs `layers` (each mapping [..., in] → [..., out] through {@link fusedDense}) on
+ * x: [..., inputSize] as [1, n, features] throughout, reshaping once at each end.
+ */
+export function asStack(
+  x: tf.Tensor,
+  inputSize: number,
+  outputSize: number,
+  layers: (h: tf.Tensor) => tf.Tensor,
+): tf.Tensor {
+  const y = layers(tf.reshape(x, [1, -1, inputSize]));
   return tf.reshape(y, [...x.shape.slice(0, -1), outputSize]);
 }

@@ -9,7 +9,7 @@ import {
 import * as tf from '@tensorflow/tfjs-core';
 import { type Activation, type ActivationPlan, resolveActivationPlan } from './activation.js';
 import { Dense } from './dense.js';
-import { fusedDense } from './fused-dense.js';
+import { asStack, fusedDense } from './fused-dense.js';
 import { madeMasks } from './made-masks.js';
 import { Module } from './module.js';
 import { assertLastAxis, assertOptions, assertSizes, resolveRng } from './options.js';
@@ -185,13 +185,16 @@ export class MadeNetwork extends Module {
     assertLastAxis(fn, 'x', x, this.inputSize);
     assertInteger(fn, 'mask', mask, 0, this.numMasks - 1);
     const masks = this.masks[mask]!;
-    return tf.tidy(() => {
-      const last = this.layers.length - 1;
-      return this.layers.reduce((h, layer, l) => {
-        const kernel = tf.mul(layer.kernel, masks[l]!);
-        return fusedDense(h, kernel, layer.bias, l < last ? this.plan : LINEAR);
-      }, x);
-    });
+    const last = this.layers.length - 1;
+    const outputSize = this.inputSize * this.outputsPerInput;
+    return tf.tidy(() =>
+      asStack(x, this.inputSize, outputSize, (input) =>
+        this.layers.reduce((h, layer, l) => {
+          const kernel = tf.mul(layer.kernel, masks[l]!);
+          return fusedDense(h, kernel, layer.bias, l < last ? this.plan : LINEAR);
+        }, input),
+      ),
+    );
   }
 
   override dispose(): void {

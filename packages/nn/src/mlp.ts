@@ -2,6 +2,7 @@ import { assertInteger, invalidArgument, type Rng } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { type Activation, resolveActivation } from './activation.js';
 import { Dense } from './dense.js';
+import { asStack } from './fused-dense.js';
 import { Module } from './module.js';
 import { assertLastAxis, assertOptions, assertSizes, resolveRng } from './options.js';
 
@@ -100,6 +101,10 @@ export class Mlp extends Module {
     const fn = 'Mlp.apply';
     this.assertLive(fn);
     assertLastAxis(fn, 'x', x, this.inputSize);
-    return tf.tidy(() => this.layers.reduce((h, layer) => layer.apply(h), x));
+    return tf.tidy(() =>
+      asStack(x, this.inputSize, this.outputSize, (input) =>
+        this.layers.reduce((h, layer) => layer.apply(h), input),
+      ),
+    );
   }
 }
