@@ -187,7 +187,10 @@ export class Gan implements AdversarialModel {
   /**
    * The discriminator's loss on a real batch and as many fresh fakes (see
    * `discriminatorObjective`), with instance noise at the current std; latents, noise and
-   * gradient-penalty interpolates come from `rng`. Changes no state.
+   * gradient-penalty interpolates come from `rng`. Changes no state. A Gan from `Gan.mlp` or
+   * `Gan.dcgan` runs its critic once over the real batch and the fakes together (its layers treat
+   * examples independently, so the values are those of two passes); a Gan around networks you
+   * pass in runs it twice, since a critic with batch statistics would see the two batches mixed.
    */
   discriminatorLoss(real: tf.Tensor, rng: Rng): tf.Scalar {
     const fn = 'Gan.discriminatorLoss';

@@ -48,7 +48,7 @@ function rowLoss(loss: (typeof GAN_LOSSES)[number], o: tf.Tensor, c: LossConstan
     case 'least-squares': {
       const d = tf.sub(o, c.rowShift!);
       return {
-        value: tf.mul(rowMeans(tf.square(d)), c.half!) as tf.Scalar,
+        value: tf.mul(rowMeans(tf.square(d)), c.half!),
         saved: [d],
         grad: ([ds]) => ds!,
       };
@@ -59,8 +59,9 @@ function rowLoss(loss: (typeof GAN_LOSSES)[number], o: tf.Tensor, c: LossConstan
 /**
  * `discriminatorObjective(loss, a, b, smoothing)` from the critic's output on the real batch and
  * the fakes stacked in one tensor `out` (n real rows, then n fakes; shape [2n], [2n, 1] or
- * [2, n]), with the same values. The named losses run as one custom-gradient op: their forward
- * ops are not recorded on the gradient tape (no saved copies) and their gradient is two or three
+ * [2, n]), with the same values (to float32 rounding where label smoothing is written as
+ * softplus(−a) + (1 − s)·a). The named losses run as one custom-gradient op: their forward ops
+ * are not recorded on the gradient tape (no saved copies) and their gradient is two or three
  * kernels instead of tfjs's chain through every elementwise op. First-order gradients only, as
  * the trainer takes them; the public `discriminatorObjective` stays differentiable to any order.
  */
