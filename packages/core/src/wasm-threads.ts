@@ -120,7 +120,8 @@ export async function startWasm(
     reason = `tfjs-backend-wasm uses at most ${MAX_WASM_THREADS} threads`;
   }
   if (wanted <= 1) {
-    if (node) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+    // The single-threaded build: the threaded one would start 8 idle workers for one thread.
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
     await setWasm();
     return { threads: wasmThreadsCount(), ...(reason ? { threadsReason: reason } : {}) };
   }
