@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 export async function profileKernels(workload, calls, top = 6) {
   const units = calls * (workload.unitsPerCall ?? 1);
   const start = performance.now();
-  const info = await tf.profile(() => workload.loop(calls));
+  const info = await tf.profile(() => (workload.profileLoop ?? workload.loop)(calls));
   const wallMs = (performance.now() - start) / units;
   const backend = tf.getBackend();
   const byName = new Map();
