@@ -16,8 +16,8 @@ export interface AdamKernelAttrs {
   beta2: number;
   epsilon: number;
   /**
-   * Names of the inputs (params, slots, `accBeta1`/`accBeta2`) whose buffer another tensor shares:
-   * the kernel writes their new values into fresh outputs, in this order, and leaves them alone.
+   * Names of the inputs (params, slots, `accBeta1`/`accBeta2`) whose new values go into fresh
+   * outputs, returned in this order, instead of over their own buffers (which stay untouched).
    */
   fresh: string[];
 }
@@ -57,6 +57,9 @@ function allocate(backend: HostBackend, info: tf.TensorInfo): tf.TensorInfo {
 
 const f = Math.fround;
 
+/** β₁, 1−β₁, β₂, 1−β₂, 1−β₁ᵗ, 1−β₂ᵗ, ε, −lr, each rounded to float32 as tfjs's scalars are. */
+type Constants = [number, number, number, number, number, number, number, number];
+
 // Every intermediate is rounded to float32 exactly where tfjs's Adam ends one of its kernels
 // (mul, add, square, div, sqrt each write a float32 tensor), so the result is bit for bit what
 // the ten kernels compute: float32 +, −, ×, ÷ and √ are correctly rounded, and doing them in
@@ -67,16 +70,8 @@ function adamLoop(
   v: Float32Array,
   grad: Float32Array,
   out: { param: Float32Array; m: Float32Array; v: Float32Array },
-  c: Float64Array,
+  [b1, omb1, b2, omb2, oma1, oma2, eps, negLr]: Constants,
 ): void {
-  const b1 = c[0]!;
-  const omb1 = c[1]!;
-  const b2 = c[2]!;
-  const omb2 = c[3]!;
-  const oma1 = c[4]!;
-  const oma2 = c[5]!;
-  const eps = c[6]!;
-  const negLr = c[7]!;
   const op = out.param;
   const om = out.m;
   const ov = out.v;
@@ -114,7 +109,7 @@ function adamKernel({
   const acc2 = view(host, input('accBeta2'));
   const b1 = f(beta1);
   const b2 = f(beta2);
-  const constants = new Float64Array([
+  const constants: Constants = [
     b1,
     f(1 - beta1),
     b2,
@@ -123,7 +118,7 @@ function adamKernel({
     f(1 - acc2[0]!),
     f(epsilon),
     f(-learningRate),
-  ]);
+  ];
   const memory = host.wasm?.wasmMemory ?? host.wasm?.asm?.memory;
   const simd = memory instanceof WebAssembly.Memory ? adamSimd(memory) : null;
   for (let i = 0; i < count; i++) {
@@ -137,26 +132,7 @@ function adamKernel({
       const [p0, m0, v0, g0, op, om, ov] = [param, m, v, grad, out.param, out.m, out.v].map(
         (a) => a.byteOffset,
       );
-      simd(
-        p0!,
-        m0!,
-        v0!,
-        g0!,
-        op!,
-        om!,
-        ov!,
-        param.length,
-        ...(constants as unknown as [
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-        ]),
-      );
+      simd(p0!, m0!, v0!, g0!, op!, om!, ov!, param.length, ...constants);
     }
   }
   const nextAcc1 = f(acc1[0]! * b1);
@@ -168,7 +144,8 @@ function adamKernel({
 
 /**
  * Registers {@link ADAM_KERNEL} for the cpu and wasm backends, once. Both keep a tensor in memory
- * that JavaScript can address, so one loop updates the parameter and its two moments in place.
+ * that JavaScript (and, on wasm, a WebAssembly function) can address, so one loop per variable
+ * updates the parameter and its two moments.
  */
 export function registerAdamKernel(): void {
   for (const backendName of ['cpu', 'wasm']) {
