@@ -78,16 +78,19 @@ function materialiseWorker(
 /**
  * Prepares the next start of the wasm backend to use the threaded build with `threads` threads:
  * returns a function undoing the temporary patches (call it once the backend has started), or
- * the reason why the threaded build cannot run here. The caller sets the tfjs flag and
- * `setThreadsCount`.
+ * the reason why the threaded build cannot run here. The caller sets the tfjs flag.
+ * `packageEntry` (the Node entry of tfjs-backend-wasm) is for tests of other layouts.
  */
-export async function armNodeWasmThreads(threads: number): Promise<Disarm | string> {
+export async function armNodeWasmThreads(
+  threads: number,
+  packageEntry?: string,
+): Promise<Disarm | string> {
   if (typeof SharedArrayBuffer !== 'function') return 'SharedArrayBuffer is not available';
   let require: NodeRequire;
   let entry: string;
   try {
     require = await nodeRequire();
-    entry = require.resolve('@tensorflow/tfjs-backend-wasm');
+    entry = packageEntry ?? require.resolve('@tensorflow/tfjs-backend-wasm');
   } catch {
     return '@tensorflow/tfjs-backend-wasm cannot be resolved from @gen/core';
   }
