@@ -7,11 +7,11 @@ import { registerFusedMatMulGradient } from './fused-matmul-gradient.js';
  * kernel (matmul, bias and activation in one dispatch on every backend) with the gradient of
  * {@link registerFusedMatMulGradient}. Call it inside a `tf.tidy`.
  *
- * The sigmoid and elu derivatives are read from the kernel's saved output, which tfjs keeps as
- * a copy off the tape, so a gradient of a gradient (a gradient penalty) would miss that path:
- * there, when a tape is already recording the forward pass of another, the kernel stays
- * linear and the activation runs as its own op. relu's and leaky relu's derivatives are
- * piecewise constant and lose nothing.
+ * The sigmoid and elu derivatives are read from the kernel's saved output, which tfjs saves as
+ * a copy that an outer tape cannot trace back, so a gradient of a gradient (a gradient penalty)
+ * would miss that path. So when the forward pass runs under two tapes (a gradient taken inside
+ * a gradient), the kernel stays linear and those two activations run as their own ops. relu's
+ * and leaky relu's derivatives are piecewise constant, so they lose nothing there.
  */
 export function fusedDense(
   x: tf.Tensor,

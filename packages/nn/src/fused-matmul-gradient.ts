@@ -46,11 +46,12 @@ function activationGradient(dy: tf.Tensor, y: tf.Tensor, attrs: FusedMatMulAttrs
 let registered = false;
 
 /**
- * Registers a gradient for tfjs's `_FusedMatMul` kernel (tfjs has none: `tf.fused.matMul` wraps
- * it in its own custom gradient, which uses matmul transpose flags, about 10× slower than an
- * explicit transpose on tfjs-backend-wasm 4.22, and outside a gradient tape only). It handles
- * the calls @gen's dense layers make (rank-3 operands, no transpose flags, rank-1 bias) and
- * reuses the saved output for the activation's derivative. Idempotent.
+ * Registers a gradient for tfjs's `_FusedMatMul` kernel, which has none of its own:
+ * `tf.fused.matMul` fuses an activation only when no gradient tape is recording, and its custom
+ * gradient uses matmul transpose flags, about 10× slower than explicit transposes on
+ * tfjs-backend-wasm 4.22. This one handles the calls @gen's dense layers make (rank-3 operands,
+ * no transpose flags, rank-1 bias), with explicit transposes, and reads the activation's
+ * derivative off the saved output. Idempotent.
  */
 export function registerFusedMatMulGradient(): void {
   if (registered) return;
