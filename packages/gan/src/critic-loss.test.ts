@@ -1,5 +1,5 @@
 import { Rng } from '@gen/core';
-import { describeBackends, expectClose } from '@gen/core/testing';
+import { describeBackends, expectClose, expectNoLeak } from '@gen/core/testing';
 import { fDivergenceNames } from '@gen/divergences';
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
@@ -101,6 +101,13 @@ describeBackends('Gan losses: one critic pass over [real; fake] = two passes', (
             () => ref.discriminator(real, Rng.fromSeed(2)),
             d,
           );
+          // G runs off the tape in a discriminator loss; its gradient there is recomputed.
+          check(
+            `discriminatorLoss with respect to the generator (${which})`,
+            () => gan.discriminatorLoss(real, Rng.fromSeed(4)),
+            () => ref.discriminator(real, Rng.fromSeed(4)),
+            [...g, ...d],
+          );
           check(
             `generatorLoss (${which})`,
             () => gan.generatorLoss(9, Rng.fromSeed(3)),
@@ -114,6 +121,22 @@ describeBackends('Gan losses: one critic pass over [real; fake] = two passes', (
       }
     },
   );
+
+  it('the recomputed generator gradient of discriminatorLoss leaves no tensors behind', async () => {
+    const gan = Gan.mlp({ dataSize: 2, latentSize: 3, hiddenSizes: [8], loss: 'wasserstein-gp' });
+    const real = tf.ones([5, 2]);
+    const vars = [...gan.generatorVariables, ...gan.discriminatorVariables];
+    await expectNoLeak(() => {
+      const { value, grads } = tf.variableGrads(
+        () => gan.discriminatorLoss(real, Rng.fromSeed(1)),
+        vars,
+      );
+      expect(Object.keys(grads)).toHaveLength(vars.length);
+      return [value, grads];
+    });
+    real.dispose();
+    gan.dispose();
+  });
 
   it('dispose() frees the loss constants with the networks', () => {
     const before = tf.memory().numTensors;

@@ -19,6 +19,7 @@ import { dcganOptions, mlpOptions } from './factories.js';
 import { fusedGeneratorLoss } from './fused-generator-loss.js';
 import { LossConstants } from './loss-constants.js';
 import type { GanLoss } from './losses.js';
+import { offTape } from './off-tape.js';
 import {
   assertObject,
   type GanDcganOptions,
@@ -165,16 +166,16 @@ export class Gan implements AdversarialModel {
     return out;
   }
 
-  /** G(z) for `n` latents drawn from `rng`, errors named after the public method `fn`. */
-  private generate(fn: string, n: number, rng: Rng): tf.Tensor {
-    return tf.tidy(() =>
-      applyNetwork(
-        fn,
-        'generator',
-        (z) => this.generator.apply(z),
-        rng.normal([n, this.latentSize]),
-      ),
-    );
+  /**
+   * G(z) for `n` latents drawn from `rng`, errors named after the public method `fn`; `offTape`
+   * keeps G's forward pass off the gradient tape (see `offTape`).
+   */
+  private generate(fn: string, n: number, rng: Rng, offTapePass = false): tf.Tensor {
+    return tf.tidy(() => {
+      const g = (z: tf.Tensor) => applyNetwork(fn, 'generator', (h) => this.generator.apply(h), z);
+      const z = rng.normal([n, this.latentSize]);
+      return offTapePass ? offTape(g, z, this.generator.trainableVariables) : g(z);
+    });
   }
 
   /** `n` draws G(z), z ∼ N(0, I), without gradient; the caller owns them. */
@@ -201,7 +202,8 @@ export class Gan implements AdversarialModel {
     const [zRng, noiseRng, gpRng] = rng.split(3) as [Rng, Rng, Rng];
     const std = this.instanceNoiseStd;
     return tf.tidy(() => {
-      const fake = this.generate(fn, real.shape[0]!, zRng);
+      // A discriminator update never differentiates through G: no tape records for its pass.
+      const fake = this.generate(fn, real.shape[0]!, zRng, true);
       if (!tf.util.arraysEqual(fake.shape, real.shape)) {
         throw new ShapeMismatchError(
           `${fn}: 'real' has shape [${real.shape.join(', ')}], fakes [${fake.shape.join(', ')}]`,
