@@ -1,5 +1,6 @@
 import { Rng } from '@gen/core';
 import {
+  adam,
   type CheckpointStore,
   cosineDecay,
   fit,
@@ -8,7 +9,7 @@ import {
   type HistoryEntry,
 } from '@gen/train';
 import { metricsFile } from '@gen/train/node';
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import type { BuiltModel } from '../models/family.js';
 import type { RunConfig } from '../run/config.js';
 import type { Progress } from './progress.js';
@@ -80,8 +81,8 @@ export async function trainModel(
     return { history: result.history, step: result.step, stopReason: result.stopReason };
   }
   const optimizers = {
-    discriminatorOptimizer: tf.train.adam(config.lr, 0.5, 0.9, 1e-7),
-    generatorOptimizer: tf.train.adam(config.lr, 0.5, 0.9, 1e-7),
+    discriminatorOptimizer: adam(config.lr, { beta1: 0.5, beta2: 0.9 }),
+    generatorOptimizer: adam(config.lr, { beta1: 0.5, beta2: 0.9 }),
   };
   try {
     const result = await fitAdversarial(trainer.model, x, {

@@ -9,7 +9,7 @@ import {
   type Trainable,
 } from '@gen/core';
 import { divergenceNames } from '@gen/divergences';
-import { createTrainer, type Trainer } from '@gen/train';
+import { adam, createTrainer, type Trainer } from '@gen/train';
 import * as tf from '@tensorflow/tfjs-core';
 import { assertBoundedInteger, assertOptions, MAX_STEPS } from './checks.js';
 import type { GaussianFit } from './names.js';
@@ -189,7 +189,7 @@ export class GaussianFits<Name extends QuadratureName = QuadratureName> {
 
   private optimizer(): tf.Optimizer {
     // An explicit ε: WebGL's backend default (1e−4) would stall the last digits of the fit.
-    return tf.train.adam(this.learningRate, 0.9, 0.999, 1e-7);
+    return adam(this.learningRate);
   }
 
   private fit(name: Name): Fit {

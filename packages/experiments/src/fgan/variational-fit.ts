@@ -9,6 +9,7 @@ import {
 import { Normal } from '@gen/distributions';
 import { fDivergences, variationalBound } from '@gen/divergences';
 import { Mlp } from '@gen/nn';
+import { adam } from '@gen/train';
 import * as tf from '@tensorflow/tfjs-core';
 import { assertBoundedInteger, assertOptions, MAX_BATCH, MAX_STEPS } from './checks.js';
 import { FGAN_NAMES, type FganName, type GaussianFit } from './names.js';
@@ -80,8 +81,8 @@ function trainSaddle(
     [0, Math.log(2), 0, 0].map((v) => tf.variable(tf.scalar(v))),
   ) as [tf.Variable, tf.Variable, tf.Variable, tf.Variable];
   const sums: [tf.Variable, tf.Variable] = [sumMu, sumLogSigma];
-  const criticOptimizer = tf.train.adam(0.01);
-  const generatorOptimizer = tf.train.adam(0.02);
+  const criticOptimizer = adam(0.01);
+  const generatorOptimizer = adam(0.02);
   // All draws at once: one sampling call instead of one per step.
   const real = tf.tidy(() => tf.reshape(p.sample(batch * steps, rng), [steps * batch, 1]));
   const noise = rng.normal([steps * batch, 1]);

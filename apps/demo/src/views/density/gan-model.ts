@@ -1,7 +1,8 @@
 /** The density playground's GAN (any loss of the zoo); its heatmap is the discriminator's output. */
 import type { Rng } from '@gen/core';
 import { Gan, parseGanLoss } from '@gen/gan';
-import * as tf from '@tensorflow/tfjs-core';
+import { adam } from '@gen/train';
+import type * as tf from '@tensorflow/tfjs-core';
 import { ChunkTrainer } from './chunk-trainer.js';
 import type { DensityModel, ModelSettings } from './model.js';
 
@@ -26,8 +27,8 @@ export class GanModel implements DensityModel {
       seed: settings.seed,
     });
     this.gan = gan;
-    this.dOpt = tf.train.adam(settings.learningRate, 0.5, 0.999, 1e-7);
-    this.gOpt = tf.train.adam(settings.learningRate, 0.5, 0.999, 1e-7);
+    this.dOpt = adam(settings.learningRate, { beta1: 0.5 });
+    this.gOpt = adam(settings.learningRate, { beta1: 0.5 });
     this.training = new ChunkTrainer(
       gan,
       {

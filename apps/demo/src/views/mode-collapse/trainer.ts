@@ -6,7 +6,7 @@
 import { Rng } from '@gen/core';
 import { makeToy } from '@gen/data';
 import { Gan, type ModeCoverage, modeCoverage } from '@gen/gan';
-import { createTrainer, type Trainer } from '@gen/train';
+import { adam, createTrainer, type Trainer } from '@gen/train';
 import * as tf from '@tensorflow/tfjs-core';
 import { dataScale, ganOptions, type ModeCollapseSettings } from './settings.js';
 
@@ -52,8 +52,8 @@ export class ModeCollapseTrainer {
     toy.x.dispose();
     this.gan = Gan.mlp(ganOptions(settings));
     const { learningRate, batchSize, discriminatorSteps } = settings;
-    this.dOpt = tf.train.adam(learningRate, 0.5, 0.999, 1e-7);
-    this.gOpt = tf.train.adam(learningRate, 0.5, 0.999, 1e-7);
+    this.dOpt = adam(learningRate, { beta1: 0.5 });
+    this.gOpt = adam(learningRate, { beta1: 0.5 });
     // Shuffled batches of x and every draw of the losses come from the trainer's seeded Rng.
     this.trainer = createTrainer(this.gan, this.x, {
       steps: UNBOUNDED_STEPS,

@@ -1,6 +1,6 @@
 import { InvalidArgumentError, Rng } from '@gen/core';
 import { batches, bernoulliBinarize } from '@gen/data';
-import { createTrainer, type Trainer } from '@gen/train';
+import { adam, createTrainer, type Trainer } from '@gen/train';
 import { Vae } from '@gen/vae';
 import * as tf from '@tensorflow/tfjs-core';
 import type { MnistTensors } from './mnist-tensors.js';
@@ -58,7 +58,7 @@ export class VaeTrainer {
       seed,
     });
     this.rng = Rng.fromSeed(seed + 1);
-    this.optimizer = tf.train.adam(settings.learningRate, 0.9, 0.999, 1e-7);
+    this.optimizer = adam(settings.learningRate);
     this.trainer = this.makeTrainer();
   }
 
