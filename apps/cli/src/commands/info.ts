@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { initBackend } from '@gen/core';
+import { backendInfo, initBackend } from '@gen/core';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { type Command, Option } from 'commander';
@@ -57,11 +57,11 @@ async function probeInProcess(name: 'wasm' | 'cpu'): Promise<BackendReport> {
   }
   if (name === 'cpu') return { status: 'ok', detail: 'reference backend, JavaScript' };
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
-  const multithread = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
-  return {
-    status: 'ok',
-    detail: `SIMD ${simd ? 'yes' : 'no'}, ${getThreadsCount()} thread(s) (multithreading ${multithread ? 'available' : 'not available in Node'})`,
-  };
+  const info = backendInfo();
+  const threads = info?.threads ?? getThreadsCount();
+  const why =
+    info?.threadsReason ?? "one by default in Node; more with initBackend('wasm', { threads })";
+  return { status: 'ok', detail: `SIMD ${simd ? 'yes' : 'no'}, ${threads} thread(s) (${why})` };
 }
 
 function webgpuHint(): string {
