@@ -1,6 +1,6 @@
 import { Rng } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
-import { sinkhorn } from '../suite/divergences.mjs';
+import { sinkhorn } from '@gen/divergences';
 import { repeatWorkload } from '../suite/workload.mjs';
 import { SINKHORN } from './targets.mjs';
 
