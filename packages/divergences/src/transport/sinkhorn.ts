@@ -8,7 +8,7 @@ import { assertOrder } from './wasserstein-1d.js';
 export interface SinkhornOptions {
   /** Entropic regularisation ε > 0 (POT's `reg`), default 0.1. */
   epsilon?: number;
-  /** Iteration cap (default 1000); see `converged` with `returnPlan`. */
+  /** Iteration cap, ε-scaling stages included (default 1000); see `converged` with `returnPlan`. */
   maxIterations?: number;
   /**
    * Stop once the L1 violation of the column marginals is below this (default 1e-6); the
@@ -37,8 +37,10 @@ export interface SinkhornResult {
  * Entropic optimal transport between uniform empirical measures on `x` [n, d] and `y` [m, d]
  * ([n] for 1-D), like POT's `sinkhorn2(a, b, M, reg=epsilon, method='sinkhorn_log')`: returns
  * ⟨P_ε, C⟩ (without the entropy term) for C = ‖x_i − y_j‖^p and P_ε the plan minimising
- * ⟨P, C⟩ + ε Σ P log P. Log-domain iterations, so no kernel underflow even at ε = 1e−3 (small ε
- * needs more iterations). Differentiable with respect to both sample sets, through the
+ * ⟨P, C⟩ + ε Σ P log P. The iterates of the log domain, so no kernel underflow even at
+ * ε = 1e−3, computed as matrix–vector products against a kernel that re-absorbs the potentials
+ * every 10 iterations, after ε-scaling from ε = max C (those stages count in `iterations`;
+ * small ε still needs thousands of iterations). Differentiable with respect to both sample sets, through the
  * converged plan by implicit differentiation (not by unrolling the loop). `debiased` gives the
  * Sinkhorn divergence S = OT_ε(x,y) − ½OT_ε(x,x) − ½OT_ε(y,y) (POT's
  * `empirical_sinkhorn_divergence`, which also clamps at 0; this does not).
