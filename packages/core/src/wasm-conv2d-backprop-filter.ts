@@ -6,6 +6,8 @@ import { type WasmBackend, wasmMatMul } from './wasm-heap.js';
 // convolution failed there. This one is im2col + one matmul: the patches of x, laid out as
 // [kh·kw·inChannels, batch·outHeight·outWidth] on the wasm heap, times dy viewed as
 // [batch·outHeight·outWidth, outChannels], which is the filter [kh, kw, inChannels, outChannels].
+// At stride 1 the patches would copy x kh·kw times, so there it is instead wasm's own Conv2D of
+// x and dy with batch and channel axes swapped (two transposes of tensor-sized copies).
 
 interface Args {
   inputs: { x: tf.TensorInfo; dy: tf.TensorInfo };
@@ -58,6 +60,65 @@ function patchesByTap(
   }
 }
 
+/**
+ * dW at stride 1 as conv2d(x', dy'), x' = pad(x) as [inChannels, h', w', batch] and
+ * dy' = dy as [outHeight, outWidth, batch, outChannels]: the 'valid' output is
+ * [inChannels, kh, kw, outChannels]. Undefined where wasm has no Conv2D or the stride is not 1.
+ */
+function byConvolution(
+  backend: WasmBackend,
+  x: tf.TensorInfo,
+  dy: tf.TensorInfo,
+  info: tf.backend_util.Conv2DInfo,
+): tf.TensorInfo | undefined {
+  const conv = tf.getKernel(tf.Conv2D, 'wasm');
+  if (conv === undefined || info.strideHeight !== 1 || info.strideWidth !== 1) return undefined;
+  const { batchSize: n, inHeight: h, inWidth: w, inChannels: c, outChannels: o } = info;
+  const { outHeight, outWidth, filterHeight: kh, filterWidth: kw, padInfo } = info;
+  const ph = h + padInfo.top + padInfo.bottom;
+  const pw = w + padInfo.left + padInfo.right;
+  const images = backend.makeOutput([c, ph, pw, n], 'float32');
+  const kernel = backend.makeOutput([outHeight, outWidth, n, o], 'float32');
+  const xs = backend.typedArrayFromHeap(x);
+  const xt = backend.typedArrayFromHeap(images);
+  xt.fill(0);
+  for (let b = 0; b < n; b++) {
+    for (let r = 0; r < h; r++) {
+      for (let q = 0; q < w; q++) {
+        const from = ((b * h + r) * w + q) * c;
+        const to = ((r + padInfo.top) * pw + q + padInfo.left) * n + b;
+        for (let ch = 0; ch < c; ch++) xt[to + ch * ph * pw * n] = xs[from + ch]!;
+      }
+    }
+  }
+  const ys = backend.typedArrayFromHeap(dy);
+  const yt = backend.typedArrayFromHeap(kernel);
+  for (let b = 0; b < n; b++) {
+    for (let pixel = 0; pixel < outHeight * outWidth; pixel++) {
+      const from = (b * outHeight * outWidth + pixel) * o;
+      yt.set(ys.subarray(from, from + o), (pixel * n + b) * o);
+    }
+  }
+  const swapped = conv.kernelFunc({
+    inputs: { x: images, filter: kernel },
+    backend: backend as unknown as tf.KernelBackend,
+    attrs: { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [1, 1] },
+  }) as tf.TensorInfo;
+  backend.disposeData(images.dataId);
+  backend.disposeData(kernel.dataId);
+  const grad = backend.makeOutput([kh, kw, c, o], 'float32');
+  const from = backend.typedArrayFromHeap(swapped);
+  const to = backend.typedArrayFromHeap(grad);
+  for (let ch = 0; ch < c; ch++) {
+    for (let tap = 0; tap < kh * kw; tap++) {
+      const source = (ch * kh * kw + tap) * o;
+      to.set(from.subarray(source, source + o), (tap * c + ch) * o);
+    }
+  }
+  backend.disposeData(swapped.dataId);
+  return grad;
+}
+
 export function conv2dBackpropFilter(args: Args): tf.TensorInfo {
   const { x, dy } = args.inputs;
   const backend = args.backend as WasmBackend;
@@ -75,6 +136,8 @@ export function conv2dBackpropFilter(args: Args): tf.TensorInfo {
     pad,
     dimRoundingMode,
   );
+  const direct = byConvolution(backend, x, dy, info);
+  if (direct !== undefined) return direct;
   const taps = info.filterHeight * info.filterWidth * info.inChannels;
   const pixels = info.batchSize * info.outHeight * info.outWidth;
   const cols = backend.makeOutput([taps, pixels], 'float32');
