@@ -27,6 +27,8 @@ export interface SolverResult {
 }
 
 const CHECK_EVERY = 10;
+/** ε-scaling runs when the largest cost exceeds this many ε. */
+const SCALING_ABOVE = 1000;
 /** ε-scaling: each stage divides ε by this, from the largest cost down to the target. */
 const ANNEALING = 2;
 /** A stage above the target ε ends once its marginal violation is below this. */
@@ -129,8 +131,8 @@ class Absorbed {
  * computed without an n×m exponential per iteration. Between readbacks (every 10 iterations)
  * the potentials stay absorbed in a kernel K ≤ 1 and the updates are the scaling updates
  * β ← b / Kᵀα, α ← a / Kβ: two matrix–vector products, exactly the log-domain iterates while
- * the scalings stay near 1, which re-absorbing at every readback ensures. ε-scaling: the
- * iterations start at ε = max C and halve it whenever the marginal violation is below 1e−4,
+ * the scalings stay near 1, which re-absorbing at every readback ensures. ε-scaling (when max C > 1000ε):
+ * the iterations start at ε = max C and halve it whenever the marginal violation is below 1e−4,
  * warm-starting the potentials, down to the target ε; those stages count as iterations. A
  * symmetric problem (OT(x, x)) uses the averaged update u ← ½(u + log a − LSE_j(−C/ε + u)),
  * which does not oscillate. At the target ε the iterations stop below `tolerance`, after
@@ -141,10 +143,12 @@ export function solveSinkhorn(cost: tf.Tensor2D, settings: SolverSettings): Solv
   const { epsilon, maxIterations, tolerance, symmetric } = settings;
   const [n, m] = cost.shape;
   const state = new Absorbed(cost, symmetric);
-  let current = Math.max(
-    epsilon,
-    tf.tidy(() => tf.max(cost).dataSync()[0]!),
-  );
+  // ε-scaling pays where max C/ε runs into the thousands (ε = 0.01 does not converge without
+  // it); below, a cold start at the target converges as fast or faster, since a warm start from
+  // a larger ε can leave a slowly decaying imbalance between weakly coupled clusters (measured:
+  // 270 iterations cold against 5600 warm at ε = 0.1, max C/ε ≈ 400).
+  const largest = tf.tidy(() => tf.max(cost).dataSync()[0]!);
+  let current = largest > SCALING_ABOVE * epsilon ? largest : epsilon;
   let iterations = 0;
   let marginalError = Number.POSITIVE_INFINITY;
   let checked = new Float64Array(n);
