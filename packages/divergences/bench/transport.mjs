@@ -86,7 +86,7 @@ const rows = [];
     kernels,
   });
 }
-for (const epsilon of values.epsilons.split(',').map(Number)) {
+for (const epsilon of values.epsilons.split(',').filter(Boolean).map(Number)) {
   const ours = [];
   const theirs = [];
   let report;

@@ -16,6 +16,13 @@ interface SinkhornFixture {
 }
 const fx = loadFixture<{ sinkhorn: SinkhornFixture }>('samples').sinkhorn;
 
+interface ScalingFixture {
+  x: number[][];
+  y: number[][];
+  cases: { epsilon: number; value: number; debiased: number }[];
+}
+const scaling = loadFixture<ScalingFixture>('sinkhorn-scaling');
+
 describe('sinkhorn', () => {
   beforeAll(async () => {
     await initBackend('wasm');
@@ -97,6 +104,28 @@ describe('sinkhorn', () => {
       { epsilon: 1e-3, p: 2 },
     );
     expectClose(far, (100 ** 2 + 100 ** 2 + 1) / 2, { atol: 0, rtol: 1e-5 }); // exact OT: identity
+  });
+
+  it('converges at ε = 0.01 on 200 points (ε-scaling) to POT sinkhorn_log, plain and debiased', () => {
+    const { x, y } = scaling;
+    let maxCost = 0;
+    for (const a of x)
+      for (const b of y) maxCost = Math.max(maxCost, (a[0]! - b[0]!) ** 2 + (a[1]! - b[1]!) ** 2);
+    for (const c of scaling.cases) {
+      const message = `ε=${c.epsilon}`;
+      const result = sinkhorn(x, y, { epsilon: c.epsilon, maxIterations: 10000, returnPlan: true });
+      expect(result.converged, message).toBe(true);
+      // As above: the plan is off the exact one by about its violation, weighed by at most max C.
+      const atol = result.marginalError * maxCost;
+      expectClose(result.value, c.value, { atol, rtol: 1e-6, message });
+      const debiased = sinkhorn(x, y, { epsilon: c.epsilon, maxIterations: 10000, debiased: true });
+      expectClose(debiased, c.debiased, {
+        atol: 3 * atol,
+        rtol: 1e-6,
+        message: `debiased ${message}`,
+      });
+      tf.dispose([result.value, result.plan, debiased]);
+    }
   });
 
   it('reports when it stops before converging', () => {
