@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { conv2dBackpropFilter } from './wasm-conv2d-backprop-filter.js';
 import { conv2dBackpropInputKernel } from './wasm-conv2d-backprop-input.js';
+import { gatherKernel } from './wasm-gather.js';
 import type { WasmBackend } from './wasm-heap.js';
 
 // tfjs-backend-wasm 4.22 has no UnsortedSegmentSum kernel, and tfjs-core's gradient of
@@ -35,13 +36,32 @@ function unsortedSegmentSum(args: {
   return backend.makeOutput([numSegments, ...inner], x.dtype, undefined, out);
 }
 
-let ownInput: tf.KernelConfig | undefined;
+const replacements = new Map<string, tf.KernelConfig>();
+
+/**
+ * Puts `make(tfjs's kernel)` in place of tfjs-backend-wasm's kernel `name`, once that kernel is
+ * registered (the backend's import would overwrite an earlier replacement); idempotent.
+ */
+function replaceWasmKernel(name: string, make: (own: tf.KernelFunc) => tf.KernelFunc): void {
+  const current = tf.getKernel(name, 'wasm');
+  if (current === undefined || current === replacements.get(name)) return;
+  const replacement: tf.KernelConfig = {
+    kernelName: name,
+    backendName: 'wasm',
+    kernelFunc: make(current.kernelFunc),
+    // tfjs's kernel, kept for the cases the replacement passes on, needs its setup to have run.
+    ...(current.setupFunc === undefined ? {} : { setupFunc: current.setupFunc }),
+  };
+  tf.unregisterKernel(name, 'wasm');
+  tf.registerKernel(replacement);
+  replacements.set(name, replacement);
+}
 
 /**
  * Registers the kernels @gen needs that tfjs-backend-wasm lacks (UnsortedSegmentSum,
- * Conv2DBackpropFilter) and replaces its slow Conv2DBackpropInput. Idempotent; the replacement
- * happens once tfjs-backend-wasm has registered its own kernel (it would overwrite an earlier
- * one), so `initBackend` calls this again after importing a backend.
+ * Conv2DBackpropFilter) and replaces its slow Conv2DBackpropInput and GatherV2. Idempotent; the
+ * replacements happen once tfjs-backend-wasm has registered its own kernels (it would overwrite
+ * earlier ones), so `initBackend` calls this again after importing a backend.
  */
 export function registerWasmKernels(): void {
   if (tf.getKernel(tf.UnsortedSegmentSum, 'wasm') === undefined) {
@@ -58,15 +78,6 @@ export function registerWasmKernels(): void {
       kernelFunc: conv2dBackpropFilter as unknown as tf.KernelFunc,
     });
   }
-  const input = tf.getKernel(tf.Conv2DBackpropInput, 'wasm');
-  if (input === undefined || input === ownInput) return;
-  ownInput = {
-    kernelName: tf.Conv2DBackpropInput,
-    backendName: 'wasm',
-    kernelFunc: conv2dBackpropInputKernel(input.kernelFunc),
-    // tfjs's kernel, kept for NCHW, needs its setup to have run on the backend.
-    ...(input.setupFunc === undefined ? {} : { setupFunc: input.setupFunc }),
-  };
-  tf.unregisterKernel(tf.Conv2DBackpropInput, 'wasm');
-  tf.registerKernel(ownInput);
+  replaceWasmKernel(tf.Conv2DBackpropInput, conv2dBackpropInputKernel);
+  replaceWasmKernel(tf.GatherV2, gatherKernel);
 }
