@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { concatKernel } from './wasm-concat.js';
 import { conv2dBackpropFilter } from './wasm-conv2d-backprop-filter.js';
 import { conv2dBackpropInputKernel } from './wasm-conv2d-backprop-input.js';
 import { gatherKernel } from './wasm-gather.js';
@@ -59,7 +60,7 @@ function replaceWasmKernel(name: string, make: (own: tf.KernelFunc) => tf.Kernel
 
 /**
  * Registers the kernels @gen needs that tfjs-backend-wasm lacks (UnsortedSegmentSum,
- * Conv2DBackpropFilter) and replaces its slow Conv2DBackpropInput and GatherV2. Idempotent; the
+ * Conv2DBackpropFilter) and replaces its slow Conv2DBackpropInput, GatherV2 and Concat. Idempotent; the
  * replacements happen once tfjs-backend-wasm has registered its own kernels (it would overwrite
  * earlier ones), so `initBackend` calls this again after importing a backend.
  */
@@ -80,4 +81,5 @@ export function registerWasmKernels(): void {
   }
   replaceWasmKernel(tf.Conv2DBackpropInput, conv2dBackpropInputKernel);
   replaceWasmKernel(tf.GatherV2, gatherKernel);
+  replaceWasmKernel(tf.Concat, concatKernel);
 }
