@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, platform } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { initBackend } from '@gen/core';
+import { backendInfo, initBackend } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { parseArgs } from './suite/args.mjs';
 import { startPython } from './suite/python-worker.mjs';
@@ -50,8 +50,8 @@ function probeWebGpu() {
 }
 
 /** Runs `rows` on `backend` with the plans `planName`; a failing row is recorded, not fatal. */
-async function runPhase(backend, planName, rows, python, results, baselines) {
-  await initBackend(backend);
+async function runPhase(backend, planName, rows, python, results, baselines, threads) {
+  await initBackend(backend, backend === 'wasm' ? { threads } : {});
   for (const row of rows) {
     const plan = row.plans[planName];
     results[row.id] ??= { title: row.title, phases: {}, notes: [] };
@@ -102,8 +102,11 @@ async function main() {
   if (python.skipped !== undefined) console.log(`Python baselines skipped: ${python.skipped}`);
   const results = {};
   const backends = ['wasm'];
+  let wasmThreads;
   try {
-    await runPhase('wasm', mode, rows, python, results, true);
+    await runPhase('wasm', mode, rows, python, results, true, options.threads);
+    wasmThreads = backendInfo()?.threads;
+    console.log(`wasm ran on ${wasmThreads} thread(s)`);
     if (!options.quick && options.cpu) {
       const cheap = rows.filter((r) => r.plans.cpu !== undefined);
       if (cheap.length > 0) {
@@ -132,6 +135,7 @@ async function main() {
     date: date.toISOString(),
     mode,
     argv: process.argv.slice(2),
+    wasmThreads,
     seconds: (performance.now() - started) / 1000,
     machine: {
       cpu: cpus()[0]?.model,

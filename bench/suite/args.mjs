@@ -1,11 +1,12 @@
-const USAGE = `usage: node bench/run.mjs [--quick] [--only id,id,...] [--no-cpu]
+const USAGE = `usage: node bench/run.mjs [--quick] [--only id,id,...] [--no-cpu] [--threads n]
   --quick    about 2 minutes: fewer rounds, no cpu backend, no Sinkhorn at ε = 0.01
   --only     run only these rows (ids: %IDS%)
-  --no-cpu   skip the cpu backend in a full run`;
+  --no-cpu   skip the cpu backend in a full run
+  --threads  wasm threads (initBackend('wasm', { threads })); default 1, Node's default`;
 
 /** The suite's options from argv; refuses unknown flags and unknown row ids. */
 export function parseArgs(argv, ids) {
-  const options = { quick: false, only: undefined, cpu: true };
+  const options = { quick: false, only: undefined, cpu: true, threads: 1 };
   const usage = USAGE.replace('%IDS%', ids.join(', '));
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -22,6 +23,13 @@ export function parseArgs(argv, ids) {
         throw new Error(`--only: unknown row id(s) '${unknown.join(',')}'\n${usage}`);
       }
       options.only = wanted;
+    } else if (arg === '--threads' || arg.startsWith('--threads=')) {
+      const value = arg === '--threads' ? argv[++i] : arg.slice('--threads='.length);
+      const threads = Number(value);
+      if (!Number.isInteger(threads) || threads < 1) {
+        throw new Error(`--threads: '${value}' is not a positive integer\n${usage}`);
+      }
+      options.threads = threads;
     } else throw new Error(`unknown argument '${arg}'\n${usage}`);
   }
   return options;
