@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { type ActiveBackendInfo, recordBackendInfo, type SkippedBackend } from './backend-info.js';
 import { BackendError } from './errors.js';
+import { registerFastLeakyReluGradient } from './fast-leaky-relu-gradient.js';
 import { registerFastMatMulGradient } from './fast-matmul-gradient.js';
 import { registerHigherOrderGradients } from './higher-order-gradients.js';
 import { webGlRenderer, webGlSkipReason, webGpuSkipReason } from './software-renderer.js';
@@ -40,7 +41,7 @@ let stockMatMulGradient: tf.GradConfig | undefined;
 
 /**
  * Registers every tfjs-core gradient (neither tfjs-core entry point does), the fast BatchMatMul
- * gradient, and input-based gradients for Tanh, Sigmoid, Exp, Elu, Softmax, LogSoftmax and Pow
+ * and LeakyRelu gradients (same values, far fewer slow wasm kernels), and input-based gradients for Tanh, Sigmoid, Exp, Elu, Softmax, LogSoftmax and Pow
  * so that gradients of gradients are right (gradient penalties). Idempotent; `initBackend` calls it, so most users never need to.
  */
 export function registerGradients(): Promise<void> {
@@ -48,6 +49,7 @@ export function registerGradients(): Promise<void> {
     if (tf.getGradient(tf.Mean) === undefined) await import('./gradients.js');
     stockMatMulGradient = tf.getGradient(tf.BatchMatMul);
     registerFastMatMulGradient();
+    registerFastLeakyReluGradient();
     registerHigherOrderGradients();
   })();
   return gradientsReady;
