@@ -4,6 +4,7 @@ import { conv2dBackpropFilter } from './wasm-conv2d-backprop-filter.js';
 import { conv2dBackpropInputKernel } from './wasm-conv2d-backprop-input.js';
 import { gatherKernel } from './wasm-gather.js';
 import type { WasmBackend } from './wasm-heap.js';
+import { identityKernel } from './wasm-identity.js';
 
 // tfjs-backend-wasm 4.22 has no UnsortedSegmentSum kernel, and tfjs-core's gradient of
 // `tf.gather` (GatherV2) is built on it, so on wasm every gradient through a gather (sorting in
@@ -60,7 +61,7 @@ function replaceWasmKernel(name: string, make: (own: tf.KernelFunc) => tf.Kernel
 
 /**
  * Registers the kernels @gen needs that tfjs-backend-wasm lacks (UnsortedSegmentSum,
- * Conv2DBackpropFilter) and replaces its slow Conv2DBackpropInput, GatherV2 and Concat. Idempotent; the
+ * Conv2DBackpropFilter) and replaces its slow Conv2DBackpropInput, GatherV2, Concat and (copying) Identity. Idempotent; the
  * replacements happen once tfjs-backend-wasm has registered its own kernels (it would overwrite
  * earlier ones), so `initBackend` calls this again after importing a backend.
  */
@@ -82,4 +83,5 @@ export function registerWasmKernels(): void {
   replaceWasmKernel(tf.Conv2DBackpropInput, conv2dBackpropInputKernel);
   replaceWasmKernel(tf.GatherV2, gatherKernel);
   replaceWasmKernel(tf.Concat, concatKernel);
+  replaceWasmKernel(tf.Identity, identityKernel);
 }
