@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { NotImplementedError } from './errors.js';
-import { type WasmBackend, wasmMatMul } from './wasm-heap.js';
+import { type ConvGradientAttrs, type WasmBackend, wasmMatMul } from './wasm-heap.js';
 
 // tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter, so the filter gradient of every
 // convolution failed there. This one is im2col + one matmul: the patches of x, laid out as
@@ -12,13 +12,7 @@ import { type WasmBackend, wasmMatMul } from './wasm-heap.js';
 interface Args {
   inputs: { x: tf.TensorInfo; dy: tf.TensorInfo };
   backend: unknown;
-  attrs: {
-    strides: number | [number, number];
-    pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
-    dataFormat: 'NHWC' | 'NCHW';
-    dimRoundingMode?: 'floor' | 'round' | 'ceil';
-    filterShape: [number, number, number, number];
-  };
+  attrs: ConvGradientAttrs & { filterShape: [number, number, number, number] };
 }
 
 /**

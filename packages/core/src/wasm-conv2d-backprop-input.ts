@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { type WasmBackend, wasmMatMul } from './wasm-heap.js';
+import { type ConvGradientAttrs, type WasmBackend, wasmMatMul } from './wasm-heap.js';
 
 // tfjs-backend-wasm 4.22's Conv2DBackpropInput (the input gradient of every convolution and the
 // forward pass of every transposed convolution) is a scalar loop that took most of a DCGAN,
@@ -13,13 +13,7 @@ import { type WasmBackend, wasmMatMul } from './wasm-heap.js';
 interface Args {
   inputs: { dy: tf.TensorInfo; filter: tf.TensorInfo };
   backend: unknown;
-  attrs: {
-    strides: number | [number, number];
-    pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
-    dataFormat: 'NHWC' | 'NCHW';
-    dimRoundingMode?: 'floor' | 'round' | 'ceil';
-    inputShape: [number, number, number, number];
-  };
+  attrs: ConvGradientAttrs & { inputShape: [number, number, number, number] };
 }
 
 /** [taps, outChannels] → [outChannels, taps], small (the filter). */

@@ -19,6 +19,14 @@ export interface WasmBackend {
   disposeData(dataId: object): boolean;
 }
 
+/** The attributes tfjs passes both convolution-gradient kernels. */
+export interface ConvGradientAttrs {
+  strides: number | [number, number];
+  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+  dataFormat: 'NHWC' | 'NCHW';
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+}
+
 /**
  * a·b for row-major matrices a: [m, k] and b: [k, n] on the wasm heap, through the backend's own
  * BatchMatMul (XNNPACK) without transpose flags, which are the slow path in 4.22. Only the
