@@ -3,16 +3,17 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from './backend.js';
 import { Rng } from './rng.js';
 import { expectNoLeak } from './testing/assertions.js';
+import { randomValues, resultOn } from './testing/host-kernel-oracle.js';
 
 type Case = { shapes: number[][]; dtype: 'float32' | 'int32' | 'bool'; axis: number };
 
-async function concatOn(backend: 'cpu' | 'wasm', c: Case, values: number[][]) {
-  await tf.setBackend(backend);
-  return tf.tidy(() => {
-    const parts = c.shapes.map((shape, i) => tf.tensor(values[i]!, shape, c.dtype));
-    const out = tf.concat(parts, c.axis);
-    return { shape: out.shape, dtype: out.dtype, values: Array.from(out.dataSync()) };
-  });
+function concatOn(backend: 'cpu' | 'wasm', c: Case, values: number[][]) {
+  return resultOn(backend, () =>
+    tf.concat(
+      c.shapes.map((shape, i) => tf.tensor(values[i]!, shape, c.dtype)),
+      c.axis,
+    ),
+  );
 }
 
 describe('Concat on wasm (direct heap copies)', () => {
@@ -79,14 +80,10 @@ describe('Concat on wasm (direct heap copies)', () => {
     'case %i equals tfjs-backend-cpu',
     async (_i, c) => {
       const values = c.shapes.map((shape) =>
-        Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.float()).map((u) =>
-          c.dtype === 'float32'
-            ? u * 10 - 5
-            : c.dtype === 'int32'
-              ? Math.floor(u * 100) - 50
-              : u < 0.5
-                ? 0
-                : 1,
+        randomValues(
+          rng,
+          shape.reduce((a, b) => a * b, 1),
+          c.dtype,
         ),
       );
       expect(await concatOn('wasm', c, values)).toEqual(await concatOn('cpu', c, values));

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from './backend.js';
 import { Rng } from './rng.js';
 import { expectNoLeak } from './testing/assertions.js';
+import { randomValues, resultOn } from './testing/host-kernel-oracle.js';
 
 type Case = {
   shape: number[];
@@ -13,14 +14,15 @@ type Case = {
   batchDims?: number;
 };
 
-async function gatherOn(backend: 'cpu' | 'wasm', c: Case, values: number[]) {
-  await tf.setBackend(backend);
-  return tf.tidy(() => {
-    const x = tf.tensor(values, c.shape, c.dtype);
-    const ids = tf.tensor(c.indices, c.indicesShape, 'int32');
-    const out = tf.gather(x, ids, c.axis, c.batchDims ?? 0);
-    return { shape: out.shape, dtype: out.dtype, values: Array.from(out.dataSync()) };
-  });
+function gatherOn(backend: 'cpu' | 'wasm', c: Case, values: number[]) {
+  return resultOn(backend, () =>
+    tf.gather(
+      tf.tensor(values, c.shape, c.dtype),
+      tf.tensor(c.indices, c.indicesShape, 'int32'),
+      c.axis,
+      c.batchDims ?? 0,
+    ),
+  );
 }
 
 describe('GatherV2 on wasm (contiguous copies)', () => {
@@ -56,15 +58,7 @@ describe('GatherV2 on wasm (contiguous copies)', () => {
     'case %i equals tfjs-backend-cpu',
     async (_i, c) => {
       const size = c.shape.reduce((a, b) => a * b, 1);
-      const values = Array.from({ length: size }, () => rng.float()).map((u) =>
-        c.dtype === 'float32'
-          ? u * 10 - 5
-          : c.dtype === 'int32'
-            ? Math.floor(u * 100) - 50
-            : u < 0.5
-              ? 0
-              : 1,
-      );
+      const values = randomValues(rng, size, c.dtype);
       const expected = await gatherOn('cpu', c, values);
       const got = await gatherOn('wasm', c, values);
       expect(got).toEqual(expected);
