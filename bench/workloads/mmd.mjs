@@ -1,6 +1,6 @@
 import { Rng } from '@gen/core';
-import * as tf from '@tensorflow/tfjs-core';
 import { mmd } from '@gen/divergences';
+import * as tf from '@tensorflow/tfjs-core';
 import { repeatWorkload } from '../suite/workload.mjs';
 import { MMD, plan } from './targets.mjs';
 
