@@ -226,7 +226,7 @@ function assertInitOptions(options: InitBackendOptions | undefined): void {
  * `options.threads` sets the wasm backend's threads (a positive integer or 'auto', one per
  * logical core, at most 8). Left out it is 1 in Node, where processes and test files usually
  * share the cores, and 'auto' in a browser; threads need SharedArrayBuffer, so a browser page
- * must be cross-origin isolated (COOP/COEP headers). In Node @gen runs tfjs's threaded build,
+ * must be cross-origin isolated (COOP/COEP headers). In Node it runs tfjs's threaded build,
  * which tfjs itself disables there, and falls back to one thread with the reason in
  * `backendInfo().threadsReason` if the installed tfjs-backend-wasm is not laid out as expected.
  * The worker threads never keep a finished Node process alive. The count is fixed once wasm has
