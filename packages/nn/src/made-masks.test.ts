@@ -30,6 +30,20 @@ describe('madeMasks', () => {
     ]);
   });
 
+  it("'spread' covers the whole range when a layer is narrower than it (784-500)", () => {
+    const m = madeMasks({ inputSize: 784, hiddenSizes: [500] });
+    const degrees = m.hiddenDegrees[0]!;
+    expect(Math.min(...degrees)).toBe(1);
+    expect(Math.max(...degrees)).toBe(783);
+    // Evenly spaced: consecutive degrees differ by 1 or 2 (783 values over 500 units).
+    for (let k = 1; k < degrees.length; k++) {
+      expect([1, 2]).toContain(degrees[k]! - degrees[k - 1]!);
+    }
+    // Every output after the first now depends on every input before it.
+    const last = m.masks[1]!.map((row) => row[783]!);
+    expect(last.every((v) => v === 1)).toBe(true);
+  });
+
   it('applies the MADE rules: hidden m(k′) ≥ m(k), output strictly greater', () => {
     const m = madeMasks({ inputSize: 4, hiddenSizes: [6], ordering: [2, 0, 3, 1] });
     expect(m.inputDegrees).toEqual([3, 1, 4, 2]);
@@ -75,13 +89,15 @@ describe('madeMasks', () => {
   it('hidden layers narrower than D − 1 are allowed and only cut dependencies', () => {
     const m = madeMasks({ inputSize: 6, hiddenSizes: [2] });
     const reach = reachability(m.masks);
-    expect(m.hiddenDegrees).toEqual([[1, 2]]);
+    // Two units at the two ends of 1..5: the last output still sees inputs 1–5.
+    expect(m.hiddenDegrees).toEqual([[1, 5]]);
     reach.forEach((row, i) => {
       row.forEach((r, o) => {
         if (r === 1) expect(m.inputDegrees[i]!).toBeLessThan(m.outputDegrees[o]!);
       });
     });
-    expect(reach[4]!.every((r) => r === 0)).toBe(true);
+    expect(reach.slice(0, 5).map((row) => row[5])).toEqual([1, 1, 1, 1, 1]);
+    expect(reach[1]![2]).toBe(0); // input 2 → output 3 is one of the cut dependencies
   });
 
   it('random orderings and degrees are reproducible from the seed and stay in range', () => {

@@ -13,8 +13,10 @@ export interface MadeMasksOptions {
    */
   ordering?: 'natural' | 'random' | readonly number[];
   /**
-   * How hidden degrees are chosen: 'spread' cycles deterministically through the allowed range
-   * (nflows' `arange % (D−1) + 1`), 'random' draws them uniformly (Germain et al.). Default
+   * How hidden degrees are chosen: 'spread' covers the allowed range deterministically (a layer
+   * at least as wide as the range cycles through it, nflows' `arange % (D−1) + 1`; a narrower
+   * one takes evenly spaced degrees from the whole range), 'random' draws them uniformly
+   * (Germain et al.). Default
    * 'random' when `ordering` is 'random', else 'spread'.
    */
   connectivity?: 'spread' | 'random';
@@ -103,7 +105,12 @@ export function madeMasks(options: MadeMasksOptions): MadeMasks {
     const degrees = Array.from({ length: size }, (_, k) => {
       if (d === 1) return 0;
       const span = d - low;
-      return low + (connectivity === 'random' ? rng.int(span) : k % span);
+      if (connectivity === 'random') return low + rng.int(span);
+      // A layer narrower than the range spreads its degrees evenly over all of it; cycling
+      // k % span would stop at low + size − 1, so the last inputs in the order would reach no
+      // output (a 784-500 MADE on MNIST could not see pixels 501–783).
+      if (size >= span) return low + (k % span);
+      return size === 1 ? low : low + Math.round((k * (span - 1)) / (size - 1));
     });
     hiddenDegrees.push(degrees);
     previous = degrees;
