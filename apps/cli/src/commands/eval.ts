@@ -11,6 +11,7 @@ import {
   buildModel,
   evalRng,
   loadFor,
+  loadTrain,
   loadTrained,
   startBackend,
   testLimit,
@@ -34,10 +35,10 @@ async function evalRun(dir: string, flags: EvalFlags): Promise<void> {
   const { config, paths } = readRunConfig(dir);
   const family = familyOf(config.model);
   await startBackend(config.backend);
-  const train = await loadFor(family, config.data, 'train', config.limit);
+  const train = await loadTrain(config);
   const built = buildModel(config, train, paths.config);
   try {
-    const step = await loadTrained(built, paths);
+    const step = await loadTrained(built, paths, config);
     const name = dataName ?? config.data;
     const test = await loadFor(family, name, 'test', limit ?? testLimit(config, train));
     if (test.info.dim !== train.info.dim) {

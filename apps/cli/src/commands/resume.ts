@@ -1,17 +1,24 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
+import { UsageError } from '../errors.js';
 import { familyOf } from '../models/registry.js';
+import { isReleasedRun } from '../run/released-model.js';
 import { readRunConfig } from '../run/run-dir.js';
 import { runTraining } from '../training/run-training.js';
-import { buildModel, loadFor, startBackend } from '../training/session.js';
+import { buildModel, loadTrain, startBackend } from '../training/session.js';
 import { exitWith } from './train.js';
 
 /** `gen resume <run>`: continues a run from its latest checkpoint to its configured steps. */
 async function resume(dir: string, flags: { json?: boolean }): Promise<number> {
   const { config, paths } = readRunConfig(dir);
+  if (isReleasedRun(paths)) {
+    throw new UsageError(
+      `<run>: '${paths.root}' is a released run (model.safetensors without checkpoints/): it cannot be resumed, having no optimiser or data state; train a new run with gen train`,
+    );
+  }
   const family = familyOf(config.model);
   await startBackend(config.backend);
-  const train = await loadFor(family, config.data, 'train', config.limit);
+  const train = await loadTrain(config);
   const built = buildModel(config, train, paths.config);
   const hasCheckpoint = existsSync(paths.checkpoints);
   try {

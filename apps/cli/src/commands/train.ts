@@ -3,7 +3,7 @@ import { resolveDataName } from '../data/datasets.js';
 import { EXIT, UsageError } from '../errors.js';
 import { MODEL_NAMES } from '../models/family.js';
 import { familyOf } from '../models/registry.js';
-import { earlySettings, mergeSettings, resolveConfig } from '../run/config.js';
+import { binarizeSetting, earlySettings, mergeSettings, resolveConfig } from '../run/config.js';
 import { readConfigFile } from '../run/config-file.js';
 import { checkOutDir } from '../run/run-dir.js';
 import { StagedRun } from '../run/staged-run.js';
@@ -24,6 +24,7 @@ interface TrainFlags {
   limit?: string;
   checkpointEvery?: string;
   evalSamples?: string;
+  binarize?: string;
   out?: string;
   force?: boolean;
   json?: boolean;
@@ -52,8 +53,9 @@ async function train(modelArg: string | undefined, flags: TrainFlags): Promise<n
   if (out === undefined) throw new UsageError('--out: required (the run directory to write)');
   const paths = checkOutDir(out, force);
   const early = earlySettings(settings);
+  const binarize = binarizeSetting(settings, family, dataName);
   await startBackend(early.backend);
-  const trainData = await loadFor(family, dataName, 'train', early.limit);
+  const trainData = await loadFor(family, dataName, 'train', early.limit, binarize === 'dynamic');
   const config = resolveConfig(settings, family, trainData.info);
   const built = buildModel(config, trainData, '--config');
   try {
@@ -105,6 +107,10 @@ export function registerTrain(program: Command): void {
     .option('--limit <n>', 'use at most n rows of the data (toys: draw n points)')
     .option('--checkpoint-every <n>', 'steps between checkpoints')
     .option('--eval-samples <n>', 'model samples drawn for MMD, sliced Wasserstein and plots')
+    .option(
+      '--binarize <mode>',
+      'made, pixelcnn, vae on images: static (default: one fixed binarisation) or dynamic (a fresh Bernoulli draw of every batch)',
+    )
     .option('--out <dir>', 'run directory to create')
     .option(
       '--force',

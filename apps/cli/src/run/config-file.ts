@@ -18,6 +18,7 @@ export const CONFIG_KEYS = [
   'limit',
   'checkpointEvery',
   'evalSamples',
+  'binarize',
   'options',
 ] as const;
 

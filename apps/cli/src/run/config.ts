@@ -1,11 +1,21 @@
-import type { DataInfo } from '../data/datasets.js';
+import { type DataInfo, IMAGE_DATASETS } from '../data/datasets.js';
 import { badFlag, UsageError } from '../errors.js';
-import { ARCHS, type Arch, type ModelFamily, type ModelName } from '../models/family.js';
+import {
+  ARCHS,
+  type Arch,
+  MODEL_NAMES,
+  type ModelFamily,
+  type ModelName,
+} from '../models/family.js';
 import { mergeOptions } from '../models/options.js';
+import { familyOf } from '../models/registry.js';
 import { LIMITS, parseChoice, parseInteger, parsePositive, parseSeed } from './parse.js';
 
 export const BACKENDS = ['auto', 'wasm', 'cpu', 'webgpu'] as const;
 export type BackendChoice = (typeof BACKENDS)[number];
+export const BINARIZATIONS = ['static', 'dynamic'] as const;
+/** How binarised images are made: once for the run (`static`) or afresh every step (`dynamic`). */
+export type Binarization = (typeof BINARIZATIONS)[number];
 
 /** The fully resolved configuration of a run, as `config.json` stores it. */
 export interface RunConfig {
@@ -23,6 +33,8 @@ export interface RunConfig {
   loss: string | null;
   checkpointEvery: number;
   evalSamples: number;
+  /** The binarisation of the training images; null where the model takes them grey, or points. */
+  binarize: Binarization | null;
   options: Record<string, unknown>;
 }
 
@@ -61,6 +73,35 @@ export function earlySettings(s: Settings): {
     seed: s.seed ? parseSeed(s.seed.source, s.seed.value) : 0,
     backend: s.backend ? parseChoice(s.backend.source, s.backend.value, BACKENDS) : 'auto',
   };
+}
+
+/**
+ * Resolves --binarize for `family` on the data set `dataName`: the training images of a family
+ * that binarises (made, pixelcnn, vae) are binarised once (`static`, the default) or afresh at
+ * every step (`dynamic`); the test split is always the static binarisation. Given for a family
+ * that takes grey images, or for points, it is a usage error naming where it came from.
+ */
+export function binarizeSetting(
+  s: Settings,
+  family: ModelFamily,
+  dataName: string,
+): Binarization | null {
+  const images = (IMAGE_DATASETS as readonly string[]).includes(dataName);
+  const applies = family.binarize && images;
+  if (s.binarize === undefined) return applies ? 'static' : null;
+  const mode = parseChoice(s.binarize.source, s.binarize.value, BINARIZATIONS);
+  if (!family.binarize) {
+    const which = MODEL_NAMES.filter((name) => familyOf(name).binarize).join(', ');
+    throw new UsageError(
+      `${s.binarize.source}: model '${family.name}' takes grey images and does not binarise them; ${mode} binarisation is for ${which}`,
+    );
+  }
+  if (!images) {
+    throw new UsageError(
+      `${s.binarize.source}: binarisation applies to images (${IMAGE_DATASETS.join(', ')}), not to '${dataName}'`,
+    );
+  }
+  return mode;
 }
 
 /** Turns --epochs into steps; the total must stay within the step bound. */
@@ -140,6 +181,7 @@ export function resolveConfig(s: Settings, family: ModelFamily, data: DataInfo):
       : data.kind === 'images'
         ? 64
         : 1000,
+    binarize: binarizeSetting(s, family, data.name),
     options: mergeOptions(defaults.options, given, family.name),
   };
 }

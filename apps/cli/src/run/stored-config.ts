@@ -1,12 +1,15 @@
+import { IMAGE_DATASETS } from '../data/datasets.js';
 import { UsageError } from '../errors.js';
 import { ARCHS, MODEL_NAMES } from '../models/family.js';
-import { BACKENDS, type RunConfig } from './config.js';
+import { familyOf } from '../models/registry.js';
+import { BACKENDS, BINARIZATIONS, type RunConfig } from './config.js';
 import { LIMITS, parseChoice, parseInteger, parsePositive, parseSeed } from './parse.js';
 
 /**
  * Checks a run's config.json as read back from disk: every key `gen train` writes, with a value
  * it could have written. A hand-edited or damaged file is a usage error naming the file and the
- * key, not a model built from garbage.
+ * key, not a model built from garbage. A config written before `binarize` existed reads as the
+ * static binarisation its run was trained on.
  */
 export function checkStoredConfig(value: unknown, file: string): RunConfig {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
@@ -36,6 +39,17 @@ export function checkStoredConfig(value: unknown, file: string): RunConfig {
   }
   parseInteger(at('checkpointEvery'), c.checkpointEvery);
   parseInteger(at('evalSamples'), c.evalSamples, 2, LIMITS.rows);
+  const binarizes =
+    familyOf(c.model as string).binarize && IMAGE_DATASETS.includes(c.data as never);
+  if (c.binarize === undefined) c.binarize = binarizes ? 'static' : null;
+  else if (c.binarize !== null || binarizes) {
+    if (!binarizes) {
+      throw new UsageError(
+        `${at('binarize')}: expected null (model '${c.model}' on '${c.data}' is not binarised), got ${JSON.stringify(c.binarize)}`,
+      );
+    }
+    parseChoice(at('binarize'), c.binarize, BINARIZATIONS);
+  }
   if (c.options === null || typeof c.options !== 'object' || Array.isArray(c.options)) {
     throw new UsageError(`${at('options')}: expected an object, got ${JSON.stringify(c.options)}`);
   }

@@ -8,6 +8,7 @@ import type { BuiltModel, ModelFamily } from '../models/family.js';
 import { familyOf } from '../models/registry.js';
 import type { BackendChoice, RunConfig } from '../run/config.js';
 import { namingFile } from '../run/name-file.js';
+import { isReleasedRun, loadReleasedModel } from '../run/released-model.js';
 import type { RunPaths } from '../run/run-dir.js';
 
 /** Selects the backend ('auto' → wasm in Node); failure is a usage error naming --backend. */
@@ -21,14 +22,18 @@ export async function startBackend(backend: BackendChoice): Promise<string> {
   }
 }
 
-/** Loads a split of `name` the way `family` needs it; rejects data kinds it cannot model. */
+/**
+ * Loads a split of `name` the way `family` needs it (grey images with `grey`, for dynamic
+ * binarisation); rejects data kinds it cannot model.
+ */
 export async function loadFor(
   family: ModelFamily,
   name: string,
   split: 'train' | 'test',
   limit: number | null,
+  grey = false,
 ): Promise<Dataset> {
-  const data = await loadDataset(name, { split, limit, binarize: family.binarize });
+  const data = await loadDataset(name, { split, limit, binarize: family.binarize && !grey });
   if (!family.kinds.includes(data.info.kind)) {
     data.x.dispose();
     const wants = family.kinds.includes('images')
@@ -38,6 +43,16 @@ export async function loadFor(
   }
   return data;
 }
+
+/** The training split of a run as its trainer reads it: grey images for dynamic binarisation. */
+export const loadTrain = (config: RunConfig): Promise<Dataset> =>
+  loadFor(
+    familyOf(config.model),
+    config.data,
+    'train',
+    config.limit,
+    config.binarize === 'dynamic',
+  );
 
 /**
  * Builds the model of a resolved config; library errors about its options name `source` (--config
@@ -67,8 +82,17 @@ export function testLimit(config: RunConfig, data: Dataset): number | null {
   return config.limit;
 }
 
-/** Loads the latest trained weights of a run into `built`; none is a usage error naming <run>. */
-export async function loadTrained(built: BuiltModel, paths: RunPaths): Promise<number> {
+/**
+ * Loads the trained weights of a run into `built` and returns their step: the latest checkpoint,
+ * or for a released run (no checkpoints/) its model.safetensors; neither is a usage error naming
+ * <run>.
+ */
+export async function loadTrained(
+  built: BuiltModel,
+  paths: RunPaths,
+  config: RunConfig,
+): Promise<number> {
+  if (isReleasedRun(paths)) return loadReleasedModel(built.weights, paths, config);
   if (!existsSync(paths.checkpoints))
     throw new UsageError(`<run>: '${paths.root}' holds no checkpoint yet`);
   const { weights, step } = await namingFile(paths.checkpoints, () =>

@@ -7,11 +7,13 @@ import {
   fitAdversarial,
   fitEm,
   type HistoryEntry,
+  readCheckpoint,
 } from '@gen/train';
 import { metricsFile } from '@gen/train/node';
-import type * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import type { BuiltModel } from '../models/family.js';
 import type { RunConfig } from '../run/config.js';
+import { dynamicBinarization } from './dynamic-binarization.js';
 import type { Progress } from './progress.js';
 
 /** How a training call ended. */
@@ -34,6 +36,13 @@ export interface TrainContext {
 }
 
 const LOG_EVERY = 10;
+
+/** The epoch of the latest checkpoint in `dir`: where a dynamic binarisation stream continues. */
+async function checkpointEpoch(dir: string): Promise<number> {
+  const { weights, epoch } = await readCheckpoint(dir);
+  tf.dispose(weights);
+  return epoch;
+}
 
 /**
  * Trains the built model on `x` (already in the model's input shape) to `config.steps` total:
@@ -73,8 +82,21 @@ export async function trainModel(
       steps: config.steps,
       final: config.lr / 20,
     });
-    const result = await fit(trainer.model, x, {
-      ...common,
+    const dynamic = config.binarize === 'dynamic';
+    const data = dynamic
+      ? dynamicBinarization(x, {
+          batchSize: config.batchSize,
+          // The trainer's own data Rng (the first of its three splits), so a dynamic run visits
+          // the rows in the order a static run of the same seed does.
+          rng: Rng.fromSeed(config.seed).split(3)[0]!,
+          firstEpoch: c.resume === undefined ? 0 : await checkpointEpoch(c.resume),
+        })
+      : x;
+    const { batchSize, ...rest } = common;
+    const result = await fit(trainer.model, data, {
+      ...rest,
+      // An iterable yields its own batches, so the trainer takes no batch size with it.
+      ...(dynamic ? {} : { batchSize }),
       learningRate,
       callbacks: [c.progress.callback(), metricsFile(c.metricsLog)],
     });
