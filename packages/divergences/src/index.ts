@@ -2,7 +2,7 @@
  * Divergences between distributions and between samples: every classic f-divergence (exact,
  * closed form, Monte Carlo, 1-D and 2-D quadrature), the Rényi divergence, the f-GAN variational
  * bounds, Wasserstein, Sinkhorn, MMD with its permutation test and median-heuristic bandwidth,
- * and the energy distance.
+ * the energy distance and the Fréchet distance between fitted Gaussians (FID's formula).
  *
  * @packageDocumentation
  * @module @gen/divergences
@@ -23,6 +23,10 @@ export type { ProbabilityVector } from './probability-vector.js';
 export type { QuadratureRange } from './quadrature-grid.js';
 export { type RenyiDivergenceOptions, renyiDivergence } from './renyi/renyi-divergence.js';
 export { energyDistance } from './transport/energy-distance.js';
+export {
+  type FrechetDistanceOptions,
+  frechetDistance,
+} from './transport/frechet-distance.js';
 export {
   type MedianHeuristicOptions,
   medianHeuristic,
