@@ -13,7 +13,7 @@ import { assignWeights } from './assign-weights.js';
 import { computeFans, type Initializer, type InitializerName, resolveInitializer } from './init.js';
 
 type Entry =
-  | { kind: 'weight'; name: string; variable: tf.Variable }
+  | { kind: 'weight' | 'buffer'; name: string; variable: tf.Variable }
   | { kind: 'module'; name: string; module: Module };
 
 // tfjs keeps one registry of variable names per engine, so two modules both called 'dense' need
@@ -51,6 +51,13 @@ function assertPathSegment(fn: string, arg: string, name: unknown): asserts name
  * `mlp`. `trainableVariables` and `namedWeights()` list weights depth-first in registration
  * order, so the order is the same for every instance built with the same options.
  *
+ * Buffers (`addBuffer`) are state that is not trained by gradient, such as the running
+ * statistics of {@link BatchNorm}: they are not in `trainableVariables`, but `getWeights()` and
+ * `setWeights()` carry them beside the weights (like PyTorch's `state_dict`), so checkpoints and
+ * safetensors files restore a module exactly. A module is in training mode until
+ * `setTraining(false)`; layers whose forward pass differs between training and inference read
+ * `training`.
+ *
  * ```ts
  * class Affine extends Module {
  *   readonly scale: tf.Variable;
@@ -72,6 +79,7 @@ export abstract class Module implements Network {
   readonly name: string;
   private readonly entries: Entry[] = [];
   private disposed = false;
+  private trainingMode = true;
 
   constructor(name: string) {
     assertPathSegment('Module', 'name', name);
@@ -86,35 +94,67 @@ export abstract class Module implements Network {
     return this.disposed;
   }
 
-  /** Own and children's variables, depth-first in registration order. */
+  /** Own and children's trainable variables, depth-first in registration order. */
   get trainableVariables(): tf.Variable[] {
     return Object.values(this.namedWeights());
   }
 
-  /** Every variable by logical name (`<module>/<child>/…/<weight>`); not copies. */
+  /** Every trainable variable by logical name (`<module>/<child>/…/<weight>`); not copies. */
   namedWeights(): Record<string, tf.Variable> {
     const out: Record<string, tf.Variable> = {};
-    this.collect(this.name, out);
+    this.collect(this.name, out, 'weight');
     return out;
   }
 
-  /** Copies of every variable by logical name; the caller owns and must dispose them. */
+  /** Every buffer (non-trainable state, e.g. running statistics) by logical name; not copies. */
+  namedBuffers(): Record<string, tf.Variable> {
+    const out: Record<string, tf.Variable> = {};
+    this.collect(this.name, out, 'buffer');
+    return out;
+  }
+
+  /** Whether the module is in training mode (the default) rather than inference mode. */
+  get training(): boolean {
+    return this.trainingMode;
+  }
+
+  /**
+   * Puts this module and every child into training mode (`true`) or inference mode (`false`),
+   * like PyTorch's `train()`/`eval()`: {@link BatchNorm} normalises by batch statistics and
+   * updates its running ones in training mode, and uses the running ones in inference mode.
+   * Returns the module.
+   */
+  setTraining(training: boolean): this {
+    if (typeof training !== 'boolean') {
+      throw invalidArgument('Module.setTraining', 'training', training, 'must be a boolean');
+    }
+    this.trainingMode = training;
+    for (const entry of this.entries) {
+      if (entry.kind === 'module') entry.module.setTraining(training);
+    }
+    return this;
+  }
+
+  /**
+   * Copies of every weight and buffer by logical name, in registration order; the caller owns
+   * and must dispose them.
+   */
   getWeights(): NamedTensors {
     this.assertLive('Module.getWeights');
-    const entries = Object.entries(this.namedWeights());
+    const entries = Object.entries(this.namedState());
     return Object.fromEntries(entries.map(([name, variable]) => [name, tf.clone(variable)]));
   }
 
   /**
-   * Assigns every variable from `weights`, which must hold exactly this module's names with
-   * matching shapes (float32) and no NaN or ±Inf (`InvalidArgumentError` naming the weight; one
-   * read, skipped under `setFiniteChecks(false)`). Nothing is assigned unless everything
+   * Assigns every weight and buffer from `weights`, which must hold exactly this module's names
+   * with matching shapes (float32) and no NaN or ±Inf (`InvalidArgumentError` naming the weight;
+   * one read, skipped under `setFiniteChecks(false)`). Nothing is assigned unless everything
    * matches; `weights` stays owned by the caller.
    */
   setWeights(weights: NamedTensors): void {
     const fn = 'Module.setWeights';
     this.assertLive(fn);
-    assignWeights(fn, `module '${this.name}'`, this.namedWeights(), weights);
+    assignWeights(fn, `module '${this.name}'`, this.namedState(), weights);
   }
 
   /** Total number of scalar parameters. */
@@ -127,8 +167,8 @@ export abstract class Module implements Network {
     if (this.disposed) return;
     this.disposed = true;
     for (const entry of this.entries) {
-      if (entry.kind === 'weight') entry.variable.dispose();
-      else entry.module.dispose();
+      if (entry.kind === 'module') entry.module.dispose();
+      else entry.variable.dispose();
     }
   }
 
@@ -167,6 +207,26 @@ export abstract class Module implements Network {
     return variable;
   }
 
+  /**
+   * Creates a non-trainable float32 variable `name` holding a copy of `initial` (which stays the
+   * caller's): state that the module updates itself, saved and restored with the weights.
+   */
+  protected addBuffer(name: string, initial: tf.Tensor): tf.Variable {
+    const fn = 'Module.addBuffer';
+    this.assertNewName(fn, name);
+    if (!(initial instanceof tf.Tensor) || initial.isDisposed || initial.dtype !== 'float32') {
+      throw invalidArgument(fn, 'initial', initial, 'must be a live float32 tf.Tensor');
+    }
+    const variable = tf.variable(
+      initial,
+      false,
+      freshVariableName(`${this.name}/${name}`),
+      'float32',
+    );
+    this.entries.push({ kind: 'buffer', name, variable });
+    return variable;
+  }
+
   /** Registers `child` under `name`; this module now owns it and disposes it. */
   protected addModule<M extends Module>(name: string, child: M): M {
     const fn = 'Module.addModule';
@@ -190,11 +250,22 @@ export abstract class Module implements Network {
     }
   }
 
-  private collect(prefix: string, out: Record<string, tf.Variable>): void {
+  /** Weights and buffers together, depth-first in registration order. */
+  private namedState(): Record<string, tf.Variable> {
+    const out: Record<string, tf.Variable> = {};
+    this.collect(this.name, out, 'all');
+    return out;
+  }
+
+  private collect(
+    prefix: string,
+    out: Record<string, tf.Variable>,
+    which: 'weight' | 'buffer' | 'all',
+  ): void {
     for (const entry of this.entries) {
       const path = `${prefix}/${entry.name}`;
-      if (entry.kind === 'weight') out[path] = entry.variable;
-      else entry.module.collect(path, out);
+      if (entry.kind === 'module') entry.module.collect(path, out, which);
+      else if (which === 'all' || which === entry.kind) out[path] = entry.variable;
     }
   }
 }
