@@ -39,8 +39,8 @@ export function checkStoredConfig(value: unknown, file: string): RunConfig {
   }
   parseInteger(at('checkpointEvery'), c.checkpointEvery);
   parseInteger(at('evalSamples'), c.evalSamples, 2, LIMITS.rows);
-  const binarizes =
-    familyOf(c.model as string).binarize && IMAGE_DATASETS.includes(c.data as never);
+  const images = (IMAGE_DATASETS as readonly string[]).includes(c.data);
+  const binarizes = familyOf(c.model as string).binarize && images;
   if (c.binarize === undefined) c.binarize = binarizes ? 'static' : null;
   else if (c.binarize !== null || binarizes) {
     if (!binarizes) {
