@@ -34,13 +34,20 @@ export function mlpOptions(options: GanMlpOptions): GanOptions {
 /** The `Gan` options behind `Gan.dcgan`. */
 export function dcganOptions(options: GanDcganOptions): GanOptions {
   const fn = 'Gan.dcgan';
-  assertObject(fn, options, ['latentSize', 'seed', ...TRAINING_KEYS]);
-  const { latentSize, seed = 0, ...training } = options;
+  assertObject(fn, options, ['latentSize', 'width', 'batchNorm', 'seed', ...TRAINING_KEYS]);
+  const { latentSize, width = 32, batchNorm = false, seed = 0, ...training } = options;
   assertInteger(fn, 'latentSize', latentSize, 1);
+  assertInteger(fn, 'width', width, 1);
+  if (typeof batchNorm !== 'boolean') {
+    throw invalidArgument(fn, 'batchNorm', batchNorm, 'must be a boolean');
+  }
   assertInteger(fn, 'seed', seed, 0);
-  assertLayerSizes(fn, [latentSize, 7 * 7 * 64]);
+  assertLayerSizes(fn, [latentSize, 7 * 7 * 2 * width], 'latentSize and width');
+  // The 4×4 kernels between w and 2w channels.
+  assertLayerSizes(fn, [16 * width, 2 * width], 'width');
   parseTraining(fn, training); // validate before any variable exists
   const [g, d] = Rng.fromSeed(seed).split(2) as [Rng, Rng];
-  const generator = new DcganGenerator(latentSize, g);
-  return { generator, discriminator: new DcganDiscriminator(d), latentSize, ...training };
+  const generator = new DcganGenerator(latentSize, g, { width, batchNorm });
+  const discriminator = new DcganDiscriminator(d, { width });
+  return { generator, discriminator, latentSize, ...training };
 }

@@ -19,6 +19,7 @@ import { dcganOptions, mlpOptions } from './factories.js';
 import { fusedGeneratorLoss } from './fused-generator-loss.js';
 import { LossConstants } from './loss-constants.js';
 import type { GanLoss } from './losses.js';
+import { inMode } from './network-mode.js';
 import { offTape } from './off-tape.js';
 import {
   assertObject,
@@ -49,8 +50,10 @@ export interface GanState extends ModelState {
  * await fitAdversarial(gan, x, { steps: 2000, batchSize: 64, discriminatorSteps: gan.discriminatorSteps });
  * ```
  *
- * The losses change nothing: they read the weights and draw every random number (latents,
- * instance noise, gradient-penalty interpolates) from their `rng` argument. What changes between
+ * The losses change nothing but the running statistics of a batch-normalised generator (which
+ * every training-mode forward pass advances): they read the weights and draw every random number
+ * (latents, instance noise, gradient-penalty interpolates) from their `rng` argument. Running
+ * statistics are saved with the weights. What changes between
  * discriminator updates happens in `afterDiscriminatorStep()`, which the trainer calls after each
  * one: weight clipping ('wasserstein') and the count of discriminator updates that drives the
  * instance-noise schedule. That count is the Gan's only non-weight state; `getState()` and
@@ -170,25 +173,40 @@ export class Gan implements AdversarialModel {
    * G(z) for `n` latents drawn from `rng`, errors named after the public method `fn`; `offTape`
    * keeps G's forward pass off the gradient tape (see `offTape`).
    */
-  private generate(fn: string, n: number, rng: Rng, offTapePass = false): tf.Tensor {
+  private generate(
+    fn: string,
+    n: number,
+    rng: Rng,
+    training: boolean,
+    offTapePass = false,
+  ): tf.Tensor {
     return tf.tidy(() => {
-      const g = (z: tf.Tensor) => applyNetwork(fn, 'generator', (h) => this.generator.apply(h), z);
+      // The mode is set inside g so that offTape's recomputation for a gradient runs in it too.
+      const g = (z: tf.Tensor) =>
+        inMode(this.generator, training, () =>
+          applyNetwork(fn, 'generator', (h) => this.generator.apply(h), z),
+        );
       const z = rng.normal([n, this.latentSize]);
       return offTapePass ? offTape(g, z, this.generator.trainableVariables) : g(z);
     });
   }
 
-  /** `n` draws G(z), z ∼ N(0, I), without gradient; the caller owns them. */
+  /**
+   * `n` draws G(z), z ∼ N(0, I), without gradient; the caller owns them. A @gen/nn `Module`
+   * generator runs in inference mode here (batch normalisation uses its running statistics, so
+   * a draw does not depend on the others) and in training mode in the losses.
+   */
   sample(n: number, rng: Rng): tf.Tensor {
     assertCount('Gan.sample', 'n', n, this.latentSize);
     assertRng('Gan.sample', 'rng', rng);
-    return this.generate('Gan.sample', n, rng);
+    return this.generate('Gan.sample', n, rng, false);
   }
 
   /**
    * The discriminator's loss on a real batch and as many fresh fakes (see
    * `discriminatorObjective`), with instance noise at the current std; latents, noise and
-   * gradient-penalty interpolates come from `rng`. Changes no state. A Gan from `Gan.mlp` or
+   * gradient-penalty interpolates come from `rng`. Changes no state but a batch-normalised
+   * generator's running statistics. A Gan from `Gan.mlp` or
    * `Gan.dcgan` runs its critic once over the real batch and the fakes together (its layers treat
    * examples independently, so the values are those of two passes); a Gan around networks you
    * pass in runs it twice, since a critic with batch statistics would see the two batches mixed.
@@ -203,7 +221,7 @@ export class Gan implements AdversarialModel {
     const std = this.instanceNoiseStd;
     return tf.tidy(() => {
       // A discriminator update never differentiates through G: no tape records for its pass.
-      const fake = this.generate(fn, real.shape[0]!, zRng, true);
+      const fake = this.generate(fn, real.shape[0]!, zRng, true, true);
       if (!tf.util.arraysEqual(fake.shape, real.shape)) {
         throw new ShapeMismatchError(
           `${fn}: 'real' has shape [${real.shape.join(', ')}], fakes [${fake.shape.join(', ')}]`,
@@ -220,11 +238,15 @@ export class Gan implements AdversarialModel {
         noiseRng,
         gpRng,
         lambda: this.cfg.gradientPenalty,
+        r1: this.cfg.r1Penalty,
       });
     });
   }
 
-  /** The generator's loss on `n` fresh fakes (see `generatorObjective`); changes no state. */
+  /**
+   * The generator's loss on `n` fresh fakes (see `generatorObjective`); changes no state but a
+   * batch-normalised generator's running statistics.
+   */
   generatorLoss(n: number, rng: Rng): tf.Scalar {
     const fn = 'Gan.generatorLoss';
     assertCount(fn, 'n', n, this.latentSize);
@@ -232,7 +254,7 @@ export class Gan implements AdversarialModel {
     const [zRng, noiseRng] = rng.split(2) as [Rng, Rng];
     const std = this.instanceNoiseStd;
     return tf.tidy(() => {
-      let fake = this.generate(fn, n, zRng);
+      let fake = this.generate(fn, n, zRng, true);
       if (std > 0) fake = tf.add(fake, noiseRng.normal(fake.shape, 0, std));
       return fusedGeneratorLoss(this.loss, this.criticOutput(fn, fake), this.constants);
     });

@@ -79,6 +79,13 @@ export const scenarios: Record<string, ResumeScenario> = {
       rng: Rng.fromSeed(4),
     }),
   },
+  // The generator's running statistics change with every loss call and live in the weights, so
+  // they must come back from the checkpoint for the resumed run to match.
+  'Gan.dcgan with batch normalisation in the generator': {
+    build: (seed) => Gan.dcgan({ latentSize: 4, width: 2, batchNorm: true, seed }),
+    data: () => Rng.fromSeed(5).uniform([32, 784]),
+    options: () => ({ batchSize: 8, learningRate: 1e-2, rng: Rng.fromSeed(6) }),
+  },
 };
 
 /** Every weight as plain numbers, by name. */

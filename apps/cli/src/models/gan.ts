@@ -9,6 +9,9 @@ import { ints, num } from './options.js';
  */
 const LOSS_FLAGS = ['non-saturating', ...GAN_LOSS_NAMES.filter((l) => l !== 'non-saturating')];
 
+/** `Gan.dcgan`'s default width. */
+const DCGAN_WIDTH = 32;
+
 /** `gen train gan`: an MLP GAN on points, a DCGAN on images (`--arch mlp` for an MLP one). */
 export const ganFamily: ModelFamily = {
   name: 'gan',
@@ -19,13 +22,16 @@ export const ganFamily: ModelFamily = {
   kinds: ['points', 'images'],
   binarize: false,
   losses: LOSS_FLAGS,
-  defaults: (data) =>
+  defaults: (data, arch) =>
     data.kind === 'images'
       ? {
           steps: 1000,
           batchSize: 64,
           lr: 2e-4,
-          options: { latentSize: 64, hiddenSizes: [256, 256] },
+          options:
+            arch === 'conv'
+              ? { latentSize: 64, width: DCGAN_WIDTH, batchNorm: false }
+              : { latentSize: 64, hiddenSizes: [256, 256] },
         }
       : {
           steps: 2000,
@@ -38,7 +44,14 @@ export const ganFamily: ModelFamily = {
     const latentSize = num(options, 'latentSize');
     const gan =
       arch === 'conv'
-        ? Gan.dcgan({ latentSize, loss: ganLoss, seed })
+        ? Gan.dcgan({
+            latentSize,
+            // Runs saved before these options existed hold neither: @gen/gan's defaults built them.
+            width: (options.width as number | undefined) ?? DCGAN_WIDTH,
+            batchNorm: (options.batchNorm as boolean | undefined) ?? false,
+            loss: ganLoss,
+            seed,
+          })
         : Gan.mlp({
             dataSize: data.dim,
             latentSize,
