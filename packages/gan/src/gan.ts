@@ -238,7 +238,6 @@ export class Gan implements AdversarialModel {
         noiseRng,
         gpRng,
         lambda: this.cfg.gradientPenalty,
-        r1: this.cfg.r1Penalty,
       });
     });
   }
