@@ -55,6 +55,9 @@ async function classify(classifier, images) {
   return { features: all, maxProbability, predicted };
 }
 
+const isImages = (x) =>
+  x instanceof tf.Tensor && !x.isDisposed && x.rank === 2 && x.shape[1] === 784 && x.shape[0] >= 2;
+
 /** Whether every value of `images` is 0 or 1. */
 async function isBinary(images) {
   const flag = tf.tidy(() => tf.all(tf.logicalOr(tf.equal(images, 0), tf.equal(images, 1))));
@@ -77,21 +80,27 @@ export async function imageQuality(images, options = {}) {
     if (!OPTION_KEYS.includes(key))
       throw invalidArgument(fn, `options.${key}`, options[key], 'is not an option');
   }
-  if (
-    !(images instanceof tf.Tensor) ||
-    images.rank !== 2 ||
-    images.shape[1] !== 784 ||
-    images.shape[0] < 2
-  ) {
+  if (!isImages(images)) {
     throw invalidArgument(fn, 'images', images, 'must be a tensor [n, 784] with n >= 2');
   }
   const n = images.shape[0];
+  const { reference: given, referenceSize = n } = options;
+  if (given !== undefined && !isImages(given)) {
+    throw invalidArgument(fn, 'options.reference', given, 'must be a tensor [N, 784] with N >= 2');
+  }
+  if (!Number.isInteger(referenceSize) || referenceSize < 2 || referenceSize > 10000) {
+    throw invalidArgument(
+      fn,
+      'options.referenceSize',
+      referenceSize,
+      'must be an integer in [2, 10000]',
+    );
+  }
   const classifier = options.classifier ?? (await loadClassifier());
   const binarized = options.binarized ?? (await isBinary(images));
   let reference = options.reference;
   let description = 'the given reference images';
   if (reference === undefined) {
-    const referenceSize = options.referenceSize ?? n;
     const test = await loadMnist({
       split: 'test',
       limit: referenceSize,
