@@ -98,6 +98,42 @@ describeBackends('MadeNetwork', ({ tolerance }) => {
     }
   });
 
+  it('adds a masked linear map from inputs to outputs with directConnections', () => {
+    const options = { inputSize: 4, hiddenSizes: [2], outputsPerInput: 2, ordering: [3, 1, 0, 2] };
+    const hiddenOnly = new MadeNetwork({ ...options, seed: 7 });
+    const made = new MadeNetwork({ ...options, directConnections: true, seed: 7 });
+    expect(Object.keys(made.namedWeights())).toEqual([
+      'made/masked0/kernel',
+      'made/masked0/bias',
+      'made/masked1/kernel',
+      'made/masked1/bias',
+      'made/direct/kernel',
+    ]);
+    // The direct map starts at zero and the hidden weights are those drawn without it.
+    const x = tf.tensor2d([x0]);
+    expectClose(made.apply(x), hiddenOnly.apply(x), { atol: 0, rtol: 0 });
+    const V = tf.tensor2d(
+      Array.from({ length: 32 }, (_, i) => ((i % 7) - 3) / 4),
+      [4, 8],
+    );
+    made.direct!.kernel.assign(V);
+    // Jacobian = the hidden path's + V ⊙ mask. Two hidden units cut many hidden paths; the
+    // direct map gives every allowed entry its own weight, and none to a forbidden one.
+    const J = jacobian((v) => made.apply(v), x0, 8);
+    expectAutoregressive(J, made.ordering, true);
+    const Jh = jacobian((v) => hiddenOnly.apply(v), x0, 8);
+    const v = V.arraySync();
+    J.forEach((row, o) => {
+      row.forEach((entry, k) => {
+        const allowed = made.ordering[k]! < made.ordering[o % 4]!;
+        expectClose(entry, Jh[o]![k]! + (allowed ? v[k]![o]! : 0), tolerance);
+      });
+    });
+    tf.dispose([V, x]);
+    made.dispose();
+    hiddenOnly.dispose();
+  });
+
   it('serves a pool of mask sets with one set of weights, each autoregressive in its own order', () => {
     const made = new MadeNetwork({
       inputSize: 4,
@@ -167,6 +203,9 @@ describeBackends('MadeNetwork', ({ tolerance }) => {
     expect(() => new MadeNetwork({ inputSize: 2, hiddenSizes: [4], ordering: [0, 0] })).toThrow(
       /^MadeNetwork: madeMasks: argument 'ordering' must be 'natural', 'random' or a permutation/,
     );
+    expect(
+      () => new MadeNetwork({ inputSize: 2, hiddenSizes: [4], directConnections: 1 as never }),
+    ).toThrow("MadeNetwork: argument 'directConnections' must be a boolean, got 1");
     expect(() => new MadeNetwork({ inputSize: 2, hiddenSizes: [4], maskRng: 3 as never })).toThrow(
       /argument 'maskRng' must be an Rng/,
     );
@@ -183,10 +222,9 @@ describeBackends('MadeNetwork', ({ tolerance }) => {
   });
 
   it('does not leak', async () => {
-    await expectNoLeak(() =>
-      new MadeNetwork({ inputSize: 3, hiddenSizes: [4], numMasks: 2 }).dispose(),
-    );
-    const made = new MadeNetwork({ inputSize: 3, hiddenSizes: [4], numMasks: 2 });
+    const options = { inputSize: 3, hiddenSizes: [4], numMasks: 2, directConnections: true };
+    await expectNoLeak(() => new MadeNetwork(options).dispose());
+    const made = new MadeNetwork(options);
     const x = tf.ones([2, 3]);
     await expectNoLeak(() => [made.apply(x), made.apply(x, 1), made.getWeights()]);
     await expectNoLeak(() =>

@@ -44,6 +44,13 @@ export interface MadeNetworkOptions {
    * autoregressive flow layer built on it starts as the identity.
    */
   zeroInitLast?: boolean;
+  /**
+   * Add a masked linear map straight from the inputs to the outputs (default false): output
+   * unit j·D + i also gets Σ_k x_k·V_ki over the inputs k before i in the ordering, the
+   * "direct input connections" of the MADE authors' code (a logistic autoregressive model
+   * beside the hidden layers). Its weights (`<name>/direct/kernel`, no bias) start at zero.
+   */
+  directConnections?: boolean;
   /** Seed of the weights (default 0); give `seed` or `rng`, not both. */
   seed?: number;
   /** Generator of the weights (it advances). */
@@ -66,6 +73,7 @@ const OPTIONS = [
   'connectivity',
   'activation',
   'zeroInitLast',
+  'directConnections',
   'seed',
   'rng',
   'maskRng',
@@ -128,8 +136,12 @@ export class MadeNetwork extends Module {
   readonly orderings: readonly (readonly number[])[];
   /** The layers, input first; their kernels are masked when the network is applied. */
   readonly layers: readonly Dense[];
+  /** The masked input → output map of `directConnections`, else null. */
+  readonly direct: Dense | null;
   /** masks[m][l]: the 0/1 mask of layer l under mask set m, [in, out]. */
   private readonly masks: tf.Tensor2D[][];
+  /** directMasks[m]: the [D, P·D] mask of the direct map under mask set m (empty without it). */
+  private readonly directMasks: tf.Tensor2D[];
   private readonly plan: ActivationPlan;
 
   constructor(options: MadeNetworkOptions) {
@@ -137,13 +149,16 @@ export class MadeNetwork extends Module {
     assertOptions(fn, options, OPTIONS);
     super(options.name ?? 'made');
     const { inputSize, hiddenSizes, outputsPerInput = 1, numMasks = 1 } = options;
-    const { zeroInitLast = false, activation = 'relu' } = options;
+    const { zeroInitLast = false, activation = 'relu', directConnections = false } = options;
     assertInteger(fn, 'inputSize', inputSize, 1);
     assertSizes(fn, 'hiddenSizes', hiddenSizes);
     assertInteger(fn, 'outputsPerInput', outputsPerInput, 1);
     assertInteger(fn, 'numMasks', numMasks, 1);
     if (typeof zeroInitLast !== 'boolean') {
       throw invalidArgument(fn, 'zeroInitLast', zeroInitLast, 'must be a boolean');
+    }
+    if (typeof directConnections !== 'boolean') {
+      throw invalidArgument(fn, 'directConnections', directConnections, 'must be a boolean');
     }
     this.plan = resolveActivationPlan(fn, 'activation', activation);
     const rng = resolveRng(fn, options);
@@ -164,8 +179,29 @@ export class MadeNetwork extends Module {
       });
       return this.addModule(`masked${l}`, layer);
     });
+    this.direct = directConnections
+      ? this.addModule(
+          'direct',
+          new Dense({
+            inputSize,
+            outputSize: inputSize * outputsPerInput,
+            useBias: false,
+            kernelInitializer: 'zeros',
+            rng: rng.split(1)[0]!,
+            name: 'direct',
+          }),
+        )
+      : null;
     // keep: a network built inside a user's tf.tidy must not lose its masks when it ends.
     this.masks = maskSets.map((set) => set.masks.map((mask) => tf.keep(tf.tensor2d(mask))));
+    // Output unit u sees input k when its degree is strictly greater, as from the last layer.
+    this.directMasks = directConnections
+      ? maskSets.map((set) =>
+          tf.keep(
+            tf.tensor2d(set.inputDegrees.map((k) => set.outputDegrees.map((u) => (u > k ? 1 : 0)))),
+          ),
+        )
+      : [];
     this.orderings = maskSets.map((set) => set.inputDegrees.map((d) => d - 1));
     this.inputSize = inputSize;
     this.hiddenSizes = [...hiddenSizes];
@@ -188,18 +224,21 @@ export class MadeNetwork extends Module {
     const last = this.layers.length - 1;
     const outputSize = this.inputSize * this.outputsPerInput;
     return tf.tidy(() =>
-      asStack(x, this.inputSize, outputSize, (input) =>
-        this.layers.reduce((h, layer, l) => {
+      asStack(x, this.inputSize, outputSize, (input) => {
+        const out = this.layers.reduce((h, layer, l) => {
           const kernel = tf.mul(layer.kernel, masks[l]!);
           return fusedDense(h, kernel, layer.bias, l < last ? this.plan : LINEAR);
-        }, input),
-      ),
+        }, input);
+        if (this.direct === null) return out;
+        const direct = tf.mul(this.direct.kernel, this.directMasks[mask]!);
+        return tf.add(out, fusedDense(input, direct, null, LINEAR));
+      }),
     );
   }
 
   override dispose(): void {
     if (this.isDisposed) return;
-    tf.dispose(this.masks.flat());
+    tf.dispose([...this.masks.flat(), ...this.directMasks]);
     super.dispose();
   }
 }

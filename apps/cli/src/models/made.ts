@@ -26,7 +26,12 @@ export const madeFamily: ModelFamily = {
   losses: [],
   defaults: (data) =>
     data.kind === 'images'
-      ? { steps: 2000, batchSize: 100, lr: 1e-3, options: { hiddenSizes: [500] } }
+      ? {
+          steps: 2000,
+          batchSize: 100,
+          lr: 1e-3,
+          options: { hiddenSizes: [500], directConnections: false },
+        }
       : {
           steps: 2000,
           batchSize: 256,
@@ -40,6 +45,8 @@ export const madeFamily: ModelFamily = {
       hiddenSizes: ints(options, 'hiddenSizes'),
       likelihood: bernoulli ? 'bernoulli' : 'gaussian',
       ...(bernoulli ? {} : { components: num(options, 'components') }),
+      // A run stored before the option existed has no key: the model it was trained as.
+      ...(options.directConnections === true ? { directConnections: true } : {}),
       seed,
     });
     return likelihoodModel(model);

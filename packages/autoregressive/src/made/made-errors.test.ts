@@ -73,6 +73,11 @@ describe('Made rejects bad input with typed errors', () => {
       /argument 'activation' must be an activation of @gen\/nn, got "swish"/,
     ],
     [
+      'a non-boolean directConnections',
+      { ...good, directConnections: 'yes' },
+      /argument 'directConnections' must be a boolean, got "yes"/,
+    ],
+    [
       'minScale with Bernoulli',
       { ...good, minScale: 0.1 },
       /'minScale' applies to likelihood 'gaussian' only, got 0.1/,

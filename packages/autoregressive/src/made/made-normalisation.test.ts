@@ -27,6 +27,10 @@ const CASES: [string, MadeOptions][] = [
     { inputSize: D, hiddenSizes: [16, 16], ordering: 'random', numMasks: 4, seed: 5 },
   ],
   [
+    'direct connections beside a narrow hidden layer, random ordering',
+    { inputSize: D, hiddenSizes: [3], ordering: 'random', directConnections: true, seed: 7 },
+  ],
+  [
     'connectivity-agnostic ensemble of 3 masks, natural ordering',
     { inputSize: D, hiddenSizes: [12], numMasks: 3, seed: 6 },
   ],

@@ -39,6 +39,13 @@ export interface MadeOptions {
   numMasks?: number;
   /** Activation of the hidden layers (default 'relu'). */
   activation?: Activation;
+  /**
+   * Also connect the inputs to the outputs through one masked linear map (default false), the
+   * direct connections of the MADE authors' code: each conditional's logit adds a logistic
+   * regression on the inputs before it. It costs a D × D product per example and on binarised
+   * MNIST improves the test likelihood of a one-hidden-layer MADE (see the package README).
+   */
+  directConnections?: boolean;
   /** 'gaussian' only: lower bound of every scale σ = softplus(s) + minScale (default 1e-3). */
   minScale?: number;
   /** Seed of the weights, the masks and a 'random' ordering (default 0). */
@@ -59,6 +66,7 @@ export const MADE_OPTIONS = [
   'ordering',
   'numMasks',
   'activation',
+  'directConnections',
   'minScale',
   'seed',
   'validateArgs',
@@ -72,6 +80,7 @@ export interface ParsedMadeOptions {
   ordering: 'natural' | 'random' | number[];
   numMasks: number;
   activation: Activation;
+  directConnections: boolean;
   minScale: number;
   seed: number;
   validateArgs: boolean;
@@ -123,7 +132,10 @@ export function parseMadeOptions(options: MadeOptions): ParsedMadeOptions {
       `Made: argument 'minScale' applies to likelihood 'gaussian' only, got ${minScale} with 'bernoulli'`,
     );
   }
-  const { validateArgs = defaultValidation() } = options;
+  const { validateArgs = defaultValidation(), directConnections = false } = options;
+  if (typeof directConnections !== 'boolean') {
+    throw invalidArgument(fn, 'directConnections', directConnections, 'must be a boolean');
+  }
   if (typeof validateArgs !== 'boolean') {
     throw invalidArgument(fn, 'validateArgs', validateArgs, 'must be a boolean');
   }
@@ -144,6 +156,7 @@ export function parseMadeOptions(options: MadeOptions): ParsedMadeOptions {
     ordering: parseOrdering(inputSize, options.ordering ?? 'natural'),
     numMasks,
     activation,
+    directConnections,
     minScale,
     seed,
     validateArgs,

@@ -77,6 +77,7 @@ export class Made extends Module implements GenerativeModel {
       ordering: parsed.ordering,
       numMasks,
       activation: parsed.activation,
+      directConnections: parsed.directConnections,
       rng: weightRng,
       maskRng,
       name: 'network',
