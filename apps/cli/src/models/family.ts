@@ -1,5 +1,5 @@
 import type { AdversarialModel, EmModel, HasWeights, Rng, Trainable } from '@gen/core';
-import type * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import type { DataInfo } from '../data/datasets.js';
 
 export const MODEL_NAMES = [
@@ -70,6 +70,41 @@ export interface FamilyDefaults {
   batchSize: number;
   lr: number;
   options: Record<string, unknown>;
+}
+
+/** Rows per block in {@link rowValues}. */
+const ROW_BLOCK = 100;
+
+/**
+ * The per-row values of `f` over `x`, computed on blocks of rows (`f` gets a slice and returns a
+ * [rows] tensor, disposed here) so that evaluations with many samples per row stay bounded.
+ */
+export async function rowValues(
+  x: tf.Tensor,
+  f: (rows: tf.Tensor) => tf.Tensor,
+): Promise<Float32Array> {
+  const n = x.shape[0]!;
+  const out = new Float32Array(n);
+  for (let start = 0; start < n; start += ROW_BLOCK) {
+    const size = Math.min(ROW_BLOCK, n - start);
+    const rows = tf.slice(x, start, size);
+    const values = f(rows);
+    rows.dispose();
+    out.set(await values.data(), start);
+    values.dispose();
+  }
+  return out;
+}
+
+/** Mean and standard error of the mean (sample std / √n; 0 for one value). */
+export function meanAndError(values: ArrayLike<number>): { mean: number; standardError: number } {
+  const n = values.length;
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += values[i]!;
+  const mean = sum / n;
+  let squares = 0;
+  for (let i = 0; i < n; i++) squares += (values[i]! - mean) ** 2;
+  return { mean, standardError: n > 1 ? Math.sqrt(squares / (n - 1) / n) : 0 };
 }
 
 /** Mean of a per-row tensor as a number; disposes the tensor. */

@@ -1,6 +1,6 @@
 import { Made, PixelCnn } from '@gen/autoregressive';
 import * as tf from '@tensorflow/tfjs-core';
-import { type BuiltModel, type ModelFamily, meanOf } from './family.js';
+import { type BuiltModel, type ModelFamily, meanAndError, rowValues } from './family.js';
 import { ints, num } from './options.js';
 
 function likelihoodModel(model: Made | PixelCnn): BuiltModel {
@@ -10,7 +10,12 @@ function likelihoodModel(model: Made | PixelCnn): BuiltModel {
     prepare: (x) => tf.clone(x),
     sample: (n, rng) => model.sample(n, rng),
     density: { label: 'log p(x)', logDensity: (x) => model.logProb(x) },
-    metrics: async (x) => ({ nll: -(await meanOf(model.logProb(x))) }),
+    metrics: async (x) => {
+      const { mean, standardError } = meanAndError(
+        await rowValues(x, (rows) => model.logProb(rows)),
+      );
+      return { nll: -mean, nllStandardError: standardError };
+    },
     dispose: () => model.dispose(),
   };
 }

@@ -1,7 +1,14 @@
 import type { Rng } from '@gen/core';
 import { Autoencoder, Vae } from '@gen/vae';
 import * as tf from '@tensorflow/tfjs-core';
-import { type BuildContext, type BuiltModel, type ModelFamily, meanOf } from './family.js';
+import {
+  type BuildContext,
+  type BuiltModel,
+  type ModelFamily,
+  meanAndError,
+  meanOf,
+  rowValues,
+} from './family.js';
 import { ints, num } from './options.js';
 
 const IMAGE_SHAPE = [28, 28, 1];
@@ -83,10 +90,19 @@ export const vaeFamily: ModelFamily = {
       reconstruct: (x) => withInput(x, (i) => tf.tidy(() => flat(vae.reconstruct(i)))),
       metrics: async (x, rng) => {
         const [r1, r2] = rng.split(2) as [Rng, Rng];
-        const elbo = await meanOf(withInput(x, (i) => vae.elbo(i, { rng: r1 })));
         const k = num(options, 'iwaeSamples');
-        const iwae = await meanOf(withInput(x, (i) => vae.iwae(i, k, { rng: r2, chunk: 10 })));
-        return { elbo, [`iwae${k}`]: iwae, nllIwae: -iwae };
+        // Rows in blocks, so the whole 10 000-image test split at k = 1000 stays within memory.
+        const elbo = await rowValues(x, (rows) => withInput(rows, (i) => vae.elbo(i, { rng: r1 })));
+        const iwae = await rowValues(x, (rows) =>
+          withInput(rows, (i) => vae.iwae(i, k, { rng: r2, chunk: 10 })),
+        );
+        const { mean, standardError } = meanAndError(iwae);
+        return {
+          elbo: meanAndError(elbo).mean,
+          [`iwae${k}`]: mean,
+          nllIwae: -mean,
+          nllIwaeStandardError: standardError,
+        };
       },
       dispose: () => vae.dispose(),
     };
