@@ -1,6 +1,9 @@
 import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { initBackend } from '@gen/core';
+import { fromSafetensors, type SafetensorsMetadata, toSafetensors } from '@gen/nn';
+import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { gen, isPng, tempDir } from './support/gen.js';
 
@@ -19,7 +22,19 @@ function release(name: string): string {
   return copy;
 }
 
+/** Rewrites a safetensors file through `edit` (its weights and metadata). */
+function rewrite(
+  file: string,
+  edit: (weights: Record<string, tf.Tensor>, metadata: SafetensorsMetadata) => void,
+): void {
+  const { weights, metadata } = fromSafetensors(readFileSync(file));
+  edit(weights, metadata);
+  writeFileSync(file, toSafetensors(weights, metadata));
+  tf.dispose(Object.values(weights));
+}
+
 beforeAll(async () => {
+  await initBackend('cpu');
   dir = await tempDir();
   await writeFile(
     join(dir, 'small.json'),
@@ -138,11 +153,32 @@ describe('a released run (model.safetensors, no checkpoints/)', () => {
       const r = await gen([command, copy], dir);
       expect(r.code, `${command}: ${r.stderr}`).toBe(2);
       expect(r.stderr).toContain(
-        `'${file}' does not fit the model of '${join(copy, 'config.json')}'`,
+        `'${file}' does not fit the model of '${join(copy, 'config.json')}': the file's architecture (gen.config) has options.hiddenSizes.0 = 16, the config's model 32`,
       );
-      expect(r.stderr).toContain('[784, 16]');
       expect(r.stdout).toBe('');
     }
+    // Right shapes, other seed: the architecture record catches what the weights cannot.
+    cpSync(join(released, 'model.safetensors'), file);
+    rewrite(file, (_, metadata) => {
+      const config = JSON.parse(metadata['gen.config']!);
+      config.options.seed = 9;
+      metadata['gen.config'] = JSON.stringify(config);
+    });
+    const seed = await gen(['eval', copy], dir);
+    expect(seed.code).toBe(2);
+    expect(seed.stderr).toContain("has options.seed = 9, the config's model 0");
+    // Without an architecture record, the weights' names and shapes are checked.
+    cpSync(join(released, 'model.safetensors'), file);
+    rewrite(file, (weights, metadata) => {
+      delete metadata['gen.config'];
+      const name = Object.keys(weights).find((k) => weights[k]!.rank === 2)!;
+      weights[name]!.dispose();
+      weights[name] = tf.zeros([3, 3]);
+    });
+    const shapes = await gen(['sample', copy], dir);
+    expect(shapes.code).toBe(2);
+    expect(shapes.stderr).toContain(`'${file}' does not fit the model of`);
+    expect(shapes.stderr).toContain('got float32 [3, 3]');
     writeFileSync(file, 'not a safetensors file');
     const r = await gen(['eval', copy], dir);
     expect(r.code).toBe(2);

@@ -33,10 +33,59 @@ function releasedStep(paths: RunPaths, run: { steps?: unknown } | undefined): nu
   );
 }
 
+/** The first path at which two JSON values differ, e.g. `options.seed`; undefined if equal. */
+function firstDifference(a: unknown, b: unknown, path: string): string | undefined {
+  const isObject = (v: unknown): v is Record<string, unknown> =>
+    typeof v === 'object' && v !== null;
+  if (!isObject(a) || !isObject(b) || Array.isArray(a) !== Array.isArray(b)) {
+    return a === b ? undefined : path;
+  }
+  for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
+    const found = firstDifference(a[key], b[key], path === '' ? key : `${path}.${key}`);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+/**
+ * Checks the architecture a file records (`gen.config`, its model's `toConfig()`) against the
+ * model config.json builds. Weights of the right shapes are not enough: a MADE's masks come from
+ * its seed and ordering options, not from its weights.
+ */
+function checkArchitecture(
+  target: HasWeights,
+  metadata: Record<string, string>,
+  file: string,
+  configFile: string,
+): void {
+  const toConfig = (target as { toConfig?: () => unknown }).toConfig;
+  const recorded = metadata['gen.config'];
+  if (typeof toConfig !== 'function' || recorded === undefined) return;
+  let stored: unknown;
+  try {
+    stored = JSON.parse(recorded);
+  } catch (error) {
+    throw new UsageError(
+      `'${file}': its gen.config metadata is corrupt: ${(error as Error).message}`,
+    );
+  }
+  const built = JSON.parse(JSON.stringify(toConfig.call(target))) as unknown;
+  const at = firstDifference(stored, built, '');
+  if (at === undefined) return;
+  const value = (v: unknown) =>
+    JSON.stringify(
+      at === '' ? v : at.split('.').reduce((o, k) => (o as Record<string, unknown>)?.[k], v),
+    );
+  throw new UsageError(
+    `'${file}' does not fit the model of '${configFile}': the file's architecture (gen.config) has ${at || 'the value'} = ${value(stored)}, the config's model ${value(built)}`,
+  );
+}
+
 /**
  * Loads a released run's `model.safetensors` into `target` (the model its config.json builds)
  * and returns the step it was trained to. A file that is not safetensors, was written for
- * another model, or whose weights do not fit (names, shapes, NaN) is a usage error naming it.
+ * another model or architecture, or whose weights do not fit (names, shapes, NaN) is a usage
+ * error naming it.
  */
 export async function loadReleasedModel(
   target: HasWeights,
@@ -61,6 +110,7 @@ export async function loadReleasedModel(
         `'${file}' holds a ${JSON.stringify(run.model)} model, but '${paths.config}' describes a '${config.model}'`,
       );
     }
+    checkArchitecture(target, metadata, file, paths.config);
     const step = releasedStep(paths, run);
     try {
       target.setWeights(weights);
