@@ -128,7 +128,7 @@ class shares).
 - Input: ${record.input}.
 - Test accuracy: **${(100 * testAccuracy).toFixed(2)} %** on all ${record.testImages} MNIST test images.
 - Training: ${n} grey training images, ${EPOCHS} epochs, batch ${BATCH}, Adam with cosine decay
-  from ${LR}, seed ${SEED}, ${backend} backend; ${record.wallSeconds} s wall on ${record.machine.cores} × ${record.machine.cpu}
+  from ${LR}, seed ${SEED}, ${backend} backend; ${record.wallSeconds} s wall on a ${record.machine.cores}-core ${record.machine.cpu}
   (shared with other jobs).
 - Date: ${date.slice(0, 10)}.
 - Command (from the repository root, after \`pnpm turbo run build --filter=@gen/bench...\`):
@@ -137,7 +137,7 @@ class shares).
 Per epoch: ${epochs.map((e) => `${e.epoch}: ${(100 * e.testAccuracy).toFixed(2)} % (${e.seconds.toFixed(0)} s)`).join(', ')}.
 
 Load it with \`loadClassifier()\` from \`bench/quality/image-quality.mjs\`, or with
-\`loadModel\` from \`@gen/nn/node\` after importing \`bench/quality/classifier.mjs\` (which registers
+\`loadModel\` from \`@gen/nn\` after importing \`bench/quality/classifier.mjs\` (which registers
 the class under the package name \`@gen/bench\`).
 `,
 );
