@@ -4,6 +4,7 @@ import { gradientPenalty } from './gradient-penalty.js';
 import { jointDiscriminatorLoss } from './joint-discriminator-loss.js';
 import type { LossConstants } from './loss-constants.js';
 import type { GanLoss } from './losses.js';
+import { r1Penalty } from './r1-penalty.js';
 
 /** Everything {@link criticLoss} needs from a Gan for one discriminator loss. */
 export interface CriticLossInputs {
@@ -24,10 +25,13 @@ export interface CriticLossInputs {
   /** Interpolation weights of the gradient penalty. */
   gpRng: Rng;
   lambda: number;
+  /** γ of the R1 penalty on the (noisy) real batch; 0 for none. */
+  r1: number;
 }
 
 /**
- * L_D = discriminatorObjective(D(x + σε), D(x̃ + σε′)) [+ λ E(‖∇D(x̂)‖ − 1)² for 'wasserstein-gp'],
+ * L_D = discriminatorObjective(D(x + σε), D(x̃ + σε′)) [+ λ E(‖∇D(x̂)‖ − 1)² for 'wasserstein-gp']
+ * [+ (γ/2) E‖∇D(x + σε)‖² with the R1 penalty],
  * with ε, ε′ ∼ N(0, I) instance noise on both inputs when σ > 0.
  */
 export function criticLoss(o: CriticLossInputs): tf.Scalar {
@@ -40,7 +44,10 @@ export function criticLoss(o: CriticLossInputs): tf.Scalar {
     // and the fakes apart, as it would in any GAN loop.
     const out = o.joint ? o.critic(tf.concat([r, f])) : tf.concat([o.critic(r), o.critic(f)]);
     const base = jointDiscriminatorLoss(o.loss, out, r.shape[0]!, o.constants);
-    if (o.loss !== 'wasserstein-gp') return base;
-    return tf.add(base, gradientPenalty(o.critic, r, f, o.gpRng, o.lambda)) as tf.Scalar;
+    const gp =
+      o.loss === 'wasserstein-gp'
+        ? tf.add(base, gradientPenalty(o.critic, r, f, o.gpRng, o.lambda))
+        : base;
+    return (o.r1 > 0 ? tf.add(gp, r1Penalty(o.critic, r, o.r1)) : gp) as tf.Scalar;
   });
 }

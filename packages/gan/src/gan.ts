@@ -238,6 +238,7 @@ export class Gan implements AdversarialModel {
         noiseRng,
         gpRng,
         lambda: this.cfg.gradientPenalty,
+        r1: this.cfg.r1Penalty,
       });
     });
   }

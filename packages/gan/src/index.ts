@@ -23,3 +23,4 @@ export type {
   GanOptions,
   GanTrainingOptions,
 } from './options.js';
+export { r1Penalty } from './r1-penalty.js';

@@ -69,6 +69,12 @@ export interface GanTrainingOptions {
   /** 'wasserstein-gp' only: the penalty weight λ (default 10). */
   gradientPenalty?: number;
   /**
+   * γ of the R1 penalty (Mescheder et al. 2018), any loss: (γ/2)·E‖∇ₓD(x)‖² over the real
+   * batch (after instance noise) is added to the discriminator's loss (default 0: none). Costs a
+   * second-order gradient per discriminator update.
+   */
+  r1Penalty?: number;
+  /**
    * Gaussian noise added to real and fake inputs of D, with std σ·max(0, 1 − t/decaySteps)
    * after t discriminator updates (Sønderby et al. 2017; Arjovsky & Bottou 2017). t is counted
    * by `afterDiscriminatorStep()` and is part of `getState()`.
@@ -86,6 +92,7 @@ export interface ParsedTraining {
   discriminatorSteps: number;
   clipValue: number;
   gradientPenalty: number;
+  r1Penalty: number;
   noise: { std: number; decaySteps: number } | null;
   labelSmoothing: number;
 }
@@ -95,6 +102,7 @@ export const TRAINING_KEYS = [
   'discriminatorSteps',
   'clipValue',
   'gradientPenalty',
+  'r1Penalty',
   'instanceNoise',
   'labelSmoothing',
 ];
@@ -126,6 +134,9 @@ export function parseTraining(fn: string, o: GanTrainingOptions): ParsedTraining
   assertFiniteNumber(fn, 'gradientPenalty', gradientPenalty);
   if (gradientPenalty < 0)
     throw invalidArgument(fn, 'gradientPenalty', gradientPenalty, 'must be ≥ 0');
+  const r1Penalty = o.r1Penalty ?? 0;
+  assertFiniteNumber(fn, 'r1Penalty', r1Penalty);
+  if (r1Penalty < 0) throw invalidArgument(fn, 'r1Penalty', r1Penalty, 'must be ≥ 0');
   const labelSmoothing = o.labelSmoothing ?? 1;
   assertFiniteNumber(fn, 'labelSmoothing', labelSmoothing);
   if (labelSmoothing <= 0 || labelSmoothing > 1) {
@@ -144,5 +155,13 @@ export function parseTraining(fn: string, o: GanTrainingOptions): ParsedTraining
     assertInteger(fn, 'instanceNoise.decaySteps', decaySteps, 1);
     noise = { std, decaySteps };
   }
-  return { loss, discriminatorSteps, clipValue, gradientPenalty, noise, labelSmoothing };
+  return {
+    loss,
+    discriminatorSteps,
+    clipValue,
+    gradientPenalty,
+    r1Penalty,
+    noise,
+    labelSmoothing,
+  };
 }
