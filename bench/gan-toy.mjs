@@ -11,6 +11,13 @@
 //
 //   node gan-toy.mjs [--steps 4000] [--grid-steps 6000] [--seeds 5] [--losses non-saturating,least-squares | all]
 //                    [--datasets ring8,grid25] [--batch 256] [--lr 1e-3] [--backend wasm] [--quick]
+//                    [--hidden 128,128] [--latent 16] [--r1 0] [--instance-noise std:decaySteps]
+//                    [--lr-end 0] [--first-seed 0] [--probe 2000,4000]
+//
+// --r1 γ adds the R1 penalty (Gan option r1Penalty, in the units of the trained x, i.e. x / 4 on
+// the grid); --instance-noise adds Gan's instanceNoise; --lr-end is the floor of the cosine;
+// --probe prints modes / % HQ of the raw generator at those steps (same 2500 evaluation draws).
+// The defaults are the 2026-11-21 protocol.
 //
 // `--losses all` adds minimax, hinge, wasserstein, wasserstein-gp, fgan:js and fgan:kl ('fgan:<name>'
 // is { fgan: name }). Build first: pnpm turbo run build --filter=@gen/bench...
@@ -37,6 +44,13 @@ const { values: args } = parseArgs({
     lr: { type: 'string', default: '1e-3' },
     backend: { type: 'string', default: 'wasm' },
     quick: { type: 'boolean', default: false },
+    hidden: { type: 'string', default: '128,128' },
+    latent: { type: 'string', default: '16' },
+    r1: { type: 'string', default: '0' },
+    'instance-noise': { type: 'string', default: '' },
+    'lr-end': { type: 'string', default: '0' },
+    'first-seed': { type: 'string', default: '0' },
+    probe: { type: 'string', default: '' },
   },
 });
 /** Generator steps per data set: the grid gets more (it converges more slowly). */
@@ -47,8 +61,22 @@ const STEPS = {
 const SEEDS = args.quick ? 1 : Number(args.seeds);
 const BATCH = Number(args.batch);
 const LR = Number(args.lr);
-const LATENT = 16;
-const HIDDEN = [128, 128];
+const LATENT = Number(args.latent);
+const HIDDEN = args.hidden.split(',').map(Number);
+const R1 = Number(args.r1);
+const LR_END = Number(args['lr-end']);
+const FIRST_SEED = Number(args['first-seed']);
+const PROBES = new Set(args.probe ? args.probe.split(',').map(Number) : []);
+/** Gan training options from the flags: only those that are set. */
+const GAN_EXTRA = {
+  ...(R1 > 0 && { r1Penalty: R1 }),
+  ...(args['instance-noise'] && {
+    instanceNoise: {
+      std: Number(args['instance-noise'].split(':')[0]),
+      decaySteps: Number(args['instance-noise'].split(':')[1]),
+    },
+  }),
+};
 const N_EVAL = 2500;
 const RESULTS = new URL('./results/', import.meta.url);
 
@@ -80,9 +108,10 @@ const DATA = {
 };
 
 /** 'fgan:js' → { fgan: 'js' }; other names pass through. */
-/** Adam(lr, 0.5, 0.999) for both players; lr decays to 0 by a cosine over the run. */
+/** Adam(lr, 0.5, 0.999) for both players; lr decays to LR_END by a cosine over the run. */
 function players(steps) {
-  const schedule = cosineDecay({ initial: LR, steps });
+  const cosine = cosineDecay({ initial: LR - LR_END, steps });
+  const schedule = (t) => LR_END + cosine(t);
   return {
     discriminatorOptimizer: tf.train.adam(LR, 0.5, 0.999),
     generatorOptimizer: tf.train.adam(LR, 0.5, 0.999),
@@ -98,8 +127,26 @@ async function run(dataset, lossName, seed) {
   const { centers } = toy;
   const x = scale === 1 ? toy.x : tf.div(toy.x, scale);
   const loss = parseGanLoss(lossName);
-  const gan = Gan.mlp({ dataSize: 2, latentSize: LATENT, hiddenSizes: HIDDEN, loss, seed });
+  const gan = Gan.mlp({
+    dataSize: 2,
+    latentSize: LATENT,
+    hiddenSizes: HIDDEN,
+    loss,
+    seed,
+    ...GAN_EXTRA,
+  });
   const { discriminatorOptimizer, generatorOptimizer, callbacks } = players(steps);
+  const probe = {
+    onStepEnd: ({ step }) => {
+      if (!PROBES.has(step)) return;
+      const c = tf.tidy(() =>
+        modeCoverage(tf.mul(gan.sample(N_EVAL, Rng.fromSeed(1000 + seed)), scale), centers, std),
+      );
+      console.log(
+        `  seed ${seed}, step ${step}: ${c.modes} modes, ${(100 * c.highQuality).toFixed(1)} % HQ`,
+      );
+    },
+  };
   const t0 = performance.now();
   await fitAdversarial(gan, x, {
     steps,
@@ -108,7 +155,7 @@ async function run(dataset, lossName, seed) {
     discriminatorOptimizer,
     generatorOptimizer,
     rng: Rng.fromSeed(seed),
-    callbacks,
+    callbacks: [...callbacks, probe],
     logEvery: 250,
     nanGuard: false,
   });
@@ -159,8 +206,9 @@ mkdirSync(RESULTS, { recursive: true });
 const losses = (args.losses === 'all' ? ALL_LOSSES : args.losses).split(',');
 console.log(`${new Date().toISOString().slice(0, 10)}, backend ${backend}`);
 console.log(
-  `${STEPS.ring8} (ring8) / ${STEPS.grid25} (grid25) generator steps (cosine lr ${LR} → 0, Adam β = 0.5, 0.999), batch ${BATCH}, ` +
-    `G/D 2×${HIDDEN[0]} leaky-ReLU MLPs, z ∈ R^${LATENT}, ${SEEDS} seed(s) per loss, ` +
+  `${STEPS.ring8} (ring8) / ${STEPS.grid25} (grid25) generator steps (cosine lr ${LR} → ${LR_END}, Adam β = 0.5, 0.999), batch ${BATCH}, ` +
+    `G/D ${HIDDEN.join('×')} leaky-ReLU MLPs, z ∈ R^${LATENT}, ${SEEDS} seed(s) per loss, ` +
+    `${R1 > 0 ? `R1 γ = ${R1}, ` : ''}${GAN_EXTRA.instanceNoise ? `instance noise ${args['instance-noise']}, ` : ''}` +
     `${N_EVAL} samples, HQ = within 3 std of the nearest centre; grid trained on x / 4`,
 );
 const report = [];
@@ -186,7 +234,8 @@ for (const dataset of args.datasets.split(',')) {
   for (const loss of losses) {
     const runs = [];
     const t0 = performance.now();
-    for (let seed = 0; seed < SEEDS; seed++) runs.push(await run(dataset, loss, seed));
+    for (let seed = FIRST_SEED; seed < FIRST_SEED + SEEDS; seed++)
+      runs.push(await run(dataset, loss, seed));
     const modes = runs.map((r) => r.modes);
     const hq = runs.map((r) => 100 * r.highQuality);
     const full = runs.filter((r) => r.modes === max).length;
@@ -214,5 +263,20 @@ const wall = (performance.now() - started) / 1000;
 console.log(`\nwall time ${(wall / 60).toFixed(1)} min`);
 writeFileSync(
   new URL(`gan-toy-${args.datasets.replaceAll(',', '-')}.json`, RESULTS),
-  JSON.stringify({ steps: STEPS, seeds: SEEDS, batch: BATCH, lr: LR, wall, report }, null, 2),
+  JSON.stringify(
+    {
+      steps: STEPS,
+      seeds: SEEDS,
+      batch: BATCH,
+      lr: LR,
+      lrEnd: LR_END,
+      hidden: HIDDEN,
+      latent: LATENT,
+      ...GAN_EXTRA,
+      wall,
+      report,
+    },
+    null,
+    2,
+  ),
 );
