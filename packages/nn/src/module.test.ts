@@ -52,6 +52,9 @@ class Open extends Module {
   child(name: string, child: Module) {
     return this.addModule(name, child);
   }
+  buffer(name: string, initial: tf.Tensor) {
+    return this.addBuffer(name, initial);
+  }
   apply(x: tf.Tensor): tf.Tensor {
     return tf.clone(x);
   }
@@ -207,6 +210,36 @@ describe('Module', () => {
     expect(() => m.child('c', {} as Module)).toThrow(/argument 'child' must be a Module/);
     expect(() => new Open('')).toThrow(InvalidArgumentError);
     m.dispose();
+  });
+
+  it('addBuffer keeps state out of trainableVariables but in getWeights, setWeights and dispose', async () => {
+    await expectNoLeak(() => {
+      const m = new Open('open');
+      m.add('w', [2], 'ones');
+      const initial = tf.tensor1d([3, 4]);
+      const b = m.buffer('count', initial);
+      initial.dispose(); // the buffer does not depend on the caller's tensor
+      expect(b.trainable).toBe(false);
+      expect(m.trainableVariables).toHaveLength(1);
+      expect(Object.keys(m.namedBuffers())).toEqual(['open/count']);
+      expect(m.numParameters()).toBe(2);
+      const w = m.getWeights();
+      expect(Object.keys(w)).toEqual(['open/w', 'open/count']);
+      expect(Array.from(w['open/count']!.dataSync())).toEqual([3, 4]);
+      const missing = { 'open/w': w['open/w']! };
+      expect(() => m.setWeights(missing)).toThrow(/missing \[open\/count\]/);
+      w['open/count']!.dispose();
+      w['open/count'] = tf.tensor1d([5, 6]);
+      m.setWeights(w);
+      expect(Array.from(b.dataSync())).toEqual([5, 6]);
+      tf.dispose(Object.values(w));
+      const [zero, ints] = [tf.zeros([1]), tf.tensor1d([1], 'int32')];
+      expect(() => m.buffer('count', zero)).toThrow(/argument 'name' must be unique/);
+      expect(() => m.buffer('n', ints)).toThrow(/Module.addBuffer: argument 'initial'/);
+      tf.dispose([zero, ints]);
+      m.dispose();
+      expect(b.isDisposed).toBe(true);
+    });
   });
 
   it('a rejected initialiser result is disposed', async () => {
