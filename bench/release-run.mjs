@@ -14,7 +14,7 @@ import * as tf from '@tensorflow/tfjs-core';
 // checkpoints. `gen eval <to>` and `gen sample <to>` read it.
 //
 //   node bench/release-run.mjs --from bench/results/runs/vae-mnist --to pretrained/vae-mnist
-//        --config bench/recipes/vae-mnist.json
+//        --config bench/recipes/vae-mnist.json   (the recipe, a `gen train --config` file)
 
 const { values } = parseArgs({
   options: { from: { type: 'string' }, to: { type: 'string' }, config: { type: 'string' } },
@@ -22,7 +22,9 @@ const { values } = parseArgs({
 for (const key of ['from', 'to', 'config']) {
   if (values[key] === undefined) throw new Error(`--${key} is required`);
 }
-const config = JSON.parse(readFileSync(values.config, 'utf8'));
+// The recipe is a `gen train --config` file; config.json holds every key of the CLI's run config.
+const recipe = JSON.parse(readFileSync(values.config, 'utf8'));
+const config = { version: 1, limit: null, loss: null, ...recipe };
 const to = resolve(values.to);
 if (existsSync(join(to, 'model.safetensors'))) {
   throw new Error(`--to: ${to} already holds a model.safetensors; remove it first`);
@@ -39,8 +41,15 @@ const models = {
       likelihood: 'bernoulli',
       seed,
     }),
+  // The options in the order and form `gen train made` passes them (its file check compares them).
   made: () =>
-    new Made({ inputSize: 784, hiddenSizes: options.hiddenSizes, likelihood: 'bernoulli', seed }),
+    new Made({
+      inputSize: 784,
+      hiddenSizes: options.hiddenSizes,
+      likelihood: 'bernoulli',
+      ...(options.directConnections === true ? { directConnections: true } : {}),
+      seed,
+    }),
   pixelcnn: () =>
     new PixelCnn({
       channels: options.channels,
