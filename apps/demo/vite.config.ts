@@ -1,5 +1,6 @@
 import { defineConfig } from 'vite';
 import { mnistAssetPlugin } from './scripts/mnist-asset-plugin.js';
+import { pretrainedAssetPlugin } from './scripts/pretrained-asset-plugin.js';
 
 // Cross-origin isolation lets the wasm backend use SharedArrayBuffer (threads where available).
 const isolation = {
@@ -10,7 +11,7 @@ const isolation = {
 export default defineConfig({
   // Relative asset URLs: the static build works from any path (GitHub Pages, a subfolder, file servers).
   base: './',
-  plugins: [mnistAssetPlugin()],
+  plugins: [mnistAssetPlugin(), pretrainedAssetPlugin()],
   server: { headers: isolation },
   preview: { headers: isolation },
   build: {

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { openView, type Page, screenshot, trainAndWait, useDemo } from './support/browser.js';
+import {
+  openView,
+  type Page,
+  readProgress,
+  screenshot,
+  trainAndWait,
+  useDemo,
+  waitForBackend,
+} from './support/browser.js';
 
 const demo = useDemo();
 
@@ -60,6 +68,75 @@ describe('view: VAE on MNIST', () => {
     });
   }
 
+  it('starts from the trained model at once, and scratch resets to fresh weights', async () => {
+    const { page, consoleErrors } = await openView(demo.browser, demo.url, 'vae', 'wasm');
+    await page.locator('[data-testid="train"]:not([disabled])').waitFor({ timeout: 60_000 });
+    const startFrom = page.getByTestId('start-from');
+    expect(await startFrom.inputValue()).toBe('trained');
+    expect(await page.getByTestId('origin').textContent()).toMatch(
+      /^Started from the trained model \(784-256-2, 2000 steps/,
+    );
+    // An untrained model scores near 784·log 2 ≈ 543 nats; the trained one about 160.
+    const trained = await readProgress(page);
+    expect(trained.step).toBe(0);
+    expect(trained.metric).toBeGreaterThan(100);
+    expect(trained.metric).toBeLessThan(220);
+    for (const c of await canvasStats(page)) expect(c.levels, c.label).toBeGreaterThan(2);
+    await screenshot(page, 'vae-trained');
+
+    // Training continues from the trained weights.
+    const run = await trainAndWait(page, { minSteps: 5, timeoutMs: 90_000 });
+    expect(run.stepAfter).toBeGreaterThanOrEqual(5);
+    expect(run.metricAfter).toBeLessThan(220);
+
+    await startFrom.selectOption('scratch');
+    await page.waitForFunction(() =>
+      document
+        .querySelector('[data-testid="origin"]')
+        ?.textContent?.startsWith('Started from scratch'),
+    );
+    await page.locator('[data-testid="train"]:not([disabled])').waitFor({ timeout: 60_000 });
+    const scratch = await readProgress(page);
+    expect(scratch.step).toBe(0);
+    expect(scratch.metric).toBeGreaterThan(400);
+
+    // Back to the trained model: the same weights as at the start, so the same metric.
+    await page.getByLabel('hidden width (restarts)').selectOption('128');
+    await page.locator('[data-testid="train"]:not([disabled])').waitFor({ timeout: 60_000 });
+    await startFrom.selectOption('trained');
+    await page.waitForFunction(() =>
+      document
+        .querySelector('[data-testid="origin"]')
+        ?.textContent?.startsWith('Started from the trained'),
+    );
+    await page.locator('[data-testid="train"]:not([disabled])').waitFor({ timeout: 60_000 });
+    expect(await page.getByLabel('hidden width (restarts)').inputValue()).toBe('256');
+    const again = await readProgress(page);
+    expect(again.step).toBe(0);
+    expect(again.metric).toBe(trained.metric);
+    expect(consoleErrors).toEqual([]);
+    await page.close();
+  });
+
+  it('says so and starts from scratch when the trained weights cannot be fetched', async () => {
+    const { page, consoleErrors } = await openView(demo.browser, demo.url, 'vae', 'wasm');
+    await page.route('**/pretrained/vae-mnist-2d.safetensors', (route) =>
+      route.fulfill({ status: 404, body: 'not found' }),
+    );
+    await page.reload();
+    await waitForBackend(page, 'wasm');
+    await page.locator('[data-testid="train"]:not([disabled])').waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('origin').textContent()).toMatch(
+      /^The trained model could not be loaded \(fetchPretrainedVae: GET \.\/pretrained\/vae-mnist-2d\.safetensors answered 404 .*\); started from scratch\.$/,
+    );
+    const startFrom = page.getByTestId('start-from');
+    expect(await startFrom.inputValue()).toBe('scratch');
+    expect(await startFrom.isDisabled()).toBe(true);
+    expect((await readProgress(page)).metric).toBeGreaterThan(400);
+    expect(consoleErrors.filter((e) => !e.includes('404'))).toEqual([]);
+    await page.close();
+  });
+
   it('fits a phone-width screen and restarts with a 4-D latent space', async () => {
     const { page, consoleErrors } = await openView(demo.browser, demo.url, 'vae', 'wasm', {
       viewport: { width: 390, height: 844 },
@@ -74,6 +151,12 @@ describe('view: VAE on MNIST', () => {
       document.querySelector('.view[data-view="vae"]')?.textContent?.includes('first two of 4'),
     );
     expect(await page.locator('[data-testid="step"]').textContent()).toBe('0');
+    // The trained model has a 2-D latent space: a 4-D one starts from scratch and says why.
+    expect(await page.getByTestId('start-from').inputValue()).toBe('scratch');
+    expect(await page.getByTestId('origin').textContent()).toMatch(
+      /^Started from scratch: the trained model has latentSize 2; these settings ask for latentSize 4/,
+    );
+    expect((await readProgress(page)).metric).toBeGreaterThan(400);
     await screenshot(page, 'vae-phone');
     expect(consoleErrors).toEqual([]);
     await page.close();

@@ -7,6 +7,10 @@ import { DEFAULT_SETTINGS } from './trainer.js';
 export interface VaeLayout extends PanelTargets {
   train: HTMLButtonElement;
   reset: HTMLButtonElement;
+  /** Where a reset takes the weights from: `trained` (the shipped model) or `scratch`. */
+  startFrom: HTMLSelectElement;
+  /** Says where the current weights came from. */
+  origin: HTMLElement;
   step: HTMLElement;
   metric: HTMLElement;
   trainLoss: HTMLElement;
@@ -24,6 +28,17 @@ function select(values: readonly number[], current: number): HTMLSelectElement {
   const el = h('select');
   for (const v of values) el.append(h('option', { value: String(v) }, String(v)));
   el.value = String(current);
+  return el;
+}
+
+function startFromSelect(): HTMLSelectElement {
+  const el = h(
+    'select',
+    { 'data-testid': 'start-from', disabled: '' },
+    h('option', { value: 'trained' }, 'trained model'),
+    h('option', { value: 'scratch' }, 'scratch'),
+  );
+  el.value = 'trained';
   return el;
 }
 
@@ -47,10 +62,12 @@ export function buildLayout(root: HTMLElement): VaeLayout {
   const els: VaeLayout = {
     train: h('button', { type: 'button', 'data-testid': 'train', disabled: '' }, 'Train'),
     reset: h('button', { type: 'button', disabled: '' }, 'Reset'),
+    startFrom: startFromSelect(),
+    origin: h('p', { 'data-testid': 'origin', class: 'note' }),
     step: h('span', { 'data-testid': 'step', class: 'stat' }, '0'),
     metric: h('span', { 'data-testid': 'metric', class: 'stat' }, '—'),
     trainLoss: h('span', { class: 'stat' }, '—'),
-    status: h('p', { role: 'status', class: 'note' }, 'Loading MNIST…'),
+    status: h('p', { role: 'status', class: 'note' }, 'Loading MNIST and the trained model…'),
     learningRate: select([1e-4, 3e-4, 1e-3, 3e-3, 1e-2], d.learningRate),
     batchSize: select([16, 32, 64, 128, 256], d.batchSize),
     beta: number(0, 10, 0.1, d.beta),
@@ -73,7 +90,7 @@ export function buildLayout(root: HTMLElement): VaeLayout {
     h(
       'p',
       { class: 'lead' },
-      'A variational autoencoder (Vae.mlp, Bernoulli decoder) trains on 10 000 dynamically binarised MNIST digits in your browser. ' +
+      'A variational autoencoder (Vae.mlp, Bernoulli decoder) starts from a model trained beforehand on all 60 000 MNIST digits, or from scratch, and trains on 10 000 dynamically binarised digits in your browser. ' +
         'The headline number is −ELBO per image (nats) on 256 held-out test digits; latent size 2 makes the map below the actual latent space.',
     ),
     h(
@@ -81,6 +98,7 @@ export function buildLayout(root: HTMLElement): VaeLayout {
       { class: 'toolbar' },
       els.train,
       els.reset,
+      labelled('start from', els.startFrom),
       h('span', {}, 'step ', els.step),
       h('span', {}, 'held-out −ELBO ', els.metric, ' nats'),
       h('span', {}, 'batch loss ', els.trainLoss),
@@ -94,6 +112,7 @@ export function buildLayout(root: HTMLElement): VaeLayout {
       labelled('latent size (restarts)', els.latentSize),
       labelled('hidden width (restarts)', els.hiddenSize),
     ),
+    els.origin,
     els.status,
     h(
       'div',

@@ -3,6 +3,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { VaeLayout } from './layout.js';
 import { disposeMnistTensors, type MnistTensors } from './mnist-tensors.js';
 import { type Endpoints, renderPanels } from './panels.js';
+import {
+  disposePretrainedVae,
+  loadPretrainedVae,
+  type PretrainedVae,
+  pretrainedMismatch,
+} from './pretrained-vae.js';
 import { DEFAULT_SETTINGS, STEPS_PER_CHUNK, type VaeSettings, VaeTrainer } from './trainer.js';
 
 /** While training, panels are redrawn at most this often (ms); always when paused. */
@@ -16,9 +22,14 @@ function readNumber(input: HTMLInputElement | HTMLSelectElement, fallback: numbe
   return Number.isFinite(v) && v >= min && v <= max ? v : fallback;
 }
 
+/** The trained model, or why it could not be loaded. */
+export type PretrainedSource = { pretrained: PretrainedVae } | { error: string };
+
 /**
  * The VAE view's state machine: every tensor operation runs as a task on one serial queue
  * (training chunks, redraws, resets, disposal), so controls never interleave with a step.
+ * Each model starts from the trained weights ("start from: trained model") when they fit the
+ * settings, else from scratch, and the origin line says which and why.
  */
 export class VaeSession {
   private trainer: VaeTrainer;
@@ -26,12 +37,17 @@ export class VaeSession {
   private stopped = false;
   private queue: Promise<void> = Promise.resolve();
   private lastRender = 0;
+  private readonly pretrained: PretrainedVae | undefined;
 
+  /** Owns `data` and the trained weights from here on: {@link dispose} releases them. */
   constructor(
     private readonly data: MnistTensors,
     private readonly els: VaeLayout,
+    private readonly source: PretrainedSource,
   ) {
-    this.trainer = new VaeTrainer(data, this.settings());
+    this.pretrained = 'pretrained' in source ? source.pretrained : undefined;
+    if (this.pretrained === undefined) els.startFrom.value = 'scratch';
+    this.trainer = this.build();
   }
 
   /** Computes the first metric and panels, then enables the controls. */
@@ -40,6 +56,7 @@ export class VaeSession {
     const { els } = this;
     els.train.addEventListener('click', () => this.toggle());
     els.reset.addEventListener('click', () => this.reset());
+    els.startFrom.addEventListener('change', () => this.chooseStart());
     els.learningRate.addEventListener('change', () =>
       this.enqueue(async () => this.trainer.setLearningRate(this.settings().learningRate)),
     );
@@ -61,6 +78,7 @@ export class VaeSession {
     void this.queue.then(() => {
       this.trainer.dispose();
       disposeMnistTensors(this.data);
+      if (this.pretrained !== undefined) disposePretrainedVae(this.pretrained);
     });
   }
 
@@ -95,6 +113,7 @@ export class VaeSession {
   private fail(error: unknown): void {
     this.setRunning(false);
     this.els.reset.disabled = false;
+    this.els.startFrom.disabled = this.pretrained === undefined;
     console.error(error);
     const message = error instanceof Error ? error.message : String(error);
     // @gen/train's NaN guard stopped training: the usual cure is a smaller step.
@@ -115,13 +134,55 @@ export class VaeSession {
     if (this.running) this.enqueue(() => this.chunk());
   }
 
-  /** A fresh model from the current settings; the buttons are disabled until it is drawn. */
+  /**
+   * A model from the current settings: the trained weights when "start from" says so and they
+   * fit, else fresh ones (and "start from" turns to scratch); says which in the origin line.
+   */
+  private build(): VaeTrainer {
+    const { els, pretrained } = this;
+    const trainer = new VaeTrainer(this.data, this.settings());
+    if (pretrained === undefined || els.startFrom.value !== 'trained') {
+      els.origin.textContent =
+        'error' in this.source
+          ? `The trained model could not be loaded (${this.source.error}); started from scratch.`
+          : 'Started from scratch: fresh random weights.';
+      return trainer;
+    }
+    const mismatch = pretrainedMismatch(pretrained, trainer.vae);
+    if (mismatch !== undefined) {
+      els.startFrom.value = 'scratch';
+      els.origin.textContent = `Started from scratch: ${mismatch}, so its weights do not fit. Start from the trained model to go back to ${pretrained.architecture}.`;
+      return trainer;
+    }
+    try {
+      loadPretrainedVae(trainer.vae, pretrained);
+    } catch (error) {
+      trainer.dispose();
+      throw error;
+    }
+    const steps = pretrained.steps === undefined ? '' : `, ${pretrained.steps} steps`;
+    els.origin.textContent = `Started from the trained model (${pretrained.architecture}${steps} of gen train on all 60 000 MNIST digits); Train continues from it, step counts from here.`;
+    return trainer;
+  }
+
+  /** "Start from: trained model" also sets the sizes the trained model has. */
+  private chooseStart(): void {
+    const { els, pretrained } = this;
+    if (els.startFrom.value === 'trained' && pretrained !== undefined) {
+      els.hiddenSize.value = String(pretrained.hiddenSize);
+      els.latentSize.value = String(pretrained.latentSize);
+    }
+    this.reset();
+  }
+
+  /** A new model (see {@link build}); the controls are disabled until it is drawn. */
   private reset(): void {
     this.setRunning(false);
     this.setBusy(true);
     this.enqueue(async () => {
+      const next = this.build();
       this.trainer.dispose();
-      this.trainer = new VaeTrainer(this.data, this.settings());
+      this.trainer = next;
       await this.refresh();
       this.setBusy(false);
     });
@@ -130,6 +191,7 @@ export class VaeSession {
   private setBusy(busy: boolean): void {
     this.els.train.disabled = busy;
     this.els.reset.disabled = busy;
+    this.els.startFrom.disabled = busy || this.pretrained === undefined;
     this.els.status.textContent = busy ? 'Building a new model…' : '';
   }
 
