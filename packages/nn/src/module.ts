@@ -52,7 +52,7 @@ function assertPathSegment(fn: string, arg: string, name: unknown): asserts name
  * order, so the order is the same for every instance built with the same options.
  *
  * Buffers (`addBuffer`) are state that is not trained by gradient, such as the running
- * statistics of {@link BatchNorm}: they are not in `trainableVariables`, but `getWeights()` and
+ * statistics of `BatchNorm`: they are not in `trainableVariables`, but `getWeights()` and
  * `setWeights()` carry them beside the weights (like PyTorch's `state_dict`), so checkpoints and
  * safetensors files restore a module exactly. A module is in training mode until
  * `setTraining(false)`; layers whose forward pass differs between training and inference read
@@ -120,7 +120,7 @@ export abstract class Module implements Network {
 
   /**
    * Puts this module and every child into training mode (`true`) or inference mode (`false`),
-   * like PyTorch's `train()`/`eval()`: {@link BatchNorm} normalises by batch statistics and
+   * like PyTorch's `train()`/`eval()`: `BatchNorm` normalises by batch statistics and
    * updates its running ones in training mode, and uses the running ones in inference mode.
    * Returns the module.
    */
