@@ -126,7 +126,10 @@ describeBackends('MadeNetwork', ({ tolerance }) => {
     J.forEach((row, o) => {
       row.forEach((entry, k) => {
         const allowed = made.ordering[k]! < made.ordering[o % 4]!;
-        expectClose(entry, Jh[o]![k]! + (allowed ? v[k]![o]! : 0), tolerance);
+        expectClose(entry, Jh[o]![k]! + (allowed ? v[k]![o]! : 0), {
+          atol: tolerance,
+          rtol: tolerance,
+        });
       });
     });
     tf.dispose([V, x]);
