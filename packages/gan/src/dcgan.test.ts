@@ -108,6 +108,35 @@ describe('Gan.dcgan options', () => {
     gan.dispose();
   });
 
+  it('discriminatorWidth sizes the critic alone, defaults to width, and survives save/load', async () => {
+    const gan = Gan.dcgan({ latentSize: 4, width: 2, discriminatorWidth: 5, seed: 3 });
+    const s = shapes(gan);
+    expect(s['generator/generator/up1/kernel']).toEqual([4, 4, 2, 4]);
+    expect(s['discriminator/discriminator/conv1/kernel']).toEqual([4, 4, 1, 5]);
+    expect(s['discriminator/discriminator/conv2/kernel']).toEqual([4, 4, 5, 10]);
+    expect(s['discriminator/discriminator/out/kernel']).toEqual([7 * 7 * 10, 1]);
+    // Left out, it is `width`: the same weights as before the option existed.
+    const [same, explicit] = [
+      Gan.dcgan({ latentSize: 4, width: 3, seed: 1 }),
+      Gan.dcgan({ latentSize: 4, width: 3, discriminatorWidth: 3, seed: 1 }),
+    ];
+    const [a, b] = [same.getWeights(), explicit.getWeights()];
+    expect(Object.keys(b)).toEqual(Object.keys(a));
+    for (const name of Object.keys(a)) {
+      expect(Array.from(b[name]!.dataSync())).toEqual(Array.from(a[name]!.dataSync()));
+    }
+    tf.dispose([...Object.values(a), ...Object.values(b)]);
+    const real = tf.fill([3, 784], 0.25);
+    const loaded = await loadModel<Gan>(modelToSafetensors(gan));
+    const [la, lb] = [
+      gan.discriminatorLoss(real, Rng.fromSeed(4)),
+      loaded.discriminatorLoss(real, Rng.fromSeed(4)),
+    ];
+    expect(await values(lb)).toEqual(await values(la));
+    tf.dispose(real);
+    for (const g of [gan, same, explicit, loaded]) g.dispose();
+  });
+
   it('a saved batch-normalised DCGAN loads and samples identically', async () => {
     const gan = Gan.dcgan({ latentSize: 4, width: 2, batchNorm: true, seed: 1 });
     for (let i = 0; i < 3; i++) tf.dispose(gan.generatorLoss(8, Rng.fromSeed(10 + i)));
@@ -127,6 +156,15 @@ describe('Gan.dcgan options', () => {
     );
     expect(() => Gan.dcgan({ latentSize: 4, widht: 8 } as never)).toThrow(/widht/);
     expect(() => Gan.dcgan({ latentSize: 4, width: 1e6 })).toThrow(/Gan.dcgan.*width/);
+    expect(() => Gan.dcgan({ latentSize: 4, discriminatorWidth: 0 })).toThrow(
+      /Gan.dcgan.*'discriminatorWidth'/,
+    );
+    expect(() => Gan.dcgan({ latentSize: 4, discriminatorWidth: 2.5 })).toThrow(
+      InvalidArgumentError,
+    );
+    expect(() => Gan.dcgan({ latentSize: 4, discriminatorWidth: 1e6 })).toThrow(
+      /Gan.dcgan.*discriminatorWidth/,
+    );
     expect(tf.memory().numTensors).toBe(live);
   });
 

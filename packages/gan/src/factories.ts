@@ -34,10 +34,19 @@ export function mlpOptions(options: GanMlpOptions): GanOptions {
 /** The `Gan` options behind `Gan.dcgan`. */
 export function dcganOptions(options: GanDcganOptions): GanOptions {
   const fn = 'Gan.dcgan';
-  assertObject(fn, options, ['latentSize', 'width', 'batchNorm', 'seed', ...TRAINING_KEYS]);
-  const { latentSize, width = 32, batchNorm = false, seed = 0, ...training } = options;
+  assertObject(fn, options, [
+    'latentSize',
+    'width',
+    'discriminatorWidth',
+    'batchNorm',
+    'seed',
+    ...TRAINING_KEYS,
+  ]);
+  const { latentSize, width = 32, batchNorm = false, seed = 0, ...rest } = options;
+  const { discriminatorWidth = width, ...training } = rest;
   assertInteger(fn, 'latentSize', latentSize, 1);
   assertInteger(fn, 'width', width, 1);
+  assertInteger(fn, 'discriminatorWidth', discriminatorWidth, 1);
   if (typeof batchNorm !== 'boolean') {
     throw invalidArgument(fn, 'batchNorm', batchNorm, 'must be a boolean');
   }
@@ -45,9 +54,11 @@ export function dcganOptions(options: GanDcganOptions): GanOptions {
   assertLayerSizes(fn, [latentSize, 7 * 7 * 2 * width], 'latentSize and width');
   // The 4×4 kernels between w and 2w channels.
   assertLayerSizes(fn, [16 * width, 2 * width], 'width');
+  assertLayerSizes(fn, [7 * 7 * 2 * discriminatorWidth, 1], 'discriminatorWidth');
+  assertLayerSizes(fn, [16 * discriminatorWidth, 2 * discriminatorWidth], 'discriminatorWidth');
   parseTraining(fn, training); // validate before any variable exists
   const [g, d] = Rng.fromSeed(seed).split(2) as [Rng, Rng];
   const generator = new DcganGenerator(latentSize, g, { width, batchNorm });
-  const discriminator = new DcganDiscriminator(d, { width });
+  const discriminator = new DcganDiscriminator(d, { width: discriminatorWidth });
   return { generator, discriminator, latentSize, ...training };
 }

@@ -46,6 +46,13 @@ export interface GanDcganOptions extends GanTrainingOptions {
    */
   width?: number;
   /**
+   * The discriminator's own w (default: `width`): a wider critic than generator is the usual
+   * remedy when the discriminator's loss sits at chance (2 log 2 for 'non-saturating') and the
+   * samples stop improving, since a critic that cannot tell the two apart gives the generator
+   * nothing to learn from.
+   */
+  discriminatorWidth?: number;
+  /**
    * Batch normalisation before the generator's hidden ReLUs, as in the DCGAN paper (default
    * false). `Gan.sample` then uses the running statistics, which are saved with the weights.
    */
