@@ -17,7 +17,10 @@
 // --r1 γ adds the R1 penalty (Gan option r1Penalty, in the units of the trained x, i.e. x / 4 on
 // the grid); --instance-noise adds Gan's instanceNoise; --lr-end is the floor of the cosine;
 // --probe prints modes / % HQ of the raw generator at those steps (same 2500 evaluation draws).
-// The defaults are the 2026-11-21 protocol.
+// The defaults are the 2026-11-21 protocol. The recipes that reach the published numbers
+// (bench/README.md, "Published numbers"): the ring with `--datasets ring8 --losses least-squares
+// --steps 12000 --r1 0.01`, the grid with `--datasets grid25 --losses least-squares --grid-steps
+// 25000 --r1 0.01`.
 //
 // `--losses all` adds minimax, hinge, wasserstein, wasserstein-gp, fgan:js and fgan:kl ('fgan:<name>'
 // is { fgan: name }). Build first: pnpm turbo run build --filter=@gen/bench...
