@@ -20,7 +20,7 @@
 import { parseArgs } from 'node:util';
 import { initBackend, Rng } from '@gen/core';
 import { loadMnist } from '@gen/data/node';
-import { DcganGenerator, Gan, parseGanLoss } from '@gen/gan';
+import { DcganDiscriminator, DcganGenerator, Gan, parseGanLoss } from '@gen/gan';
 import { BatchNorm, Conv2d, Conv2dTranspose, Dense, Module } from '@gen/nn';
 import { adam, fitAdversarial, learningRateScheduler, readCheckpoint } from '@gen/train';
 import * as tf from '@tensorflow/tfjs-core';
@@ -178,7 +178,9 @@ const gan =
             G_HIDDEN > 0
               ? new DeeperGenerator(g, W, G_HIDDEN)
               : new DcganGenerator(LATENT, g, { width: W, batchNorm: true }),
-          discriminator: new DeeperDiscriminator(d, DW, a['discriminator-conv3'], D_HIDDEN),
+          discriminator: deeperCritic
+            ? new DeeperDiscriminator(d, DW, a['discriminator-conv3'], D_HIDDEN)
+            : new DcganDiscriminator(d, { width: DW }),
           latentSize: LATENT,
           loss: parseGanLoss(a.loss),
           ...(Number(a.r1) > 0 && { r1Penalty: Number(a.r1) }),

@@ -42,8 +42,14 @@ export function dcganOptions(options: GanDcganOptions): GanOptions {
     'seed',
     ...TRAINING_KEYS,
   ]);
-  const { latentSize, width = 32, batchNorm = false, seed = 0, ...rest } = options;
-  const { discriminatorWidth = width, ...training } = rest;
+  const {
+    latentSize,
+    width = 32,
+    discriminatorWidth = width,
+    batchNorm = false,
+    seed = 0,
+    ...training
+  } = options;
   assertInteger(fn, 'latentSize', latentSize, 1);
   assertInteger(fn, 'width', width, 1);
   assertInteger(fn, 'discriminatorWidth', discriminatorWidth, 1);

@@ -46,10 +46,8 @@ export interface GanDcganOptions extends GanTrainingOptions {
    */
   width?: number;
   /**
-   * The discriminator's own w (default: `width`): a wider critic than generator is the usual
-   * remedy when the discriminator's loss sits at chance (2 log 2 for 'non-saturating') and the
-   * samples stop improving, since a critic that cannot tell the two apart gives the generator
-   * nothing to learn from.
+   * The discriminator's own w, its first layer's channels (default: `width`), so the critic can
+   * be sized apart from the generator.
    */
   discriminatorWidth?: number;
   /**
