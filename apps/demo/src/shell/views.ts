@@ -8,9 +8,13 @@ import type { DemoView } from '../views/types.js';
 export const VIEW_ORDER: readonly DemoView['id'][] = [
   'divergences',
   'estimators',
+  'discriminator',
   'density',
   'mode-collapse',
   'vae',
+  'autoencoders',
+  'sequential',
+  'dcgan',
 ];
 
 /** Titles for the navigation, before a view's module is loaded. */
@@ -19,7 +23,11 @@ export const VIEW_TITLES: Readonly<Record<DemoView['id'], string>> = {
   estimators: 'Gradient estimators',
   density: 'Density playground',
   'mode-collapse': 'Mode collapse',
+  discriminator: 'What the discriminator learns',
   vae: 'VAE on MNIST',
+  autoencoders: 'Autoencoders',
+  sequential: 'Autoregressive and flow models',
+  dcgan: 'DCGAN on MNIST',
 };
 
 const modules = import.meta.glob<{ default: DemoView }>([

@@ -23,7 +23,16 @@ export interface ViewHandle {
 
 export interface DemoView {
   /** URL id: `?view=<id>`. */
-  id: 'divergences' | 'estimators' | 'density' | 'mode-collapse' | 'vae';
+  id:
+    | 'divergences'
+    | 'estimators'
+    | 'discriminator'
+    | 'density'
+    | 'mode-collapse'
+    | 'vae'
+    | 'autoencoders'
+    | 'sequential'
+    | 'dcgan';
   title: string;
   mount(root: HTMLElement, ctx: ViewContext): ViewHandle | Promise<ViewHandle>;
 }
