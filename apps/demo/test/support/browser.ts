@@ -14,7 +14,10 @@ export type { Browser, Page } from 'playwright-core';
 /** Backends the demo understands in `?backend=`; 'auto' leaves the parameter out. */
 export type DemoBackend = 'webgpu' | 'webgl' | 'wasm' | 'cpu' | 'auto';
 
-const distDir = fileURLToPath(new URL('../../dist/', import.meta.url));
+// DEMO_DIST points the tests at another build (e.g. `vite build --outDir /tmp/dist-x`).
+const distDir = process.env.DEMO_DIST
+  ? `${process.env.DEMO_DIST.replace(/\/$/, '')}/`
+  : fileURLToPath(new URL('../../dist/', import.meta.url));
 const resultsDir = fileURLToPath(new URL('../../test-results/', import.meta.url));
 
 /**

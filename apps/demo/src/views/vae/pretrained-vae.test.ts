@@ -8,6 +8,7 @@ import { Vae } from '@gen/vae';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  PRETRAINED_ASSETS,
   PRETRAINED_VAE_SOURCE,
   pretrainedAssetPlugin,
 } from '../../../scripts/pretrained-asset-plugin.js';
@@ -154,10 +155,11 @@ describe('the trained VAE the view starts from (wasm, the committed file)', () =
     };
     type Hook = (this: typeof context) => Promise<void>;
     await (pretrainedAssetPlugin().generateBundle as unknown as Hook).call(context);
-    expect(emitted).toEqual([{ fileName: PRETRAINED_VAE_PATH, size: bytes.length }]);
+    expect(emitted[0]).toEqual({ fileName: PRETRAINED_VAE_PATH, size: bytes.length });
+    expect(emitted.map((e) => e.fileName)).toEqual(PRETRAINED_ASSETS.map((a) => a.path));
     const missing = pretrainedAssetPlugin('/nonexistent/model.safetensors');
     await expect((missing.generateBundle as unknown as Hook).call(context)).rejects.toThrow(
-      /pretrainedAssetPlugin: cannot read the trained VAE '\/nonexistent\/model.safetensors'/,
+      /pretrainedAssetPlugin: cannot read the trained VAE '\/nonexistent\/model.safetensors' \(see pretrained\/vae-mnist-2d\/README.md\)/,
     );
   });
 });
