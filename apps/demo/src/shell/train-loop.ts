@@ -1,8 +1,11 @@
 /**
  * Runs a view's training in small async chunks so the page stays responsive: one chunk (a few
  * steps and one read-back), then a macrotask, until paused or the view's signal aborts. Drives the
- * `[data-testid="train"]` button's text and `aria-pressed`.
+ * `[data-testid="train"]` button's text and `aria-pressed`, and shows the training speed in
+ * `[data-testid="rate"]` ("12.3 steps/s", smoothed over chunks) when given `steps` and `rate`.
  */
+import { h } from './dom.js';
+import { formatNumber } from './format.js';
 
 /** Options of {@link TrainLoop}. */
 export interface TrainLoopOptions {
@@ -14,6 +17,39 @@ export interface TrainLoopOptions {
   button: HTMLButtonElement;
   /** Where to show an error that stopped training. */
   status: HTMLElement;
+  /** The view's step count, read after each chunk to measure steps per second. */
+  steps?: () => number;
+  /** Where the speed goes (see {@link rateElement}); needs `steps`. */
+  rate?: HTMLElement;
+}
+
+/** The element a view shows its training speed in. */
+export function rateElement(): HTMLElement {
+  return h('span', { 'data-testid': 'rate', class: 'rate', 'aria-live': 'off' }, '');
+}
+
+/**
+ * Steps per second over chunks: an exponential moving average of each chunk's steps divided by
+ * its wall time (the pause between chunks included, as the user sees it).
+ */
+export class StepRate {
+  private last: { steps: number; time: number } | undefined;
+  private average: number | undefined;
+
+  /** Records the step count at `time` (ms) and returns the smoothed rate (undefined at first). */
+  record(steps: number, time: number): number | undefined {
+    const last = this.last;
+    this.last = { steps, time };
+    if (last === undefined || time <= last.time || steps < last.steps) return this.average;
+    const rate = ((steps - last.steps) * 1000) / (time - last.time);
+    this.average = this.average === undefined ? rate : 0.8 * this.average + 0.2 * rate;
+    return this.average;
+  }
+
+  /** Forgets the last reading (call when training pauses, so the pause is not counted). */
+  pause(): void {
+    this.last = undefined;
+  }
 }
 
 const yieldToPage = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
@@ -22,6 +58,7 @@ const yieldToPage = () => new Promise<void>((resolve) => setTimeout(resolve, 0))
 export class TrainLoop {
   private running = false;
   private active: Promise<void> | undefined;
+  private readonly speed = new StepRate();
 
   constructor(private readonly options: TrainLoopOptions) {
     options.button.setAttribute('aria-pressed', 'false');
@@ -59,8 +96,16 @@ export class TrainLoop {
 
   private setRunning(running: boolean): void {
     this.running = running;
+    if (!running) this.speed.pause();
     this.options.button.textContent = running ? 'Pause' : 'Train';
     this.options.button.setAttribute('aria-pressed', String(running));
+  }
+
+  private showRate(): void {
+    const { steps, rate } = this.options;
+    if (steps === undefined || rate === undefined) return;
+    const value = this.speed.record(steps(), performance.now());
+    if (value !== undefined) rate.textContent = `${formatNumber(value, { digits: 3 })} steps/s`;
   }
 
   private async run(): Promise<void> {
@@ -69,6 +114,7 @@ export class TrainLoop {
     try {
       while (this.running && !this.options.signal.aborted) {
         await this.options.chunk();
+        this.showRate();
         await yieldToPage();
       }
     } catch (error) {
