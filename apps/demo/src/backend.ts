@@ -7,13 +7,18 @@
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-webgl';
 import '@tensorflow/tfjs-backend-webgpu';
-import { initBackend } from '@gen/core';
+import { backendInfo, initBackend } from '@gen/core';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import plainWasm from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import simdWasm from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import threadedWasm from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import * as tf from '@tensorflow/tfjs-core';
-import { type BackendChoice, type BackendRequest, chooseBackend } from './shell/backend-choice.js';
+import {
+  type BackendChoice,
+  type BackendRequest,
+  chooseBackend,
+  type DemoBackendName,
+} from './shell/backend-choice.js';
 
 // The threaded wasm build starts its pthread workers from an inlined script that breaks once the
 // app is bundled and minified ("e is not defined" in every worker); it ran one thread here anyway.
@@ -25,10 +30,23 @@ setWasmPaths({
 });
 
 /**
- * Makes `request` the active tfjs backend, or the best one that starts instead. Tensors made on
- * the previous backend stay there: dispose views before switching.
+ * Makes `request` the active tfjs backend, or the best one that starts instead. 'auto' is
+ * @gen/core's `initBackend('auto')`, which passes over WebGPU and WebGL when they would run in
+ * software (SwiftShader, llvmpipe: far slower than wasm); the choice lists what it skipped. A
+ * named backend is used even in software. Tensors made on the previous backend stay there:
+ * dispose views before switching.
  */
 export async function useBackend(request: BackendRequest): Promise<BackendChoice> {
+  if (request === 'auto') {
+    await initBackend('auto');
+    const info = backendInfo();
+    return {
+      requested: 'auto',
+      active: (info?.name ?? tf.getBackend()) as DemoBackendName,
+      failures: [],
+      skipped: info?.skipped ?? [],
+    };
+  }
   return chooseBackend(request, async (name) => {
     await initBackend(name);
   });

@@ -40,6 +40,25 @@ describe('chooseBackend', () => {
     expect(fallbackNote(choice)).toBe('webgl is not available here; using wasm instead.');
   });
 
+  it("explains what 'auto' passed over", () => {
+    const software = {
+      requested: 'auto' as const,
+      active: 'wasm' as const,
+      failures: [],
+      skipped: [
+        { name: 'webgpu', reason: 'the only WebGPU adapter is a software fallback (google)' },
+        { name: 'webgl', reason: 'WebGL renders in software (ANGLE (SwiftShader))' },
+      ],
+    };
+    expect(fallbackNote(software)).toBe(
+      'auto chose wasm: webgpu and webgl would run in software on this machine (no usable GPU), far slower than wasm. Pick one in the menu to try it anyway.',
+    );
+    expect(
+      fallbackNote({ ...software, skipped: [{ name: 'webgpu', reason: 'device lost' }] }),
+    ).toBe('auto chose wasm: webgpu (device lost).');
+    expect(fallbackNote({ ...software, skipped: [] })).toBe('');
+  });
+
   it('has no note when the request is met, and throws when nothing starts', async () => {
     const ok = await chooseBackend('cpu', async () => {});
     expect(fallbackNote(ok)).toBe('');

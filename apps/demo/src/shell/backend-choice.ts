@@ -36,6 +36,11 @@ export interface BackendChoice {
   active: DemoBackendName;
   /** One line per backend that failed before `active` started (empty when the first worked). */
   failures: string[];
+  /**
+   * For 'auto': the GPU backends passed over, and why (`initBackend('auto')` of @gen/core skips a
+   * software WebGPU adapter or a software WebGL renderer, both far slower than wasm).
+   */
+  skipped?: { name: string; reason: string }[];
 }
 
 /**
@@ -58,8 +63,24 @@ export async function chooseBackend(
   throw new Error(`chooseBackend: no backend could start (${failures.join('; ')})`);
 }
 
-/** The note shown beside the backend: empty when the request was met. */
+/**
+ * The note shown beside the backend: empty when the request was met; for 'auto', which GPU
+ * backends were passed over because they would run in software (or could not start).
+ */
 export function fallbackNote(choice: BackendChoice): string {
-  if (choice.requested === 'auto' || choice.requested === choice.active) return '';
+  if (choice.requested === 'auto') {
+    const skipped = choice.skipped ?? [];
+    if (skipped.length === 0) return '';
+    const names = skipped.map((s) => s.name);
+    const list =
+      names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+    const software = skipped.every((s) =>
+      /software|no webgpu adapter|no navigator\.gpu/i.test(s.reason),
+    );
+    return software
+      ? `auto chose ${choice.active}: ${list} would run in software on this machine (no usable GPU), far slower than ${choice.active}. Pick one in the menu to try it anyway.`
+      : `auto chose ${choice.active}: ${skipped.map((s) => `${s.name} (${s.reason})`).join('; ')}.`;
+  }
+  if (choice.requested === choice.active) return '';
   return `${choice.requested} is not available here; using ${choice.active} instead.`;
 }
