@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { UNFORMATTED_NUMBER } from '../src/shell/format.js';
 import { type Page, screenshot, useDemo, waitForBackend } from './support/browser.js';
 
 const demo = useDemo();
@@ -28,6 +29,41 @@ async function showView(page: Page, id: string): Promise<void> {
   await page
     .locator(`section.view[data-view="${id}"] [data-testid="train"]`)
     .waitFor({ state: 'visible', timeout: 120_000 });
+}
+
+/** Starts training, waits for the first step on screen, and pauses again. */
+async function trainOneStep(page: Page, id: string): Promise<void> {
+  const train = page.locator(`section.view[data-view="${id}"] [data-testid="train"]`).first();
+  await train.click();
+  await page.waitForFunction(
+    () =>
+      Number.parseInt(document.querySelector('[data-testid="step"]')?.textContent ?? '', 10) >= 1,
+    undefined,
+    { timeout: 180_000, polling: 200 },
+  );
+  if ((await train.getAttribute('aria-pressed')) === 'true')
+    await train.click({ timeout: 120_000 });
+  await page.waitForTimeout(500);
+}
+
+/**
+ * Text on screen (HTML and the plots' SVG text) that is not a formatted number: "NaN",
+ * "Infinity", raw JavaScript floats with 8+ decimals or an e+/e- exponent, and Plot's "⚠" glyph.
+ */
+async function unformattedText(page: Page): Promise<string[]> {
+  const source = UNFORMATTED_NUMBER.source;
+  return page.evaluate((pattern) => {
+    const re = new RegExp(`${pattern}|⚠`);
+    const texts = [
+      // biome-ignore lint/performance/useDomNodeTextContent: only what is rendered on screen counts
+      document.body.innerText,
+      ...Array.from(document.querySelectorAll('svg text'), (t) => t.textContent ?? ''),
+    ];
+    return texts
+      .flatMap((t) => t.split('\n'))
+      .filter((line) => re.test(line))
+      .map((line) => line.slice(0, 160));
+  }, source);
 }
 
 async function horizontalOverflow(page: Page): Promise<number> {
@@ -75,7 +111,7 @@ describe('demo shell', () => {
     await page.close();
   });
 
-  it('loads every view without console errors and without horizontal overflow', async () => {
+  it('screenshots every view, trained a step, at 1280×800 and 390×844: no console error, NaN, unformatted number or horizontal overflow', async () => {
     for (const viewport of [
       { width: 1280, height: 800 },
       { width: 390, height: 844 },
@@ -87,13 +123,19 @@ describe('demo shell', () => {
       for (const id of ids) {
         await showView(page, id);
         expect(new URL(page.url()).searchParams.get('view')).toBe(id);
-        expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
+        await trainOneStep(page, id);
+        expect(
+          await horizontalOverflow(page),
+          `${id} overflows at ${viewport.width}`,
+        ).toBeLessThanOrEqual(0);
+        const bad = await unformattedText(page);
+        expect(bad, `${id} at ${viewport.width}×${viewport.height}`).toEqual([]);
         await screenshot(page, `shell-${id}-${viewport.width}x${viewport.height}`);
       }
       expect(errors).toEqual([]);
       await page.close();
     }
-  });
+  }, 900_000);
 
   it('is usable from the keyboard: Tab reaches the nav and the train button', async () => {
     const { page, errors } = await open('?view=divergences&backend=wasm');
