@@ -38,7 +38,7 @@ export function formatNumber(value: number, options: FormatOptions = {}): string
     const text =
       options.decimals !== undefined
         ? magnitude.toFixed(options.decimals)
-        : trimZeros(magnitude.toPrecision(options.digits ?? 4));
+        : trimZeros(String(Number(magnitude.toPrecision(options.digits ?? 4))));
     return Number(text) === 0 ? text : sign + text;
   }
   const [mantissa, exponent] = magnitude.toExponential((options.digits ?? 4) - 1).split('e');
