@@ -31,18 +31,21 @@ async function showView(page: Page, id: string): Promise<void> {
     .waitFor({ state: 'visible', timeout: 120_000 });
 }
 
-/** Starts training, waits for the first step on screen, and pauses again. */
+/** Starts training, pauses from inside the page at the first step on screen, lets it settle. */
 async function trainOneStep(page: Page, id: string): Promise<void> {
   const train = page.locator(`section.view[data-view="${id}"] [data-testid="train"]`).first();
   await train.click();
   await page.waitForFunction(
-    () =>
-      Number.parseInt(document.querySelector('[data-testid="step"]')?.textContent ?? '', 10) >= 1,
+    () => {
+      const text = document.querySelector('[data-testid="step"]')?.textContent ?? '';
+      if (!(Number.parseInt(text, 10) >= 1)) return false;
+      const button = document.querySelector<HTMLButtonElement>('[data-testid="train"]');
+      if (button?.getAttribute('aria-pressed') === 'true') button.click();
+      return true;
+    },
     undefined,
     { timeout: 180_000, polling: 200 },
   );
-  if ((await train.getAttribute('aria-pressed')) === 'true')
-    await train.click({ timeout: 120_000 });
   await page.waitForTimeout(500);
 }
 

@@ -140,15 +140,19 @@ export async function trainAndWait(
   const before = await readProgress(page);
   const train = page.locator('[data-testid="train"]').first();
   await train.click();
+  // Pause from inside the page as soon as the step is reached: a Playwright click on a busy page
+  // can land seconds (hundreds of steps) later.
   await page.waitForFunction(
     (min) => {
       const text = document.querySelector('[data-testid="step"]')?.textContent ?? '';
-      return Number.parseInt(text, 10) >= min;
+      if (Number.parseInt(text, 10) < min) return false;
+      const button = document.querySelector<HTMLButtonElement>('[data-testid="train"]');
+      if (button?.getAttribute('aria-pressed') === 'true') button.click();
+      return true;
     },
     minSteps,
     { timeout: timeoutMs, polling: 100 },
   );
-  await train.click();
   // A chunk already running finishes after the pause; give it a moment, then read.
   await page.waitForTimeout(300);
   const after = await readProgress(page);
