@@ -1,7 +1,48 @@
 import { describe, expect, it } from 'vitest';
-import { openView, screenshot, trainAndWait, useDemo } from './support/browser.js';
+import { UNFORMATTED_NUMBER } from '../src/shell/format.js';
+import {
+  openView,
+  type Page,
+  readProgress,
+  screenshot,
+  trainAndWait,
+  useDemo,
+} from './support/browser.js';
 
 const demo = useDemo();
+
+/** A number as the view shows it (formatNumber): "−1.5", "2.5 × 10⁻⁵", "∞". */
+function parseShown(text: string): number {
+  const superscript = '⁰¹²³⁴⁵⁶⁷⁸⁹';
+  const plain = text
+    .trim()
+    .replace(/−/g, '-')
+    .replace(/⁻/g, '-')
+    .replace(/[⁰¹²³⁴⁵⁶⁷⁸⁹]/g, (c) => String(superscript.indexOf(c)));
+  if (plain === '∞') return Number.POSITIVE_INFINITY;
+  const match = /^(-?[\d.]+)(?: × 10(-?\d+))?$/.exec(plain);
+  if (match === null) return Number.NaN;
+  return Number(match[1]) * 10 ** Number(match[2] ?? 0);
+}
+
+interface Shown {
+  weight: number;
+  mean: number;
+  std: number;
+}
+
+async function componentsInForce(page: Page): Promise<Shown[]> {
+  const text = await page.locator('[data-testid="density-plot"]').getAttribute('data-components');
+  return JSON.parse(text ?? '[]') as Shown[];
+}
+
+async function waitForStep(page: Page, min: number): Promise<void> {
+  await page.waitForFunction(
+    (m) => Number(document.querySelector('[data-testid="step"]')?.textContent) >= m,
+    min,
+    { timeout: 90_000, polling: 100 },
+  );
+}
 
 describe('divergences view', () => {
   for (const backend of ['webgpu', 'wasm'] as const) {
@@ -23,8 +64,23 @@ describe('divergences view', () => {
       expect(await table.locator('tbody tr').count()).toBe(5);
       const cells = await table.locator('tbody td').allTextContents();
       // +∞ is legitimate (Pearson χ² of the narrow reverse-KL fit overflows float32); NaN is not.
-      expect(cells.filter((c) => c !== '∞' && !Number.isFinite(Number.parseFloat(c)))).toEqual([]);
+      expect(cells.filter((c) => c !== '∞' && !Number.isFinite(parseShown(c)))).toEqual([]);
       expect(await page.locator('.plot svg').count()).toBeGreaterThan(0);
+      // Every selected fit has a legend entry; the objective curves and the speed are shown.
+      expect(await page.locator('[data-testid="fit-legend"] li').allTextContents()).toEqual([
+        'target P',
+        'KL',
+        'reverse KL',
+        'JS',
+        'squared Hellinger',
+        'Pearson χ²',
+      ]);
+      expect(await page.locator('[data-testid="loss-plot"] svg').count()).toBeGreaterThan(0);
+      expect(await page.locator('.table-scroll').getAttribute('data-scroll-hint')).toBe(
+        'scroll sideways →',
+      );
+      // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what users read
+      expect(await page.locator('body').innerText()).not.toMatch(UNFORMATTED_NUMBER);
       await screenshot(page, `divergences-${backend}`);
       expect(consoleErrors).toEqual([]);
       await page.close();
@@ -42,4 +98,116 @@ describe('divergences view', () => {
     expect(consoleErrors).toEqual([]);
     await page.close();
   });
+
+  it('flags bad values in every field, keeps training on the last good mixture, has presets and drag', async () => {
+    const { page, consoleErrors } = await openView(demo.browser, demo.url, 'divergences', 'wasm');
+    const before = await componentsInForce(page);
+    expect(before).toEqual([
+      { weight: 0.6, mean: -2, std: 0.6 },
+      { weight: 0.4, mean: 2, std: 0.8 },
+      { weight: 0, mean: 5, std: 0.5 },
+    ]);
+    // Every numeric field: each bad entry is flagged with a message; nothing is applied.
+    const fields: [string, string][] = [
+      ['weight-1', '-5'],
+      ['weight-2', '1.5'],
+      ['weight-3', '-0.1'],
+      ['mean-1', '-9'],
+      ['mean-2', '8.5'],
+      ['mean-3', '-20'],
+      ['std-1', '-5'],
+      ['std-2', '0'],
+      ['std-3', '5'],
+      ['start-mu', '9'],
+      ['start-sigma', '-5'],
+    ];
+    for (const [testid, outOfRange] of fields) {
+      const input = page.locator(`[data-testid="${testid}"]`);
+      const message = page.locator(`[data-testid="${testid}-error"]`);
+      const good = await input.inputValue();
+      for (const bad of [outOfRange, '1e9', '', 'abc', '1e308']) {
+        await input.fill(bad);
+        await input.press('Tab');
+        expect(await input.getAttribute('aria-invalid')).toBe('true');
+        expect(await message.isVisible()).toBe(true);
+        expect((await message.textContent())?.length ?? 0).toBeGreaterThan(5);
+      }
+      await input.fill(good);
+      await input.press('Tab');
+      expect(await input.getAttribute('aria-invalid')).toBe('false');
+      expect(await message.isVisible()).toBe(false);
+    }
+    expect(await componentsInForce(page)).toEqual(before);
+
+    // A field left invalid does not stop another from working.
+    await page.locator('[data-testid="mean-1"]').fill('1e308');
+    await page.locator('[data-testid="mean-1"]').press('Tab');
+    await page.locator('[data-testid="mean-2"]').fill('2.5');
+    await page.locator('[data-testid="mean-2"]').press('Tab');
+    await expect.poll(async () => (await componentsInForce(page))[1]?.mean).toBe(2.5);
+    expect((await componentsInForce(page))[0]).toEqual(before[0]);
+    expect(await page.locator('[data-testid="mean-1"]').getAttribute('aria-invalid')).toBe('true');
+
+    // Training goes on with the last good mixture, the invalid field still showing its message.
+    await page.locator('[data-testid="train"]').click();
+    await waitForStep(page, 6);
+    expect(Number.isFinite((await readProgress(page)).metric)).toBe(true);
+    expect((await componentsInForce(page))[0]).toEqual(before[0]);
+    await expect
+      .poll(() => page.locator('[data-testid="rate"]').textContent(), { timeout: 60_000 })
+      .toMatch(/steps\/s$/);
+    await page.locator('[data-testid="train"]').click();
+    await page.waitForTimeout(300);
+
+    // A preset sets every field and restarts the fits on its mixture.
+    const metricBefore = (await readProgress(page)).metric;
+    await page.getByRole('button', { name: 'KL vs reverse KL' }).click();
+    await expect.poll(async () => (await componentsInForce(page))[0]?.mean).toBe(-3);
+    expect(await componentsInForce(page)).toEqual([
+      { weight: 0.5, mean: -3, std: 0.6 },
+      { weight: 0.5, mean: 3, std: 0.6 },
+      { weight: 0, mean: 6, std: 0.5 },
+    ]);
+    expect(await page.locator('[data-testid="mean-1"]').inputValue()).toBe('-3');
+    expect(await page.locator('[data-testid="mean-1"]').getAttribute('aria-invalid')).toBe('false');
+    await expect.poll(async () => (await readProgress(page)).step).toBe(0);
+    const presetStart = await readProgress(page);
+    expect(Number.isFinite(presetStart.metric)).toBe(true);
+    expect(presetStart.metric).not.toBe(metricBefore);
+    expect(await page.locator('[data-testid="preset-story"]').textContent()).toContain(
+      'reverse KL',
+    );
+
+    // Dragging handle 2 right and up moves its mean right and raises its weight.
+    const handle = page
+      .locator('[data-testid="density-plot"] svg g[aria-label="dot"] circle')
+      .nth(1);
+    const box = await handle.boundingBox();
+    if (box === null) throw new Error('no handle for component 2');
+    const x = box.x + box.width / 2;
+    const y = box.y + box.height / 2;
+    await page.mouse.move(x, y);
+    await page.mouse.down();
+    for (let i = 1; i <= 5; i += 1) await page.mouse.move(x - 12 * i, y - 6 * i);
+    await page.mouse.up();
+    const meanAfter = Number(await page.locator('[data-testid="mean-2"]').inputValue());
+    const weightAfter = Number(await page.locator('[data-testid="weight-2"]').inputValue());
+    expect(meanAfter).toBeLessThan(3);
+    expect(weightAfter).toBeGreaterThan(0.5);
+    await expect.poll(async () => (await componentsInForce(page))[1]?.mean).toBe(meanAfter);
+    expect((await componentsInForce(page))[1]?.weight).toBe(weightAfter);
+    // The fits restarted on the dragged mixture (from the start, so step 0) and are finite.
+    expect((await readProgress(page)).step).toBe(0);
+    expect(Number.isFinite((await readProgress(page)).metric)).toBe(true);
+
+    // Phone width: nothing overflows the page sideways.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.waitForTimeout(200);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+      390,
+    );
+    await screenshot(page, 'divergences-phone');
+    expect(consoleErrors).toEqual([]);
+    await page.close();
+  }, 180_000);
 });

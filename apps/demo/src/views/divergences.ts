@@ -1,16 +1,34 @@
 /**
  * View 1, divergences: fit one Gaussian to an editable 1-D mixture under several divergences at
  * once (Adam on the quadrature divergence of @gen/divergences), watch reverse KL lock onto a mode
- * while KL and Pearson spread over all of them, and fill the f-GAN train/test table live.
+ * while KL and Pearson spread over all of them, and fill the f-GAN train/test table live. The
+ * mixture is edited in validated fields, by presets, or by dragging its components on the plot.
  */
 import { h } from '../shell/dom.js';
+import { formatNumber } from '../shell/format.js';
+import { LossHistory, lossCurvePlot } from '../shell/loss-curve.js';
 import { serial } from '../shell/serial.js';
-import { TrainLoop } from '../shell/train-loop.js';
-import { buildControls } from './divergences/controls.js';
-import { DivergenceFits, FIT_LABELS, type FitSnapshot } from './divergences/fits.js';
-import { type Component, MixtureInputError, normaliseMixture } from './divergences/mixture.js';
-import { densityPlot, trainTestTable } from './divergences/plot.js';
+import { rateElement, TrainLoop } from '../shell/train-loop.js';
+import { buildControls, RANGES } from './divergences/controls.js';
+import { attachDrag, snap, weightForPeak } from './divergences/drag.js';
+import { DivergenceFits, FIT_LABELS, type FitName, type FitSnapshot } from './divergences/fits.js';
+import {
+  type Component,
+  MixtureInputError,
+  normaliseMixture,
+  pearsonMinSigma,
+} from './divergences/mixture.js';
+import {
+  componentHandles,
+  densityPlot,
+  fitLegend,
+  fitStyles,
+  type PlotFrame,
+  plotFrame,
+  trainTestTable,
+} from './divergences/plot.js';
 import type { DemoView } from './types.js';
+import './divergences/style.css';
 
 const STEPS_PER_CHUNK = 3;
 
@@ -29,8 +47,15 @@ const view: DemoView = {
     const stepText = h('span', { 'data-testid': 'step', class: 'stat' }, '0');
     const metricText = h('span', { 'data-testid': 'metric', class: 'stat' }, '—');
     const metricLabel = h('span', {}, 'objective');
-    const status = h('p', { class: 'note', role: 'status' });
-    const plot = h('div', { class: 'plot', 'aria-label': 'target density and fitted Gaussians' });
+    const rate = rateElement();
+    const status = h('div', { class: 'note', role: 'status', 'data-testid': 'mixture-status' });
+    const plot = h('div', {
+      class: 'plot divergence-density',
+      'data-testid': 'density-plot',
+      'aria-label': 'target density and fitted Gaussians; drag a numbered handle to edit P',
+    });
+    const legend = h('div', {});
+    const lossPlot = h('div', { class: 'plot', 'data-testid': 'loss-plot' });
     const table = h('div', {});
     const controls = buildControls();
     root.append(
@@ -41,7 +66,8 @@ const view: DemoView = {
         'Each selected divergence D(P‖q) is minimised over q = N(μ, σ²) by Adam, with D computed by ' +
           'quadrature (@gen/divergences). Reverse KL is mode seeking: it locks onto one mode. KL, JS, ' +
           'Hellinger and Pearson χ² are mass covering: they spread over the whole mixture. Edit the ' +
-          'mixture or the start and watch the fits move.',
+          'mixture in the fields, pick a preset, or drag the numbered handles on the plot (sideways: ' +
+          'mean; up or down: weight) and watch the fits move.',
       ),
       h(
         'div',
@@ -50,62 +76,181 @@ const view: DemoView = {
         reset,
         h('span', {}, 'step ', stepText),
         h('span', {}, metricLabel, ' ', metricText),
+        rate,
       ),
+      controls.presets,
+      controls.story,
       controls.element,
       status,
       h(
         'div',
-        { class: 'cards' },
-        h('div', { class: 'card' }, h('h3', {}, 'Target and fitted Gaussians'), plot),
+        { class: 'cards divergence-cards' },
+        h(
+          'div',
+          { class: 'card wide' },
+          h('h3', {}, 'Target and fitted Gaussians (drag the handles)'),
+          legend,
+          plot,
+        ),
+        h(
+          'div',
+          { class: 'card' },
+          h('h3', {}, 'Objective D(P‖q) over steps (log scale)'),
+          lossPlot,
+        ),
         h('div', { class: 'card' }, h('h3', {}, 'f-GAN train/test table (live)'), table),
       ),
     );
 
     const exclusive = serial();
-    let components: Component[] = normaliseMixture(controls.components());
+    let raw: Component[] = controls.components();
+    let components: Component[] = normaliseMixture(raw);
     let fits = new DivergenceFits(components, controls.start());
     let steps = 0;
+    let last: FitSnapshot | undefined;
+    let frame: PlotFrame | undefined;
+    let dragFrame: PlotFrame | undefined;
+    const histories = new Map<FitName, LossHistory>();
+    let recordedStep = -1;
 
+    /** The mixture and start the fits use, as data (read by the tests and assistive tech). */
+    const showTarget = () => {
+      plot.dataset.components = JSON.stringify(raw);
+      plot.dataset.start = JSON.stringify(fitStart);
+    };
+    let problems: string[] = [];
+    let notes: string[] = [];
+    const setStatus = (messages: readonly string[]) => {
+      problems = [...messages];
+      status.replaceChildren(
+        ...[...problems, ...notes].map((m) => h('span', { class: 'status-line' }, m)),
+      );
+    };
+    let fitStart = controls.start();
+    let fitComponents = components;
+    /**
+     * The ticked divergences that can be fitted: Pearson χ² is left out (and the status says
+     * why) while it is infinite at the start, which would stop every fit with a NaN gradient.
+     */
+    const usable = (): FitName[] => {
+      const selected = controls.selected();
+      const floor = pearsonMinSigma(fitComponents);
+      const narrow = selected.includes('pearson') && fitStart.sigma < floor;
+      const next = narrow
+        ? [
+            `Pearson χ² left out: it is infinite from the start σ₀ = ${formatNumber(fitStart.sigma)} ` +
+              `for this mixture (needs σ₀ ≥ ${formatNumber(floor, { digits: 3 })}; widen the start ` +
+              'or untick it).',
+          ]
+        : [];
+      if (next.join() !== notes.join()) {
+        notes = next;
+        setStatus(problems);
+      }
+      return narrow ? selected.filter((n) => n !== 'pearson') : selected;
+    };
+    const drawDensity = () => {
+      if (last === undefined) return;
+      const width = Math.max(280, plot.clientWidth);
+      frame = dragFrame ?? plotFrame(components, raw, last);
+      plot.replaceChildren(densityPlot(components, raw, last, width, frame));
+    };
+    const drawLoss = (names: readonly FitName[]) => {
+      const shown = new LossHistory();
+      for (const name of names) {
+        const label = FIT_LABELS[name];
+        for (const row of histories.get(name)?.rows(0) ?? []) {
+          shown.push(row.step, { [label]: row.value });
+        }
+      }
+      const colors = Object.fromEntries(fitStyles(names).map((s) => [s.label, s.colour]));
+      lossPlot.replaceChildren(
+        lossCurvePlot(shown, {
+          width: Math.max(280, lossPlot.clientWidth),
+          smoothing: 0,
+          yLabel: 'D(P‖q) (nats)',
+          logY: true,
+          colors,
+        }),
+      );
+    };
     const show = (snapshot: FitSnapshot) => {
+      last = snapshot;
+      if (steps !== recordedStep) {
+        recordedStep = steps;
+        snapshot.names.forEach((name, i) => {
+          let history = histories.get(name);
+          if (history === undefined) {
+            history = new LossHistory();
+            histories.set(name, history);
+          }
+          history.push(steps, { [FIT_LABELS[name]]: snapshot.objective[i]! });
+        });
+      }
       stepText.textContent = String(steps);
       const first = snapshot.names[0];
       metricLabel.textContent =
         first === undefined ? 'objective' : `${FIT_LABELS[first]} objective`;
-      metricText.textContent = first === undefined ? '—' : snapshot.objective[0]!.toFixed(5);
-      plot.replaceChildren(densityPlot(components, snapshot, Math.max(280, plot.clientWidth)));
+      metricText.textContent =
+        first === undefined ? '—' : formatNumber(snapshot.objective[0]!, { digits: 5 });
+      legend.replaceChildren(fitLegend(snapshot.names));
+      drawDensity();
+      drawLoss(snapshot.names);
       table.replaceChildren(trainTestTable(snapshot));
     };
     const refresh = async () => {
-      const snapshot = await fits.snapshot(controls.selected());
+      const snapshot = await fits.snapshot(usable());
       if (!ctx.signal.aborted) show(snapshot);
     };
-    const restart = () =>
-      exclusive(async () => {
-        try {
-          const next = normaliseMixture(controls.components());
-          checkStart(controls.start());
-          fits.dispose();
-          components = next;
-          fits = new DivergenceFits(components, controls.start());
-          steps = 0;
-          status.textContent = '';
-        } catch (error) {
-          if (!(error instanceof MixtureInputError)) throw error;
-          status.textContent = `Not applied: ${error.message}`;
-          return;
-        }
-        await refresh();
+    /** Applies the fields (when the mixture is usable) and starts the fits again from the start. */
+    const applyTarget = async () => {
+      // A restart queued by a drag may run after the view is gone: make no new tensors then.
+      if (ctx.signal.aborted) return;
+      const nextRaw = controls.components();
+      try {
+        const next = normaliseMixture(nextRaw);
+        checkStart(controls.start());
+        fits.dispose();
+        raw = nextRaw;
+        components = next;
+        fitStart = controls.start();
+        fitComponents = next;
+        showTarget();
+        fits = new DivergenceFits(components, fitStart);
+        steps = 0;
+        recordedStep = -1;
+        for (const history of histories.values()) history.clear();
+        setStatus([]);
+      } catch (error) {
+        if (!(error instanceof MixtureInputError)) throw error;
+        // Training goes on with the last good mixture; every reason is listed.
+        setStatus(error.problems.map((p) => `Not applied: ${p}`));
+        return;
+      }
+      await refresh();
+    };
+    // Restarts requested while one is waiting merge into it (a drag asks for one per move).
+    let restartQueued = false;
+    const restart = () => {
+      if (restartQueued) return Promise.resolve();
+      restartQueued = true;
+      return exclusive(async () => {
+        restartQueued = false;
+        await applyTarget();
       });
+    };
 
     const loop = new TrainLoop({
       signal: ctx.signal,
       button: train,
       status,
+      steps: () => steps,
+      rate,
       chunk: () =>
         exclusive(async () => {
-          const selected = controls.selected();
+          const selected = usable();
           if (selected.length === 0) {
-            status.textContent = 'Tick at least one divergence to fit with.';
+            setStatus(['Tick at least one divergence to fit with.']);
             loop.pause();
             return;
           }
@@ -115,7 +260,56 @@ const view: DemoView = {
         }),
     });
     reset.addEventListener('click', () => void restart());
-    controls.onChange((what) => void (what === 'target' ? restart() : exclusive(refresh)));
+    controls.onChange((what) => {
+      if (what === 'target') {
+        void restart();
+        return;
+      }
+      if (problems.some((p) => p.startsWith('Tick'))) setStatus([]);
+      void exclusive(refresh);
+    });
+    controls.onPreset(() => void restart());
+
+    attachDrag({
+      container: plot,
+      handles: () => (frame === undefined ? [] : componentHandles(raw)),
+      onStart: () => {
+        dragFrame = frame;
+      },
+      onMove: (index, x, y) => {
+        const fields = controls.fields.components[index]!;
+        const current = controls.components();
+        fields.mean.set(snap(x, 0.05, RANGES.mean.min, RANGES.mean.max));
+        fields.weight.set(
+          snap(weightForPeak(current, index, y), 0.01, RANGES.weight.min, RANGES.weight.max),
+        );
+        // Redraw P at once; the fits follow when the restart runs.
+        const moved = controls.components();
+        try {
+          components = normaliseMixture(moved);
+          raw = moved;
+          drawDensity();
+        } catch (error) {
+          if (!(error instanceof MixtureInputError)) throw error;
+        }
+        void restart();
+      },
+      onEnd: () => {
+        dragFrame = undefined;
+        drawDensity();
+      },
+    });
+
+    // Redraw at the new width when the card changes size (phone rotation, window resize).
+    let drawnWidth = plot.clientWidth;
+    const resized = new ResizeObserver(() => {
+      if (plot.clientWidth === drawnWidth || last === undefined) return;
+      drawnWidth = plot.clientWidth;
+      drawDensity();
+      drawLoss(last.names);
+    });
+    resized.observe(plot);
+    showTarget();
     // The button appears once the first snapshot is on screen, so step and metric are real.
     train.hidden = true;
     await refresh();
@@ -123,6 +317,7 @@ const view: DemoView = {
     return {
       dispose() {
         loop.pause();
+        resized.disconnect();
         fits.dispose();
       },
     };

@@ -5,14 +5,17 @@
  */
 import { Rng } from '@gen/core';
 import { h } from '../shell/dom.js';
+import { formatNumber } from '../shell/format.js';
+import { LossHistory, lossCurvePlot } from '../shell/loss-curve.js';
 import { serial } from '../shell/serial.js';
-import { TrainLoop } from '../shell/train-loop.js';
+import { rateElement, TrainLoop } from '../shell/train-loop.js';
 import { buildControls, MU } from './estimators/controls.js';
 import { type Accumulators, estimatesTable, variancePlot } from './estimators/render.js';
 import { RunningMoments } from './estimators/running-moments.js';
 import {
   drawEstimates,
   ESTIMATOR_IDS,
+  ESTIMATOR_LABELS,
   makeEstimators,
   type Problem,
 } from './estimators/sampler.js';
@@ -34,7 +37,9 @@ const view: DemoView = {
     const stepText = h('span', { 'data-testid': 'step', class: 'stat' }, '0');
     const metricText = h('span', { 'data-testid': 'metric', class: 'stat' }, '—');
     const status = h('p', { class: 'note', role: 'status' });
+    const rate = rateElement();
     const plots = [h('div', { class: 'plot' }), h('div', { class: 'plot' })] as const;
+    const historyPlot = h('div', { class: 'plot', 'data-testid': 'variance-history' });
     const table = h('div', {});
     const controls = buildControls();
     root.append(
@@ -52,6 +57,7 @@ const view: DemoView = {
         train,
         h('span', {}, 'repeats ', stepText),
         h('span', {}, 'pathwise Var ∂μ at the selected k: ', metricText),
+        rate,
       ),
       controls.element,
       status,
@@ -60,6 +66,12 @@ const view: DemoView = {
         { class: 'cards' },
         h('div', { class: 'card' }, h('h3', {}, 'Variance of ∂/∂μ'), plots[0]),
         h('div', { class: 'card' }, h('h3', {}, 'Variance of ∂/∂σ'), plots[1]),
+        h(
+          'div',
+          { class: 'card' },
+          h('h3', {}, 'Estimated Var ∂/∂μ at the selected k, over repeats'),
+          historyPlot,
+        ),
         h('div', { class: 'card wide' }, h('h3', {}, 'At the selected k'), table),
       ),
     );
@@ -75,12 +87,35 @@ const view: DemoView = {
     let current = problem();
     let estimators = makeEstimators(controls.baseline());
     let moments = emptyAccumulators(current.cost.grid.length);
+    // Per grid point, the running variance estimate of ∂/∂μ of each estimator after each chunk:
+    // how fast the estimates settle (and how far apart the estimators stay) as repeats grow.
+    const newHistories = (size: number) => Array.from({ length: size }, () => new LossHistory());
+    let histories = newHistories(current.cost.grid.length);
+    const record = () => {
+      const count = moments.pathwise.loc.count;
+      if (count < 2) return;
+      histories.forEach((history, i) => {
+        const values = ESTIMATOR_IDS.map((id) => moments[id].loc.variance(i));
+        // Coupled MVD can be exactly 0 (float32 leaves ~1e−14): leave such points out of the log
+        // plot rather than squash the others, as the variance plots do.
+        const floor = Math.max(...values.filter(Number.isFinite)) * 1e-6;
+        history.push(
+          count,
+          Object.fromEntries(
+            ESTIMATOR_IDS.map((id, e) => [
+              ESTIMATOR_LABELS[id],
+              values[e]! > floor ? values[e]! : Number.NaN,
+            ]),
+          ),
+        );
+      });
+    };
 
     const render = () => {
       const i = controls.kIndex();
       const k = current.cost.grid[i]!;
       stepText.textContent = String(moments.pathwise.loc.count);
-      metricText.textContent = moments.pathwise.loc.variance(i).toPrecision(5);
+      metricText.textContent = formatNumber(moments.pathwise.loc.variance(i), { digits: 5 });
       const exact = current.cost.exact.normal({ loc: current.mu, scale: current.sigma }, k);
       plots.forEach((plot, p) => {
         const param = p === 0 ? 'loc' : 'scale';
@@ -88,6 +123,15 @@ const view: DemoView = {
         plot.replaceChildren(variancePlot(current.cost, moments, param, k, width));
       });
       table.replaceChildren(estimatesTable(current.cost, moments, i, exact.gradient));
+      historyPlot.replaceChildren(
+        lossCurvePlot(histories[i]!, {
+          width: Math.max(280, historyPlot.clientWidth),
+          smoothing: 0,
+          xLabel: 'repeats',
+          yLabel: 'Var ∂/∂μ (log)',
+          logY: true,
+        }),
+      );
     };
     const chunk = async () => {
       for (const id of ESTIMATOR_IDS) {
@@ -96,19 +140,18 @@ const view: DemoView = {
         moments[id].loc.push(loc, REPEATS_PER_CHUNK);
         moments[id].scale.push(scale, REPEATS_PER_CHUNK);
       }
+      record();
       render();
     };
     const restart = () =>
       exclusive(async () => {
+        // σ comes from a validated field: an invalid entry never reaches here, the last good σ
+        // stays in force and the field says why.
         const next = problem();
-        if (!(next.sigma > 0 && Number.isFinite(next.sigma))) {
-          status.textContent = `Not applied: σ must be > 0, got ${next.sigma}`;
-          return;
-        }
-        status.textContent = '';
         current = next;
         estimators = makeEstimators(controls.baseline());
         moments = emptyAccumulators(current.cost.grid.length);
+        histories = newHistories(current.cost.grid.length);
         await chunk();
       });
 
@@ -116,6 +159,8 @@ const view: DemoView = {
       signal: ctx.signal,
       button: train,
       status,
+      steps: () => moments.pathwise.loc.count,
+      rate,
       chunk: () => exclusive(chunk),
     });
     controls.onChange((what) => void (what === 'k' ? exclusive(async () => render()) : restart()));

@@ -7,9 +7,11 @@ import {
   linspace,
   MixtureInputError,
   mixturePdf,
+  mixtureProblems,
   mixtureRange,
   momentMatch,
   normaliseMixture,
+  pearsonMinSigma,
 } from './mixture.js';
 
 const target = normaliseMixture(DEFAULT_COMPONENTS);
@@ -28,6 +30,38 @@ describe('mixture math', () => {
     expect(() => normaliseMixture([{ weight: -1, mean: 0, std: 1 }])).toThrow(MixtureInputError);
     expect(() => normaliseMixture([{ weight: 0, mean: 0, std: 1 }])).toThrow(/weight > 0/);
     expect(() => normaliseMixture([{ weight: 1, mean: Number.NaN, std: 1 }])).toThrow(/mean/);
+  });
+
+  it('lists every problem of a mixture, not only the first', () => {
+    expect(mixtureProblems(DEFAULT_COMPONENTS)).toEqual([]);
+    const problems = mixtureProblems([
+      { weight: -1, mean: 0, std: 0 },
+      { weight: 0, mean: Number.NaN, std: 1 },
+    ]);
+    expect(problems).toEqual([
+      'component 1: weight -1 < 0',
+      'component 1: std 0 must be > 0',
+      'component 2: mean must be a number, got NaN',
+      'the mixture needs a component with weight > 0',
+    ]);
+    try {
+      normaliseMixture([{ weight: 0, mean: 0, std: -1 }]);
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(MixtureInputError);
+      expect((error as MixtureInputError).problems).toHaveLength(2);
+    }
+  });
+
+  it('pearsonMinSigma: σ² > s²/2 for the widest weighted component (with a 10 % margin)', () => {
+    // ∫ N(x|0, s²)² / N(x|0, σ²) dx = σ / (s √(2σ² − s²)) for σ² > s²/2, else ∞.
+    const closed = (s: number, sigma: number) => sigma / (s * Math.sqrt(2 * sigma ** 2 - s ** 2));
+    const floor = pearsonMinSigma(DEFAULT_COMPONENTS);
+    expect(floor).toBeCloseTo((1.1 * 0.8) / Math.SQRT2, 12);
+    expect(Number.isFinite(closed(0.8, floor))).toBe(true);
+    expect(Number.isNaN(closed(0.8, 0.8 / Math.SQRT2 - 1e-9))).toBe(true);
+    // Zero-weight components (the third, std 0.5) do not count; a wider weighted one does.
+    expect(pearsonMinSigma([{ weight: 1, mean: 0, std: 4 }])).toBeCloseTo((1.1 * 4) / Math.SQRT2);
   });
 
   it('matches exp(Mixture.logProb) of @gen/distributions and integrates to 1', async () => {

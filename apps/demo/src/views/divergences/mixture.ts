@@ -12,11 +12,15 @@ export interface Component {
   std: number;
 }
 
-/** Thrown for a mixture the view cannot use (names the component and field). */
+/** Thrown for a mixture the view cannot use; `problems` lists every reason (each names the field). */
 export class MixtureInputError extends Error {
-  constructor(message: string) {
-    super(message);
+  readonly problems: readonly string[];
+
+  constructor(message: string | readonly string[]) {
+    const problems = typeof message === 'string' ? [message] : [...message];
+    super(problems.join('; '));
     this.name = 'MixtureInputError';
+    this.problems = problems;
   }
 }
 
@@ -28,25 +32,35 @@ export const DEFAULT_COMPONENTS: readonly Component[] = [
 ];
 
 /**
- * Keeps the components with positive weight and normalises their weights. Throws
- * {@link MixtureInputError} for a non-finite field, a negative weight, a std ≤ 0, or no weight.
+ * Every reason the mixture cannot be used, in component order (empty when it can): a non-finite
+ * field, a negative weight, a std ≤ 0, or no positive weight at all.
  */
-export function normaliseMixture(components: readonly Component[]): Component[] {
+export function mixtureProblems(components: readonly Component[]): string[] {
+  const problems: string[] = [];
   components.forEach((c, i) => {
     for (const field of ['weight', 'mean', 'std'] as const) {
       if (!Number.isFinite(c[field])) {
-        throw new MixtureInputError(
-          `component ${i + 1}: ${field} must be a number, got ${c[field]}`,
-        );
+        problems.push(`component ${i + 1}: ${field} must be a number, got ${c[field]}`);
       }
     }
-    if (c.weight < 0) throw new MixtureInputError(`component ${i + 1}: weight ${c.weight} < 0`);
-    if (c.std <= 0) throw new MixtureInputError(`component ${i + 1}: std ${c.std} must be > 0`);
+    if (c.weight < 0) problems.push(`component ${i + 1}: weight ${c.weight} < 0`);
+    if (c.std <= 0) problems.push(`component ${i + 1}: std ${c.std} must be > 0`);
   });
+  if (!components.some((c) => c.weight > 0)) {
+    problems.push('the mixture needs a component with weight > 0');
+  }
+  return problems;
+}
+
+/**
+ * Keeps the components with positive weight and normalises their weights. Throws
+ * {@link MixtureInputError} listing every problem of {@link mixtureProblems}.
+ */
+export function normaliseMixture(components: readonly Component[]): Component[] {
+  const problems = mixtureProblems(components);
+  if (problems.length > 0) throw new MixtureInputError(problems);
   const kept = components.filter((c) => c.weight > 0);
   const total = kept.reduce((sum, c) => sum + c.weight, 0);
-  if (kept.length === 0)
-    throw new MixtureInputError('the mixture needs a component with weight > 0');
   return kept.map((c) => ({ ...c, weight: c.weight / total }));
 }
 
@@ -80,4 +94,14 @@ export function momentMatch(components: readonly Component[]): { mu: number; sig
     means: components.map((c) => c.mean),
     scales: components.map((c) => c.std),
   });
+}
+
+/**
+ * The narrowest start σ₀ at which Pearson χ²(P‖q) is usable: ∫ N(x | m, s²)² / N(x | μ, σ²) dx
+ * is finite only for σ² > s²/2, so q must be wider than every component's s/√2 (times 1.1, so
+ * the quadrature's integrand is not on the edge of float32 overflow).
+ */
+export function pearsonMinSigma(components: readonly Component[]): number {
+  const widest = Math.max(0, ...components.filter((c) => c.weight > 0).map((c) => c.std));
+  return (1.1 * widest) / Math.SQRT2;
 }

@@ -2,6 +2,8 @@
 
 import { type TestCost, type TestCostName, testCosts } from '@gen/estimators';
 import { h, labelled } from '../../shell/dom.js';
+import { type NumberField, numberField } from '../../shell/field.js';
+import { formatNumber } from '../../shell/format.js';
 import type { Baseline } from './sampler.js';
 
 /** μ stays at 1, as in the paper's Figs 2–3. */
@@ -9,6 +11,8 @@ export const MU = 1;
 
 export interface EstimatorControls {
   element: HTMLElement;
+  /** The σ field (validated: 0.25 to 3). */
+  sigmaField: NumberField;
   cost(): TestCost;
   /** Index of the selected k in the cost's grid. */
   kIndex(): number;
@@ -33,7 +37,15 @@ export function buildControls(): EstimatorControls {
   );
   const k = h('input', { type: 'range', min: '0', step: '1' });
   const kValue = h('output', {});
-  const sigma = h('input', { type: 'number', min: '0.25', max: '3', step: '0.25', value: '1' });
+  const sigma = numberField({
+    label: 'σ',
+    hint: '(μ = 1)',
+    value: 1,
+    min: 0.25,
+    max: 3,
+    step: 0.25,
+    testid: 'sigma',
+  });
   const samples = select(
     ['1', '2', '4', '8', '16', '32'].map((n) => [n, n]),
     '1',
@@ -50,7 +62,7 @@ export function buildControls(): EstimatorControls {
     const grid = testCosts[cost.value as TestCostName].grid;
     k.max = String(grid.length - 1);
     if (reset) k.value = String(Math.floor(grid.length / 2));
-    kValue.textContent = grid[k.valueAsNumber]!.toPrecision(3);
+    kValue.textContent = formatNumber(grid[k.valueAsNumber]!, { digits: 3 });
   };
   syncK(true);
   const element = h(
@@ -58,15 +70,16 @@ export function buildControls(): EstimatorControls {
     { class: 'toolbar' },
     labelled('cost f(x; k)', cost),
     h('label', { class: 'control' }, h('span', {}, 'k'), k, kValue),
-    labelled('σ (μ = 1)', sigma),
+    sigma.element,
     labelled('samples N per estimate', samples),
     labelled('score-function baseline', baseline),
   );
   return {
     element,
+    sigmaField: sigma,
     cost: () => testCosts[cost.value as TestCostName],
     kIndex: () => k.valueAsNumber,
-    sigma: () => sigma.valueAsNumber,
+    sigma: () => sigma.value(),
     samples: () => Number(samples.value),
     // 'mean' and leave-one-out need two draws; with one, the score function runs without.
     baseline: () => (Number(samples.value) < 2 ? 'none' : (baseline.value as Baseline)),
@@ -79,7 +92,8 @@ export function buildControls(): EstimatorControls {
         syncK(false);
         listener('k');
       });
-      for (const control of [sigma, samples, baseline]) {
+      sigma.onChange(() => listener('problem'));
+      for (const control of [samples, baseline]) {
         control.addEventListener('change', () => listener('problem'));
       }
     },
