@@ -5,6 +5,7 @@ import {
   formatCount,
   formatMeanError,
   formatNumber,
+  parseFormatted,
   UNFORMATTED_NUMBER,
 } from './format.js';
 import { LossHistory, smoothed } from './loss-curve.js';
@@ -51,6 +52,21 @@ describe('formatNumber', () => {
     expect(formatMeanError(0.012345, 0.0045)).toBe('0.0123 ± 0.0045');
     expect(formatMeanError(12.3456, 0.5)).toBe('12.35 ± 0.50');
     expect(formatMeanError(1.5, Number.NaN)).toBe('1.5 ± —');
+  });
+});
+
+describe('parseFormatted', () => {
+  it('reads back every formatted number', () => {
+    for (const v of [0, 1.5, -0.25, 123456, 2.637e37, -1.5e-7, 1e308, 0.001235]) {
+      // Four significant digits: within half a unit of the fourth digit.
+      expect(Math.abs(parseFormatted(formatNumber(v)) - v)).toBeLessThanOrEqual(Math.abs(v) * 5e-4);
+    }
+    expect(parseFormatted(formatCount(1234567))).toBe(1234567);
+    expect(parseFormatted(formatMeanError(0.012345, 0.0045))).toBe(0.0123);
+    expect(parseFormatted('—')).toBeNaN();
+    expect(parseFormatted('∞')).toBe(Number.POSITIVE_INFINITY);
+    expect(parseFormatted('−∞')).toBe(Number.NEGATIVE_INFINITY);
+    expect(parseFormatted('12 steps')).toBeNaN();
   });
 });
 

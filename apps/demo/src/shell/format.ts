@@ -79,6 +79,32 @@ export function formatMeanError(mean: number, error: number): string {
   return `${formatNumber(mean, { decimals })} ± ${formatNumber(error, { decimals })}`;
 }
 
+const DIGIT_OF: Record<string, string> = Object.fromEntries(
+  Object.entries(SUPERSCRIPT).map(([plain, sup]) => [sup, plain]),
+);
+
+/**
+ * Reads back what {@link formatNumber}, {@link formatCount} or {@link formatMeanError} (its mean)
+ * wrote: typographic minus, "× 10ⁿ", thin-space groups, "—" (NaN), "∞". The tests read the
+ * page's numbers with it.
+ */
+export function parseFormatted(text: string): number {
+  const t = text
+    .trim()
+    .split(' ± ')[0]!
+    .replace(/\u2009/g, '')
+    .replace(/−/g, '-');
+  if (t === '—' || t === '') return Number.NaN;
+  if (t === '∞') return Number.POSITIVE_INFINITY;
+  if (t === '-∞') return Number.NEGATIVE_INFINITY;
+  const power = /^(-?[\d.]+) × 10([⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+)$/.exec(t);
+  if (power !== null) {
+    const exponent = [...power[2]!].map((c) => DIGIT_OF[c]).join('');
+    return Number(`${power[1]}e${exponent}`);
+  }
+  return /^-?[\d.]+$/.test(t) ? Number(t) : Number.NaN;
+}
+
 /** A tick formatter for Observable Plot axes (`tickFormat: axisFormat`), 3 significant digits. */
 export function axisFormat(value: number): string {
   return formatNumber(value, { digits: 3 });

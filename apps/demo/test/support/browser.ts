@@ -7,6 +7,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
+import { parseFormatted } from '../../src/shell/format.js';
 import { serveStatic } from './static-server.js';
 
 export type { Browser, Page } from 'playwright-core';
@@ -117,15 +118,21 @@ export async function waitForBackend(
   return (await page.locator('[data-testid="backend"]').textContent()) ?? '';
 }
 
-/** Reads `[data-testid="step"]` and `[data-testid="metric"]` as numbers (NaN when unparsable). */
+/**
+ * Reads `[data-testid="step"]` and `[data-testid="metric"]` as numbers (NaN when unparsable); the
+ * metric as the demo formats it ("−1.5", "2.18 × 10⁻⁸").
+ */
 export async function readProgress(page: Page): Promise<{ step: number; metric: number }> {
   const step = Number.parseInt(
     (await page.locator('[data-testid="step"]').textContent()) ?? '',
     10,
   );
-  const metric = Number.parseFloat(
-    (await page.locator('[data-testid="metric"]').textContent()) ?? '',
-  );
+  const text = (await page.locator('[data-testid="metric"]').textContent()) ?? '';
+  // A metric with a unit after it ("162.3 nats") reads as its leading number.
+  const formatted = parseFormatted(text);
+  const metric = Number.isNaN(formatted)
+    ? parseFormatted(text.trim().split(/\s+(?![×±])/)[0] ?? '')
+    : formatted;
   return { step, metric };
 }
 
