@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { UNFORMATTED_NUMBER } from '../src/shell/format.js';
 import {
   openView,
   type Page,
@@ -34,19 +35,19 @@ describe('view: VAE on MNIST', () => {
   for (const backend of ['webgpu', 'wasm'] as const) {
     it(`loads MNIST, trains on ${backend}, lowers −ELBO and draws digits`, async () => {
       const { page, consoleErrors } = await openView(demo.browser, demo.url, 'vae', backend);
-      await page.locator('[data-testid="train"]:not([disabled])').waitFor({ timeout: 60_000 });
+      await page.locator('[data-testid="train"]:not([disabled])').waitFor({ timeout: 120_000 });
       const initial = await canvasStats(page);
       expect(initial).toHaveLength(4);
       for (const c of initial) expect(c.levels, c.label).toBeGreaterThan(2);
       // The latent map is an Observable Plot figure with one dot per test digit shown.
-      expect(await page.locator('section.view[data-view="vae"] .plot svg circle').count()).toBe(
+      expect(await page.locator('[data-testid="latent-map"] svg circle[data-index]').count()).toBe(
         500,
       );
 
       // SwiftShader WebGPU runs at ~0.6 GFLOP/s: train a smaller model (a reset) than the default.
       await page.getByLabel('hidden width (restarts)').selectOption('64');
       await page.getByLabel('batch size').selectOption('16');
-      await page.locator('[data-testid="train"]:not([disabled])').waitFor({ timeout: 60_000 });
+      await page.locator('[data-testid="train"]:not([disabled])').waitFor({ timeout: 120_000 });
       const run = await trainAndWait(page, { minSteps: 5, timeoutMs: 90_000 });
       expect(run.stepAfter).toBeGreaterThanOrEqual(5);
       expect(run.stepAfter).toBeGreaterThan(run.stepBefore);
@@ -70,7 +71,7 @@ describe('view: VAE on MNIST', () => {
 
   it('starts from the trained model at once, and scratch resets to fresh weights', async () => {
     const { page, consoleErrors } = await openView(demo.browser, demo.url, 'vae', 'wasm');
-    await page.locator('[data-testid="train"]:not([disabled])').waitFor({ timeout: 60_000 });
+    await page.locator('[data-testid="train"]:not([disabled])').waitFor({ timeout: 120_000 });
     const startFrom = page.getByTestId('start-from');
     expect(await startFrom.inputValue()).toBe('trained');
     expect(await page.getByTestId('origin').textContent()).toMatch(
@@ -95,21 +96,21 @@ describe('view: VAE on MNIST', () => {
         .querySelector('[data-testid="origin"]')
         ?.textContent?.startsWith('Started from scratch'),
     );
-    await page.locator('[data-testid="train"]:not([disabled])').waitFor({ timeout: 60_000 });
+    await page.locator('[data-testid="train"]:not([disabled])').waitFor({ timeout: 120_000 });
     const scratch = await readProgress(page);
     expect(scratch.step).toBe(0);
     expect(scratch.metric).toBeGreaterThan(400);
 
     // Back to the trained model: the same weights as at the start, so the same metric.
     await page.getByLabel('hidden width (restarts)').selectOption('128');
-    await page.locator('[data-testid="train"]:not([disabled])').waitFor({ timeout: 60_000 });
+    await page.locator('[data-testid="train"]:not([disabled])').waitFor({ timeout: 120_000 });
     await startFrom.selectOption('trained');
     await page.waitForFunction(() =>
       document
         .querySelector('[data-testid="origin"]')
         ?.textContent?.startsWith('Started from the trained'),
     );
-    await page.locator('[data-testid="train"]:not([disabled])').waitFor({ timeout: 60_000 });
+    await page.locator('[data-testid="train"]:not([disabled])').waitFor({ timeout: 120_000 });
     expect(await page.getByLabel('hidden width (restarts)').inputValue()).toBe('256');
     const again = await readProgress(page);
     expect(again.step).toBe(0);
@@ -125,7 +126,7 @@ describe('view: VAE on MNIST', () => {
     );
     await page.reload();
     await waitForBackend(page, 'wasm');
-    await page.locator('[data-testid="train"]:not([disabled])').waitFor({ timeout: 60_000 });
+    await page.locator('[data-testid="train"]:not([disabled])').waitFor({ timeout: 120_000 });
     expect(await page.getByTestId('origin').textContent()).toMatch(
       /^The trained model could not be loaded \(fetchPretrainedVae: GET \.\/pretrained\/vae-mnist-2d\.safetensors answered 404 .*\); started from scratch\.$/,
     );
@@ -141,7 +142,7 @@ describe('view: VAE on MNIST', () => {
     const { page, consoleErrors } = await openView(demo.browser, demo.url, 'vae', 'wasm', {
       viewport: { width: 390, height: 844 },
     });
-    await page.locator('[data-testid="train"]:not([disabled])').waitFor({ timeout: 60_000 });
+    await page.locator('[data-testid="train"]:not([disabled])').waitFor({ timeout: 120_000 });
     const overflow = await page.evaluate(
       () => document.documentElement.scrollWidth - window.innerWidth,
     );
@@ -161,4 +162,143 @@ describe('view: VAE on MNIST', () => {
     expect(consoleErrors).toEqual([]);
     await page.close();
   });
+
+  it('validates every number field, labels the rows, plots the losses and interpolates between two clicked digits', async () => {
+    const { page, consoleErrors } = await openView(demo.browser, demo.url, 'vae', 'wasm');
+    const view = page.locator('section.view[data-view="vae"]');
+    await page.locator('[data-testid="train"]:not([disabled])').waitFor({ timeout: 120_000 });
+
+    // The reconstruction rows are named, "input" beside the top row and "reconstruction" beside
+    // the bottom one.
+    const recon = await page.getByRole('img', { name: /reconstructions/ }).boundingBox();
+    const input = await page.getByTestId('recon-label-input').boundingBox();
+    const output = await page.getByTestId('recon-label-output').boundingBox();
+    expect(await page.getByTestId('recon-label-input').textContent()).toBe('input');
+    expect(await page.getByTestId('recon-label-output').textContent()).toBe('reconstruction');
+    if (recon === null || input === null || output === null) throw new Error('not laid out');
+    const middle = recon.y + recon.height / 2;
+    expect(input.y + input.height / 2).toBeLessThan(middle);
+    expect(output.y + output.height / 2).toBeGreaterThan(middle);
+    expect(input.x + input.width).toBeLessThanOrEqual(recon.x);
+
+    // Two clicks on the map: the first sets the start, the second the end; the strip and the
+    // arrow follow.
+    const dots = page.locator('[data-testid="latent-map"] svg circle[data-index]');
+    const stripPixels = () =>
+      page
+        .getByRole('img', { name: /line between two posterior means/ })
+        .evaluate((c) => (c as HTMLCanvasElement).toDataURL());
+    const arrow = () =>
+      page.locator('[data-testid="latent-map"] g[aria-label="arrow"] path').getAttribute('d');
+    const [stripBefore, arrowBefore] = [await stripPixels(), await arrow()];
+    const clickDot = async (i: number): Promise<number> => {
+      await dots.nth(i).scrollIntoViewIfNeeded();
+      const box = await dots.nth(i).boundingBox();
+      if (box === null) throw new Error(`dot ${i} is not laid out`);
+      const [x, y] = [box.x + box.width / 2, box.y + box.height / 2];
+      // The dot on top at that point (dots overlap) is the one a click picks.
+      const hit = await page.evaluate(
+        ([px, py]) => (document.elementFromPoint(px!, py!) as SVGElement | null)?.dataset.index,
+        [x, y],
+      );
+      await page.mouse.click(x, y);
+      return Number(hit);
+    };
+    const start = await clickDot(120);
+    await page.waitForFunction(
+      (want) =>
+        document.querySelector<HTMLInputElement>('[data-testid="interp-from"]')?.value === want,
+      String(start),
+    );
+    const end = await clickDot(340);
+    await page.waitForFunction(
+      (want) =>
+        document.querySelector<HTMLInputElement>('[data-testid="interp-to"]')?.value === want,
+      String(end),
+    );
+    expect([start, end]).not.toEqual([0, 1]);
+    expect(await page.getByTestId('map-hint').textContent()).toMatch(
+      new RegExp(`from test digit #${start} \\(a \\d\\) to #${end} \\(a \\d\\)`),
+    );
+    expect(await arrow()).not.toBe(arrowBefore);
+    await page.waitForFunction(
+      (before) =>
+        (
+          document.querySelector('canvas[aria-label*="line between"]') as HTMLCanvasElement
+        ).toDataURL() !== before,
+      stripBefore,
+    );
+
+    // Bad values into every number field: each is refused on screen and changes nothing.
+    const bad = ['-1', '1e6', '99999', '2.5', '', 'abc'];
+    for (const [testid, values] of [
+      ['beta', bad.filter((v) => v !== '2.5')], // β = 2.5 is a valid weight
+      ['interp-from', bad],
+      ['interp-to', bad],
+    ] as const) {
+      for (const value of values) {
+        const field = page.getByTestId(testid);
+        await field.fill(value);
+        await field.press('Tab');
+        const state = await field.evaluate((el, id) => {
+          const message = document.querySelector<HTMLElement>(`[data-testid="${id}-error"]`);
+          return {
+            invalid: el.getAttribute('aria-invalid'),
+            value: (el as HTMLInputElement).value,
+            shown: message !== null && !message.hidden && message.offsetHeight > 0,
+            message: message?.textContent ?? '',
+          };
+        }, testid);
+        expect(state, `${testid} ${JSON.stringify(value)}`).toMatchObject({
+          invalid: 'true',
+          value,
+          shown: true,
+        });
+        expect(state.message).toMatch(testid === 'beta' ? /^β: / : /test digit #/);
+      }
+    }
+    // The interpolation keeps its last good endpoints, and the model was not restarted.
+    expect(await page.getByTestId('map-hint').textContent()).toContain(
+      `from test digit #${start} `,
+    );
+    expect(await page.getByTestId('map-hint').textContent()).toContain(` to #${end} `);
+    expect((await readProgress(page)).step).toBe(0);
+
+    // Training runs with the last good β = 1, also through another bad β typed meanwhile (a new
+    // β would restart the model at step 0 and stop training).
+    const train = page.locator('[data-testid="train"]');
+    await train.click();
+    await page.getByTestId('beta').fill('-1');
+    await page.getByTestId('beta').press('Tab');
+    await page.waitForFunction(
+      () => Number(document.querySelector('[data-testid="step"]')?.textContent) >= 10,
+      undefined,
+      { polling: 200, timeout: 90_000 },
+    );
+    expect(await page.getByTestId('beta').getAttribute('aria-invalid')).toBe('true');
+    expect(await train.textContent()).toBe('Pause');
+    expect(await page.getByTestId('origin').textContent()).toMatch(/^Started from the trained/);
+    expect(await page.getByTestId('rate').textContent()).toMatch(/^\d[\d.]* steps\/s$/);
+    await train.click();
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="train"]')?.textContent === 'Train',
+    );
+
+    // The loss curves: training loss and held-out −ELBO lines, and the held-out KL.
+    await page.waitForFunction(
+      () =>
+        document.querySelectorAll('[data-testid="loss-curve"] g[aria-label="line"] path').length >=
+        2,
+    );
+    expect(
+      await page.locator('[data-testid="kl-curve"] g[aria-label="dot"] circle').count(),
+    ).toBeGreaterThan(1);
+    expect(await page.getByTestId('loss-note').textContent()).toMatch(
+      /^Held out now: −ELBO \d+\.\d\d = reconstruction \d+\.\d\d \+ KL \d+\.\d\d\./,
+    );
+    expect(((await view.textContent()) ?? '').match(UNFORMATTED_NUMBER)).toBeNull();
+    await screenshot(page, 'vae-interactions');
+    expect(consoleErrors).toEqual([]);
+    await page.close();
+  }, 180_000);
 });

@@ -6,6 +6,7 @@
  */
 import type { DemoView, ViewContext, ViewHandle } from './types.js';
 import { buildLayout } from './vae/layout.js';
+import './vae/style.css';
 import { disposeMnistTensors, loadMnistTensors } from './vae/mnist-tensors.js';
 import {
   disposePretrainedVae,

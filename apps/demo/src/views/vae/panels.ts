@@ -1,7 +1,7 @@
 import { Rng } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { drawDigits, latentGrid } from './images.js';
-import { latentMapPlot, latentPoints } from './latent-map.js';
+import { type LatentPoint, latentMapPlot, latentPoints } from './latent-map.js';
 import type { MnistTensors } from './mnist-tensors.js';
 import type { VaeTrainer } from './trainer.js';
 
@@ -50,9 +50,10 @@ function computePanels(trainer: VaeTrainer, data: MnistTensors, ends: Endpoints)
 }
 
 /**
- * Redraws every panel from the current model: reconstructions (inputs above outputs), prior
- * samples, the manifold grid, the interpolation strip and the latent map. Reads results with
- * `await data()`; returns false without drawing when `stopped()` turns true meanwhile.
+ * Redraws the digit panels from the current model: reconstructions (inputs above outputs), prior
+ * samples, the manifold grid and the interpolation strip, and resolves with the latent map's
+ * points (the caller draws the map, which it redraws alone on a click). Reads results with
+ * `await data()`; resolves with undefined without drawing when `stopped()` turns true meanwhile.
  */
 export async function renderPanels(
   trainer: VaeTrainer,
@@ -60,7 +61,7 @@ export async function renderPanels(
   ends: Endpoints,
   targets: PanelTargets,
   stopped: () => boolean,
-): Promise<boolean> {
+): Promise<LatentPoint[] | undefined> {
   const tensors = computePanels(trainer, data, ends);
   try {
     const [recon, samples, manifold, interp, means] = await Promise.all([
@@ -70,21 +71,51 @@ export async function renderPanels(
       tensors.interpolation.data(),
       tensors.means.data(),
     ]);
-    if (stopped()) return false;
+    if (stopped()) return undefined;
     drawDigits(targets.reconstructions, recon, 2 * RECON_COUNT, RECON_COUNT);
     drawDigits(targets.samples, samples, SAMPLE_COUNT, SAMPLE_COUNT / 2);
     drawDigits(targets.manifold, manifold, GRID * GRID, GRID);
     drawDigits(targets.interpolation, interp, INTERP_STEPS, INTERP_STEPS);
     const L = trainer.vae.latentSize;
     const points = latentPoints(means, L, data.testLabels);
-    const width = Math.max(260, Math.min(440, targets.latentMap.clientWidth || 360));
-    targets.latentMap.replaceChildren(latentMapPlot(points, ends, width));
     targets.latentNote.textContent =
       L === 2
         ? `Posterior means of ${points.length} test digits.`
         : `Latent size ${L}: showing the first two of ${L} dimensions (z₁, z₂) of ${points.length} test digits; the manifold varies z₁, z₂ with the others at 0.`;
-    return true;
+    return points;
   } finally {
     tf.dispose(Object.values(tensors));
   }
+}
+
+/** Redraws only the interpolation strip (after a new pair of endpoints); false when stopped. */
+export async function renderInterpolation(
+  trainer: VaeTrainer,
+  data: MnistTensors,
+  ends: Endpoints,
+  target: HTMLCanvasElement,
+  stopped: () => boolean,
+): Promise<boolean> {
+  const interpolation = tf.tidy(() => {
+    const row = (i: number) => tf.slice(data.test, [i, 0], [1, -1]);
+    return trainer.vae.interpolate(row(ends[0]), row(ends[1]), INTERP_STEPS);
+  });
+  try {
+    const values = await interpolation.data();
+    if (stopped()) return false;
+    drawDigits(target, values, INTERP_STEPS, INTERP_STEPS);
+    return true;
+  } finally {
+    interpolation.dispose();
+  }
+}
+
+/** Draws the latent map into `target` at its container's width. */
+export function drawLatentMap(
+  target: HTMLElement,
+  points: readonly LatentPoint[],
+  ends: Endpoints,
+): void {
+  const width = Math.max(260, target.clientWidth || 360);
+  target.replaceChildren(latentMapPlot(points, ends, width));
 }

@@ -1,25 +1,39 @@
 import { isGenError } from '@gen/core';
-import * as tf from '@tensorflow/tfjs-core';
+import { formatNumber } from '../../shell/format.js';
+import { LossHistory, lossCurvePlot } from '../../shell/loss-curve.js';
+import { StepRate } from '../../shell/train-loop.js';
+import { type LatentPoint, pickDot } from './latent-map.js';
 import type { VaeLayout } from './layout.js';
 import { disposeMnistTensors, type MnistTensors } from './mnist-tensors.js';
-import { type Endpoints, renderPanels } from './panels.js';
+import { drawLatentMap, type Endpoints, renderInterpolation, renderPanels } from './panels.js';
 import {
   disposePretrainedVae,
   loadPretrainedVae,
   type PretrainedVae,
   pretrainedMismatch,
 } from './pretrained-vae.js';
-import { DEFAULT_SETTINGS, STEPS_PER_CHUNK, type VaeSettings, VaeTrainer } from './trainer.js';
+import {
+  DEFAULT_SETTINGS,
+  type HeldOut,
+  STEPS_PER_CHUNK,
+  type VaeSettings,
+  VaeTrainer,
+} from './trainer.js';
 
 /** While training, panels are redrawn at most this often (ms); always when paused. */
 const RENDER_EVERY_MS = 1500;
+/** While training, the loss curves are redrawn at most this often (ms). */
+const LOSS_EVERY_MS = 400;
 
-/** Reads a numeric control, falling back to `fallback` when empty or out of [min, max]. */
-function readNumber(input: HTMLInputElement | HTMLSelectElement, fallback: number): number {
+/** The loss curves' series. */
+const TRAIN_SERIES = 'training loss';
+const HELD_OUT_SERIES = 'held-out −ELBO';
+const KL_SERIES = 'held-out KL';
+
+/** Reads a select's number (its options are all valid), or `fallback`. */
+function readSelect(input: HTMLSelectElement, fallback: number): number {
   const v = Number.parseFloat(input.value);
-  const min = input instanceof HTMLInputElement ? Number.parseFloat(input.min) : -Infinity;
-  const max = input instanceof HTMLInputElement ? Number.parseFloat(input.max) : Infinity;
-  return Number.isFinite(v) && v >= min && v <= max ? v : fallback;
+  return Number.isFinite(v) ? v : fallback;
 }
 
 /** The trained model, or why it could not be loaded. */
@@ -37,7 +51,20 @@ export class VaeSession {
   private stopped = false;
   private queue: Promise<void> = Promise.resolve();
   private lastRender = 0;
+  private lastLossDraw = 0;
   private readonly pretrained: PretrainedVae | undefined;
+  /** Training loss and held-out −ELBO, and the held-out KL, against steps of this model. */
+  private readonly losses = new LossHistory();
+  private readonly kls = new LossHistory();
+  private readonly speed = new StepRate();
+  /** The latent map's points as last drawn (undefined before the first render). */
+  private points: LatentPoint[] | undefined;
+  /** Which endpoint the next click on the map sets: 0 the start, 1 the end. */
+  private nextEnd: 0 | 1 = 0;
+  private readonly onResize = () => {
+    this.drawMap();
+    this.drawLosses();
+  };
 
   /** Owns `data` and the trained weights from here on: {@link dispose} releases them. */
   constructor(
@@ -63,18 +90,21 @@ export class VaeSession {
     els.batchSize.addEventListener('change', () =>
       this.enqueue(async () => this.trainer.setBatchSize(this.settings().batchSize)),
     );
-    for (const el of [els.beta, els.latentSize, els.hiddenSize]) {
+    // The field reports valid values only: a bad β leaves the model training with the last good one.
+    els.beta.onChange(() => this.reset());
+    for (const el of [els.latentSize, els.hiddenSize]) {
       el.addEventListener('change', () => this.reset());
     }
-    for (const el of [els.from, els.to]) {
-      el.addEventListener('change', () => this.enqueue(() => this.render()));
-    }
+    for (const field of [els.from, els.to]) field.onChange(() => this.showEndpoints());
+    els.latentMap.addEventListener('click', (event) => this.pick(event));
+    window.addEventListener('resize', this.onResize);
     this.setBusy(false);
   }
 
   /** Stops training; the model and the data are disposed once the running task ends. */
   dispose(): void {
     this.stop();
+    window.removeEventListener('resize', this.onResize);
     void this.queue.then(() => {
       this.trainer.dispose();
       disposeMnistTensors(this.data);
@@ -92,16 +122,88 @@ export class VaeSession {
     const { els } = this;
     const d = DEFAULT_SETTINGS;
     return {
-      learningRate: readNumber(els.learningRate, d.learningRate),
-      batchSize: readNumber(els.batchSize, d.batchSize),
-      beta: readNumber(els.beta, d.beta),
-      latentSize: readNumber(els.latentSize, d.latentSize),
-      hiddenSize: readNumber(els.hiddenSize, d.hiddenSize),
+      learningRate: readSelect(els.learningRate, d.learningRate),
+      batchSize: readSelect(els.batchSize, d.batchSize),
+      beta: els.beta.value(),
+      latentSize: readSelect(els.latentSize, d.latentSize),
+      hiddenSize: readSelect(els.hiddenSize, d.hiddenSize),
     };
   }
 
   private endpoints(): Endpoints {
-    return [readNumber(this.els.from, 0), readNumber(this.els.to, 1)];
+    return [this.els.from.value(), this.els.to.value()];
+  }
+
+  /** A click on the map: the dot it hits (or the nearest) becomes the start, then the end. */
+  private pick(event: MouseEvent): void {
+    const index = pickDot(this.els.latentMap, event.target, event.clientX, event.clientY);
+    if (index === undefined || this.points === undefined || index >= this.points.length) return;
+    (this.nextEnd === 0 ? this.els.from : this.els.to).set(index);
+    this.nextEnd = this.nextEnd === 0 ? 1 : 0;
+    this.showEndpoints();
+  }
+
+  /** New endpoints: the map's path at once, then the interpolation strip. */
+  private showEndpoints(): void {
+    this.drawMap();
+    this.enqueue(async () => {
+      await renderInterpolation(
+        this.trainer,
+        this.data,
+        this.endpoints(),
+        this.els.interpolation,
+        () => this.stopped,
+      );
+    });
+  }
+
+  private drawMap(): void {
+    const { points, els } = this;
+    if (points === undefined) return;
+    const [from, to] = this.endpoints();
+    drawLatentMap(els.latentMap, points, [from, to]);
+    const digit = (i: number) => (points[i] === undefined ? '' : ` (a ${points[i].digit})`);
+    els.mapHint.textContent = `Interpolating from test digit #${from}${digit(from)} to #${to}${digit(to)}. Click a digit on the map to pick the ${this.nextEnd === 0 ? 'start' : 'end'}.`;
+  }
+
+  private drawLosses(): void {
+    const { els } = this;
+    this.lastLossDraw = performance.now();
+    const width = Math.max(260, els.lossPlot.clientWidth || 360);
+    els.lossPlot.replaceChildren(
+      lossCurvePlot(this.losses, {
+        width,
+        height: 220,
+        smoothing: 0.6,
+        yLabel: 'nats per image',
+        colors: { [TRAIN_SERIES]: '#1f5fbf', [HELD_OUT_SERIES]: '#d9480f' },
+      }),
+    );
+    els.klPlot.replaceChildren(
+      lossCurvePlot(this.kls, {
+        width,
+        height: 120,
+        smoothing: 0,
+        yLabel: 'KL (nats)',
+        colors: { [KL_SERIES]: '#2b8a3e' },
+      }),
+    );
+  }
+
+  /** Records the held-out numbers (and the training loss, after a chunk) at the current step. */
+  private record(held: HeldOut, trainLoss?: number): void {
+    const step = this.trainer.steps;
+    const { els } = this;
+    this.losses.push(step, {
+      ...(trainLoss === undefined ? {} : { [TRAIN_SERIES]: trainLoss }),
+      [HELD_OUT_SERIES]: held.negElbo,
+    });
+    this.kls.push(step, { [KL_SERIES]: held.kl });
+    const nats = (v: number) => formatNumber(v, { decimals: 2 });
+    els.metric.textContent = nats(held.negElbo);
+    els.step.textContent = String(step);
+    els.trainLoss.textContent = trainLoss === undefined ? '—' : nats(trainLoss);
+    els.lossNote.textContent = `Held out now: −ELBO ${nats(held.negElbo)} = reconstruction ${nats(held.reconstruction)} + KL ${nats(held.kl)}. The training loss is each batch's reconstruction + β·KL (the −ELBO when β = 1), one point per ${STEPS_PER_CHUNK} steps.${this.losses.length <= 1 ? ' Press Train to draw the curves.' : ''}`;
   }
 
   private enqueue(task: () => Promise<void>): void {
@@ -125,6 +227,7 @@ export class VaeSession {
 
   private setRunning(running: boolean): void {
     this.running = running;
+    if (!running) this.speed.pause();
     this.els.train.textContent = running ? 'Pause' : 'Train';
     this.els.train.setAttribute('aria-pressed', String(running));
   }
@@ -197,17 +300,28 @@ export class VaeSession {
 
   /** Re-reads the metric and redraws everything (after a reset or at start). */
   private async refresh(): Promise<void> {
-    const metric = await this.trainer.heldOutNegElbo();
+    const held = await this.trainer.heldOut();
     if (this.stopped) return;
-    this.els.metric.textContent = metric.toFixed(2);
-    this.els.step.textContent = String(this.trainer.steps);
-    this.els.trainLoss.textContent = '—';
+    this.losses.clear();
+    this.kls.clear();
+    this.record(held);
+    this.els.rate.textContent = '';
+    this.drawLosses();
     await this.render();
   }
 
   private async render(): Promise<void> {
     this.lastRender = performance.now();
-    await renderPanels(this.trainer, this.data, this.endpoints(), this.els, () => this.stopped);
+    const points = await renderPanels(
+      this.trainer,
+      this.data,
+      this.endpoints(),
+      this.els,
+      () => this.stopped,
+    );
+    if (points === undefined) return;
+    this.points = points;
+    this.drawMap();
   }
 
   /** A few steps, the held-out metric, maybe a redraw; then yields and queues the next chunk. */
@@ -215,20 +329,25 @@ export class VaeSession {
     if (!this.running) return;
     const batchLoss = await this.trainer.train(STEPS_PER_CHUNK);
     if (this.stopped) return;
-    const metric = await this.trainer.heldOutNegElbo();
+    const held = await this.trainer.heldOut();
     if (this.stopped) return;
-    this.els.trainLoss.textContent = batchLoss.toFixed(2);
-    this.els.metric.textContent = metric.toFixed(2);
-    this.els.step.textContent = String(this.trainer.steps);
-    if (!Number.isFinite(metric)) {
+    this.record(held, batchLoss);
+    const rate = this.speed.record(this.trainer.steps, performance.now());
+    if (rate !== undefined) {
+      this.els.rate.textContent = `${formatNumber(rate, { digits: 3 })} steps/s`;
+    }
+    if (!Number.isFinite(held.negElbo)) {
       this.setRunning(false);
       this.els.status.textContent = `The held-out −ELBO is not finite at step ${this.trainer.steps}; lower the learning rate and reset.`;
     }
-    if (!this.running || performance.now() - this.lastRender > RENDER_EVERY_MS) {
+    const now = performance.now();
+    if (!this.running || now - this.lastLossDraw > LOSS_EVERY_MS) this.drawLosses();
+    if (!this.running || now - this.lastRender > RENDER_EVERY_MS) {
       await this.render();
     }
     if (!this.running || this.stopped) return;
-    await tf.nextFrame();
+    // A macrotask: input, the test driver and painting get a turn between chunks.
+    await new Promise<void>((resolve) => setTimeout(resolve, 0));
     this.enqueue(() => this.chunk());
   }
 }

@@ -46,6 +46,30 @@ describe('VaeTrainer (wasm, real MNIST)', () => {
     trainer.dispose();
   });
 
+  it('splits the held-out −ELBO into a closed-form KL and a reconstruction term', async () => {
+    const trainer = new VaeTrainer(data, { ...DEFAULT_SETTINGS, hiddenSize: 32, latentSize: 3 });
+    await trainer.train(STEPS_PER_CHUNK);
+    const held = await trainer.heldOut();
+    expect(held.negElbo).toBe(await trainer.heldOutNegElbo());
+    // Oracle: KL(N(μ, diag σ²) ‖ N(0, I)) = ½ Σ (μ² + σ² − 1 − log σ²), averaged over the batch,
+    // from the encoder's outputs in float64.
+    const { mean, scale } = trainer.vae.encode(data.evalBatch);
+    const [mu, sigma] = [await mean.data(), await scale.data()];
+    tf.dispose([mean, scale]);
+    let sum = 0;
+    for (let i = 0; i < mu.length; i++) {
+      const s2 = sigma[i]! ** 2;
+      sum += 0.5 * (mu[i]! ** 2 + s2 - 1 - Math.log(s2));
+    }
+    const expected = sum / data.evalBatch.shape[0];
+    expect(expected).toBeGreaterThan(0);
+    expect(held.kl).toBeCloseTo(expected, 3);
+    // −log p(x|z) of binary pixels under a Bernoulli decoder is positive.
+    expect(held.reconstruction).toBeGreaterThan(0);
+    expect(held.reconstruction + held.kl).toBeCloseTo(held.negElbo, 3);
+    trainer.dispose();
+  });
+
   it('leaks no tensors across steps, setting changes and dispose', async () => {
     const start = tf.memory().numTensors;
     const trainer = new VaeTrainer(data, { ...DEFAULT_SETTINGS, hiddenSize: 32, latentSize: 4 });
@@ -58,6 +82,7 @@ describe('VaeTrainer (wasm, real MNIST)', () => {
     await trainer.train(2);
     expect(trainer.steps).toBe(7);
     await trainer.heldOutNegElbo();
+    await trainer.heldOut();
     trainer.dispose();
     expect(tf.memory().numTensors).toBe(start);
   });
