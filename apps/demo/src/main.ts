@@ -54,6 +54,7 @@ async function startBackend(): Promise<void> {
 ui.backendSelect.value = request;
 markCurrent(ui.nav, viewId);
 mounter.enqueue(async () => {
+  mounter.loading(request === 'auto' ? 'Starting the best backend…' : `Starting ${request}…`);
   await startBackend();
   await mounter.mount(viewId);
 });
@@ -62,9 +63,12 @@ ui.backendSelect.addEventListener('change', () => {
   request = parseBackendParam(ui.backendSelect.value);
   updateUrl();
   mounter.enqueue(async () => {
+    // The view hands over its state (weights, step, settings) and continues on the new backend.
+    const suspended = await mounter.suspend();
     mounter.unmount();
+    mounter.loading(request === 'auto' ? 'Starting the best backend…' : `Starting ${request}…`);
     await startBackend();
-    await mounter.mount(viewId);
+    await mounter.mount(viewId, suspended);
   });
 });
 

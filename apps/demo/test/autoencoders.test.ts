@@ -7,6 +7,7 @@ import {
   screenshot,
   trainAndWait,
   useDemo,
+  waitForBackend,
 } from './support/browser.js';
 
 const demo = useDemo();
@@ -25,11 +26,61 @@ async function rows(page: Page, within: string): Promise<{ row: string; levels: 
   );
 }
 
+/** Tensors alive in the page's own tfjs engine (the worker's engine is another one). */
+function pageTensors(page: Page): Promise<number> {
+  return page.evaluate(
+    () =>
+      (globalThis as { _tfengine?: { state: { numTensors: number } } })._tfengine?.state
+        .numTensors ?? -1,
+  );
+}
+
+/**
+ * Starts recording long tasks (PerformanceObserver 'longtask') and animation frames; the returned
+ * function stops and reports the share of wall time in long tasks, the longest one and the fps.
+ * Reported as figures only: wall time on a loaded machine decides no verdict.
+ */
+async function startResponsiveness(page: Page): Promise<() => Promise<string>> {
+  await page.evaluate(() => {
+    const w = window as unknown as { __probe: { long: number[]; frames: number; t0: number } };
+    w.__probe = { long: [], frames: 0, t0: performance.now() };
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) w.__probe.long.push(e.duration);
+    }).observe({ type: 'longtask', buffered: false });
+    const tick = () => {
+      w.__probe.frames += 1;
+      requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+  return () =>
+    page.evaluate(() => {
+      const { long, frames, t0 } = (
+        window as unknown as { __probe: { long: number[]; frames: number; t0: number } }
+      ).__probe;
+      const ms = performance.now() - t0;
+      const busy = long.reduce((a, b) => a + b, 0);
+      return `${long.length} long tasks, ${((100 * busy) / ms).toFixed(1)} % of ${(ms / 1000).toFixed(1)} s, longest ${Math.max(0, ...long).toFixed(0)} ms, ${((1000 * frames) / ms).toFixed(1)} fps`;
+    });
+}
+
 /** Types `text` into the field `testid` and commits it (change event on leaving the field). */
 async function enter(page: Page, testid: string, text: string): Promise<void> {
   const input = page.getByTestId(testid);
   await input.fill(text);
   await input.press('Tab');
+}
+
+/** Waits until training is paused and no chunk is in flight (the last one has landed). */
+async function settled(page: Page): Promise<void> {
+  await page.waitForFunction(
+    () =>
+      document.querySelector('[data-testid="train"]')?.textContent === 'Train' &&
+      document.querySelector('[data-testid="train"]:not([disabled])') !== null &&
+      document.querySelector('section.view[data-chunk]') === null,
+    undefined,
+    { timeout: 60_000, polling: 50 },
+  );
 }
 
 /**
@@ -94,8 +145,15 @@ describe('view: autoencoders on MNIST', () => {
     expect(start.metric).toBeGreaterThan(400);
     expect(start.metric).toBeLessThan(700);
 
-    const run = await trainAndWait(page, { minSteps: 5, timeoutMs: 90_000 });
-    expect(run.stepAfter).toBeGreaterThanOrEqual(5);
+    // The autoencoder lives in a worker: one runs, and the page's own tfjs engine holds no
+    // tensor before, during or after training.
+    expect(page.workers().some((w) => w.url().includes('autoencoders.worker'))).toBe(true);
+    expect(await pageTensors(page)).toBe(0);
+    const stopProbe = await startResponsiveness(page);
+    const run = await trainAndWait(page, { minSteps: 20, timeoutMs: 90_000 });
+    console.log(`autoencoders on wasm, training in the worker: ${await stopProbe()}`);
+    expect(await pageTensors(page)).toBe(0);
+    expect(run.stepAfter).toBeGreaterThanOrEqual(20);
     expect(Number.isFinite(run.metricAfter)).toBe(true);
     expect(run.metricAfter).toBeLessThan(run.metricBefore);
     expect(await page.getByTestId('rate').textContent()).toMatch(/^\d[\d.]* steps\/s$/);
@@ -166,6 +224,29 @@ describe('view: autoencoders on MNIST', () => {
     );
     expect(overflow).toBeLessThanOrEqual(0);
     await screenshot(page, 'autoencoders-phone');
+    await page.setViewportSize({ width: 1280, height: 800 });
+
+    // Switching to cpu hands the run over (checkpoint bytes, step, settings): the step and the
+    // bottleneck continue, they do not restart.
+    await trainAndWait(page, { minSteps: 5, timeoutMs: 90_000 });
+    await settled(page);
+    const held = (await readProgress(page)).step;
+    expect(held).toBeGreaterThanOrEqual(5);
+    await page.getByTestId('backend-select').selectOption('cpu');
+    await waitForBackend(page, 'cpu');
+    await page.locator('[data-testid="train"]:not([disabled])').waitFor({ timeout: 90_000 });
+    expect((await readProgress(page)).step).toBe(held);
+    expect(await page.locator(VIEW).getByRole('status').first().textContent()).toBe(
+      `Continued at step ${held} on cpu.`,
+    );
+    expect(await page.getByTestId('latent-size').inputValue()).toBe('5');
+    expect(await page.getByTestId('noise').inputValue()).toBe('mask');
+    expect(await page.locator('[data-testid="traversal"] canvas').count()).toBe(5);
+    const after = await trainAndWait(page, { minSteps: held + 5, timeoutMs: 90_000 });
+    expect(after.stepBefore).toBe(held);
+    expect(after.stepAfter).toBeGreaterThanOrEqual(held + 5);
+    expect(Number.isFinite(after.metricAfter)).toBe(true);
+    expect(await pageTensors(page)).toBe(0);
     expect(consoleErrors).toEqual([]);
     await page.close();
   }, 240_000);

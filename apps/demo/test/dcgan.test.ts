@@ -36,6 +36,15 @@ async function canvases(
   );
 }
 
+/** Tensors alive in the page's own tfjs engine (the worker's engine is another one). */
+function pageTensors(page: Page): Promise<number> {
+  return page.evaluate(
+    () =>
+      (globalThis as { _tfengine?: { state: { numTensors: number } } })._tfengine?.state
+        .numTensors ?? -1,
+  );
+}
+
 /** Waits until the controls are enabled and the metric was evaluated at the current step. */
 async function settled(page: Page): Promise<void> {
   await page.locator('[data-testid="train"]:not([disabled])').waitFor({ timeout: 120_000 });
@@ -44,6 +53,7 @@ async function settled(page: Page): Promise<void> {
       const text = (id: string) => document.querySelector(`[data-testid="${id}"]`)?.textContent;
       return (
         document.querySelector('[data-testid="train"]')?.textContent === 'Train' &&
+        document.querySelector('section.view[data-chunk]') === null &&
         text('metric-step') === text('step')
       );
     },
@@ -95,6 +105,10 @@ describe('view: DCGAN on MNIST', () => {
   it('starts from the trained model, refuses bad settings, trains on wasm and fits a phone', async () => {
     const { page, consoleErrors } = await openView(demo.browser, demo.url, 'dcgan', 'wasm');
     await settled(page);
+    // The model, the digits and the trained weights live in the worker: the page's own tfjs
+    // engine holds no tensor.
+    expect(page.workers().some((w) => w.url().includes('dcgan.worker'))).toBe(true);
+    expect(await pageTensors(page)).toBe(0);
     expect(await page.getByTestId('start-from').inputValue()).toBe('trained');
     expect(await page.getByTestId('origin').textContent()).toMatch(
       /^Started from the trained model pretrained\/dcgan-mnist \(Gan\.dcgan: latent 64, width 32, batch norm, 9000 steps/,
@@ -132,6 +146,7 @@ describe('view: DCGAN on MNIST', () => {
     // step already queued runs after it (trainAndWait's round trips overshoot on a slow machine).
     await trainSteps(page, 2);
     await settled(page);
+    expect(await pageTensors(page)).toBe(0);
     const after = await readProgress(page);
     expect(after.step).toBeGreaterThanOrEqual(2);
     expect(after.step).toBeLessThanOrEqual(3);
@@ -196,6 +211,25 @@ describe('view: DCGAN on MNIST', () => {
     );
     expect(await page.getByTestId('start-from').inputValue()).toBe('scratch');
     expect(await page.getByTestId('start-from').isDisabled()).toBe(true);
+
+    // Switching to cpu hands the run over (checkpoint bytes, step, settings): the step continues.
+    await enter(page, 'batch-size', '8');
+    await trainSteps(page, 1);
+    await settled(page);
+    const held = (await readProgress(page)).step;
+    expect(held).toBeGreaterThanOrEqual(1);
+    const origin = await page.getByTestId('origin').textContent();
+    await page.getByTestId('backend-select').selectOption('cpu');
+    await waitForBackend(page, 'cpu');
+    await settled(page);
+    expect((await readProgress(page)).step).toBe(held);
+    expect(await page.locator(VIEW).getByRole('status').textContent()).toBe(
+      `Continued at step ${held} on cpu.`,
+    );
+    expect(await page.getByTestId('batch-size').inputValue()).toBe('8');
+    expect(await page.getByTestId('origin').textContent()).toBe(origin);
+    expect(Number.isFinite((await readProgress(page)).metric)).toBe(true);
+    expect(await pageTensors(page)).toBe(0);
     expect(consoleErrors.filter((e) => !e.includes('404'))).toEqual([]);
     await page.close();
   }, 180_000);

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { openView, type Page, screenshot, trainAndWait, useDemo } from './support/browser.js';
+import {
+  openView,
+  type Page,
+  readProgress,
+  screenshot,
+  trainAndWait,
+  useDemo,
+  waitForBackend,
+} from './support/browser.js';
 
 const demo = useDemo();
 
@@ -22,6 +30,27 @@ async function pickModel(page: Page, model: keyof typeof METRIC_NAMES): Promise<
     METRIC_NAMES[model],
     { timeout: 90_000 },
   );
+}
+
+/** Tensors alive in the page's own tfjs engine (the worker's engine is another one). */
+function pageTensors(page: Page): Promise<number> {
+  return page.evaluate(
+    () =>
+      (globalThis as { _tfengine?: { state: { numTensors: number } } })._tfengine?.state
+        .numTensors ?? -1,
+  );
+}
+
+/** Waits until no training chunk is in flight (after a pause, the last one lands). */
+async function settled(page: Page): Promise<number> {
+  await page.waitForFunction(
+    () =>
+      document.querySelector('[data-testid="train"]')?.textContent === 'Train' &&
+      document.querySelector('section.view[data-chunk]') === null,
+    undefined,
+    { timeout: 60_000 },
+  );
+  return (await readProgress(page)).step;
 }
 
 const cases = [
@@ -54,7 +83,8 @@ describe('density playground', () => {
       expect(await view.locator('.plot svg image').count()).toBeGreaterThanOrEqual(1);
       expect(await view.locator('.plot svg circle').count()).toBeGreaterThan(500);
       // The VAE's heatmap is its ELBO, a bound, and the legend says so.
-      if (model === 'vae') expect(await view.locator('.plot').textContent()).toContain('ELBO');
+      if (model === 'vae')
+        expect(await view.locator('.plot').first().textContent()).toContain('ELBO');
       await screenshot(page, `density-${model}-${backend}`);
       expect(consoleErrors).toEqual([]);
       await page.close();
@@ -63,7 +93,15 @@ describe('density playground', () => {
 
   it('hides and shows the samples without a new run (GMM cluster colours alone)', async () => {
     const { page, consoleErrors } = await openView(demo.browser, demo.url, 'density', 'wasm');
+    // EM has neither a learning rate nor batches: those controls are hidden for the mixture.
+    expect(await page.getByLabel('learning rate').isHidden()).toBe(true);
+    expect(await page.getByLabel('batch size').isHidden()).toBe(true);
+    // The run lives in a worker: the page's own tfjs engine holds no tensor while it trains.
+    expect(page.workers().some((w) => w.url().includes('density.worker'))).toBe(true);
+    expect(await pageTensors(page)).toBe(0);
     await trainAndWait(page, { minSteps: 2, timeoutMs: 60_000 });
+    expect(await pageTensors(page)).toBe(0);
+    expect(await page.getByTestId('rate').textContent()).toMatch(/steps\/s$/);
     const circles = page.locator('section.view[data-view="density"] .plot svg circle');
     const withSamples = await circles.count();
     await page.getByLabel('show samples').uncheck();
@@ -76,4 +114,70 @@ describe('density playground', () => {
     expect(consoleErrors).toEqual([]);
     await page.close();
   });
+
+  it('continues the run across a backend switch (wasm → cpu): the step goes on, not from 0', async () => {
+    const { page, consoleErrors } = await openView(demo.browser, demo.url, 'density', 'wasm');
+    await page.getByLabel('model').selectOption('made');
+    await page.waitForFunction(
+      () =>
+        (document.querySelector('[data-testid="metric-name"]')?.textContent ?? '').includes('NLL'),
+      undefined,
+      { timeout: 90_000 },
+    );
+    expect(await page.getByLabel('learning rate').isVisible()).toBe(true);
+    await trainAndWait(page, { minSteps: 10, timeoutMs: 60_000 });
+    const step = await settled(page);
+    expect(step).toBeGreaterThanOrEqual(10);
+    await page.getByTestId('backend-select').selectOption('cpu');
+    await waitForBackend(page, 'cpu');
+    await page.getByTestId('train').waitFor({ state: 'visible', timeout: 90_000 });
+    expect((await readProgress(page)).step).toBe(step);
+    expect(await page.getByLabel('model').inputValue()).toBe('made');
+    expect(
+      await page.locator('section.view[data-view="density"]').getByRole('status').textContent(),
+    ).toContain(`Continued at step ${step} on cpu`);
+    const more = await trainAndWait(page, { minSteps: step + 10, timeoutMs: 60_000 });
+    expect(more.stepBefore).toBe(step);
+    expect(Number.isFinite(more.metricAfter)).toBe(true);
+    expect(await page.getByTestId('loading').count()).toBe(0);
+    expect(consoleErrors).toEqual([]);
+    await page.close();
+  }, 180_000);
+
+  it('trains on data drawn with the pointer (custom data set), and clears them', async () => {
+    const { page, consoleErrors } = await openView(demo.browser, demo.url, 'density', 'wasm');
+    await page.getByLabel('data set').selectOption('custom');
+    const train = page.getByTestId('train');
+    await expect.poll(() => train.isDisabled(), { timeout: 60_000 }).toBe(true);
+    const canvas = page.locator('section.view[data-view="density"] .plot svg').first();
+    await canvas.scrollIntoViewIfNeeded();
+    const box = await canvas.boundingBox();
+    expect(box).not.toBeNull();
+    const { x, y, width, height } = box!;
+    // One stroke: a diagonal of 40 pointer moves across the middle of the canvas.
+    await page.mouse.move(x + width * 0.3, y + height * 0.3);
+    await page.mouse.down();
+    for (let i = 1; i <= 40; i += 1) {
+      await page.mouse.move(
+        x + width * (0.3 + 0.4 * (i / 40)),
+        y + height * (0.3 + 0.2 * (i / 40)),
+      );
+    }
+    await page.mouse.up();
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="metric"]')?.textContent !== '—',
+      undefined,
+      { timeout: 90_000 },
+    );
+    expect(await train.isDisabled()).toBe(false);
+    const result = await trainAndWait(page, { minSteps: 2, timeoutMs: 60_000 });
+    expect(result.stepAfter).toBeGreaterThanOrEqual(2);
+    expect(Number.isFinite(result.metricAfter)).toBe(true);
+    await screenshot(page, 'density-custom-wasm');
+    await page.getByTestId('clear-drawing').click();
+    await expect.poll(() => train.isDisabled(), { timeout: 60_000 }).toBe(true);
+    expect(await page.getByTestId('metric').textContent()).toBe('—');
+    expect(consoleErrors).toEqual([]);
+    await page.close();
+  }, 180_000);
 });

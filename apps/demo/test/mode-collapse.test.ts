@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { openView, type Page, screenshot, trainAndWait, useDemo } from './support/browser.js';
+import {
+  openView,
+  type Page,
+  readProgress,
+  screenshot,
+  trainAndWait,
+  useDemo,
+  waitForBackend,
+} from './support/browser.js';
 
 const demo = useDemo();
 
@@ -15,16 +23,87 @@ async function sampleDots(page: Page): Promise<string> {
     );
 }
 
+/** Tensors alive in the page's own tfjs engine (the worker's engine is another one). */
+function pageTensors(page: Page): Promise<number> {
+  return page.evaluate(
+    () =>
+      (globalThis as { _tfengine?: { state: { numTensors: number } } })._tfengine?.state
+        .numTensors ?? -1,
+  );
+}
+
+/**
+ * Starts recording long tasks (PerformanceObserver 'longtask') and animation frames; the returned
+ * function stops and reports the share of wall time in long tasks, the longest one and the fps.
+ * Reported as figures only: wall time on a loaded machine decides no verdict.
+ */
+async function startResponsiveness(page: Page): Promise<() => Promise<string>> {
+  await page.evaluate(() => {
+    const w = window as unknown as { __probe: { long: number[]; frames: number; t0: number } };
+    w.__probe = { long: [], frames: 0, t0: performance.now() };
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) w.__probe.long.push(e.duration);
+    }).observe({ type: 'longtask', buffered: false });
+    const tick = () => {
+      w.__probe.frames += 1;
+      requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+  return () =>
+    page.evaluate(() => {
+      const { long, frames, t0 } = (
+        window as unknown as { __probe: { long: number[]; frames: number; t0: number } }
+      ).__probe;
+      const ms = performance.now() - t0;
+      const busy = long.reduce((a, b) => a + b, 0);
+      return `${long.length} long tasks, ${((100 * busy) / ms).toFixed(1)} % of ${(ms / 1000).toFixed(1)} s, longest ${Math.max(0, ...long).toFixed(0)} ms, ${((1000 * frames) / ms).toFixed(1)} fps`;
+    });
+}
+
+/** Waits until no training chunk is in flight (after a pause, the last one lands). */
+async function settled(page: Page): Promise<void> {
+  await page.waitForFunction(
+    () =>
+      document.querySelector('[data-testid="train"]')?.textContent === 'Train' &&
+      document.querySelector('section.view[data-chunk]') === null,
+    undefined,
+    { timeout: 60_000 },
+  );
+}
+
+/** Types `text` into the field `testid` and commits it (change event). */
+async function typeInto(page: Page, testid: string, text: string): Promise<void> {
+  const input = page.getByTestId(testid);
+  await input.fill(text);
+  await input.dispatchEvent('change');
+}
+
 describe('mode-collapse view', () => {
   it('trains a GAN on the ring and raises the high-quality share on wasm', async () => {
     const { page, consoleErrors } = await openView(demo.browser, demo.url, 'mode-collapse', 'wasm');
+    // The GAN lives in a worker: one runs, and the page's own tfjs engine holds no tensor.
+    expect(page.workers().some((w) => w.url().includes('mode-collapse.worker'))).toBe(true);
+    expect(await pageTensors(page)).toBe(0);
+    const stopProbe = await startResponsiveness(page);
     // Initial generator samples sit near the origin, far from the ring: 0 % high quality.
     const result = await trainAndWait(page, { minSteps: 100, timeoutMs: 60_000 });
+    console.log(`mode-collapse on wasm, training in the worker: ${await stopProbe()}`);
+    expect(await pageTensors(page)).toBe(0);
+    expect(await page.getByTestId('rate').textContent()).toMatch(/steps\/s$/);
     expect(result.stepAfter).toBeGreaterThanOrEqual(100);
     expect(result.stepAfter % 10).toBe(0);
     expect(result.metricBefore).toBe(0);
     expect(Number.isFinite(result.metricAfter)).toBe(true);
-    expect(result.metricAfter).toBeGreaterThan(0);
+    // The share dips to 0 at a few steps of this seeded run (140 and 150 of 200): where the pause
+    // lands on one, a few more steps give the next value.
+    let metricAfter = result.metricAfter;
+    for (let i = 0; i < 3 && metricAfter === 0; i += 1) {
+      const step = (await readProgress(page)).step;
+      metricAfter = (await trainAndWait(page, { minSteps: step + 10, timeoutMs: 60_000 }))
+        .metricAfter;
+    }
+    expect(metricAfter).toBeGreaterThan(0);
     expect(await page.locator('[data-testid="modes"]').textContent()).toMatch(/^[1-8] \/ 8$/);
     // Samples inside the plotted square plus the 8 centres, and the coverage line's markers.
     const view = page.locator('section.view[data-view="mode-collapse"]');
@@ -80,4 +159,76 @@ describe('mode-collapse view', () => {
     expect(consoleErrors).toEqual([]);
     await page.close();
   });
+
+  it('marks bad values in every numeric field, keeps training, and continues across a backend switch', async () => {
+    const { page, consoleErrors } = await openView(demo.browser, demo.url, 'mode-collapse', 'wasm');
+    await trainAndWait(page, { minSteps: 20, timeoutMs: 60_000 });
+    await settled(page);
+    const first = { stepAfter: (await readProgress(page)).step };
+    const bad: [string, string[]][] = [
+      ['d-steps', ['-5', '1e9', '', 'abc', '2.5']],
+      ['noise-std', ['-1', 'abc', '']],
+      ['noise-decay', ['0', '2.5', 'abc']],
+      ['real-label', ['5', '0.2', 'abc']],
+    ];
+    for (const [testid, values] of bad) {
+      for (const value of values) {
+        await typeInto(page, testid, value);
+        expect(await page.getByTestId(testid).getAttribute('aria-invalid')).toBe('true');
+        expect((await page.getByTestId(`${testid}-error`).textContent()) ?? '').not.toBe('');
+        expect(await page.getByTestId(testid).inputValue()).toBe(value);
+      }
+    }
+    // The last good settings stay in force: no restart, training continues from where it was.
+    expect((await readProgress(page)).step).toBe(first.stepAfter);
+    const trained = await trainAndWait(page, { minSteps: first.stepAfter + 10, timeoutMs: 60_000 });
+    expect(trained.stepBefore).toBe(first.stepAfter);
+    await settled(page);
+    const more = { stepAfter: (await readProgress(page)).step };
+    expect(more.stepAfter).toBeGreaterThanOrEqual(first.stepAfter + 10);
+
+    // Switching to cpu hands the run over: the step continues, it does not restart at 0.
+    // Records every text the loading indicator shows during the switch.
+    await page.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { __loading: string[] }).__loading = seen;
+      new MutationObserver(() => {
+        const text = document.querySelector('[data-testid="loading"]')?.textContent;
+        if (text && seen.at(-1) !== text) seen.push(text);
+      }).observe(document.body, { subtree: true, childList: true, characterData: true });
+    });
+    await page.getByTestId('backend-select').selectOption('cpu');
+    await waitForBackend(page, 'cpu');
+    await page.getByTestId('train').waitFor({ state: 'visible', timeout: 90_000 });
+    expect((await readProgress(page)).step).toBe(more.stepAfter);
+    expect(await page.locator('section.view').getByRole('status').first().textContent()).toContain(
+      `Continued at step ${more.stepAfter} on cpu`,
+    );
+    const after = await trainAndWait(page, { minSteps: more.stepAfter + 10, timeoutMs: 60_000 });
+    expect(after.stepBefore).toBe(more.stepAfter);
+    expect(after.stepAfter).toBeGreaterThanOrEqual(more.stepAfter + 10);
+    expect(Number.isFinite(after.metricAfter)).toBe(true);
+    expect(await page.getByTestId('loading').count()).toBe(0);
+    const loading = await page.evaluate(
+      () => (window as unknown as { __loading: string[] }).__loading,
+    );
+    expect(loading[0]).toBe('Starting cpu…');
+    expect(loading).toContain('Loading view Mode collapse…');
+    expect(consoleErrors).toEqual([]);
+    await page.close();
+  }, 180_000);
+
+  it('applies the "make it collapse" preset (minimax loss on the grid)', async () => {
+    const { page, consoleErrors } = await openView(demo.browser, demo.url, 'mode-collapse', 'wasm');
+    await page.locator('[data-preset="collapse"]').click();
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="modes"]')?.textContent?.endsWith('/ 25') ?? false,
+    );
+    expect(await page.getByLabel('loss').inputValue()).toBe('minimax');
+    expect(await page.getByLabel('learning rate').inputValue()).toBe('0.005');
+    const result = await trainAndWait(page, { minSteps: 10, timeoutMs: 60_000 });
+    expect(result.stepAfter).toBeGreaterThanOrEqual(10);
+    expect(consoleErrors).toEqual([]);
+    await page.close();
+  }, 180_000);
 });

@@ -13,11 +13,13 @@ import { formatCount, formatNumber } from '../shell/format.js';
 import { LossHistory, lossCurvePlot } from '../shell/loss-curve.js';
 import { serial } from '../shell/serial.js';
 import { rateElement, TrainLoop } from '../shell/train-loop.js';
+import type { AeFrame, AutoencodersWorkerApi } from '../worker/autoencoders.worker.js';
+import { startTrainingWorker } from '../worker/client.js';
 import { codeMapPlot, type DigitRow, digitRows } from './autoencoders/plots.js';
 import {
-  AeTrainer,
+  type AeSettings,
+  type AeSnapshot,
   DEFAULT_SETTINGS,
-  type HeldOut,
   MAP_POINTS,
   type NoiseKind,
   RECON_COUNT,
@@ -28,10 +30,24 @@ import {
 import { columnAt } from './autoencoders/traversal.js';
 import type { DemoView, ViewContext, ViewHandle } from './types.js';
 import { MNIST_ASSETS } from './vae/mnist-asset.js';
-import { disposeMnistTensors, loadMnistTensors } from './vae/mnist-tensors.js';
+
+/** What the view hands over across a backend switch (plain data). */
+interface Suspended {
+  kind: 'autoencoders/v1';
+  snapshot: AeSnapshot;
+  picked: number;
+  losses: { series: string; step: number; value: number }[];
+  batchLoss: string;
+}
+
+function isSuspended(value: unknown): value is Suspended {
+  return (value as Suspended | undefined)?.kind === 'autoencoders/v1';
+}
 
 /** While training, the digit panels are redrawn at most this often (ms); always when paused. */
 const RENDER_EVERY_MS = 2500;
+/** While training, the loss plot is redrawn at most this often (ms); always when paused. */
+const LOSS_EVERY_MS = 1000;
 
 const SUBSCRIPT = '₀₁₂₃₄₅₆₇₈₉';
 const subscript = (n: number) =>
@@ -122,6 +138,7 @@ async function mount(root: HTMLElement, ctx: ViewContext): Promise<ViewHandle> {
   });
   const traversal = h('div', { 'data-testid': 'traversal' });
   const traversalNote = h('p', { class: 'note' });
+  const workerNote = h('p', { class: 'note', 'data-testid': 'worker-note' });
 
   root.append(
     h('h2', {}, 'Autoencoders on MNIST: bottleneck, denoising, latent traversal'),
@@ -131,7 +148,8 @@ async function mount(root: HTMLElement, ctx: ViewContext): Promise<ViewHandle> {
       'A deterministic autoencoder (Autoencoder.mlp of @gen/vae: 784 → hidden → bottleneck → hidden → 784, ReLU) ' +
         'learns to reconstruct dynamically binarised MNIST digits under a Bernoulli (binary cross-entropy) loss, in your browser. ' +
         'With noise on, it is a denoising autoencoder: the input is corrupted, the target stays the clean digit. ' +
-        'The headline is the reconstruction loss (nats per image) of 256 clean held-out test digits.',
+        'The headline is the reconstruction loss (nats per image) of 256 clean held-out test digits. ' +
+        'It trains in a Web Worker, so the page stays responsive.',
     ),
     h(
       'div',
@@ -154,6 +172,7 @@ async function mount(root: HTMLElement, ctx: ViewContext): Promise<ViewHandle> {
       labelled('input noise', noiseKind),
       noiseLevel.element,
     ),
+    workerNote,
     status,
     h(
       'div',
@@ -186,15 +205,35 @@ async function mount(root: HTMLElement, ctx: ViewContext): Promise<ViewHandle> {
     ),
   );
 
-  const data = await loadMnistTensors(import.meta.env.BASE_URL, ctx.signal);
-  const testCount = data.test.shape[0];
+  const worker = await startTrainingWorker<AutoencodersWorkerApi>(
+    new Worker(new URL('../worker/autoencoders.worker.ts', import.meta.url), {
+      type: 'module',
+      name: 'autoencoders training',
+    }),
+    ctx.backend(),
+    ctx.signal,
+  );
+  workerNote.textContent = worker.backend.note;
+  const api = worker.api;
+  let testLabels: Uint8Array;
+  let testCount: number;
+  try {
+    // A worker resolves relative URLs against its own script: it gets the page's absolute base.
+    ({ testLabels, testCount } = await api.init(
+      new URL(import.meta.env.BASE_URL, document.baseURI).href,
+    ));
+  } catch (error) {
+    worker.terminate();
+    throw error;
+  }
   const exclusive = serial();
   const history = new LossHistory();
-  let trainer: AeTrainer;
+  /** The latest frame: step, settings in force, noise. */
+  let last: AeFrame | undefined;
   let lastRender = 0;
   let disposed = false;
 
-  const settings = () => ({
+  const settings = (): AeSettings => ({
     learningRate: learningRate.value(),
     batchSize: batchSize.value(),
     latentSize: latentSize.value(),
@@ -202,16 +241,17 @@ async function mount(root: HTMLElement, ctx: ViewContext): Promise<ViewHandle> {
     noise: noiseKind.value as NoiseKind,
     noiseLevel: noiseLevel.value(),
   });
+  const steps = () => last?.step ?? 0;
+  const pickedIndex = () => Math.min(picked.value(), testCount - 1);
 
-  const showHeldOut = (held: HeldOut) => {
+  const showHeldOut = (frame: AeFrame) => {
+    const held = frame.held;
     metricText.textContent = formatNumber(held.clean, { decimals: 2 });
     denoisingText.textContent =
-      trainer.autoencoder.noise === null
-        ? 'no noise'
-        : `${formatNumber(held.denoising, { decimals: 2 })} nats`;
+      frame.noise === null ? 'no noise' : `${formatNumber(held.denoising, { decimals: 2 })} nats`;
     if (!Number.isFinite(held.clean)) {
       loop.pause();
-      status.textContent = `The held-out loss is not finite at step ${formatCount(trainer.steps)}; lower the learning rate and reset.`;
+      status.textContent = `The held-out loss is not finite at step ${formatCount(frame.step)}; lower the learning rate and reset.`;
     }
   };
 
@@ -222,19 +262,36 @@ async function mount(root: HTMLElement, ctx: ViewContext): Promise<ViewHandle> {
     );
   };
 
-  const render = async () => {
+  // While training, chunks land faster than a plot is worth redrawing: at most once a second,
+  // in an animation frame.
+  let lossTimer: ReturnType<typeof setTimeout> | undefined;
+  let lastLossDraw = 0;
+  const scheduleLoss = () => {
+    if (lossTimer !== undefined) return;
+    const wait = Math.max(0, LOSS_EVERY_MS - (performance.now() - lastLossDraw));
+    lossTimer = setTimeout(() => {
+      requestAnimationFrame(() => {
+        lossTimer = undefined;
+        if (ctx.signal.aborted) return;
+        lastLossDraw = performance.now();
+        drawLoss();
+      });
+    }, wait);
+  };
+
+  /** Draws the panels of `frame` (asked for test digit `index`). */
+  const render = (frame: AeFrame, index: number) => {
+    const panels = frame.panels;
+    if (panels === null || ctx.signal.aborted) return;
     lastRender = performance.now();
-    const index = Math.min(picked.value(), testCount - 1);
-    const panels = await trainer.panels(index);
-    if (ctx.signal.aborted) return;
-    const L = trainer.settings.latentSize;
+    const L = frame.settings.latentSize;
     const rows: DigitRow[] = [{ label: 'input', values: panels.inputs, key: 'input' }];
     if (panels.corrupted !== null) {
       rows.push({ label: 'corrupted', values: panels.corrupted, key: 'corrupted' });
     }
     rows.push({ label: 'reconstruction', values: panels.reconstructions, key: 'reconstruction' });
     recon.replaceChildren(digitRows(rows, RECON_COUNT, 'Test digits'));
-    const noise = trainer.autoencoder.noise;
+    const noise = frame.noise;
     reconNote.textContent =
       (noise === null
         ? `Test digits #0–${RECON_COUNT - 1} and their reconstructions through a ${L}-number bottleneck.`
@@ -242,7 +299,7 @@ async function mount(root: HTMLElement, ctx: ViewContext): Promise<ViewHandle> {
       ' Click a digit to traverse its code.';
     if (L >= 2) {
       const width = Math.max(260, Math.min(520, codeMap.clientWidth || 360));
-      codeMap.replaceChildren(codeMapPlot(panels.codes, L, data.testLabels, index, width));
+      codeMap.replaceChildren(codeMapPlot(panels.codes, L, testLabels, index, width));
       const count = formatCount(Math.min(MAP_POINTS, testCount));
       codeNote.textContent =
         L === 2
@@ -267,17 +324,25 @@ async function mount(root: HTMLElement, ctx: ViewContext): Promise<ViewHandle> {
     );
     const code = Array.from(panels.pickedCode, (v) => formatNumber(v, { digits: 3 })).join(', ');
     traversalNote.textContent =
-      `Test digit #${index} (label ${data.testLabels[index]}) has code (${code}). ` +
+      `Test digit #${index} (label ${testLabels[index]}) has code (${code}). ` +
       `Row zᵢ decodes that code with dimension i alone set to ${TRAVERSAL_STEPS} values from its mean − ${TRAVERSAL_SPAN}σ to mean + ${TRAVERSAL_SPAN}σ over the codes of ${formatCount(Math.min(MAP_POINTS, testCount))} test digits.`;
   };
 
-  const refresh = async () => {
-    const held = await trainer.heldOut();
+  /** Shows a frame: step, held-out losses, the loss plot and (when it has them) the panels. */
+  const show = (frame: AeFrame, index: number) => {
     if (ctx.signal.aborted) return;
-    stepText.textContent = String(trainer.steps);
-    showHeldOut(held);
-    drawLoss();
-    await render();
+    last = frame;
+    stepText.textContent = String(frame.step);
+    showHeldOut(frame);
+    if (loop.isRunning) scheduleLoss();
+    else drawLoss();
+    render(frame, index);
+  };
+
+  /** Asks the worker for the model as it is, with the panels of the picked digit, and shows it. */
+  const refresh = async () => {
+    const index = pickedIndex();
+    show(await api.frame(index), index);
   };
 
   const setBusy = (busy: boolean) => {
@@ -290,33 +355,34 @@ async function mount(root: HTMLElement, ctx: ViewContext): Promise<ViewHandle> {
     setBusy(true);
     return exclusive(async () => {
       if (disposed) return;
-      const next = new AeTrainer(data, settings());
-      trainer.dispose();
-      trainer = next;
+      const index = pickedIndex();
+      const frame = await api.reset(settings(), index);
       history.clear();
       batchText.textContent = '—';
       status.textContent = '';
-      await refresh();
+      show(frame, index);
       setBusy(false);
     }).catch(fail);
   };
 
   const fail = (error: unknown) => {
+    if (ctx.signal.aborted) return;
     loop.pause();
     setBusy(false);
     console.error(error);
     const message = error instanceof Error ? error.message : String(error);
-    const hint = isGenError(error, 'NUMERICAL_FAILURE')
-      ? ' Lower the learning rate and reset.'
-      : '';
-    status.textContent = `${message}${hint}`;
+    // Comlink keeps an error's name and message, not its class.
+    const numerical =
+      isGenError(error, 'NUMERICAL_FAILURE') ||
+      (error as Error | undefined)?.name === 'NumericalError';
+    status.textContent = `${message}${numerical ? ' Lower the learning rate and reset.' : ''}`;
   };
 
   /** Runs `task` on the serial queue after the chunk in flight; redraws unless training. */
-  const edit = (task: () => void) =>
+  const edit = (task: () => Promise<void>) =>
     exclusive(async () => {
       if (disposed) return;
-      task();
+      await task();
       if (!loop.isRunning) await refresh();
     }).catch(fail);
 
@@ -324,35 +390,69 @@ async function mount(root: HTMLElement, ctx: ViewContext): Promise<ViewHandle> {
     signal: ctx.signal,
     button: train,
     status,
-    steps: () => trainer.steps,
+    steps,
     rate,
     chunk: () =>
       exclusive(async () => {
         if (ctx.signal.aborted || disposed) return;
-        const batchLoss = await trainer.train(STEPS_PER_CHUNK);
-        const held = await trainer.heldOut();
+        const index = pickedIndex();
+        const redraw = !loop.isRunning || performance.now() - lastRender > RENDER_EVERY_MS;
+        // Marks a chunk in flight (tests wait for it to land after a pause).
+        root.dataset.chunk = 'running';
+        const { batchLoss, frame } = await api
+          .train(STEPS_PER_CHUNK, redraw ? index : null)
+          .finally(() => {
+            delete root.dataset.chunk;
+          });
         if (ctx.signal.aborted) return;
-        history.push(trainer.steps, {
+        history.push(frame.step, {
           'training batch': batchLoss,
-          'held-out (clean)': held.clean,
+          'held-out (clean)': frame.held.clean,
         });
         batchText.textContent = formatNumber(batchLoss, { decimals: 2 });
-        stepText.textContent = String(trainer.steps);
-        showHeldOut(held);
-        drawLoss();
+        show(frame, index);
         // The chunk that ends a run (paused) always redraws, from the model it stopped with.
-        if (!loop.isRunning || performance.now() - lastRender > RENDER_EVERY_MS) await render();
+        if (frame.panels === null && !loop.isRunning) await refresh();
       }),
   });
 
+  const restored = isSuspended(ctx.restored) ? ctx.restored : undefined;
   try {
-    trainer = new AeTrainer(data, settings());
-    await exclusive(refresh);
+    let continued = '';
+    if (restored !== undefined) {
+      const s = restored.snapshot.settings;
+      latentSize.set(s.latentSize);
+      hiddenSize.set(s.hiddenSize);
+      learningRate.set(s.learningRate);
+      batchSize.set(s.batchSize);
+      noiseKind.value = s.noise;
+      noiseLevel.set(s.noiseLevel);
+      picked.set(restored.picked);
+      try {
+        await exclusive(async () => {
+          const index = pickedIndex();
+          const frame = await api.reset(s, index, restored.snapshot);
+          for (const p of restored.losses) history.push(p.step, { [p.series]: p.value });
+          batchText.textContent = restored.batchLoss;
+          show(frame, index);
+        });
+        continued = `Continued at step ${steps()} on ${worker.backend.active}.`;
+      } catch (error) {
+        console.warn(error);
+        continued = `The run could not be continued (${error instanceof Error ? error.message : String(error)}); started over.`;
+      }
+    }
+    if (last === undefined) {
+      await exclusive(async () => {
+        const index = pickedIndex();
+        show(await api.reset(settings(), index), index);
+      });
+    }
+    status.textContent = continued;
   } catch (error) {
-    disposeMnistTensors(data);
+    worker.terminate();
     throw error;
   }
-  status.textContent = '';
   setBusy(false);
 
   reset.addEventListener('click', () => void restart());
@@ -361,34 +461,41 @@ async function mount(root: HTMLElement, ctx: ViewContext): Promise<ViewHandle> {
   for (const button of sizeButtons) {
     button.addEventListener('click', () => {
       const n = Number(button.dataset.size);
-      const same = n === trainer.settings.latentSize;
+      const same = n === last?.settings.latentSize;
       latentSize.set(n);
       if (!same) void restart();
     });
   }
-  learningRate.onChange((v) => void edit(() => trainer.setLearningRate(v)));
-  batchSize.onChange((v) => void edit(() => trainer.setBatchSize(v)));
+  learningRate.onChange((v) => void edit(() => api.setLearningRate(v)));
+  batchSize.onChange((v) => void edit(() => api.setBatchSize(v)));
   const applyNoise = () =>
-    void edit(() => trainer.setNoise(noiseKind.value as NoiseKind, noiseLevel.value()));
+    void edit(() => api.setNoise(noiseKind.value as NoiseKind, noiseLevel.value()));
   noiseKind.addEventListener('change', applyNoise);
   noiseLevel.onChange(applyNoise);
-  picked.onChange(() => void exclusive(render).catch(fail));
+  picked.onChange(() => void exclusive(refresh).catch(fail));
   recon.addEventListener('click', (event) => {
     const target = event.target;
     if (!(target instanceof HTMLCanvasElement)) return;
     const column = columnAt(event.offsetX, target.clientWidth, RECON_COUNT);
     picked.set(column);
-    void exclusive(render).catch(fail);
+    void exclusive(refresh).catch(fail);
   });
 
   return {
+    async suspend(): Promise<Suspended> {
+      loop.pause();
+      return exclusive(async () => ({
+        kind: 'autoencoders/v1' as const,
+        snapshot: await api.snapshot(),
+        picked: picked.value(),
+        losses: history.rows(0).map(({ series, step, value }) => ({ series, step, value })),
+        batchLoss: batchText.textContent ?? '—',
+      }));
+    },
     dispose() {
       loop.pause();
-      void exclusive(async () => {
-        disposed = true;
-        trainer.dispose();
-        disposeMnistTensors(data);
-      });
+      disposed = true;
+      worker.terminate();
     },
   };
 }

@@ -14,11 +14,22 @@ export interface ViewContext {
   backend(): string;
   /** Aborted when the view is unmounted or the backend switches: stop training loops then. */
   signal: AbortSignal;
+  /**
+   * What this view's {@link ViewHandle.suspend} returned before the shell unmounted it to switch
+   * backend; absent on a first mount. A view continues from it (same weights, same step).
+   */
+  restored?: unknown;
 }
 
 export interface ViewHandle {
   /** Stops training and disposes every tensor and variable the view made. */
   dispose(): void;
+  /**
+   * Optional: captures the view's state (e.g. checkpoint bytes, step and settings) before the
+   * shell unmounts it for a backend switch; the shell gives it back as `ViewContext.restored`
+   * when it mounts the same view again. Plain data only (it outlives the backend).
+   */
+  suspend?(): Promise<unknown>;
 }
 
 export interface DemoView {

@@ -91,6 +91,38 @@ describe('AeTrainer (wasm, real MNIST)', () => {
     trainer.dispose();
   });
 
+  it('continues a snapshot exactly: same step, same weights, same next losses, no leak', async () => {
+    const settings = { ...DEFAULT_SETTINGS, hiddenSize: 32, batchSize: 16 };
+    const a = new AeTrainer(data, settings);
+    await a.train(STEPS_PER_CHUNK);
+    // A settings change replaces the trainer; the snapshot carries the earlier steps.
+    a.setBatchSize(8);
+    a.setNoise('mask', 0.25);
+    await a.train(STEPS_PER_CHUNK);
+    const snap = await a.snapshot();
+    expect(snap.step + snap.earlierSteps).toBe(2 * STEPS_PER_CHUNK);
+    expect(snap.settings).toEqual({ ...settings, batchSize: 8, noise: 'mask', noiseLevel: 0.25 });
+    const heldA = await a.heldOut();
+    const lossA = await a.train(STEPS_PER_CHUNK);
+    const before = tf.memory().numTensors;
+    // Another trainer made from different defaults takes the snapshot's settings and state.
+    const b = new AeTrainer(data, DEFAULT_SETTINGS, 0, snap);
+    await b.begin();
+    expect(b.steps).toBe(2 * STEPS_PER_CHUNK);
+    expect(b.settings).toEqual(snap.settings);
+    expect(b.autoencoder.noise).toEqual({ type: 'mask', rate: 0.25 });
+    const heldB = await b.heldOut();
+    expect(heldB.clean).toBeCloseTo(heldA.clean, 4);
+    expect(heldB.denoising).toBeCloseTo(heldA.denoising, 4);
+    const lossB = await b.train(STEPS_PER_CHUNK);
+    expect(b.steps).toBe(3 * STEPS_PER_CHUNK);
+    // Same batches (data position and Rng restored) and same Adam moments: the same losses.
+    expect(lossB).toBeCloseTo(lossA, 3);
+    b.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    a.dispose();
+  });
+
   it('shows corrupted inputs that are the inputs with pixels zeroed at the chosen rate', async () => {
     const trainer = new AeTrainer(data, {
       ...DEFAULT_SETTINGS,

@@ -5,10 +5,9 @@ import { digitCanvas } from '../vae/images.js';
 import { DEFAULT_SETTINGS, SETTING_RANGES } from './trainer.js';
 import './style.css';
 
-/** Side of the sample grid (GRID² fixed latent draws). */
-export const GRID = 8;
-/** Images in the interpolation row, endpoints included. */
-export const PATH_STEPS = 10;
+import { GRID, PATH_STEPS } from './constants.js';
+
+export { GRID, PATH_STEPS };
 
 /** The view's elements: controls, read-outs and panel targets. */
 export interface DcganLayout {
@@ -20,6 +19,8 @@ export interface DcganLayout {
   startFrom: HTMLSelectElement;
   /** Says which weights the model has. */
   origin: HTMLElement;
+  /** Says when the training worker could not start the page's backend (empty otherwise). */
+  workerNote: HTMLElement;
   step: HTMLElement;
   metric: HTMLElement;
   /** The step the headline metric was evaluated at. */
@@ -66,6 +67,7 @@ export function buildLayout(root: HTMLElement): DcganLayout {
     ),
     startFrom,
     origin: h('p', { 'data-testid': 'origin', class: 'note' }),
+    workerNote: h('p', { 'data-testid': 'worker-note', class: 'note' }),
     step: h('span', { 'data-testid': 'step', class: 'stat' }, '0'),
     metric: h('span', { 'data-testid': 'metric', class: 'stat' }, '—'),
     metricStep: h('span', { 'data-testid': 'metric-step', class: 'stat' }, '—'),
@@ -111,7 +113,8 @@ export function buildLayout(root: HTMLElement): DcganLayout {
       'A deep convolutional GAN (@gen/gan Gan.dcgan: z ∈ ℝ⁶⁴ → dense → batch norm → two transposed ' +
         'convolutions → 28×28 digit; a two-layer convolutional critic), started from the released ' +
         'run pretrained/dcgan-mnist and trained further here, one generator step at a time, on ' +
-        '10 000 MNIST digits bundled with the build. A step takes hundreds of milliseconds on wasm.',
+        '10 000 MNIST digits bundled with the build. A step takes hundreds of milliseconds on wasm; ' +
+        'it runs in a Web Worker, so the page stays responsive.',
     ),
     h(
       'div',
@@ -138,6 +141,7 @@ export function buildLayout(root: HTMLElement): DcganLayout {
       els.discriminatorSteps.element,
     ),
     els.origin,
+    els.workerNote,
     els.status,
     h(
       'div',

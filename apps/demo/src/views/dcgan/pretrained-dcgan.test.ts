@@ -194,6 +194,39 @@ describe('the trained DCGAN the view starts from (wasm, the committed file)', ()
     });
   });
 
+  it('continues a snapshot of the trained model exactly: step, weights, next losses', async () => {
+    const z = await latents(4, 3);
+    const real = tf.slice(train, [0, 0], [4, -1]);
+    const a = new DcganTrainer(train, { ...DEFAULT_SETTINGS, batchSize: 8 });
+    loadPretrainedDcgan(a.gan, pretrained);
+    await a.train(1);
+    a.setDiscriminatorSteps(2);
+    await a.train(1);
+    const snap = await a.snapshot();
+    expect(snap.step + snap.earlierSteps).toBe(2);
+    expect(snap.settings).toEqual({ ...DEFAULT_SETTINGS, batchSize: 8, discriminatorSteps: 2 });
+    const evalA = await a.evaluate(real, z);
+    const lossA = await a.train(1);
+    const before = tf.memory().numTensors;
+    // Fresh weights and other settings: the snapshot replaces both.
+    const b = new DcganTrainer(train, DEFAULT_SETTINGS, 5, snap);
+    await b.begin();
+    expect(b.steps).toBe(2);
+    expect(b.settings).toEqual(snap.settings);
+    const evalB = await b.evaluate(real, z);
+    expectClose(tf.tensor(evalB.samples), tf.tensor(evalA.samples), { atol: 1e-5, rtol: 0 });
+    expect(evalB.discriminatorLoss).toBeCloseTo(evalA.discriminatorLoss, 4);
+    const lossB = await b.train(1);
+    expect(b.steps).toBe(3);
+    expect(lossB.discriminator).toBeCloseTo(lossA.discriminator, 3);
+    expect(lossB.generator).toBeCloseTo(lossA.generator, 3);
+    b.dispose();
+    // The two tensors of the expectClose above.
+    expect(tf.memory().numTensors).toBe(before + 2);
+    a.dispose();
+    real.dispose();
+  });
+
   it('leaks no tensors: decoding, loading, training, drawing and disposing', async () => {
     const z = await latents(4, 1);
     const real = tf.slice(train, [0, 0], [4, -1]);

@@ -130,18 +130,29 @@ export function decodePretrainedDcgan(bytes: Uint8Array | ArrayBuffer): Pretrain
   }
 }
 
-/** Fetches and decodes the trained DCGAN; a failed request throws naming the URL and the status. */
-export async function fetchPretrainedDcgan(
+/**
+ * Fetches the trained DCGAN's file (the view does so in the page, relative to its base, and hands
+ * the bytes to its training worker); a failed request throws naming the URL and the status.
+ */
+export async function fetchPretrainedDcganBytes(
   url: string,
   signal?: AbortSignal,
-): Promise<PretrainedDcgan> {
+): Promise<Uint8Array> {
   const response = await fetch(url, signal === undefined ? {} : { signal });
   if (!response.ok) {
     throw new FormatError(
       `fetchPretrainedDcgan: GET ${url} answered ${response.status} ${response.statusText}`,
     );
   }
-  return decodePretrainedDcgan(new Uint8Array(await response.arrayBuffer()));
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+/** Fetches and decodes the trained DCGAN; a failed request throws naming the URL and the status. */
+export async function fetchPretrainedDcgan(
+  url: string,
+  signal?: AbortSignal,
+): Promise<PretrainedDcgan> {
+  return decodePretrainedDcgan(await fetchPretrainedDcganBytes(url, signal));
 }
 
 /**

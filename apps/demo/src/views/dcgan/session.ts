@@ -1,25 +1,18 @@
 import { isGenError } from '@gen/core';
-import * as tf from '@tensorflow/tfjs-core';
 import { formatNumber } from '../../shell/format.js';
 import { LossHistory, lossCurvePlot } from '../../shell/loss-curve.js';
 import { serial } from '../../shell/serial.js';
 import { TrainLoop } from '../../shell/train-loop.js';
+import type { TrainingWorker } from '../../worker/client.js';
+import type {
+  DcganDraws,
+  DcganFrame,
+  DcganInit,
+  DcganWorkerApi,
+} from '../../worker/dcgan.worker.js';
 import { drawDigits } from '../vae/images.js';
-import { disposeMnistTensors, type MnistTensors } from '../vae/mnist-tensors.js';
-import { normalLatents, slerpPath } from './latent.js';
 import { type DcganLayout, GRID, PATH_STEPS } from './layout.js';
-import {
-  DCGAN_OPTIONS,
-  disposePretrainedDcgan,
-  loadPretrainedDcgan,
-  type PretrainedDcgan,
-} from './pretrained-dcgan.js';
-import {
-  type DcganSettings,
-  DcganTrainer,
-  equilibriumDiscriminatorLoss,
-  STEPS_PER_CHUNK,
-} from './trainer.js';
+import { type DcganSettings, type DcganSnapshot, STEPS_PER_CHUNK } from './trainer.js';
 
 /** While training, the samples, the interpolation and the plot are redrawn at most this often. */
 const RENDER_EVERY_MS = 2000;
@@ -32,75 +25,105 @@ const G_SERIES = 'G loss';
 const EQUILIBRIUM_SERIES = 'D at equilibrium: 2·log 2';
 const LOSS_COLORS = { [D_SERIES]: '#c0392b', [G_SERIES]: '#2c7fb8', [EQUILIBRIUM_SERIES]: '#999' };
 
-/** The trained model, or why it could not be loaded. */
-export type PretrainedSource = { pretrained: PretrainedDcgan } | { error: string };
+/** What the view hands over across a backend switch (plain data). */
+export interface DcganSuspended {
+  kind: 'dcgan/v1';
+  snapshot: DcganSnapshot;
+  startFrom: string;
+  origin: string;
+  draws: number;
+  endDraws: number;
+  losses: { series: string; step: number; value: number }[];
+  lastLosses: string;
+}
+
+export function isDcganSuspended(value: unknown): value is DcganSuspended {
+  return (value as DcganSuspended | undefined)?.kind === 'dcgan/v1';
+}
 
 /**
- * The DCGAN view's state: one model at a time (trained or fresh weights), its loss history, the
- * fixed latent draws, and the training loop. Every tensor operation runs as a task on one serial
- * queue, so a control never interleaves with a training step.
+ * The DCGAN view's page side: the model trains in a Web Worker (`src/worker/dcgan.worker.ts`);
+ * the page keeps the loss history and the latent-draw seeds and draws what the worker sends.
+ * Every call to the worker runs as a task on one serial queue, so a control never interleaves
+ * with a training step.
  */
 export class DcganSession {
-  private trainer: DcganTrainer;
   private readonly history = new LossHistory();
   private readonly exclusive = serial();
   private readonly loop: TrainLoop;
-  private readonly pretrained: PretrainedDcgan | undefined;
-  /** The critic's real half of the headline metric: the first 64 training digits. */
-  private readonly real: tf.Tensor2D;
-  /** The first grid draw: the fakes of the headline metric. */
-  private fixed: Float32Array = new Float32Array(0);
-  private grid: Float32Array = new Float32Array(0);
-  private ends: Float32Array = new Float32Array(0);
+  private readonly api: TrainingWorker<DcganWorkerApi>['api'];
+  private readonly hasPretrained: boolean;
+  private steps = 0;
   private draws = 0;
   private endDraws = 0;
-  private equilibrium = Number.NaN;
   private lastRender = 0;
   /** The step the panels show (−1: none yet, or another model). */
   private renderedStep = -1;
 
-  /** Owns `data` and the trained weights from here on: {@link dispose} releases them. */
+  /**
+   * `init` is what the worker found (`fetchError`: why the page could not fetch the weights);
+   * `restored` a run suspended before a backend switch.
+   */
   constructor(
-    private readonly data: MnistTensors,
+    private readonly worker: TrainingWorker<DcganWorkerApi>,
+    private readonly init: DcganInit,
+    private readonly fetchError: string | undefined,
     private readonly els: DcganLayout,
-    private readonly source: PretrainedSource,
     private readonly signal: AbortSignal,
+    private readonly restored: DcganSuspended | undefined,
   ) {
-    this.pretrained = 'pretrained' in source ? source.pretrained : undefined;
-    if (this.pretrained === undefined) els.startFrom.value = 'scratch';
-    this.real = tf.slice(data.train, [0, 0], [GRID * GRID, -1]);
-    this.trainer = this.build();
+    this.api = worker.api;
+    this.hasPretrained = init.pretrained !== undefined;
+    if (!this.hasPretrained) els.startFrom.value = 'scratch';
     this.loop = new TrainLoop({
       signal,
       button: els.train,
       status: els.status,
       chunk: () => this.exclusive(() => this.chunk()),
-      steps: () => this.trainer.steps,
+      steps: () => this.steps,
       rate: els.rate,
     });
   }
 
-  /** Draws the latents, the first samples and metric, then enables the controls. */
+  /** Builds the model (or continues the restored run), draws it, then enables the controls. */
   async start(): Promise<void> {
-    const { els } = this;
-    this.equilibrium = await equilibriumDiscriminatorLoss(this.trainer.gan.loss);
-    const d = DCGAN_OPTIONS.latentSize;
-    this.fixed = await normalLatents(GRID * GRID, d, GRID_SEED);
-    this.grid = this.fixed;
-    this.ends = await normalLatents(2, d, ENDS_SEED);
+    const { els, restored } = this;
+    const equilibrium = this.init.equilibrium;
     els.lossNote.textContent =
       `Faint dots: each generator step's losses (D: the mean over its discriminator updates, ` +
-      `each on its own batch); lines: smoothed. Grey: ${formatNumber(this.equilibrium)} = 2·log 2, ` +
+      `each on its own batch); lines: smoothed. Grey: ${formatNumber(equilibrium)} = 2·log 2, ` +
       `the non-saturating discriminator loss −log D(x) − log(1 − D(G(z))) when D = ½ everywhere ` +
       `(G's loss −log D(G(z)) is then log 2 ≈ ${formatNumber(Math.LN2)}). The headline, ` +
       `"D loss on a fixed batch", is the same loss on the first 64 training digits and G's ` +
       `images of the first 64 latent draws, redrawn with the samples.`;
+    let continued = '';
+    if (restored !== undefined) {
+      try {
+        await this.exclusive(async () => {
+          this.steps = await this.api.build(false, restored.snapshot.settings, restored.snapshot);
+        });
+        this.applySettings(restored.snapshot.settings);
+        if (this.hasPretrained) els.startFrom.value = restored.startFrom;
+        els.origin.textContent = restored.origin;
+        this.draws = restored.draws;
+        this.endDraws = restored.endDraws;
+        for (const p of restored.losses) this.history.push(p.step, { [p.series]: p.value });
+        els.losses.textContent = restored.lastLosses;
+        continued = `Continued at step ${this.steps} on ${this.worker.backend.active}.`;
+      } catch (error) {
+        console.warn(error);
+        continued = `The run could not be continued (${error instanceof Error ? error.message : String(error)}); started over.`;
+        await this.exclusive(() => this.build());
+      }
+    } else {
+      await this.exclusive(() => this.build());
+    }
     await this.exclusive(() => this.render());
     // A pause between chunks leaves no chunk to redraw: draw the model as it stopped.
     els.train.addEventListener('click', () => {
       if (!this.loop.isRunning) {
         this.task(async () => {
-          if (!this.loop.isRunning && this.renderedStep !== this.trainer.steps) await this.render();
+          if (!this.loop.isRunning && this.renderedStep !== this.steps) await this.render();
         });
       }
     });
@@ -109,34 +132,41 @@ export class DcganSession {
     els.newDraws.addEventListener('click', () =>
       this.task(async () => {
         this.draws += 1;
-        this.grid = await normalLatents(GRID * GRID, d, GRID_SEED + this.draws);
         await this.render();
       }),
     );
     els.newEnds.addEventListener('click', () =>
       this.task(async () => {
         this.endDraws += 1;
-        this.ends = await normalLatents(2, d, ENDS_SEED + this.endDraws);
         await this.render();
       }),
     );
-    els.learningRate.onChange((v) => this.task(async () => this.trainer.setLearningRate(v)));
-    els.batchSize.onChange((v) => this.task(async () => this.trainer.setBatchSize(v)));
-    els.discriminatorSteps.onChange((v) =>
-      this.task(async () => this.trainer.setDiscriminatorSteps(v)),
-    );
+    els.learningRate.onChange((v) => this.task(() => this.api.setLearningRate(v)));
+    els.batchSize.onChange((v) => this.task(() => this.api.setBatchSize(v)));
+    els.discriminatorSteps.onChange((v) => this.task(() => this.api.setDiscriminatorSteps(v)));
     this.setBusy(false);
+    els.status.textContent = continued;
   }
 
-  /** Stops training; the model and the data are disposed once the running task ends. */
+  /** Stops training and captures the run (checkpoint bytes, step, settings, history). */
+  async suspend(): Promise<DcganSuspended> {
+    this.loop.pause();
+    return this.exclusive(async () => ({
+      kind: 'dcgan/v1' as const,
+      snapshot: await this.api.snapshot(),
+      startFrom: this.els.startFrom.value,
+      origin: this.els.origin.textContent ?? '',
+      draws: this.draws,
+      endDraws: this.endDraws,
+      losses: this.history.rows(0).map(({ series, step, value }) => ({ series, step, value })),
+      lastLosses: this.els.losses.textContent ?? '—',
+    }));
+  }
+
+  /** Stops training; the worker (and every tensor in it) goes. */
   dispose(): void {
     this.loop.pause();
-    void this.exclusive(async () => {
-      this.trainer.dispose();
-      this.real.dispose();
-      disposeMnistTensors(this.data);
-      if (this.pretrained !== undefined) disposePretrainedDcgan(this.pretrained);
-    });
+    this.worker.terminate();
   }
 
   private settings(): DcganSettings {
@@ -145,6 +175,21 @@ export class DcganSession {
       learningRate: els.learningRate.value(),
       batchSize: els.batchSize.value(),
       discriminatorSteps: els.discriminatorSteps.value(),
+    };
+  }
+
+  private applySettings(settings: DcganSettings): void {
+    const { els } = this;
+    els.learningRate.set(settings.learningRate);
+    els.batchSize.set(settings.batchSize);
+    els.discriminatorSteps.set(settings.discriminatorSteps);
+  }
+
+  private seeds(): DcganDraws {
+    return {
+      gridSeed: GRID_SEED + this.draws,
+      endsSeed: ENDS_SEED + this.endDraws,
+      fixedSeed: GRID_SEED,
     };
   }
 
@@ -161,38 +206,36 @@ export class DcganSession {
     this.setBusy(false);
     console.error(error);
     const message = error instanceof Error ? error.message : String(error);
-    const hint = isGenError(error, 'NUMERICAL_FAILURE')
-      ? ' Lower the learning rate and reset.'
-      : '';
+    // Comlink keeps an error's name and message, not its class.
+    const numerical =
+      isGenError(error, 'NUMERICAL_FAILURE') ||
+      (error as Error | undefined)?.name === 'NumericalError';
+    const hint = numerical ? ' Lower the learning rate and reset.' : '';
     this.els.status.textContent = `${message}${hint}`;
   }
 
   /**
-   * A model with the released architecture: the trained weights when "start from" says so (and
-   * they loaded), else fresh ones; the origin line says which.
+   * A model with the released architecture in the worker: the trained weights when "start from"
+   * says so (and they loaded), else fresh ones; the origin line says which.
    */
-  private build(): DcganTrainer {
-    const { els, pretrained } = this;
-    const trainer = new DcganTrainer(this.data.train, this.settings());
-    if (pretrained === undefined || els.startFrom.value !== 'trained') {
+  private async build(): Promise<void> {
+    const { els, init } = this;
+    const trained = this.hasPretrained && els.startFrom.value === 'trained';
+    this.steps = await this.api.build(trained, this.settings());
+    const error = this.fetchError ?? init.error;
+    if (!trained) {
       els.origin.textContent =
-        'error' in this.source
-          ? `The trained model could not be loaded (${this.source.error}); started from scratch.`
-          : `Started from scratch: fresh random weights of the same Gan.dcgan (${pretrained?.architecture ?? 'latent 64, width 32, batch norm'}).`;
-      return trainer;
+        error !== undefined
+          ? `The trained model could not be loaded (${error}); started from scratch.`
+          : `Started from scratch: fresh random weights of the same Gan.dcgan (${init.pretrained?.architecture ?? 'latent 64, width 32, batch norm'}).`;
+      return;
     }
-    try {
-      loadPretrainedDcgan(trainer.gan, pretrained);
-    } catch (error) {
-      trainer.dispose();
-      throw error;
-    }
-    const steps = pretrained.steps === undefined ? '' : `, ${pretrained.steps} steps`;
+    const p = init.pretrained!;
+    const steps = p.steps === undefined ? '' : `, ${p.steps} steps`;
     els.origin.textContent =
-      `Started from the trained model pretrained/dcgan-mnist (Gan.dcgan: ${pretrained.architecture}${steps} ` +
+      `Started from the trained model pretrained/dcgan-mnist (Gan.dcgan: ${p.architecture}${steps} ` +
       'of gen train gan on all 60 000 MNIST digits, non-saturating loss); Train continues from it ' +
       'with fresh Adam moments, and the step counts from here.';
-    return trainer;
   }
 
   /** A new model (see {@link build}) and an empty history; controls wait until it is drawn. */
@@ -200,9 +243,7 @@ export class DcganSession {
     this.loop.pause();
     this.setBusy(true);
     this.task(async () => {
-      const next = this.build();
-      this.trainer.dispose();
-      this.trainer = next;
+      await this.build();
       this.history.clear();
       this.els.losses.textContent = '—';
       await this.render();
@@ -213,45 +254,54 @@ export class DcganSession {
   private setBusy(busy: boolean): void {
     const { els } = this;
     for (const button of [els.train, els.reset, els.newDraws, els.newEnds]) button.disabled = busy;
-    els.startFrom.disabled = busy || this.pretrained === undefined;
+    els.startFrom.disabled = busy || !this.hasPretrained;
     els.status.textContent = busy ? 'Building the model…' : '';
   }
 
   /** One generator step; the panels are redrawn every few seconds and when paused. */
   private async chunk(): Promise<void> {
     if (this.signal.aborted) return;
-    const losses = await this.trainer.train(STEPS_PER_CHUNK);
+    const redraw = !this.loop.isRunning || performance.now() - this.lastRender > RENDER_EVERY_MS;
+    // Marks a chunk in flight (tests wait for it to land after a pause).
+    const root = this.els.train.closest<HTMLElement>('section.view');
+    if (root !== null) root.dataset.chunk = 'running';
+    const { losses, step, frame } = await this.api
+      .train(STEPS_PER_CHUNK, redraw ? this.seeds() : null)
+      .finally(() => {
+        if (root !== null) delete root.dataset.chunk;
+      });
     if (this.signal.aborted) return;
-    const step = this.trainer.steps;
+    this.steps = step;
     this.history.push(step, {
       [D_SERIES]: losses.discriminator,
       [G_SERIES]: losses.generator,
-      [EQUILIBRIUM_SERIES]: this.equilibrium,
+      [EQUILIBRIUM_SERIES]: this.init.equilibrium,
     });
     this.els.step.textContent = String(step);
     this.els.losses.textContent = `${formatNumber(losses.discriminator)} / ${formatNumber(losses.generator)}`;
-    if (!this.loop.isRunning || performance.now() - this.lastRender > RENDER_EVERY_MS) {
-      await this.render();
-    }
+    if (frame !== null) this.show(frame);
+    // Paused while the step ran: the frame drawn (if any) may be older than the model.
+    else if (!this.loop.isRunning) await this.render();
+  }
+
+  /** Asks the worker for the samples, the metric and the interpolation row, and draws them. */
+  private async render(): Promise<void> {
+    const frame = await this.api.frame(this.seeds());
+    if (this.signal.aborted) return;
+    this.show(frame);
   }
 
   /** The samples, the headline metric, the interpolation row and the loss plot. */
-  private async render(): Promise<void> {
-    const { els, trainer } = this;
-    // The metric's fakes come from the first grid draw, whichever the grid shows now.
-    const evaluation = await trainer.evaluate(this.real, this.fixed);
-    const samples = this.grid === this.fixed ? evaluation.samples : await trainer.images(this.grid);
-    const d = DCGAN_OPTIONS.latentSize;
-    const path = slerpPath(this.ends.subarray(0, d), this.ends.subarray(d), PATH_STEPS);
-    const images = await trainer.images(path);
-    if (this.signal.aborted) return;
+  private show(frame: DcganFrame): void {
+    const { els } = this;
     this.lastRender = performance.now();
-    this.renderedStep = trainer.steps;
-    els.step.textContent = String(trainer.steps);
-    els.metric.textContent = formatNumber(evaluation.discriminatorLoss);
-    els.metricStep.textContent = String(trainer.steps);
-    drawDigits(els.samples, samples, GRID * GRID, GRID);
-    drawDigits(els.path, images, PATH_STEPS, PATH_STEPS);
+    this.renderedStep = frame.step;
+    this.steps = frame.step;
+    els.step.textContent = String(frame.step);
+    els.metric.textContent = formatNumber(frame.discriminatorLoss);
+    els.metricStep.textContent = String(frame.step);
+    drawDigits(els.samples, frame.samples, GRID * GRID, GRID);
+    drawDigits(els.path, frame.path, PATH_STEPS, PATH_STEPS);
     const width = Math.max(260, els.lossChart.clientWidth);
     els.lossChart.replaceChildren(
       lossCurvePlot(this.history, {

@@ -6,7 +6,13 @@
 import { InvalidArgumentError, Rng } from '@gen/core';
 import { discriminatorObjective, Gan } from '@gen/gan';
 import { isModule } from '@gen/nn';
-import { adam, createTrainer, type Trainer } from '@gen/train';
+import {
+  adam,
+  type CheckpointStore,
+  createTrainer,
+  memoryCheckpointStore,
+  type Trainer,
+} from '@gen/train';
 import * as tf from '@tensorflow/tfjs-core';
 import { DCGAN_OPTIONS } from './pretrained-dcgan.js';
 
@@ -35,6 +41,22 @@ export const SETTING_RANGES = {
 export const STEPS_PER_CHUNK = 1;
 /** The view trains until paused or reset; a trainer needs a total it never reaches. */
 const UNBOUNDED_STEPS = Number.MAX_SAFE_INTEGER;
+/** Checkpoints are written only when asked ({@link DcganTrainer.snapshot}). */
+const NEVER = 1_000_000_000;
+
+/**
+ * A run captured by {@link DcganTrainer.snapshot}: @gen/train checkpoint bytes of the current
+ * trainer (weights, both Adam states, the data order and Rng state, the trainer's step) and the
+ * steps of the trainers a settings change replaced before it.
+ */
+export interface DcganSnapshot {
+  /** The checkpoint's step: generator steps of the current trainer. */
+  step: number;
+  /** Generator steps of the replaced trainers; the run's step is their sum. */
+  earlierSteps: number;
+  bytes: Uint8Array;
+  settings: DcganSettings;
+}
 
 /** Mean losses of the last chunk. */
 export interface StepLosses {
@@ -91,21 +113,48 @@ export class DcganTrainer {
   private readonly gOpt: tf.Optimizer;
   private readonly rng: Rng;
   private trainer: Trainer;
+  private store: CheckpointStore = memoryCheckpointStore({ keep: 1 });
   /** Steps of the trainers that a batch-size or discriminator-steps change replaced. */
   private earlierSteps = 0;
 
+  /**
+   * A new run with fresh weights (seeded by `seed`), or, with `restored` (a
+   * {@link DcganSnapshot}, e.g. taken before a backend switch), that run continued: its settings,
+   * weights, optimiser states, data order and step come from the snapshot, once {@link begin}
+   * (or the first {@link train}) has read it.
+   */
   constructor(
     private readonly data: tf.Tensor2D,
     settings: DcganSettings,
     seed = 0,
+    restored?: DcganSnapshot,
   ) {
-    this.settings = { ...settings };
+    this.settings = { ...(restored?.settings ?? settings) };
     this.gan = Gan.dcgan({ ...DCGAN_OPTIONS, seed });
     const { learningRate } = settings;
     this.dOpt = adam(learningRate, { beta1: 0.5, beta2: 0.9 });
     this.gOpt = adam(learningRate, { beta1: 0.5, beta2: 0.9 });
     this.rng = Rng.fromSeed(seed + 1);
-    this.trainer = this.makeTrainer();
+    if (restored !== undefined) {
+      this.earlierSteps = restored.earlierSteps;
+      // The memory store keeps the bytes at once; a bad checkpoint is refused by the first run.
+      void this.store.save(restored.step, restored.bytes).catch(() => undefined);
+    }
+    this.trainer = this.makeTrainer(restored !== undefined);
+  }
+
+  /** Starts the trainer (reads a restored checkpoint), so {@link steps} is the run's. */
+  async begin(): Promise<void> {
+    await this.trainer.run(0);
+  }
+
+  /** The run as checkpoint bytes (@gen/train's format) at the current step. */
+  async snapshot(): Promise<DcganSnapshot> {
+    await this.trainer.save();
+    const step = this.trainer.status.step;
+    const bytes = await this.store.load(step);
+    if (bytes === undefined) throw new Error('DcganTrainer.snapshot: no checkpoint was written');
+    return { step, earlierSteps: this.earlierSteps, bytes, settings: { ...this.settings } };
   }
 
   /** Generator steps done since construction. */
@@ -197,10 +246,11 @@ export class DcganTrainer {
   private replaceTrainer(): void {
     this.earlierSteps = this.steps;
     this.trainer.dispose();
-    this.trainer = this.makeTrainer();
+    this.store = memoryCheckpointStore({ keep: 1 });
+    this.trainer = this.makeTrainer(false);
   }
 
-  private makeTrainer(): Trainer {
+  private makeTrainer(resume: boolean): Trainer {
     const [rng] = this.rng.split(1) as [Rng];
     const { batchSize, discriminatorSteps } = this.settings;
     // Shuffled batches and every draw of the losses come from the trainer's seeded Rng.
@@ -214,6 +264,8 @@ export class DcganTrainer {
       learningRate: () => this.settings.learningRate,
       rng,
       logEvery: STEPS_PER_CHUNK,
+      checkpoint: { store: this.store, every: NEVER },
+      ...(resume ? { resume: this.store } : {}),
     });
   }
 }

@@ -44,7 +44,7 @@ export interface DensityControls {
 export function buildControls(): DensityControls {
   const dataset = select(
     'dataset',
-    DATASETS.map((d) => [d, d] as const),
+    [...DATASETS.map((d) => [d, d] as const), ['custom', 'custom (draw it)'] as const],
     'moons',
   );
   const model = select(
@@ -73,10 +73,16 @@ export function buildControls(): DensityControls {
   samples.checked = true;
   const lossLabel = labelled('GAN loss', loss);
   const componentsLabel = labelled('components (GMM)', components);
+  const lrLabel = labelled('learning rate', lr);
+  const batchLabel = labelled('batch size', batch);
   const sync = () => {
     // `hidden` loses to the labels' CSS display: set display itself.
     lossLabel.style.display = model.value === 'gan' ? '' : 'none';
     componentsLabel.style.display = model.value === 'gmm' ? '' : 'none';
+    // EM has no learning rate and uses every point in each step: no batch either.
+    const gradient = model.value !== 'gmm' ? '' : 'none';
+    lrLabel.style.display = gradient;
+    batchLabel.style.display = gradient;
   };
   model.addEventListener('change', sync);
   sync();
@@ -87,8 +93,8 @@ export function buildControls(): DensityControls {
     labelled('model', model),
     lossLabel,
     componentsLabel,
-    labelled('learning rate', lr),
-    labelled('batch size', batch),
+    lrLabel,
+    batchLabel,
     labelled('show samples', samples),
   );
   return {

@@ -6,7 +6,7 @@ import { ChunkTrainer } from './chunk-trainer.js';
 import type { DensityModel, ModelSettings } from './model.js';
 
 /**
- * `GaussianMixture` (full covariances, k-means init) fitted by @gen/train's EM trainer (its
+ * `GaussianMixture` (full covariances, started from k-means++ seeds) fitted by @gen/train's EM trainer (its
  * `fitEm`, run step-wise) behind {@link DensityModel}.
  */
 export class GmmModel implements DensityModel {
@@ -19,6 +19,10 @@ export class GmmModel implements DensityModel {
     const gm = new GaussianMixture({
       components: settings.components,
       covariance: 'full',
+      // k-means++ seeding alone (data rows as centres, one M-step, no Lloyd iterations): step 0
+      // shows an unfitted start that EM then fits step by step (a full k-means start would
+      // already look fitted).
+      init: 'kmeans++',
       seed: settings.seed,
       validateArgs: false,
     });
@@ -41,7 +45,7 @@ export class GmmModel implements DensityModel {
     return this.training.stepsPerChunk;
   }
 
-  /** Initialises by k-means on the first call, then runs `n` EM iterations (returns the bound). */
+  /** Initialises from k-means++ seeds on the first call, then runs `n` EM iterations (returns the bound). */
   train(x: tf.Tensor2D, n: number, rng: Rng): Promise<number> {
     return this.training.train(x, n, rng);
   }

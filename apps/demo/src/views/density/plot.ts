@@ -4,6 +4,7 @@
  * (coloured by GMM cluster when there is one) and, optionally, the model's samples.
  */
 import * as Plot from '@observablehq/plot';
+import { axisFormat } from '../../shell/format.js';
 import { clusterColor } from './grid.js';
 import type { HeatKind } from './model.js';
 
@@ -77,9 +78,9 @@ export function densityPlot(frame: Frame, size: number, showSamples = true): Ele
     width: size,
     height: size,
     marginLeft: 36,
-    x: { domain: [-e, e], label: 'x₁' },
-    y: { domain: [-e, e], label: 'x₂' },
-    color: { scheme: 'viridis', legend: true, label },
+    x: { domain: [-e, e], label: 'x₁', tickFormat: axisFormat },
+    y: { domain: [-e, e], label: 'x₂', tickFormat: axisFormat },
+    color: { scheme: 'viridis', legend: true, label, tickFormat: axisFormat },
     marks: [
       Plot.raster(Array.from(clipHeat(frame.heat, frame.heatKind)), {
         width: frame.gridSize,
@@ -89,7 +90,8 @@ export function densityPlot(frame: Frame, size: number, showSamples = true): Ele
         y1: -e,
         y2: e,
         fill: (v: number) => v,
-        imageRendering: 'pixelated',
+        // The browser's smooth (bilinear) scaling of the grid image: no blocky cells.
+        imageRendering: 'auto',
       }),
       // Clustered data go on top of the samples, so the cluster colours stay visible.
       ...(clustered ? samples : []),

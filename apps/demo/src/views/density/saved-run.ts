@@ -15,9 +15,13 @@ export interface SavedRun {
   step: number;
 }
 
-/** The store of the run with `settings`; undefined where the browser offers no IndexedDB. */
+/**
+ * The store of the run with `settings`; undefined where the browser offers no IndexedDB, and for
+ * drawn (custom) data.
+ */
 export function runStore(settings: RunSettings): IndexedDbCheckpointStore | undefined {
-  if (typeof indexedDB === 'undefined') return undefined;
+  // Drawn data are not part of the settings: such a run cannot be rebuilt, so it is not saved.
+  if (typeof indexedDB === 'undefined' || settings.dataset === 'custom') return undefined;
   const keys = Object.keys(settings).sort() as (keyof RunSettings)[];
   const name = keys.map((key) => `${key}=${settings[key]}`).join('&');
   return indexedDbCheckpointStore(`density?${name}`, { keep: 2 });

@@ -3,7 +3,7 @@ import { memoryCheckpointStore } from '@gen/train';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MODEL_NAMES } from './models.js';
-import { DensityRun, GRID_SIZE } from './session.js';
+import { DensityRun, GRID_SIZE, MIN_CUSTOM_POINTS } from './session.js';
 import { gridMass } from './test-support.js';
 
 const base = { lossKey: 'non-saturating', components: 4, batchSize: 64, seed: 0 };
@@ -72,5 +72,27 @@ describe('DensityRun (wasm)', () => {
     expect(mass).toBeGreaterThan(0.9);
     expect(mass).toBeLessThan(1.1);
     run.dispose();
+  });
+
+  it('custom: trains on drawn points (data units), refuses too few, and frees every tensor', async () => {
+    const start = tf.memory().numTensors;
+    const settings = { ...base, model: 'gmm', dataset: 'custom', learningRate: 3e-3 } as const;
+    await expect(DensityRun.create(settings)).rejects.toThrow(/at least 20 points, got 0/);
+    const few = Array.from({ length: MIN_CUSTOM_POINTS - 1 }, (_, i) => [i / 10, 0]);
+    await expect(DensityRun.create(settings, undefined, few)).rejects.toThrow(/got 19/);
+    // Two blobs of 20 points each along a line: the plot square holds them with a 10 % margin.
+    const points = Array.from({ length: 40 }, (_, i) => [
+      i < 20 ? -1 + i / 100 : 1 - (i - 20) / 100,
+      i % 2 === 0 ? 0.5 : -0.5,
+    ]);
+    const run = await DensityRun.create(settings, undefined, points);
+    await run.train(3);
+    const frame = await run.frame();
+    expect(frame.data).toHaveLength(40);
+    expect(frame.data[0]![0]).toBeCloseTo(-1, 5);
+    expect(frame.extent).toBeCloseTo(1.1, 5);
+    expect(Number.isFinite(run.metric)).toBe(true);
+    run.dispose();
+    expect(tf.memory().numTensors).toBe(start);
   });
 });

@@ -15,12 +15,32 @@ import type { Frame } from './plot.js';
 const N_DATA = 2000;
 const N_SHOWN = 600;
 /** Cells per side of the heatmap (one batched model call). */
-export const GRID_SIZE = 48;
+export const GRID_SIZE = 96;
 
 /** What a run is made of. */
 export interface RunSettings extends ModelSettings {
-  dataset: ToyName;
+  /** A `makeToy` data set, or 'custom': points the user drew (passed to `create`). */
+  dataset: ToyName | 'custom';
   model: ModelName;
+}
+
+/** Fewest drawn points a custom run trains on. */
+export const MIN_CUSTOM_POINTS = 20;
+
+/** The run's data: the toy set, or the drawn points for 'custom'. */
+function dataOf(settings: RunSettings, points: readonly number[][] | undefined): tf.Tensor2D {
+  if (settings.dataset !== 'custom') {
+    return makeToy(settings.dataset, { n: N_DATA, seed: settings.seed }).x as tf.Tensor2D;
+  }
+  if (points === undefined || points.length < MIN_CUSTOM_POINTS) {
+    throw new RangeError(
+      `DensityRun.create: a custom data set needs at least ${MIN_CUSTOM_POINTS} points, got ${points?.length ?? 0}`,
+    );
+  }
+  return tf.tensor2d(
+    points.map((p) => [p[0]!, p[1]!]),
+    [points.length, 2],
+  );
 }
 
 /** Data, model and grid of one run; `dispose()` frees every tensor. */
@@ -44,10 +64,15 @@ export class DensityRun {
    * Draws the data set, builds the model and computes the starting metric; with `checkpoint`,
    * the run checkpoints there after every chunk and, with `checkpoint.resume`, continues from
    * the latest checkpoint (the same settings made it: the data set and the model are rebuilt
-   * from them, the weights, optimiser state and data order come from the checkpoint).
+   * from them, the weights, optimiser state and data order come from the checkpoint). A
+   * 'custom' data set trains on `points` (data units, at least {@link MIN_CUSTOM_POINTS}).
    */
-  static async create(settings: RunSettings, checkpoint?: ChunkCheckpoint): Promise<DensityRun> {
-    const toy = makeToy(settings.dataset, { n: N_DATA, seed: settings.seed });
+  static async create(
+    settings: RunSettings,
+    checkpoint?: ChunkCheckpoint,
+    points?: readonly number[][],
+  ): Promise<DensityRun> {
+    const toy = { x: dataOf(settings, points) };
     const rows = (await toy.x.array()) as number[][];
     const scale = trainingScale(rows);
     const extent = plotExtent(rows);

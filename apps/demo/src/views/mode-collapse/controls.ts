@@ -1,9 +1,12 @@
 /**
  * The mode-collapse view's controls (native, labelled, keyboard accessible): data set, loss,
  * discriminator steps, instance noise (start std, decay), label smoothing, learning rate, batch
- * size and width. Every change restarts training.
+ * size and width. Every numeric entry is a validated `numberField`: a bad value is marked and
+ * explained, and the last good one stays in force. Every valid change restarts training.
  */
 import { h, labelled } from '../../shell/dom.js';
+import { type NumberField, numberField } from '../../shell/field.js';
+import { formatNumber } from '../../shell/format.js';
 import { LOSS_MENU } from './loss-menu.js';
 import {
   DEFAULT_SETTINGS,
@@ -23,35 +26,16 @@ function select(
   return el;
 }
 
-function number(
-  name: string,
-  value: number,
-  min: number,
-  max: number,
-  step: number,
-): HTMLInputElement {
-  return h('input', {
-    type: 'number',
-    name,
-    value: String(value),
-    min: String(min),
-    max: String(max),
-    step: String(step),
-  });
-}
-
-/** Reads a number input, falling back to `fallback` when empty or outside [min, max]. */
-function read(input: HTMLInputElement | HTMLSelectElement, fallback: number): number {
-  const v = Number.parseFloat(input.value);
-  const min = input instanceof HTMLInputElement ? Number.parseFloat(input.min) : -Infinity;
-  const max = input instanceof HTMLInputElement ? Number.parseFloat(input.max) : Infinity;
-  return Number.isFinite(v) && v >= min && v <= max ? v : fallback;
-}
+/** The learning rates offered (a select: Adam's step sizes worth comparing). */
+export const LEARNING_RATES = [0.0005, 0.001, 0.002, 0.005] as const;
 
 /** The controls' element, a reader of the settings and a change hook. */
 export interface ModeCollapseControls {
   element: HTMLElement;
+  /** The settings in force (every numeric field's last valid value). */
   settings(): ModeCollapseSettings;
+  /** Shows `settings` in the controls without notifying listeners. */
+  apply(settings: ModeCollapseSettings): void;
   onChange(listener: () => void): void;
 }
 
@@ -67,17 +51,44 @@ export function buildControls(): ModeCollapseControls {
     d.dataset,
   );
   const loss = select('loss', LOSS_MENU, d.lossKey);
-  const dSteps = number('discriminatorSteps', d.discriminatorSteps, 1, 10, 1);
-  const noiseStd = number('noiseStd', d.noiseStd, 0, 2, 0.05);
-  const noiseDecay = number('noiseDecay', d.noiseDecay, 1, 100000, 50);
-  const smoothing = number('labelSmoothing', d.labelSmoothing, 0.5, 1, 0.05);
-  const rates: [string, string][] = [
-    ['0.0005', '5e-4'],
-    ['0.001', '1e-3'],
-    ['0.002', '2e-3'],
-    ['0.005', '5e-3'],
-  ];
-  const lr = select('learningRate', rates, String(d.learningRate));
+  const dSteps = numberField({
+    label: 'D steps per G step',
+    value: d.discriminatorSteps,
+    min: 1,
+    max: 10,
+    integer: true,
+    testid: 'd-steps',
+  });
+  const noiseStd = numberField({
+    label: 'instance noise σ₀',
+    value: d.noiseStd,
+    min: 0,
+    max: 2,
+    step: 0.05,
+    testid: 'noise-std',
+  });
+  const noiseDecay = numberField({
+    label: 'noise decay (D steps)',
+    value: d.noiseDecay,
+    min: 1,
+    max: 100000,
+    step: 50,
+    integer: true,
+    testid: 'noise-decay',
+  });
+  const smoothing = numberField({
+    label: 'real label (one-sided smoothing)',
+    value: d.labelSmoothing,
+    min: 0.5,
+    max: 1,
+    step: 0.05,
+    testid: 'real-label',
+  });
+  const lr = select(
+    'learningRate',
+    LEARNING_RATES.map((v) => [String(v), formatNumber(v)] as const),
+    String(d.learningRate),
+  );
   const batch = select(
     'batchSize',
     ['32', '64', '128', '256', '512'].map((v) => [v, v]),
@@ -89,19 +100,17 @@ export function buildControls(): ModeCollapseControls {
     String(d.hidden),
   );
   const syncSmoothing = () => {
-    smoothing.disabled = !labelSmoothingApplies(loss.value);
+    smoothing.input.disabled = !labelSmoothingApplies(loss.value);
   };
   loss.addEventListener('change', syncSmoothing);
   syncSmoothing();
+  const fields: NumberField[] = [dSteps, noiseStd, noiseDecay, smoothing];
   const element = h(
     'div',
     { class: 'toolbar' },
     labelled('data set', dataset),
     labelled('loss', loss),
-    labelled('D steps per G step', dSteps),
-    labelled('instance noise σ₀', noiseStd),
-    labelled('noise decay (D steps)', noiseDecay),
-    labelled('real label (one-sided smoothing)', smoothing),
+    ...fields.map((f) => f.element),
     labelled('learning rate', lr),
     labelled('batch size', batch),
     labelled('hidden width', hidden),
@@ -111,29 +120,30 @@ export function buildControls(): ModeCollapseControls {
     settings: () => ({
       dataset: dataset.value as ModeToy,
       lossKey: loss.value,
-      discriminatorSteps: Math.round(read(dSteps, d.discriminatorSteps)),
-      noiseStd: read(noiseStd, d.noiseStd),
-      noiseDecay: Math.round(read(noiseDecay, d.noiseDecay)),
-      labelSmoothing: smoothing.disabled ? 1 : read(smoothing, d.labelSmoothing),
-      learningRate: read(lr, d.learningRate),
-      batchSize: read(batch, d.batchSize),
-      hidden: read(hidden, d.hidden),
+      discriminatorSteps: dSteps.value(),
+      noiseStd: noiseStd.value(),
+      noiseDecay: noiseDecay.value(),
+      labelSmoothing: smoothing.input.disabled ? 1 : smoothing.value(),
+      learningRate: Number(lr.value),
+      batchSize: Number(batch.value),
+      hidden: Number(hidden.value),
       seed: d.seed,
     }),
+    apply(s) {
+      dataset.value = s.dataset;
+      loss.value = s.lossKey;
+      dSteps.set(s.discriminatorSteps);
+      noiseStd.set(s.noiseStd);
+      noiseDecay.set(s.noiseDecay);
+      smoothing.set(s.labelSmoothing);
+      lr.value = String(s.learningRate);
+      batch.value = String(s.batchSize);
+      hidden.value = String(s.hidden);
+      syncSmoothing();
+    },
     onChange(listener) {
-      for (const el of [
-        dataset,
-        loss,
-        dSteps,
-        noiseStd,
-        noiseDecay,
-        smoothing,
-        lr,
-        batch,
-        hidden,
-      ]) {
-        el.addEventListener('change', listener);
-      }
+      for (const el of [dataset, loss, lr, batch, hidden]) el.addEventListener('change', listener);
+      for (const field of fields) field.onChange(listener);
     },
   };
 }

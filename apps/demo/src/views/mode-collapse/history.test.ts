@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   coveragePoint,
   coverageRows,
+  formatPlain,
   formatQuality,
   MODES_SERIES,
   QUALITY_SERIES,
@@ -20,5 +21,10 @@ describe('coverage history', () => {
       { step: 50, percent: 25, series: QUALITY_SERIES },
     ]);
     expect(formatQuality(0.0123)).toBe('1.23');
+    expect(formatPlain(-1.23456789)).toBe('-1.2346');
+    expect(Number.parseFloat(formatPlain(-0.5))).toBe(-0.5);
+    expect(formatPlain(-0.00001)).toBe('0.0000');
+    expect(formatPlain(Number.NaN)).toBe('—');
+    expect(formatPlain(2e9)).not.toMatch(/e\+/);
   });
 });

@@ -3,6 +3,7 @@
  * rows of the line chart (modes captured as % of all modes, and % high-quality samples).
  */
 import type { ModeCoverage } from '@gen/gan';
+import { formatNumber } from '../../shell/format.js';
 
 /** One evaluation of a run. */
 export interface CoveragePoint {
@@ -38,4 +39,14 @@ export function coverageRows(points: readonly CoveragePoint[], modeCount: number
 /** The headline number: % high-quality samples with two decimals (resolution 0.1% at 1000). */
 export function formatQuality(highQuality: number): string {
   return (100 * highQuality).toFixed(2);
+}
+
+/**
+ * A number as plain text that `Number.parseFloat` reads back (ASCII minus, no exponent), for the
+ * `[data-testid]` read-outs the tests parse: 4 decimals within ±10⁶, else `formatNumber`'s text.
+ */
+export function formatPlain(value: number): string {
+  if (!Number.isFinite(value) || Math.abs(value) >= 1e6) return formatNumber(value);
+  const text = value.toFixed(4);
+  return text === '-0.0000' ? '0.0000' : text;
 }

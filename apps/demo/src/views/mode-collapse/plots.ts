@@ -3,6 +3,8 @@
  * centres (with the 3σ high-quality radius), and mode coverage over training steps.
  */
 import * as Plot from '@observablehq/plot';
+import { axisFormat } from '../../shell/format.js';
+import { smoothed } from '../../shell/loss-curve.js';
 import { type CoveragePoint, coverageRows, MODES_SERIES, QUALITY_SERIES } from './history.js';
 import type { ModeToy } from './settings.js';
 
@@ -24,8 +26,8 @@ export function samplesPlot(
     width: size,
     height: size,
     marginLeft: 36,
-    x: { domain: [-e, e], label: 'x₁' },
-    y: { domain: [-e, e], label: 'x₂' },
+    x: { domain: [-e, e], label: 'x₁', tickFormat: axisFormat },
+    y: { domain: [-e, e], label: 'x₂', tickFormat: axisFormat },
     marks: [
       Plot.frame({ stroke: '#ccc' }),
       Plot.dot(clipped, {
@@ -46,27 +48,40 @@ export function samplesPlot(
   });
 }
 
-/** Modes captured and high-quality samples (both in %) against generator steps. */
+/**
+ * Modes captured and high-quality samples (both in %) against generator steps: faint raw points
+ * under a debiased-EMA smoothed line per series (`smoothed` of the shell's loss curves).
+ */
 export function coveragePlot(
   points: readonly CoveragePoint[],
   modeCount: number,
   width: number,
+  smoothing = 0.8,
 ): Element {
+  const rows = coverageRows(points, modeCount);
+  const series = [MODES_SERIES, QUALITY_SERIES];
+  const lines = series.flatMap((name) => {
+    const own = rows.filter((r) => r.series === name);
+    const smooth = smoothed(
+      own.map((r) => r.percent),
+      smoothing,
+    );
+    return own.map((r, i) => ({ ...r, smooth: smooth[i]! }));
+  });
+  const steps = points.map((p) => p.step);
+  const last = Math.max(1, ...steps);
   return Plot.plot({
     width,
-    height: Math.round(Math.min(300, width * 0.6)),
-    x: { label: 'generator steps' },
-    y: { domain: [0, 100], label: '%', grid: true },
-    color: { legend: true, domain: [MODES_SERIES, QUALITY_SERIES] },
+    height: Math.round(Math.min(300, Math.max(200, width * 0.5))),
+    marginLeft: 44,
+    x: { label: 'generator steps', domain: [0, last], tickFormat: axisFormat },
+    y: { domain: [0, 100], label: '%', grid: true, tickFormat: axisFormat },
+    color: { legend: true, domain: series },
     marks: [
-      Plot.line(coverageRows(points, modeCount), {
-        x: 'step',
-        y: 'percent',
-        stroke: 'series',
-        strokeWidth: 2,
-        marker: 'dot',
-      }),
       Plot.ruleY([0]),
+      Plot.dot(rows, { x: 'step', y: 'percent', fill: 'series', r: 1.5, fillOpacity: 0.3 }),
+      // z explicit: two series with one point each are not a 'high-cardinality' z (Plot's ⚠).
+      Plot.line(lines, { x: 'step', y: 'smooth', z: 'series', stroke: 'series', strokeWidth: 2 }),
     ],
   });
 }

@@ -1,7 +1,13 @@
 import { GAN_LOSS_NAMES } from '@gen/gan';
 import { describe, expect, it } from 'vitest';
 import { LOSS_MENU } from './loss-menu.js';
-import { DEFAULT_SETTINGS, dataScale, ganOptions, labelSmoothingApplies } from './settings.js';
+import {
+  DEFAULT_SETTINGS,
+  dataScale,
+  ganOptions,
+  labelSmoothingApplies,
+  PRESETS,
+} from './settings.js';
 
 describe('mode-collapse settings', () => {
   it('offers every loss @gen/gan parses, built-ins and every f-GAN divergence', () => {
@@ -45,5 +51,25 @@ describe('mode-collapse settings', () => {
     expect(hinge.labelSmoothing).toBeUndefined();
     expect(labelSmoothingApplies('hinge')).toBe(false);
     expect(labelSmoothingApplies('least-squares')).toBe(true);
+  });
+
+  it('offers presets that map to valid Gan.mlp options: saturating collapse, WGAN clipped vs GP', () => {
+    const byId = new Map(PRESETS.map((p) => [p.id, p]));
+    expect([...byId.keys()]).toEqual(['collapse', 'wgan-clip', 'wgan-gp']);
+    for (const preset of PRESETS) {
+      expect(GAN_LOSS_NAMES).toContain(preset.settings.lossKey);
+      expect(() => ganOptions(preset.settings)).not.toThrow();
+      expect(preset.settings.discriminatorSteps).toBeGreaterThanOrEqual(1);
+    }
+    const collapse = ganOptions(byId.get('collapse')!.settings);
+    expect(collapse.loss).toBe('minimax');
+    expect(collapse.instanceNoise).toBeUndefined();
+    expect(byId.get('wgan-clip')!.settings.lossKey).toBe('wasserstein');
+    expect(byId.get('wgan-gp')!.settings.lossKey).toBe('wasserstein-gp');
+    // The pair differs only in the constraint on the critic.
+    expect({ ...byId.get('wgan-clip')!.settings, lossKey: '' }).toEqual({
+      ...byId.get('wgan-gp')!.settings,
+      lossKey: '',
+    });
   });
 });

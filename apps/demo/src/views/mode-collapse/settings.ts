@@ -87,3 +87,67 @@ export function ganOptions(settings: ModeCollapseSettings): GanMlpOptions {
 export function labelSmoothingApplies(lossKey: string): boolean {
   return supportsLabelSmoothing(parseGanLoss(lossKey));
 }
+
+/** A preset: a name, what it shows, and the settings it applies (the rest stay the defaults). */
+export interface Preset {
+  id: string;
+  label: string;
+  /** One sentence shown when the preset is applied. */
+  explain: string;
+  settings: ModeCollapseSettings;
+}
+
+/**
+ * Presets of the view. "Make it collapse": the original minimax (saturating) loss with a high
+ * learning rate and no noise, the classic recipe for a generator that covers few modes of the
+ * grid. The WGAN pair shows why the critic must be Lipschitz: the same Wasserstein loss with the
+ * constraint enforced by weight clipping ('wasserstein', Arjovsky et al. 2017) and by a gradient
+ * penalty ('wasserstein-gp', Gulrajani et al. 2017), five critic steps per generator step.
+ */
+export const PRESETS: readonly Preset[] = [
+  {
+    id: 'collapse',
+    label: 'Make it collapse',
+    explain:
+      'Saturating minimax loss, learning rate 5e−3, one D step, no noise, on the grid of 25: ' +
+      'the generator typically covers few of the modes.',
+    settings: {
+      ...DEFAULT_SETTINGS,
+      dataset: 'grid25',
+      lossKey: 'minimax',
+      learningRate: 0.005,
+      discriminatorSteps: 1,
+      noiseStd: 0,
+      labelSmoothing: 1,
+    },
+  },
+  {
+    id: 'wgan-clip',
+    label: 'WGAN, clipped critic',
+    explain:
+      'Wasserstein loss with weight clipping as the Lipschitz constraint (5 critic steps per ' +
+      'generator step): the clipped critic is a poor, nearly linear function, and the samples ' +
+      'spread slowly. Compare with the gradient penalty.',
+    settings: {
+      ...DEFAULT_SETTINGS,
+      lossKey: 'wasserstein',
+      discriminatorSteps: 5,
+      learningRate: 0.0005,
+      labelSmoothing: 1,
+    },
+  },
+  {
+    id: 'wgan-gp',
+    label: 'WGAN-GP (gradient penalty)',
+    explain:
+      'Wasserstein loss with a gradient penalty keeping the critic 1-Lipschitz (5 critic steps ' +
+      'per generator step): the critic stays informative and the samples reach the modes.',
+    settings: {
+      ...DEFAULT_SETTINGS,
+      lossKey: 'wasserstein-gp',
+      discriminatorSteps: 5,
+      learningRate: 0.0005,
+      labelSmoothing: 1,
+    },
+  },
+];

@@ -6,7 +6,13 @@
 import { Rng } from '@gen/core';
 import { makeToy } from '@gen/data';
 import { Gan, type ModeCoverage, modeCoverage } from '@gen/gan';
-import { adam, createTrainer, type Trainer } from '@gen/train';
+import {
+  adam,
+  type CheckpointStore,
+  createTrainer,
+  memoryCheckpointStore,
+  type Trainer,
+} from '@gen/train';
 import * as tf from '@tensorflow/tfjs-core';
 import { dataScale, ganOptions, type ModeCollapseSettings } from './settings.js';
 
@@ -19,6 +25,18 @@ const EVAL_SEED = 7919;
 export const STEPS_PER_CHUNK = 10;
 /** The view trains until paused or reset; the trainer needs a total it never reaches. */
 const UNBOUNDED_STEPS = Number.MAX_SAFE_INTEGER;
+
+/**
+ * Checkpoints are written only when asked ({@link ModeCollapseTrainer.snapshot}); the trainer
+ * needs an interval, so it gets one that is never reached.
+ */
+const NEVER = 1_000_000_000;
+
+/** A run captured with {@link ModeCollapseTrainer.snapshot}: @gen/train checkpoint bytes. */
+export interface TrainerSnapshot {
+  step: number;
+  bytes: Uint8Array;
+}
 
 /** Mean losses over the last chunk (NaN before the first). */
 export interface StepLosses {
@@ -42,8 +60,14 @@ export class ModeCollapseTrainer {
   private readonly dOpt: tf.Optimizer;
   private readonly gOpt: tf.Optimizer;
   private readonly trainer: Trainer;
+  private readonly store: CheckpointStore;
 
-  constructor(settings: ModeCollapseSettings) {
+  /**
+   * A new run with `settings`, or, with `restored` (a snapshot of a run with the same settings,
+   * e.g. taken before a backend switch), that run continued: weights, optimiser state, data
+   * order and step come from the checkpoint.
+   */
+  constructor(settings: ModeCollapseSettings, restored?: TrainerSnapshot) {
     this.settings = settings;
     const toy = makeToy(settings.dataset, { n: N_TRAIN, seed: settings.seed });
     this.centers = toy.centers ?? [];
@@ -54,6 +78,11 @@ export class ModeCollapseTrainer {
     const { learningRate, batchSize, discriminatorSteps } = settings;
     this.dOpt = adam(learningRate, { beta1: 0.5 });
     this.gOpt = adam(learningRate, { beta1: 0.5 });
+    this.store = memoryCheckpointStore({ keep: 1 });
+    if (restored !== undefined) {
+      // The memory store keeps the bytes at once; a bad checkpoint is refused by the first run.
+      void this.store.save(restored.step, restored.bytes).catch(() => undefined);
+    }
     // Shuffled batches of x and every draw of the losses come from the trainer's seeded Rng.
     this.trainer = createTrainer(this.gan, this.x, {
       steps: UNBOUNDED_STEPS,
@@ -63,6 +92,8 @@ export class ModeCollapseTrainer {
       generatorOptimizer: this.gOpt,
       rng: Rng.fromSeed(settings.seed + 1),
       logEvery: STEPS_PER_CHUNK,
+      checkpoint: { store: this.store, every: NEVER },
+      ...(restored === undefined ? {} : { resume: this.store }),
     });
   }
 
@@ -90,6 +121,16 @@ export class ModeCollapseTrainer {
     const samples = (await drawn.array()) as number[][];
     drawn.dispose();
     return { samples, coverage: modeCoverage(samples, this.centers, this.std) };
+  }
+
+  /** The run as checkpoint bytes (@gen/train's format) at the current step. */
+  async snapshot(): Promise<TrainerSnapshot> {
+    await this.trainer.save();
+    const step = this.steps;
+    const bytes = await this.store.load(step);
+    if (bytes === undefined)
+      throw new Error('ModeCollapseTrainer.snapshot: no checkpoint was written');
+    return { step, bytes };
   }
 
   dispose(): void {
