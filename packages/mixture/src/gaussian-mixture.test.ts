@@ -287,4 +287,16 @@ describe('GaussianMixture API [wasm]', () => {
     gm.dispose();
     expect(tf.memory().numTensors).toBe(start);
   });
+
+  it('leaks no tensors from any initialisation, fitted or only initialised', async () => {
+    for (const init of ['kmeans', 'kmeans++', 'random', 'random-from-data'] as const) {
+      const gm = new GaussianMixture({ components: 3, init, maxIterations: 3, seed: 1 });
+      await gm.initialize(x);
+      await expectNoLeak(async () => {
+        await gm.initialize(x);
+        await gm.fit(x);
+      });
+      gm.dispose();
+    }
+  });
 });

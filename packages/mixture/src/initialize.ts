@@ -24,7 +24,8 @@ async function centresFor(
 ): Promise<tf.Tensor> {
   if (typeof init !== 'string') return tf.tensor2d(Float32Array.from(init.means), [k, init.dim]);
   if (init === 'random-from-data') {
-    return tf.gather(x, tf.tensor1d(distinctRows(x.shape[0]!, k, rng), 'int32'));
+    const rows = distinctRows(x.shape[0]!, k, rng);
+    return tf.tidy(() => tf.gather(x, tf.tensor1d(rows, 'int32')));
   }
   const seeds = kmeansPlusPlus(x, k, rng);
   return init === 'kmeans' ? lloyd(x, seeds) : seeds;
