@@ -11,6 +11,7 @@ import {
 } from './support/browser.js';
 
 const demo = useDemo();
+const VIEW = 'section.view[data-view="vae"]';
 
 /** For each digit canvas: its size and how many distinct grey levels it shows (1 = blank). */
 async function canvasStats(
@@ -31,43 +32,90 @@ async function canvasStats(
   );
 }
 
+/** Tensors alive in the page's own tfjs engine (the worker's engine is another one). */
+function pageTensors(page: Page): Promise<number> {
+  return page.evaluate(
+    () =>
+      (globalThis as { _tfengine?: { state: { numTensors: number } } })._tfengine?.state
+        .numTensors ?? -1,
+  );
+}
+
+/** Waits until training is paused and no chunk is in flight (the last one has landed). */
+async function settled(page: Page): Promise<void> {
+  await page.waitForFunction(
+    () =>
+      document.querySelector('[data-testid="train"]')?.textContent === 'Train' &&
+      document.querySelector('[data-testid="train"]:not([disabled])') !== null &&
+      document.querySelector('section.view[data-chunk]') === null,
+    undefined,
+    { polling: 100, timeout: 90_000 },
+  );
+}
+
 describe('view: VAE on MNIST', () => {
-  for (const backend of ['webgpu', 'wasm'] as const) {
-    it(`loads MNIST, trains on ${backend}, lowers −ELBO and draws digits`, async () => {
-      const { page, consoleErrors } = await openView(demo.browser, demo.url, 'vae', backend);
-      await page.locator('[data-testid="train"]:not([disabled])').waitFor({ timeout: 120_000 });
-      const initial = await canvasStats(page);
-      expect(initial).toHaveLength(4);
-      for (const c of initial) expect(c.levels, c.label).toBeGreaterThan(2);
-      // The latent map is an Observable Plot figure with one dot per test digit shown.
-      expect(await page.locator('[data-testid="latent-map"] svg circle[data-index]').count()).toBe(
-        500,
-      );
+  // The webgpu switch is covered by the shell's test; training here runs on wasm, then cpu.
+  it('trains in the worker on wasm, lowers −ELBO, draws digits and continues on cpu', async () => {
+    const backend = 'wasm';
+    const { page, consoleErrors } = await openView(demo.browser, demo.url, 'vae', backend);
+    await page.locator('[data-testid="train"]:not([disabled])').waitFor({ timeout: 120_000 });
+    const initial = await canvasStats(page);
+    expect(initial).toHaveLength(4);
+    for (const c of initial) expect(c.levels, c.label).toBeGreaterThan(2);
+    // The latent map is an Observable Plot figure with one dot per test digit shown.
+    expect(await page.locator('[data-testid="latent-map"] svg circle[data-index]').count()).toBe(
+      500,
+    );
 
-      // SwiftShader WebGPU runs at ~0.6 GFLOP/s: train a smaller model (a reset) than the default.
-      await page.getByLabel('hidden width (restarts)').selectOption('64');
-      await page.getByLabel('batch size').selectOption('16');
-      await page.locator('[data-testid="train"]:not([disabled])').waitFor({ timeout: 120_000 });
-      const run = await trainAndWait(page, { minSteps: 5, timeoutMs: 90_000 });
-      expect(run.stepAfter).toBeGreaterThanOrEqual(5);
-      expect(run.stepAfter).toBeGreaterThan(run.stepBefore);
-      expect(Number.isFinite(run.metricBefore)).toBe(true);
-      expect(Number.isFinite(run.metricAfter)).toBe(true);
-      // −ELBO per image starts near 784·log 2 ≈ 543 nats and falls within a few Adam steps.
-      expect(run.metricBefore).toBeGreaterThan(400);
-      expect(run.metricAfter).toBeLessThan(run.metricBefore);
+    // A smaller model than the default (a reset), so the test trains quickly.
+    await page.getByLabel('hidden width (restarts)').selectOption('64');
+    await page.getByLabel('batch size').selectOption('16');
+    await page.locator('[data-testid="train"]:not([disabled])').waitFor({ timeout: 120_000 });
+    // The model, the data and the read-backs live in the worker: the page's own tfjs engine
+    // holds no tensor, before or after training.
+    const tensorsBefore = await pageTensors(page);
+    const run = await trainAndWait(page, { minSteps: 5, timeoutMs: 90_000 });
+    expect(run.stepAfter).toBeGreaterThanOrEqual(5);
+    expect(run.stepAfter).toBeGreaterThan(run.stepBefore);
+    expect(Number.isFinite(run.metricBefore)).toBe(true);
+    expect(Number.isFinite(run.metricAfter)).toBe(true);
+    // −ELBO per image starts near 784·log 2 ≈ 543 nats and falls within a few Adam steps.
+    expect(run.metricBefore).toBeGreaterThan(400);
+    expect(run.metricAfter).toBeLessThan(run.metricBefore);
+    expect(tensorsBefore).toBe(0);
+    expect(await pageTensors(page)).toBe(0);
 
-      // Pausing redraws the panels from the trained model.
-      await page.waitForFunction(
-        () => document.querySelector('[data-testid="train"]')?.textContent === 'Train',
-      );
-      await page.waitForTimeout(500);
-      for (const c of await canvasStats(page)) expect(c.levels, c.label).toBeGreaterThan(2);
-      await screenshot(page, `vae-${backend}`);
-      expect(consoleErrors).toEqual([]);
-      await page.close();
-    });
-  }
+    // Pausing redraws the panels from the trained model.
+    await settled(page);
+    await page.waitForTimeout(300);
+    for (const c of await canvasStats(page)) expect(c.levels, c.label).toBeGreaterThan(2);
+    await screenshot(page, `vae-${backend}`);
+
+    // Switching to cpu hands the run over (checkpoint bytes, step, settings): the step and the
+    // settings continue, they do not restart.
+    const held = await readProgress(page);
+    expect(held.step).toBeGreaterThanOrEqual(5);
+    await page.getByTestId('backend-select').selectOption('cpu');
+    await waitForBackend(page, 'cpu');
+    await page.locator('[data-testid="train"]:not([disabled])').waitFor({ timeout: 120_000 });
+    const continued = await readProgress(page);
+    expect(continued.step).toBe(held.step);
+    // The same weights on another backend: the same held-out −ELBO (to float rounding).
+    expect(continued.metric).toBeCloseTo(held.metric, 0);
+    expect(await page.locator(VIEW).getByRole('status').first().textContent()).toBe(
+      `Continued at step ${held.step} on cpu.`,
+    );
+    expect(await page.getByLabel('hidden width (restarts)').inputValue()).toBe('64');
+    expect(await page.getByLabel('batch size').inputValue()).toBe('16');
+    expect(await page.getByTestId('origin').textContent()).toMatch(/^Started from scratch/);
+    const after = await trainAndWait(page, { minSteps: held.step + 5, timeoutMs: 90_000 });
+    expect(after.stepBefore).toBe(held.step);
+    expect(after.stepAfter).toBeGreaterThanOrEqual(held.step + 5);
+    expect(Number.isFinite(after.metricAfter)).toBe(true);
+    expect(await pageTensors(page)).toBe(0);
+    expect(consoleErrors).toEqual([]);
+    await page.close();
+  }, 180_000);
 
   it('starts from the trained model at once, and scratch resets to fresh weights', async () => {
     const { page, consoleErrors } = await openView(demo.browser, demo.url, 'vae', 'wasm');

@@ -10,6 +10,8 @@ export const MAX_BETA = 10;
 
 /** The view's elements: controls, read-outs and panel targets. */
 export interface VaeLayout extends PanelTargets {
+  /** The view's root (its `data-chunk` marks a training chunk in flight). */
+  view: HTMLElement;
   train: HTMLButtonElement;
   reset: HTMLButtonElement;
   /** Where a reset takes the weights from: `trained` (the shipped model) or `scratch`. */
@@ -70,6 +72,7 @@ function endpointField(label: string, value: number, testid: string): NumberFiel
 export function buildLayout(root: HTMLElement): VaeLayout {
   const d = DEFAULT_SETTINGS;
   const els: VaeLayout = {
+    view: root,
     train: h('button', { type: 'button', 'data-testid': 'train', disabled: '' }, 'Train'),
     reset: h('button', { type: 'button', disabled: '' }, 'Reset'),
     startFrom: startFromSelect(),
@@ -123,7 +126,7 @@ export function buildLayout(root: HTMLElement): VaeLayout {
       { class: 'lead' },
       'A variational autoencoder (Vae.mlp, Bernoulli decoder) starts from a model trained beforehand on all 60 000 MNIST digits, or from scratch, and trains on 10 000 dynamically binarised digits in your browser. ' +
         'The headline number is −ELBO per image (nats) on 256 held-out test digits; latent size 2 makes the map below the actual latent space. ' +
-        'Click two digits on the map to interpolate between them.',
+        'Click two digits on the map to interpolate between them. It trains in a Web Worker, so the page stays responsive.',
     ),
     h(
       'div',

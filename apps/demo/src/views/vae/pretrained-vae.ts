@@ -90,18 +90,29 @@ export function decodePretrainedVae(bytes: Uint8Array | ArrayBuffer): Pretrained
   }
 }
 
-/** Fetches and decodes the trained VAE; a failed request throws naming the URL and the status. */
-export async function fetchPretrainedVae(
+/**
+ * Fetches the trained VAE's file bytes (the page does, then moves them to the training worker);
+ * a failed request throws naming `fetchPretrainedVae`, the URL and the status.
+ */
+export async function fetchPretrainedVaeBytes(
   url: string,
   signal?: AbortSignal,
-): Promise<PretrainedVae> {
+): Promise<Uint8Array> {
   const response = await fetch(url, signal === undefined ? {} : { signal });
   if (!response.ok) {
     throw new FormatError(
       `fetchPretrainedVae: GET ${url} answered ${response.status} ${response.statusText}`,
     );
   }
-  return decodePretrainedVae(new Uint8Array(await response.arrayBuffer()));
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+/** Fetches and decodes the trained VAE; a failed request throws naming the URL and the status. */
+export async function fetchPretrainedVae(
+  url: string,
+  signal?: AbortSignal,
+): Promise<PretrainedVae> {
+  return decodePretrainedVae(await fetchPretrainedVaeBytes(url, signal));
 }
 
 /**

@@ -1,29 +1,25 @@
 import { isGenError } from '@gen/core';
+import type * as Comlink from 'comlink';
 import { formatNumber } from '../../shell/format.js';
 import { LossHistory, lossCurvePlot } from '../../shell/loss-curve.js';
 import { StepRate } from '../../shell/train-loop.js';
+import type { WorkerApi } from '../../worker/host.js';
+import type { VaeBuilt, VaeFrame, VaeInit, VaeWorkerApi } from '../../worker/vae.worker.js';
 import { type LatentPoint, pickDot } from './latent-map.js';
 import type { VaeLayout } from './layout.js';
-import { disposeMnistTensors, type MnistTensors } from './mnist-tensors.js';
-import { drawLatentMap, type Endpoints, renderInterpolation, renderPanels } from './panels.js';
-import {
-  disposePretrainedVae,
-  loadPretrainedVae,
-  type PretrainedVae,
-  pretrainedMismatch,
-} from './pretrained-vae.js';
+import { drawInterpolation, drawLatentMap, drawPanels } from './panels.js';
 import {
   DEFAULT_SETTINGS,
   type HeldOut,
   STEPS_PER_CHUNK,
   type VaeSettings,
-  VaeTrainer,
+  type VaeSnapshot,
 } from './trainer.js';
 
 /** While training, panels are redrawn at most this often (ms); always when paused. */
-const RENDER_EVERY_MS = 1500;
+const RENDER_EVERY_MS = 2500;
 /** While training, the loss curves are redrawn at most this often (ms). */
-const LOSS_EVERY_MS = 400;
+const LOSS_EVERY_MS = 1000;
 
 /** The loss curves' series. */
 const TRAIN_SERIES = 'training loss';
@@ -36,23 +32,47 @@ function readSelect(input: HTMLSelectElement, fallback: number): number {
   return Number.isFinite(v) ? v : fallback;
 }
 
-/** The trained model, or why it could not be loaded. */
-export type PretrainedSource = { pretrained: PretrainedVae } | { error: string };
+/** One recorded point of a loss curve (plain data, to hand over across a backend switch). */
+interface CurvePoint {
+  series: string;
+  step: number;
+  value: number;
+}
+
+/** What the view hands over across a backend switch (plain data). */
+export interface VaeSuspended {
+  kind: 'vae/v1';
+  snapshot: VaeSnapshot;
+  startFrom: string;
+  origin: string;
+  endpoints: [number, number];
+  losses: CurvePoint[];
+  kls: CurvePoint[];
+  trainLoss: string;
+}
+
+export function isVaeSuspended(value: unknown): value is VaeSuspended {
+  return (value as VaeSuspended | undefined)?.kind === 'vae/v1';
+}
+
+/** The worker's API as the page sees it. */
+export type VaeApi = Comlink.Remote<VaeWorkerApi & WorkerApi>;
 
 /**
- * The VAE view's state machine: every tensor operation runs as a task on one serial queue
- * (training chunks, redraws, resets, disposal), so controls never interleave with a step.
- * Each model starts from the trained weights ("start from: trained model") when they fit the
- * settings, else from scratch, and the origin line says which and why.
+ * The VAE view's state machine on the page: the model trains in the worker; every call to it
+ * runs as a task on one serial queue (training chunks, redraws, resets, the suspend), so controls
+ * never interleave with a step. Each model starts from the trained weights ("start from: trained
+ * model") when they fit the settings, else from scratch, and the origin line says which and why.
+ * The page only draws what the worker reads back.
  */
 export class VaeSession {
-  private trainer: VaeTrainer;
   private running = false;
   private stopped = false;
   private queue: Promise<void> = Promise.resolve();
   private lastRender = 0;
   private lastLossDraw = 0;
-  private readonly pretrained: PretrainedVae | undefined;
+  private step = 0;
+  private latentSize: number;
   /** Training loss and held-out −ELBO, and the held-out KL, against steps of this model. */
   private readonly losses = new LossHistory();
   private readonly kls = new LossHistory();
@@ -61,34 +81,68 @@ export class VaeSession {
   private points: LatentPoint[] | undefined;
   /** Which endpoint the next click on the map sets: 0 the start, 1 the end. */
   private nextEnd: 0 | 1 = 0;
+  private readonly hasPretrained: boolean;
+  /** Why the trained model is missing (undefined when it loaded). */
+  private readonly sourceError: string | undefined;
   private readonly onResize = () => {
     this.drawMap();
     this.drawLosses();
   };
 
-  /** Owns `data` and the trained weights from here on: {@link dispose} releases them. */
+  /**
+   * `fetchError`: why the page could not fetch the trained weights (undefined when it did);
+   * `restored`: a run suspended before a backend switch; `backend`: the worker's backend.
+   */
   constructor(
-    private readonly data: MnistTensors,
+    private readonly api: VaeApi,
+    private readonly init: VaeInit,
+    fetchError: string | undefined,
     private readonly els: VaeLayout,
-    private readonly source: PretrainedSource,
+    private readonly restored: VaeSuspended | undefined,
+    private readonly backend: string,
   ) {
-    this.pretrained = 'pretrained' in source ? source.pretrained : undefined;
-    if (this.pretrained === undefined) els.startFrom.value = 'scratch';
-    this.trainer = this.build();
+    this.hasPretrained = init.pretrained !== undefined;
+    this.sourceError = fetchError ?? init.pretrainedError;
+    if (!this.hasPretrained) els.startFrom.value = 'scratch';
+    this.latentSize = readSelect(els.latentSize, DEFAULT_SETTINGS.latentSize);
   }
 
-  /** Computes the first metric and panels, then enables the controls. */
+  /** Builds the model (or continues the restored run), draws it, then enables the controls. */
   async start(): Promise<void> {
-    await this.refresh();
-    const { els } = this;
+    const { els, restored } = this;
+    let continued = '';
+    if (restored !== undefined) {
+      const s = restored.snapshot.settings;
+      this.applySettings(s);
+      if (this.hasPretrained) els.startFrom.value = restored.startFrom;
+      els.from.set(restored.endpoints[0]);
+      els.to.set(restored.endpoints[1]);
+      try {
+        const built = await this.api.build(s, false, this.endpoints(), restored.snapshot);
+        els.origin.textContent = restored.origin;
+        this.losses.clear();
+        this.kls.clear();
+        for (const p of restored.losses) this.losses.push(p.step, { [p.series]: p.value });
+        for (const p of restored.kls) this.kls.push(p.step, { [p.series]: p.value });
+        this.show(built.frame, undefined);
+        els.trainLoss.textContent = restored.trainLoss;
+        this.drawLosses();
+        continued = `Continued at step ${built.frame.step} on ${this.backend}.`;
+      } catch (error) {
+        console.warn(error);
+        continued = `The run could not be continued (${error instanceof Error ? error.message : String(error)}); started over.`;
+        this.step = -1;
+      }
+    }
+    if (restored === undefined || this.step < 0) await this.rebuild();
     els.train.addEventListener('click', () => this.toggle());
     els.reset.addEventListener('click', () => this.reset());
     els.startFrom.addEventListener('change', () => this.chooseStart());
     els.learningRate.addEventListener('change', () =>
-      this.enqueue(async () => this.trainer.setLearningRate(this.settings().learningRate)),
+      this.enqueue(() => this.api.setLearningRate(this.settings().learningRate)),
     );
     els.batchSize.addEventListener('change', () =>
-      this.enqueue(async () => this.trainer.setBatchSize(this.settings().batchSize)),
+      this.enqueue(() => this.api.setBatchSize(this.settings().batchSize)),
     );
     // The field reports valid values only: a bad β leaves the model training with the last good one.
     els.beta.onChange(() => this.reset());
@@ -99,17 +153,37 @@ export class VaeSession {
     els.latentMap.addEventListener('click', (event) => this.pick(event));
     window.addEventListener('resize', this.onResize);
     this.setBusy(false);
+    els.status.textContent = continued;
   }
 
-  /** Stops training; the model and the data are disposed once the running task ends. */
+  /** Stops training and captures the run (checkpoint bytes, step, settings, curves). */
+  async suspend(): Promise<VaeSuspended> {
+    this.setRunning(false);
+    return new Promise<VaeSuspended>((resolve, reject) => {
+      this.queue = this.queue.then(async () => {
+        try {
+          const { els } = this;
+          resolve({
+            kind: 'vae/v1',
+            snapshot: await this.api.snapshot(),
+            startFrom: els.startFrom.value,
+            origin: els.origin.textContent ?? '',
+            endpoints: [els.from.value(), els.to.value()],
+            losses: this.losses.rows(0).map(({ series, step, value }) => ({ series, step, value })),
+            kls: this.kls.rows(0).map(({ series, step, value }) => ({ series, step, value })),
+            trainLoss: els.trainLoss.textContent ?? '—',
+          });
+        } catch (error) {
+          reject(error);
+        }
+      });
+    });
+  }
+
+  /** Stops training; the worker (and every tensor in it) goes with the view's signal. */
   dispose(): void {
     this.stop();
     window.removeEventListener('resize', this.onResize);
-    void this.queue.then(() => {
-      this.trainer.dispose();
-      disposeMnistTensors(this.data);
-      if (this.pretrained !== undefined) disposePretrainedVae(this.pretrained);
-    });
   }
 
   /** Stops training for good (the view's signal aborted). */
@@ -130,7 +204,16 @@ export class VaeSession {
     };
   }
 
-  private endpoints(): Endpoints {
+  private applySettings(s: VaeSettings): void {
+    const { els } = this;
+    els.learningRate.value = String(s.learningRate);
+    els.batchSize.value = String(s.batchSize);
+    els.beta.set(s.beta);
+    els.latentSize.value = String(s.latentSize);
+    els.hiddenSize.value = String(s.hiddenSize);
+  }
+
+  private endpoints(): [number, number] {
     return [this.els.from.value(), this.els.to.value()];
   }
 
@@ -147,13 +230,9 @@ export class VaeSession {
   private showEndpoints(): void {
     this.drawMap();
     this.enqueue(async () => {
-      await renderInterpolation(
-        this.trainer,
-        this.data,
-        this.endpoints(),
-        this.els.interpolation,
-        () => this.stopped,
-      );
+      const values = await this.api.interpolation(this.endpoints());
+      if (this.stopped) return;
+      drawInterpolation(this.els.interpolation, values);
     });
   }
 
@@ -190,10 +269,21 @@ export class VaeSession {
     );
   }
 
+  /** Shows a frame: records its held-out numbers (and the training loss, after a chunk), draws its panels. */
+  private show(frame: VaeFrame, trainLoss: number | undefined): void {
+    this.step = frame.step;
+    this.latentSize = frame.latentSize;
+    this.record(frame.held, trainLoss);
+    if (frame.panels !== null) {
+      this.lastRender = performance.now();
+      this.points = drawPanels(frame.panels, frame.latentSize, this.init.testLabels, this.els);
+      this.drawMap();
+    }
+  }
+
   /** Records the held-out numbers (and the training loss, after a chunk) at the current step. */
   private record(held: HeldOut, trainLoss?: number): void {
-    const step = this.trainer.steps;
-    const { els } = this;
+    const { step, els } = this;
     this.losses.push(step, {
       ...(trainLoss === undefined ? {} : { [TRAIN_SERIES]: trainLoss }),
       [HELD_OUT_SERIES]: held.negElbo,
@@ -213,15 +303,18 @@ export class VaeSession {
   }
 
   private fail(error: unknown): void {
+    if (this.stopped) return;
     this.setRunning(false);
     this.els.reset.disabled = false;
-    this.els.startFrom.disabled = this.pretrained === undefined;
+    this.els.startFrom.disabled = !this.hasPretrained;
     console.error(error);
     const message = error instanceof Error ? error.message : String(error);
-    // @gen/train's NaN guard stopped training: the usual cure is a smaller step.
-    const hint = isGenError(error, 'NUMERICAL_FAILURE')
-      ? ' Lower the learning rate and reset.'
-      : '';
+    // @gen/train's NaN guard stopped training: the usual cure is a smaller step. Comlink keeps
+    // an error's name and message, not its class.
+    const numerical =
+      isGenError(error, 'NUMERICAL_FAILURE') ||
+      (error as Error | undefined)?.name === 'NumericalError';
+    const hint = numerical ? ' Lower the learning rate and reset.' : '';
     this.els.status.textContent = `${message}${hint}`;
   }
 
@@ -237,56 +330,57 @@ export class VaeSession {
     if (this.running) this.enqueue(() => this.chunk());
   }
 
+  /** The origin line of a model `built` by the worker. */
+  private describe(built: VaeBuilt): string {
+    const p = this.init.pretrained;
+    if (built.origin === 'trained' && p !== undefined) {
+      const steps = p.steps === undefined ? '' : `, ${p.steps} steps`;
+      return `Started from the trained model (${p.architecture}${steps} of gen train on all 60 000 MNIST digits); Train continues from it, step counts from here.`;
+    }
+    if (built.mismatch !== undefined && p !== undefined) {
+      return `Started from scratch: ${built.mismatch}, so its weights do not fit. Start from the trained model to go back to ${p.architecture}.`;
+    }
+    return this.sourceError !== undefined
+      ? `The trained model could not be loaded (${this.sourceError}); started from scratch.`
+      : 'Started from scratch: fresh random weights.';
+  }
+
   /**
-   * A model from the current settings: the trained weights when "start from" says so and they
-   * fit, else fresh ones (and "start from" turns to scratch); says which in the origin line.
+   * A new model from the current settings (in the worker): the trained weights when "start
+   * from" says so and they fit, else fresh ones (and "start from" turns to scratch); says which
+   * in the origin line, then redraws everything.
    */
-  private build(): VaeTrainer {
-    const { els, pretrained } = this;
-    const trainer = new VaeTrainer(this.data, this.settings());
-    if (pretrained === undefined || els.startFrom.value !== 'trained') {
-      els.origin.textContent =
-        'error' in this.source
-          ? `The trained model could not be loaded (${this.source.error}); started from scratch.`
-          : 'Started from scratch: fresh random weights.';
-      return trainer;
-    }
-    const mismatch = pretrainedMismatch(pretrained, trainer.vae);
-    if (mismatch !== undefined) {
-      els.startFrom.value = 'scratch';
-      els.origin.textContent = `Started from scratch: ${mismatch}, so its weights do not fit. Start from the trained model to go back to ${pretrained.architecture}.`;
-      return trainer;
-    }
-    try {
-      loadPretrainedVae(trainer.vae, pretrained);
-    } catch (error) {
-      trainer.dispose();
-      throw error;
-    }
-    const steps = pretrained.steps === undefined ? '' : `, ${pretrained.steps} steps`;
-    els.origin.textContent = `Started from the trained model (${pretrained.architecture}${steps} of gen train on all 60 000 MNIST digits); Train continues from it, step counts from here.`;
-    return trainer;
+  private async rebuild(): Promise<void> {
+    const { els } = this;
+    const trained = this.hasPretrained && els.startFrom.value === 'trained';
+    const built = await this.api.build(this.settings(), trained, this.endpoints());
+    if (this.stopped) return;
+    if (built.origin !== 'trained') els.startFrom.value = 'scratch';
+    els.origin.textContent = this.describe(built);
+    this.losses.clear();
+    this.kls.clear();
+    els.rate.textContent = '';
+    this.show(built.frame, undefined);
+    this.drawLosses();
   }
 
   /** "Start from: trained model" also sets the sizes the trained model has. */
   private chooseStart(): void {
-    const { els, pretrained } = this;
-    if (els.startFrom.value === 'trained' && pretrained !== undefined) {
-      els.hiddenSize.value = String(pretrained.hiddenSize);
-      els.latentSize.value = String(pretrained.latentSize);
+    const { els } = this;
+    const p = this.init.pretrained;
+    if (els.startFrom.value === 'trained' && p !== undefined) {
+      els.hiddenSize.value = String(p.hiddenSize);
+      els.latentSize.value = String(p.latentSize);
     }
     this.reset();
   }
 
-  /** A new model (see {@link build}); the controls are disabled until it is drawn. */
+  /** A new model (see {@link rebuild}); the controls are disabled until it is drawn. */
   private reset(): void {
     this.setRunning(false);
     this.setBusy(true);
     this.enqueue(async () => {
-      const next = this.build();
-      this.trainer.dispose();
-      this.trainer = next;
-      await this.refresh();
+      await this.rebuild();
       this.setBusy(false);
     });
   }
@@ -294,60 +388,43 @@ export class VaeSession {
   private setBusy(busy: boolean): void {
     this.els.train.disabled = busy;
     this.els.reset.disabled = busy;
-    this.els.startFrom.disabled = busy || this.pretrained === undefined;
+    this.els.startFrom.disabled = busy || !this.hasPretrained;
     this.els.status.textContent = busy ? 'Building a new model…' : '';
   }
 
-  /** Re-reads the metric and redraws everything (after a reset or at start). */
-  private async refresh(): Promise<void> {
-    const held = await this.trainer.heldOut();
-    if (this.stopped) return;
-    this.losses.clear();
-    this.kls.clear();
-    this.record(held);
-    this.els.rate.textContent = '';
-    this.drawLosses();
-    await this.render();
-  }
-
-  private async render(): Promise<void> {
-    this.lastRender = performance.now();
-    const points = await renderPanels(
-      this.trainer,
-      this.data,
-      this.endpoints(),
-      this.els,
-      () => this.stopped,
-    );
-    if (points === undefined) return;
-    this.points = points;
-    this.drawMap();
-  }
-
-  /** A few steps, the held-out metric, maybe a redraw; then yields and queues the next chunk. */
+  /** A few steps in the worker, the held-out metric, maybe the panels; then queues the next chunk. */
   private async chunk(): Promise<void> {
     if (!this.running) return;
-    const batchLoss = await this.trainer.train(STEPS_PER_CHUNK);
+    const { els } = this;
+    const redraw = performance.now() - this.lastRender > RENDER_EVERY_MS;
+    // Marks a chunk in flight (tests wait for it to land after a pause).
+    els.view.dataset.chunk = 'running';
+    const { batchLoss, frame } = await this.api
+      .train(STEPS_PER_CHUNK, redraw ? this.endpoints() : null)
+      .finally(() => {
+        delete els.view.dataset.chunk;
+      });
     if (this.stopped) return;
-    const held = await this.trainer.heldOut();
-    if (this.stopped) return;
-    this.record(held, batchLoss);
-    const rate = this.speed.record(this.trainer.steps, performance.now());
+    this.show(frame, batchLoss);
+    const rate = this.speed.record(frame.step, performance.now());
     if (rate !== undefined) {
-      this.els.rate.textContent = `${formatNumber(rate, { digits: 3 })} steps/s`;
+      els.rate.textContent = `${formatNumber(rate, { digits: 3 })} steps/s`;
     }
-    if (!Number.isFinite(held.negElbo)) {
+    if (!Number.isFinite(frame.held.negElbo)) {
       this.setRunning(false);
-      this.els.status.textContent = `The held-out −ELBO is not finite at step ${this.trainer.steps}; lower the learning rate and reset.`;
+      els.status.textContent = `The held-out −ELBO is not finite at step ${frame.step}; lower the learning rate and reset.`;
     }
     const now = performance.now();
     if (!this.running || now - this.lastLossDraw > LOSS_EVERY_MS) this.drawLosses();
-    if (!this.running || now - this.lastRender > RENDER_EVERY_MS) {
-      await this.render();
+    // The chunk that ends a run (paused) always redraws, from the model it stopped with.
+    if (!this.running && frame.panels === null) {
+      const latest = await this.api.frame(this.endpoints());
+      if (this.stopped) return;
+      this.lastRender = performance.now();
+      this.points = drawPanels(latest.panels!, latest.latentSize, this.init.testLabels, els);
+      this.drawMap();
     }
     if (!this.running || this.stopped) return;
-    // A macrotask: input, the test driver and painting get a turn between chunks.
-    await new Promise<void>((resolve) => setTimeout(resolve, 0));
     this.enqueue(() => this.chunk());
   }
 }

@@ -1,7 +1,13 @@
 import { InvalidArgumentError, Rng } from '@gen/core';
 import { batches, bernoulliBinarize } from '@gen/data';
 import { Independent, kl, Normal } from '@gen/distributions';
-import { adam, createTrainer, type Trainer } from '@gen/train';
+import {
+  adam,
+  type CheckpointStore,
+  createTrainer,
+  memoryCheckpointStore,
+  type Trainer,
+} from '@gen/train';
 import { Vae } from '@gen/vae';
 import * as tf from '@tensorflow/tfjs-core';
 import type { MnistTensors } from './mnist-tensors.js';
@@ -37,6 +43,24 @@ export const DEFAULT_SETTINGS: Readonly<VaeSettings> = {
 export const STEPS_PER_CHUNK = 5;
 /** The view trains until paused or reset; a trainer needs a total it never reaches. */
 const UNBOUNDED_STEPS = Number.MAX_SAFE_INTEGER;
+/** Checkpoints are written only when asked ({@link VaeTrainer.snapshot}). */
+const NEVER = 1_000_000_000;
+
+/**
+ * A run captured by {@link VaeTrainer.snapshot}: @gen/train checkpoint bytes of the current
+ * trainer (weights, Adam's state, the data position and Rng state, the trainer's step), the
+ * steps of the trainers a batch-size change replaced before it, and the settings.
+ */
+export interface VaeSnapshot {
+  /** The checkpoint's step: optimiser steps of the current trainer. */
+  step: number;
+  /** Steps of the replaced trainers; the run's step is their sum. */
+  earlierSteps: number;
+  /** Trainers made so far (the data stream of the n-th comes from the n-th split of the seed). */
+  trainers: number;
+  bytes: Uint8Array;
+  settings: VaeSettings;
+}
 
 /**
  * One VAE being trained on MNIST by @gen/train, on batches binarised afresh (dynamic
@@ -50,14 +74,25 @@ export class VaeTrainer {
   private readonly optimizer: tf.Optimizer;
   private readonly rng: Rng;
   private trainer: Trainer;
+  private store: CheckpointStore = memoryCheckpointStore({ keep: 1 });
   /** Steps of the trainers that a batch-size change replaced. */
   private earlierSteps = 0;
+  /** Trainers made so far. */
+  private trainers = 0;
 
+  /**
+   * A new run with fresh weights (seeded by `seed`), or, with `restored` (a {@link VaeSnapshot},
+   * e.g. taken before a backend switch), that run continued with its settings: weights, Adam's
+   * state, data position and step come from the snapshot once {@link begin} (or the first
+   * {@link train}) has read it.
+   */
   constructor(
     private readonly data: MnistTensors,
     settings: VaeSettings,
     seed = 0,
+    restored?: VaeSnapshot,
   ) {
+    if (restored !== undefined) settings = restored.settings;
     this.settings = { ...settings };
     this.vae = Vae.mlp({
       inputSize: data.train.shape[1],
@@ -69,7 +104,35 @@ export class VaeTrainer {
     });
     this.rng = Rng.fromSeed(seed + 1);
     this.optimizer = adam(settings.learningRate);
-    this.trainer = this.makeTrainer();
+    if (restored !== undefined) {
+      this.earlierSteps = restored.earlierSteps;
+      // The restored trainer's data stream is the one its run had: skip the earlier splits.
+      for (let i = 1; i < restored.trainers; i++) this.rng.split(2);
+      this.trainers = restored.trainers - 1;
+      // The memory store keeps the bytes at once; a bad checkpoint is refused by the first run.
+      void this.store.save(restored.step, restored.bytes).catch(() => undefined);
+    }
+    this.trainer = this.makeTrainer(restored !== undefined);
+  }
+
+  /** Starts the trainer (reads a restored checkpoint), so {@link steps} is the run's. */
+  async begin(): Promise<void> {
+    await this.trainer.run(0);
+  }
+
+  /** The run as checkpoint bytes (@gen/train's format) at the current step. */
+  async snapshot(): Promise<VaeSnapshot> {
+    await this.trainer.save();
+    const step = this.trainer.status.step;
+    const bytes = await this.store.load(step);
+    if (bytes === undefined) throw new Error('VaeTrainer.snapshot: no checkpoint was written');
+    return {
+      step,
+      earlierSteps: this.earlierSteps,
+      trainers: this.trainers,
+      bytes,
+      settings: { ...this.settings },
+    };
   }
 
   /** Steps done since construction. */
@@ -130,7 +193,8 @@ export class VaeTrainer {
     this.settings.batchSize = batchSize;
     this.earlierSteps = this.steps;
     this.trainer.dispose();
-    this.trainer = this.makeTrainer();
+    this.store = memoryCheckpointStore({ keep: 1 });
+    this.trainer = this.makeTrainer(false);
   }
 
   /** Disposes the trainer, the optimiser and the model. */
@@ -140,7 +204,8 @@ export class VaeTrainer {
     this.vae.dispose();
   }
 
-  private makeTrainer(): Trainer {
+  private makeTrainer(resume: boolean): Trainer {
+    this.trainers += 1;
     const [dataRng, lossRng] = this.rng.split(2) as [Rng, Rng];
     const { train } = this.data;
     const { batchSize } = this.settings;
@@ -163,6 +228,8 @@ export class VaeTrainer {
       learningRate: () => this.settings.learningRate,
       rng: lossRng,
       logEvery: STEPS_PER_CHUNK,
+      checkpoint: { store: this.store, every: NEVER },
+      ...(resume ? { resume: this.store } : {}),
     });
   }
 }
