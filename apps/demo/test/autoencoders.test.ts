@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { UNFORMATTED_NUMBER } from '../src/shell/format.js';
 import {
+  enterValue,
   openView,
   type Page,
+  pageTensors,
   readProgress,
   screenshot,
+  settled,
+  startResponsiveness,
   trainAndWait,
   useDemo,
   waitForBackend,
@@ -23,63 +27,6 @@ async function rows(page: Page, within: string): Promise<{ row: string; levels: 
       for (let i = 0; pixels !== undefined && i < pixels.length; i += 4) levels.add(pixels[i]!);
       return { row: canvas.dataset.row ?? '', levels: levels.size };
     }),
-  );
-}
-
-/** Tensors alive in the page's own tfjs engine (the worker's engine is another one). */
-function pageTensors(page: Page): Promise<number> {
-  return page.evaluate(
-    () =>
-      (globalThis as { _tfengine?: { state: { numTensors: number } } })._tfengine?.state
-        .numTensors ?? -1,
-  );
-}
-
-/**
- * Starts recording long tasks (PerformanceObserver 'longtask') and animation frames; the returned
- * function stops and reports the share of wall time in long tasks, the longest one and the fps.
- * Reported as figures only: wall time on a loaded machine decides no verdict.
- */
-async function startResponsiveness(page: Page): Promise<() => Promise<string>> {
-  await page.evaluate(() => {
-    const w = window as unknown as { __probe: { long: number[]; frames: number; t0: number } };
-    w.__probe = { long: [], frames: 0, t0: performance.now() };
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) w.__probe.long.push(e.duration);
-    }).observe({ type: 'longtask', buffered: false });
-    const tick = () => {
-      w.__probe.frames += 1;
-      requestAnimationFrame(tick);
-    };
-    requestAnimationFrame(tick);
-  });
-  return () =>
-    page.evaluate(() => {
-      const { long, frames, t0 } = (
-        window as unknown as { __probe: { long: number[]; frames: number; t0: number } }
-      ).__probe;
-      const ms = performance.now() - t0;
-      const busy = long.reduce((a, b) => a + b, 0);
-      return `${long.length} long tasks, ${((100 * busy) / ms).toFixed(1)} % of ${(ms / 1000).toFixed(1)} s, longest ${Math.max(0, ...long).toFixed(0)} ms, ${((1000 * frames) / ms).toFixed(1)} fps`;
-    });
-}
-
-/** Types `text` into the field `testid` and commits it (change event on leaving the field). */
-async function enter(page: Page, testid: string, text: string): Promise<void> {
-  const input = page.getByTestId(testid);
-  await input.fill(text);
-  await input.press('Tab');
-}
-
-/** Waits until training is paused and no chunk is in flight (the last one has landed). */
-async function settled(page: Page): Promise<void> {
-  await page.waitForFunction(
-    () =>
-      document.querySelector('[data-testid="train"]')?.textContent === 'Train' &&
-      document.querySelector('[data-testid="train"]:not([disabled])') !== null &&
-      document.querySelector('section.view[data-chunk]') === null,
-    undefined,
-    { timeout: 60_000, polling: 50 },
   );
 }
 
@@ -162,7 +109,7 @@ describe('view: autoencoders on MNIST', () => {
     // Bad values: each field says so, names the setting, and keeps its last good value.
     for (const [testid, { label, values }] of Object.entries(BAD)) {
       // The first bad value typed for real, the rest in one round trip.
-      await enter(page, testid, values[0]!);
+      await enterValue(page, testid, values[0]!);
       expect(await page.getByTestId(testid).getAttribute('aria-invalid'), testid).toBe('true');
       expect(await page.getByTestId(`${testid}-error`).textContent(), testid).toMatch(label);
       for (const r of await tryValues(page, testid, values)) {
@@ -177,7 +124,7 @@ describe('view: autoencoders on MNIST', () => {
     expect(Number.isFinite(more.metricAfter)).toBe(true);
 
     // Denoising: pixels zeroed with probability 0.4; the corrupted row appears, training goes on.
-    await enter(page, 'noise-level', '0.4');
+    await enterValue(page, 'noise-level', '0.4');
     expect(await page.getByTestId('noise-level').getAttribute('aria-invalid')).toBe('false');
     await page.getByTestId('noise').selectOption('mask');
     await page.waitForFunction(

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { UNFORMATTED_NUMBER } from '../src/shell/format.js';
 import {
+  enterValue,
   openView,
   type Page,
+  pageTensors,
   readProgress,
   screenshot,
   useDemo,
@@ -36,15 +38,6 @@ async function canvases(
   );
 }
 
-/** Tensors alive in the page's own tfjs engine (the worker's engine is another one). */
-function pageTensors(page: Page): Promise<number> {
-  return page.evaluate(
-    () =>
-      (globalThis as { _tfengine?: { state: { numTensors: number } } })._tfengine?.state
-        .numTensors ?? -1,
-  );
-}
-
 /** Waits until the controls are enabled and the metric was evaluated at the current step. */
 async function settled(page: Page): Promise<void> {
   await page.locator('[data-testid="train"]:not([disabled])').waitFor({ timeout: 120_000 });
@@ -60,13 +53,6 @@ async function settled(page: Page): Promise<void> {
     undefined,
     { timeout: 120_000, polling: 100 },
   );
-}
-
-/** Types `text` into the field `testid` and commits it (a change event). */
-async function enter(page: Page, testid: string, text: string): Promise<void> {
-  const input = page.getByTestId(testid);
-  await input.fill(text);
-  await input.dispatchEvent('change');
 }
 
 /**
@@ -125,7 +111,7 @@ describe('view: DCGAN on MNIST', () => {
     // Every numeric field refuses bad text visibly and keeps its last good value.
     for (const field of FIELDS) {
       for (const text of field.bad) {
-        await enter(page, field.testid, text);
+        await enterValue(page, field.testid, text);
         const input = page.getByTestId(field.testid);
         expect(await input.getAttribute('aria-invalid'), `${field.label} '${text}'`).toBe('true');
         const message = page.getByTestId(`${field.testid}-error`);
@@ -135,8 +121,8 @@ describe('view: DCGAN on MNIST', () => {
     }
     // Good values are taken (a small batch for speed); D steps stays invalid ('2.5' typed last),
     // so training runs with its last good value, 1.
-    await enter(page, 'batch-size', '16');
-    await enter(page, 'learning-rate', '0.0002');
+    await enterValue(page, 'batch-size', '16');
+    await enterValue(page, 'learning-rate', '0.0002');
     for (const testid of ['batch-size', 'learning-rate']) {
       expect(await page.getByTestId(testid).getAttribute('aria-invalid')).toBe('false');
     }
@@ -213,7 +199,7 @@ describe('view: DCGAN on MNIST', () => {
     expect(await page.getByTestId('start-from').isDisabled()).toBe(true);
 
     // Switching to cpu hands the run over (checkpoint bytes, step, settings): the step continues.
-    await enter(page, 'batch-size', '8');
+    await enterValue(page, 'batch-size', '8');
     await trainSteps(page, 1);
     await settled(page);
     const held = (await readProgress(page)).step;

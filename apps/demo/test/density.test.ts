@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import {
   openView,
   type Page,
+  pageTensors,
   readProgress,
   screenshot,
+  settled,
   trainAndWait,
   useDemo,
   waitForBackend,
@@ -30,27 +32,6 @@ async function pickModel(page: Page, model: keyof typeof METRIC_NAMES): Promise<
     METRIC_NAMES[model],
     { timeout: 90_000 },
   );
-}
-
-/** Tensors alive in the page's own tfjs engine (the worker's engine is another one). */
-function pageTensors(page: Page): Promise<number> {
-  return page.evaluate(
-    () =>
-      (globalThis as { _tfengine?: { state: { numTensors: number } } })._tfengine?.state
-        .numTensors ?? -1,
-  );
-}
-
-/** Waits until no training chunk is in flight (after a pause, the last one lands). */
-async function settled(page: Page): Promise<number> {
-  await page.waitForFunction(
-    () =>
-      document.querySelector('[data-testid="train"]')?.textContent === 'Train' &&
-      document.querySelector('section.view[data-chunk]') === null,
-    undefined,
-    { timeout: 60_000 },
-  );
-  return (await readProgress(page)).step;
 }
 
 const cases = [

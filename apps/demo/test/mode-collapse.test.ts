@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
+  enterValue,
   openView,
   type Page,
+  pageTensors,
   readProgress,
   screenshot,
+  settled,
+  startResponsiveness,
   trainAndWait,
   useDemo,
   waitForBackend,
@@ -21,62 +25,6 @@ async function sampleDots(page: Page): Promise<string> {
         .map((d) => `${d.getAttribute('cx')},${d.getAttribute('cy')}`)
         .join(' '),
     );
-}
-
-/** Tensors alive in the page's own tfjs engine (the worker's engine is another one). */
-function pageTensors(page: Page): Promise<number> {
-  return page.evaluate(
-    () =>
-      (globalThis as { _tfengine?: { state: { numTensors: number } } })._tfengine?.state
-        .numTensors ?? -1,
-  );
-}
-
-/**
- * Starts recording long tasks (PerformanceObserver 'longtask') and animation frames; the returned
- * function stops and reports the share of wall time in long tasks, the longest one and the fps.
- * Reported as figures only: wall time on a loaded machine decides no verdict.
- */
-async function startResponsiveness(page: Page): Promise<() => Promise<string>> {
-  await page.evaluate(() => {
-    const w = window as unknown as { __probe: { long: number[]; frames: number; t0: number } };
-    w.__probe = { long: [], frames: 0, t0: performance.now() };
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) w.__probe.long.push(e.duration);
-    }).observe({ type: 'longtask', buffered: false });
-    const tick = () => {
-      w.__probe.frames += 1;
-      requestAnimationFrame(tick);
-    };
-    requestAnimationFrame(tick);
-  });
-  return () =>
-    page.evaluate(() => {
-      const { long, frames, t0 } = (
-        window as unknown as { __probe: { long: number[]; frames: number; t0: number } }
-      ).__probe;
-      const ms = performance.now() - t0;
-      const busy = long.reduce((a, b) => a + b, 0);
-      return `${long.length} long tasks, ${((100 * busy) / ms).toFixed(1)} % of ${(ms / 1000).toFixed(1)} s, longest ${Math.max(0, ...long).toFixed(0)} ms, ${((1000 * frames) / ms).toFixed(1)} fps`;
-    });
-}
-
-/** Waits until no training chunk is in flight (after a pause, the last one lands). */
-async function settled(page: Page): Promise<void> {
-  await page.waitForFunction(
-    () =>
-      document.querySelector('[data-testid="train"]')?.textContent === 'Train' &&
-      document.querySelector('section.view[data-chunk]') === null,
-    undefined,
-    { timeout: 60_000 },
-  );
-}
-
-/** Types `text` into the field `testid` and commits it (change event). */
-async function typeInto(page: Page, testid: string, text: string): Promise<void> {
-  const input = page.getByTestId(testid);
-  await input.fill(text);
-  await input.dispatchEvent('change');
 }
 
 describe('mode-collapse view', () => {
@@ -173,7 +121,7 @@ describe('mode-collapse view', () => {
     ];
     for (const [testid, values] of bad) {
       for (const value of values) {
-        await typeInto(page, testid, value);
+        await enterValue(page, testid, value);
         expect(await page.getByTestId(testid).getAttribute('aria-invalid')).toBe('true');
         expect((await page.getByTestId(`${testid}-error`).textContent()) ?? '').not.toBe('');
         expect(await page.getByTestId(testid).inputValue()).toBe(value);

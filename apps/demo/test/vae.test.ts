@@ -3,8 +3,10 @@ import { UNFORMATTED_NUMBER } from '../src/shell/format.js';
 import {
   openView,
   type Page,
+  pageTensors,
   readProgress,
   screenshot,
+  settled,
   trainAndWait,
   useDemo,
   waitForBackend,
@@ -29,27 +31,6 @@ async function canvasStats(
         levels: levels.size,
       };
     }),
-  );
-}
-
-/** Tensors alive in the page's own tfjs engine (the worker's engine is another one). */
-function pageTensors(page: Page): Promise<number> {
-  return page.evaluate(
-    () =>
-      (globalThis as { _tfengine?: { state: { numTensors: number } } })._tfengine?.state
-        .numTensors ?? -1,
-  );
-}
-
-/** Waits until training is paused and no chunk is in flight (the last one has landed). */
-async function settled(page: Page): Promise<void> {
-  await page.waitForFunction(
-    () =>
-      document.querySelector('[data-testid="train"]')?.textContent === 'Train' &&
-      document.querySelector('[data-testid="train"]:not([disabled])') !== null &&
-      document.querySelector('section.view[data-chunk]') === null,
-    undefined,
-    { polling: 100, timeout: 90_000 },
   );
 }
 

@@ -171,6 +171,67 @@ export async function trainAndWait(
   };
 }
 
+/** The page's own tfjs tensor count (−1 when tfjs never loaded): 0 while a worker does the work. */
+export function pageTensors(page: Page): Promise<number> {
+  return page.evaluate(
+    () =>
+      (globalThis as { _tfengine?: { state: { numTensors: number } } })._tfengine?.state
+        .numTensors ?? -1,
+  );
+}
+
+/**
+ * Waits until training is paused and settled: `train` says "Train" and is enabled, and no chunk
+ * is in flight (views mark one with `data-chunk` on their section). Returns the step shown.
+ */
+export async function settled(page: Page, timeoutMs = 120_000): Promise<number> {
+  await page.waitForFunction(
+    () =>
+      document.querySelector('[data-testid="train"]')?.textContent === 'Train' &&
+      document.querySelector('[data-testid="train"]:not([disabled])') !== null &&
+      document.querySelector('section.view[data-chunk]') === null,
+    undefined,
+    { timeout: timeoutMs, polling: 100 },
+  );
+  return (await readProgress(page)).step;
+}
+
+/** Types `text` into the field `[data-testid=testid]` and commits it (a `change` event). */
+export async function enterValue(page: Page, testid: string, text: string): Promise<void> {
+  const input = page.getByTestId(testid);
+  await input.fill(text);
+  await input.dispatchEvent('change');
+}
+
+/**
+ * Starts recording long tasks (PerformanceObserver 'longtask') and animation frames; the returned
+ * function stops and reports the share of wall time in long tasks, the longest one and the fps.
+ * Reported as figures only: wall time on a loaded machine decides no verdict.
+ */
+export async function startResponsiveness(page: Page): Promise<() => Promise<string>> {
+  await page.evaluate(() => {
+    const w = window as unknown as { __probe: { long: number[]; frames: number; t0: number } };
+    w.__probe = { long: [], frames: 0, t0: performance.now() };
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) w.__probe.long.push(e.duration);
+    }).observe({ type: 'longtask', buffered: false });
+    const tick = () => {
+      w.__probe.frames += 1;
+      requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+  return () =>
+    page.evaluate(() => {
+      const { long, frames, t0 } = (
+        window as unknown as { __probe: { long: number[]; frames: number; t0: number } }
+      ).__probe;
+      const ms = performance.now() - t0;
+      const busy = long.reduce((a, b) => a + b, 0);
+      return `${long.length} long tasks, ${((100 * busy) / ms).toFixed(1)} % of ${(ms / 1000).toFixed(1)} s, longest ${Math.max(0, ...long).toFixed(0)} ms, ${((1000 * frames) / ms).toFixed(1)} fps`;
+    });
+}
+
 /** Saves a full-page screenshot to apps/demo/test-results/<name>.png and returns its path. */
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(resultsDir, { recursive: true });
