@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { UNFORMATTED_NUMBER } from '../src/shell/format.js';
-import { openView, type Page, readProgress, screenshot, useDemo } from './support/browser.js';
+import {
+  openView,
+  type Page,
+  readProgress,
+  screenshot,
+  useDemo,
+  waitForBackend,
+} from './support/browser.js';
 
 const demo = useDemo();
 
@@ -39,7 +46,11 @@ async function trainFor(
   // The chunk in flight finishes after the pause: wait until the button says Train and the step
   // stops moving.
   await page.waitForFunction(
-    () => document.querySelector('[data-testid="train"]')?.getAttribute('aria-pressed') === 'false',
+    () =>
+      document.querySelector('[data-testid="train"]')?.getAttribute('aria-pressed') === 'false' &&
+      document.querySelector('section.view[data-chunk]') === null,
+    undefined,
+    { timeout: 60_000 },
   );
   await page.waitForTimeout(300);
   const after = await readProgress(page);
@@ -49,6 +60,15 @@ async function trainFor(
     metricBefore: before.metric,
     metricAfter: after.metric,
   };
+}
+
+/** Tensors alive in the page's own tfjs engine (the worker's engine is another one). */
+function pageTensors(page: Page): Promise<number> {
+  return page.evaluate(
+    () =>
+      (globalThis as { _tfengine?: { state: { numTensors: number } } })._tfengine?.state
+        .numTensors ?? -1,
+  );
 }
 
 async function typeInto(page: Page, testid: string, text: string): Promise<void> {
@@ -66,7 +86,11 @@ describe('discriminator view', () => {
     expect(readout).toMatch(/W₁ = 2(\.0+)?[,;]/);
     expect(await view.locator('.plot svg').count()).toBeGreaterThanOrEqual(6);
 
+    const tensorsBefore = await pageTensors(page);
+    expect(tensorsBefore).toBeGreaterThanOrEqual(0);
     const first = await trainFor(page, 40);
+    // The discriminator trained in the worker: the page made no tensors.
+    expect(await pageTensors(page)).toBe(tensorsBefore);
     expect(first.stepBefore).toBe(0);
     expect(first.stepAfter).toBeGreaterThanOrEqual(40);
     expect(first.stepAfter % 20).toBe(0);
@@ -137,8 +161,14 @@ describe('discriminator view', () => {
     await trainFor(page, 40);
     const swept = Number(await page.locator('[data-testid="separation"]').inputValue());
     expect(swept).toBeGreaterThan(0.5);
-    expect(await page.locator('[data-testid="divergence-readout"]').textContent()).toContain(
+    // The readout is redrawn in the next animation frames.
+    await page.waitForFunction(
+      (text) =>
+        (document.querySelector('[data-testid="divergence-readout"]')?.textContent ?? '').includes(
+          text,
+        ),
       `At Δ = ${swept}:`,
+      { timeout: 30_000 },
     );
 
     // Phone width: nothing overflows sideways.
@@ -149,6 +179,25 @@ describe('discriminator view', () => {
     );
     expect(overflow).toBeLessThanOrEqual(0);
     await screenshot(page, 'discriminator-phone');
+
+    // A backend switch continues the run where it stood (step, Δ, preset), then trains on.
+    const held = await readProgress(page);
+    await page.getByTestId('backend-select').selectOption('cpu');
+    await waitForBackend(page, 'cpu');
+    await page.getByTestId('train').waitFor({ state: 'visible', timeout: 90_000 });
+    expect(await view.getByRole('status').textContent()).toBe(
+      `Continued at step ${held.step} on cpu.`,
+    );
+    const resumed = await readProgress(page);
+    expect(resumed.step).toBe(held.step);
+    // The same weights at the same Δ: the same error against D* (up to the backends' rounding).
+    expect(resumed.metric).toBeCloseTo(held.metric, 2);
+    expect(Number(await page.locator('[data-testid="separation"]').inputValue())).toBe(swept);
+    expect(await page.locator('[data-testid="preset"]').inputValue()).toBe('saturate');
+    const onCpu = await trainFor(page, held.step + 20);
+    expect(onCpu.stepBefore).toBe(held.step);
+    expect(onCpu.stepAfter).toBeGreaterThanOrEqual(held.step + 20);
+    expect(Number.isFinite(onCpu.metricAfter)).toBe(true);
     expect(consoleErrors).toEqual([]);
     await page.close();
   }, 180_000);

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { UNFORMATTED_NUMBER } from '../src/shell/format.js';
-import { openView, type Page, readProgress, screenshot, useDemo } from './support/browser.js';
+import {
+  openView,
+  type Page,
+  readProgress,
+  screenshot,
+  useDemo,
+  waitForBackend,
+} from './support/browser.js';
 
 const demo = useDemo();
 
@@ -9,6 +16,31 @@ const BAD = ['-5', '1e9', '', 'abc', '2.5'];
 
 const flowStep = async (page: Page) =>
   Number.parseInt((await page.getByTestId('flow-step').textContent()) ?? '', 10);
+
+/** Tensors alive in the page's own tfjs engine (the worker's engine is another one). */
+function pageTensors(page: Page): Promise<number> {
+  return page.evaluate(
+    () =>
+      (globalThis as { _tfengine?: { state: { numTensors: number } } })._tfengine?.state
+        .numTensors ?? -1,
+  );
+}
+
+/** A fingerprint of every digit canvas's pixels and caption, to compare across a switch. */
+function digitPrint(page: Page): Promise<string[]> {
+  return page.locator('section.view[data-view="sequential"] .seq-digit').evaluateAll((nodes) =>
+    nodes.map((node) => {
+      let hash = 0;
+      for (const canvas of Array.from(node.querySelectorAll('canvas'))) {
+        const data = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data;
+        for (let i = 0; data !== undefined && i < data.length; i++) {
+          hash = (Math.imul(hash, 31) + data[i]!) | 0;
+        }
+      }
+      return `${hash} ${node.querySelector('figcaption')?.textContent ?? ''}`;
+    }),
+  );
+}
 
 /** How many pixels of each digit canvas are the "next pixel" orange, and how many grey levels. */
 async function digitCanvases(
@@ -77,7 +109,11 @@ describe('view: autoregressive and flow models', () => {
       undefined,
       { timeout: 60_000 },
     );
+    const tensorsBefore = await pageTensors(page);
+    expect(tensorsBefore).toBeGreaterThanOrEqual(0);
     const run = await trainBoth(page, 10, 0);
+    // The network passes and the flow's steps ran in the worker: the page made no tensors.
+    expect(await pageTensors(page)).toBe(tensorsBefore);
     expect(run.before).toEqual({ step: 0, metric: 0 });
     expect(run.after.step).toBeGreaterThanOrEqual(10);
     expect(Number.isFinite(run.after.metric)).toBe(true);
@@ -135,6 +171,36 @@ describe('view: autoregressive and flow models', () => {
     );
     expect(overflow).toBeLessThanOrEqual(0);
     await screenshot(page, 'sequential-phone');
+
+    // A backend switch continues both runs where they stood: the same digits so far, the same
+    // pixel count and flow step, then more of both on the new backend.
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.waitForFunction(
+      () =>
+        document.querySelector('[data-testid="train"]')?.textContent === 'Train' &&
+        document.querySelector('section.view[data-chunk]') === null,
+      undefined,
+      { timeout: 60_000 },
+    );
+    const held = await readProgress(page);
+    const heldFlow = await flowStep(page);
+    const heldDigits = await digitPrint(page);
+    expect(heldDigits).toHaveLength(1);
+    await page.getByTestId('backend-select').selectOption('cpu');
+    await waitForBackend(page, 'cpu');
+    await page.getByTestId('train').waitFor({ state: 'visible', timeout: 90_000 });
+    expect(await page.getByTestId('status').textContent()).toBe(
+      `Continued at ${held.step} pixels and flow step ${heldFlow} on cpu.`,
+    );
+    expect(await readProgress(page)).toEqual(held);
+    expect(await flowStep(page)).toBe(heldFlow);
+    expect(await page.getByTestId('digits').inputValue()).toBe('1');
+    expect(await digitPrint(page)).toEqual(heldDigits);
+    const onCpu = await trainBoth(page, held.step + 2, heldFlow);
+    expect(onCpu.before.step).toBe(held.step);
+    expect(onCpu.after.step).toBeGreaterThanOrEqual(held.step + 2);
+    expect(Number.isFinite(onCpu.after.metric)).toBe(true);
+    expect(onCpu.after.metric).toBeGreaterThanOrEqual(held.metric);
     expect(consoleErrors).toEqual([]);
     await page.close();
   }, 240_000);

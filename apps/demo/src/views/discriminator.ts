@@ -11,8 +11,15 @@ import { formatNumber } from '../shell/format.js';
 import { LossHistory, lossCurvePlot } from '../shell/loss-curve.js';
 import { serial } from '../shell/serial.js';
 import { rateElement, TrainLoop } from '../shell/train-loop.js';
+import { startTrainingWorker } from '../worker/client.js';
+import type { DiscriminatorWorkerApi } from '../worker/discriminator.worker.js';
 import { buildControls } from './discriminator/controls.js';
-import { DiscriminatorProbe, isCritic, STEPS_PER_CHUNK } from './discriminator/model.js';
+import {
+  isCritic,
+  type ProbeCheckpoint,
+  type ProbeSettings,
+  STEPS_PER_CHUNK,
+} from './discriminator/model.js';
 import {
   densityPlot,
   discriminatorPlot,
@@ -23,44 +30,38 @@ import {
 } from './discriminator/plots.js';
 import {
   type DivergenceCurves,
-  densities,
-  divergenceCurves,
   linspace,
   MAX_SEPARATION,
-  optimalDiscriminator,
   optimalLoss,
-  type Shape,
-  supportRange,
+  type Theory,
   trapezoid,
   weightedMeanAbs,
 } from './discriminator/theory.js';
 import type { DemoView } from './types.js';
 
-const GRID = 241;
 const SWEEP = linspace(0.1, MAX_SEPARATION, 80);
 /** The animation sweeps Δ back and forth over [0, ANIMATE_MAX] by ANIMATE_STEP per chunk. */
 const ANIMATE_MAX = 6;
 const ANIMATE_STEP = 0.1;
+/** Least time between two redraws of the trained D and its loss (ms). */
+const DRAW_INTERVAL = 250;
 const BATCH_SERIES = 'L_D on training batches';
 
-/** The theory at the current Δ: the grid, p, q, D* and JSD/W₁ with their derivatives. */
-interface Theory {
-  shape: Shape;
-  delta: number;
-  xs: number[];
-  p: number[];
-  q: number[];
-  dStar: number[];
-  here: DivergenceCurves;
+/** What the view hands over across a backend switch: settings, history, the probe's checkpoint. */
+interface Suspended {
+  kind: 'discriminator/v1';
+  settings: ProbeSettings;
+  separation: number;
+  direction: number;
+  preset: string;
+  animate: boolean;
+  lastLoss: number;
+  history: { series: string; step: number; value: number }[];
+  checkpoint: ProbeCheckpoint;
 }
 
-async function theoryAt(shape: Shape, delta: number): Promise<Theory> {
-  const [a, b] = supportRange(shape, delta, 4);
-  const xs = linspace(a, b, GRID);
-  const { p, q } = await densities(shape, delta, xs);
-  const dStar = await optimalDiscriminator(shape, delta, xs);
-  const here = await divergenceCurves(shape, [delta]);
-  return { shape, delta, xs, p, q, dStar, here };
+function isSuspended(value: unknown): value is Suspended {
+  return (value as Suspended | undefined)?.kind === 'discriminator/v1';
 }
 
 /** The centred values of `ys` under the weights `w` (a critic is defined up to a constant). */
@@ -89,6 +90,7 @@ const view: DemoView = {
     const optimumLabel = h('span', {}, 'optimum log 4 − 2·JSD');
     const rate = rateElement();
     const status = h('p', { class: 'note', role: 'status' });
+    const workerNote = h('p', { class: 'note', 'data-testid': 'worker-note' });
     const densityBox = h('div', { class: 'plot', 'aria-label': 'densities p and q' });
     const dBox = h('div', { class: 'plot', 'aria-label': 'trained discriminator and D*' });
     const jsdBox = h('div', { class: 'plot', 'aria-label': 'JSD against the separation' });
@@ -124,6 +126,7 @@ const view: DemoView = {
         rate,
       ),
       controls.element,
+      workerNote,
       status,
       h(
         'div',
@@ -150,19 +153,99 @@ const view: DemoView = {
       ),
     );
 
+    // Shown once the first frame is drawn: tests and users start from a drawn view.
+    train.hidden = true;
     const exclusive = serial();
-    let probe = new DiscriminatorProbe(controls.settings());
-    let theory = await theoryAt(probe.settings.shape, probe.separation);
-    let sweep = await divergenceCurves(probe.settings.shape, SWEEP);
-    let sweepShape = probe.settings.shape.id;
+    const restored = isSuspended(ctx.restored) ? ctx.restored : undefined;
+    if (restored !== undefined) {
+      controls.apply(restored.settings, restored.preset);
+      controls.animate.checked = restored.animate;
+    }
+    // The probe and the quadratures live in a Web Worker; the page keeps what it draws.
+    const worker = await startTrainingWorker<DiscriminatorWorkerApi>(
+      new Worker(new URL('../worker/discriminator.worker.ts', import.meta.url), {
+        type: 'module',
+        name: 'discriminator training',
+      }),
+      ctx.backend(),
+      ctx.signal,
+    );
+    workerNote.textContent = worker.backend.note;
+    /** The settings of the probe in the worker, with its current separation. */
+    let settings = controls.settings();
+    let steps = 0;
     const history = new LossHistory();
     let lastLoss = Number.NaN;
-    let direction = 1;
+    let direction = restored?.direction ?? 1;
+    if (restored !== undefined) {
+      settings = { ...restored.settings, separation: restored.separation };
+      controls.separation.set(restored.separation);
+      try {
+        steps = await worker.api.reset(restored.settings, restored.checkpoint);
+        await worker.api.setSeparation(restored.separation);
+        for (const p of restored.history) history.push(p.step, { [p.series]: p.value });
+        lastLoss = restored.lastLoss;
+        status.textContent = `Continued at step ${steps} on ${worker.backend.active}.`;
+      } catch (error) {
+        console.warn(error);
+        settings = controls.settings();
+        steps = await worker.api.reset(settings);
+        history.clear();
+        status.textContent = `The run could not be continued (${(error as Error).message}); started over.`;
+      }
+    } else {
+      steps = await worker.api.reset(settings);
+    }
+    const first = await worker.api.theory(settings.shape, settings.separation, SWEEP);
+    let theory: Theory = first.theory;
+    let sweep: DivergenceCurves = first.sweep!;
+    let sweepShape = settings.shape.id;
 
     const width = (el: HTMLElement) => Math.max(260, el.clientWidth);
-    const critic = () => isCritic(probe.settings.objective);
+    const critic = () => isCritic(settings.objective);
     /** What the discriminator's loss would be at its optimum (see the lead text). */
     const optimum = () => (critic() ? -theory.here.w1[0]! : optimalLoss(theory.here.jsd[0]!));
+
+    let lastSnapshot: Snapshot | undefined;
+    let theoryDirty = false;
+    const drawTrained = () => {
+      if (lastSnapshot === undefined) return;
+      dBox.replaceChildren(discriminatorPlot(lastSnapshot, width(dBox)));
+      lossBox.replaceChildren(
+        lossCurvePlot(history, {
+          width: width(lossBox),
+          yLabel: critic() ? 'critic loss E_q f − E_p f' : 'discriminator loss',
+          smoothing: 0.6,
+        }),
+      );
+    };
+    // Plots are redrawn in an animation frame, at most once per frame however fast chunks land:
+    // the trained D and its loss in one frame, the theory's four plots (when Δ moved) in the next.
+    let drawPending = false;
+    let theoryNext = false;
+    let lastDraw = Number.NEGATIVE_INFINITY;
+    const scheduleDraw = () => {
+      if (drawPending) return;
+      drawPending = true;
+      const wait = theoryNext ? 0 : Math.max(0, lastDraw + DRAW_INTERVAL - performance.now());
+      setTimeout(() => requestAnimationFrame(drawFrame), wait);
+    };
+    const drawFrame = () => {
+      drawPending = false;
+      if (ctx.signal.aborted) return;
+      if (!theoryNext) lastDraw = performance.now();
+      if (theoryNext) {
+        theoryNext = false;
+        drawTheory();
+      } else {
+        drawTrained();
+        if (theoryDirty) {
+          theoryDirty = false;
+          theoryNext = true;
+        }
+      }
+      if (theoryNext) scheduleDraw();
+    };
 
     const drawTheory = () => {
       const delta = theory.delta;
@@ -178,8 +261,9 @@ const view: DemoView = {
     };
 
     const evaluate = async () => {
-      const { output } = await probe.read(theory.xs);
+      const output = await worker.api.read(theory.xs);
       if (ctx.signal.aborted) return;
+      const out = Array.from(output);
       const { xs, p, q, dStar } = theory;
       const m = p.map((pi, i) => (pi + q[i]!) / 2);
       let snapshot: Snapshot;
@@ -187,7 +271,7 @@ const view: DemoView = {
         // The critic's estimate of W₁: E_p f − E_q f, by quadrature on the grid.
         const value = trapezoid(
           xs,
-          output.map((f, i) => f * (p[i]! - q[i]!)),
+          out.map((f, i) => f * (p[i]! - q[i]!)),
         );
         metricLabel.textContent = 'critic value E_p f − E_q f';
         metricText.textContent = formatNumber(value);
@@ -201,7 +285,7 @@ const view: DemoView = {
             xs.map((x) => slope * x),
             m,
           ),
-          trained: centred(output, m),
+          trained: centred(out, m),
           critic: true,
         };
         dReadout.textContent =
@@ -209,7 +293,7 @@ const view: DemoView = {
           `${formatNumber(theory.here.w1[0]!)}: a 1-Lipschitz critic cannot exceed W₁; weight ` +
           'clipping bounds it by an unknown constant times W₁.';
       } else {
-        const d = output.map((logit) => 1 / (1 + Math.exp(-logit)));
+        const d = out.map((logit) => 1 / (1 + Math.exp(-logit)));
         const error = weightedMeanAbs(d, dStar, m);
         metricLabel.textContent = 'mean |D − D*|';
         metricText.textContent = formatNumber(error);
@@ -221,32 +305,32 @@ const view: DemoView = {
       }
       optimumText.textContent = formatNumber(optimum());
       lossText.textContent = formatNumber(lastLoss);
-      stepText.textContent = String(probe.steps);
-      dBox.replaceChildren(discriminatorPlot(snapshot, width(dBox)));
-      lossBox.replaceChildren(
-        lossCurvePlot(history, {
-          width: width(lossBox),
-          yLabel: critic() ? 'critic loss E_q f − E_p f' : 'discriminator loss',
-          smoothing: 0.6,
-        }),
-      );
+      stepText.textContent = String(steps);
+      lastSnapshot = snapshot;
+      scheduleDraw();
     };
 
     /** Re-derives the theory for the current Δ (and the sweep for a new p). */
     const refreshTheory = async () => {
-      const shape = probe.settings.shape;
-      theory = await theoryAt(shape, probe.separation);
-      if (sweepShape !== shape.id) {
-        sweep = await divergenceCurves(shape, SWEEP);
+      const shape = settings.shape;
+      const next = await worker.api.theory(
+        shape,
+        settings.separation,
+        sweepShape !== shape.id ? SWEEP : undefined,
+      );
+      theory = next.theory;
+      if (next.sweep !== undefined) {
+        sweep = next.sweep;
         sweepShape = shape.id;
       }
-      if (!ctx.signal.aborted) drawTheory();
+      theoryDirty = true;
+      scheduleDraw();
     };
 
     const restart = () =>
       exclusive(async () => {
-        probe.dispose();
-        probe = new DiscriminatorProbe(controls.settings());
+        settings = controls.settings();
+        steps = await worker.api.reset(settings);
         history.clear();
         lastLoss = Number.NaN;
         status.textContent = '';
@@ -256,7 +340,8 @@ const view: DemoView = {
 
     const moveSeparation = (delta: number) =>
       exclusive(async () => {
-        probe.setSeparation(delta);
+        settings = { ...settings, separation: delta };
+        await worker.api.setSeparation(delta);
         await refreshTheory();
         await evaluate();
       });
@@ -265,30 +350,42 @@ const view: DemoView = {
       signal: ctx.signal,
       button: train,
       status,
-      steps: () => probe.steps,
+      steps: () => steps,
       rate,
       chunk: () =>
         exclusive(async () => {
           if (ctx.signal.aborted) return;
-          if (controls.animate.checked) {
-            let next = probe.separation + direction * ANIMATE_STEP;
-            if (next > ANIMATE_MAX || next < 0) {
-              direction = -direction;
-              next = probe.separation + direction * ANIMATE_STEP;
-            }
-            next = Math.round(Math.min(ANIMATE_MAX, Math.max(0, next)) * 1000) / 1000;
-            controls.separation.set(next);
-            probe.setSeparation(next);
-            await refreshTheory();
+          root.dataset.chunk = 'running';
+          try {
+            await trainChunk();
+          } finally {
+            delete root.dataset.chunk;
           }
-          lastLoss = await probe.train(STEPS_PER_CHUNK);
-          history.push(probe.steps, {
-            [BATCH_SERIES]: lastLoss,
-            [critic() ? 'optimum −W₁' : 'optimum log 4 − 2·JSD']: optimum(),
-          });
-          await evaluate();
         }),
     });
+    /** One chunk: Δ moved (when animated), STEPS_PER_CHUNK updates, the trained D read back. */
+    const trainChunk = async () => {
+      if (controls.animate.checked) {
+        let next = settings.separation + direction * ANIMATE_STEP;
+        if (next > ANIMATE_MAX || next < 0) {
+          direction = -direction;
+          next = settings.separation + direction * ANIMATE_STEP;
+        }
+        next = Math.round(Math.min(ANIMATE_MAX, Math.max(0, next)) * 1000) / 1000;
+        controls.separation.set(next);
+        settings = { ...settings, separation: next };
+        await worker.api.setSeparation(next);
+        await refreshTheory();
+      }
+      const trained = await worker.api.train(STEPS_PER_CHUNK);
+      lastLoss = trained.loss;
+      steps = trained.steps;
+      history.push(steps, {
+        [BATCH_SERIES]: lastLoss,
+        [critic() ? 'optimum −W₁' : 'optimum log 4 − 2·JSD']: optimum(),
+      });
+      await evaluate();
+    };
     reset.addEventListener('click', () => void restart());
     controls.onChange((kind) => {
       if (kind === 'separation') void moveSeparation(controls.separation.value());
@@ -297,11 +394,31 @@ const view: DemoView = {
     train.hidden = true;
     drawTheory();
     await exclusive(evaluate);
+    // The first frame at once: tests and users start from a drawn view.
+    drawTrained();
     train.hidden = false;
     return {
+      async suspend(): Promise<Suspended | undefined> {
+        loop.pause();
+        return exclusive(async () => {
+          if (worker.terminated) return undefined;
+          const checkpoint = await worker.api.checkpoint();
+          return {
+            kind: 'discriminator/v1' as const,
+            settings,
+            separation: settings.separation,
+            direction,
+            preset: controls.preset(),
+            animate: controls.animate.checked,
+            lastLoss,
+            history: history.rows(0).map(({ series, step, value }) => ({ series, step, value })),
+            checkpoint,
+          };
+        });
+      },
       dispose() {
         loop.pause();
-        void exclusive(async () => probe.dispose());
+        worker.terminate();
       },
     };
   },

@@ -3,42 +3,66 @@
  * raster order (one network pass per pixel), with each pixel's conditional p(x_i = 1 | x_<i)
  * beside the sample; a RealNVP trained live on a 2-D toy set is opened up layer by layer, with
  * each layer's log |det J| in the change of variables log p(x) = log p(z) − Σ log |det J|.
+ * Sampling and training run in a Web Worker (`src/worker/sequential.worker.ts`) on the page's
+ * backend; the page only draws, at most once per animation frame. A backend switch continues
+ * the batch of digits (pixels, position, Rng state) and the flow (@gen/train checkpoint).
  */
-import type { PixelCnn } from '@gen/autoregressive';
-import { Rng } from '@gen/core';
 import type { ToyName } from '@gen/data';
-import * as tf from '@tensorflow/tfjs-core';
 import { h } from '../shell/dom.js';
 import { numberField } from '../shell/field.js';
 import { formatCount, formatNumber } from '../shell/format.js';
 import { LossHistory, lossCurvePlot } from '../shell/loss-curve.js';
 import { serial } from '../shell/serial.js';
 import { rateElement, StepRate, TrainLoop } from '../shell/train-loop.js';
+import { startTrainingWorker, type TrainingWorker } from '../worker/client.js';
+import type {
+  PixelFrame,
+  SamplerSuspended,
+  SequentialWorkerApi,
+} from '../worker/sequential.worker.js';
 import {
   DEFAULT_FLOW_SETTINGS,
   FLOW_DATA_SETS,
   FLOW_LAYERS,
-  FlowRun,
+  type FlowCheckpoint,
   type FlowSettings,
   type LayerSnapshot,
 } from './sequential/flow-layers.js';
-import {
-  fetchPretrainedPixelCnn,
-  PixelSampler,
-  PRETRAINED_PIXELCNN_PATH,
-} from './sequential/pixel-sampler.js';
+import { PRETRAINED_PIXELCNN_PATH } from './sequential/pixel-sampler.js';
 import { drawDigit, logDetText, stagePlot, stageTitle } from './sequential/render.js';
 import type { DemoView, ViewContext, ViewHandle } from './types.js';
 import './sequential/style.css';
 
-/** Wall time a chunk of PixelCNN passes may take, so the page stays responsive (ms). */
-const PASS_BUDGET_MS = 150;
-/** The flow's plots are redrawn at most this often while training (ms): drawing costs more than training. */
+/**
+ * Worker time a chunk of PixelCNN passes may take (ms). The page is free meanwhile; the bound
+ * only keeps a pause, a restart or a backend switch prompt.
+ */
+const CHUNK_BUDGET_MS = 250;
+/** Chunks of flow training (of FLOW_STEPS_PER_CHUNK steps each) per chunk of the view. */
+const FLOW_CHUNKS = 2;
+/** The flow's layer plots are refreshed at most this often while training (ms). */
 const FLOW_REDRAW_MS = 1500;
 /** How long a finished batch of digits stays on screen before the next one starts (ms). */
 const FINISHED_PAUSE_MS = 1500;
 /** Training points shown under the data-space plot. */
 const DATA_SHOWN = 500;
+
+/** What the view hands over across a backend switch: settings, the batch, the flow's checkpoint. */
+interface Suspended {
+  kind: 'sequential/v1';
+  digits: number;
+  seed: number;
+  speed: number;
+  flowSettings: FlowSettings;
+  pixelsDrawn: number;
+  history: { step: number; value: number }[];
+  sampler?: SamplerSuspended;
+  flow?: FlowCheckpoint;
+}
+
+function isSuspended(value: unknown): value is Suspended {
+  return (value as Suspended | undefined)?.kind === 'sequential/v1';
+}
 
 interface DigitCells {
   figure: HTMLElement;
@@ -60,6 +84,7 @@ async function mount(root: HTMLElement, ctx: ViewContext): Promise<ViewHandle> {
   const metricLabel = h('span', {}, 'NLL of the pixels drawn (nats per digit)');
   const rate = rateElement();
   const status = h('p', { class: 'note', role: 'status', 'data-testid': 'status' });
+  const workerNote = h('p', { class: 'note', 'data-testid': 'worker-note' });
 
   const digitsField = numberField({
     label: 'digits',
@@ -168,7 +193,8 @@ async function mount(root: HTMLElement, ctx: ViewContext): Promise<ViewHandle> {
       'Two exact likelihoods. A PixelCNN factorises p(x) = Πᵢ p(xᵢ | x<ᵢ) in raster order, so ' +
         'sampling takes one network pass per pixel: 784 passes for a batch of digits, watched here ' +
         'pixel by pixel. A flow pushes noise z ~ N(0, I) through invertible layers, and its density ' +
-        'follows from the change of variables log p(x) = log p(z) − Σₖ log |det Jₖ|, shown layer by layer.',
+        'follows from the change of variables log p(x) = log p(z) − Σₖ log |det Jₖ|, shown layer by layer. ' +
+        'Both models run in a Web Worker; the page only draws.',
     ),
     h(
       'div',
@@ -178,6 +204,7 @@ async function mount(root: HTMLElement, ctx: ViewContext): Promise<ViewHandle> {
       h('span', {}, metricLabel, ' ', metricText),
       rate,
     ),
+    workerNote,
     status,
     h(
       'div',
@@ -237,27 +264,38 @@ async function mount(root: HTMLElement, ctx: ViewContext): Promise<ViewHandle> {
   );
 
   // ---- state -----------------------------------------------------------------------------
+  // The PixelCNN, its sampler and the flow live in a Web Worker; the page keeps what it draws.
+  const restored = isSuspended(ctx.restored) ? ctx.restored : undefined;
   const exclusive = serial();
   let disposed = false;
-  let model: PixelCnn | undefined;
-  let sampler: PixelSampler | undefined;
+  let worker: TrainingWorker<SequentialWorkerApi> | undefined;
+  let modelLoaded = false;
+  let pix: PixelFrame | undefined;
   let digitCells: DigitCells[] = [];
   let pixelsDrawn = 0;
   let msPerPass: number | undefined;
   let finishedAt: number | undefined;
   let batchNumber = 0;
+  let batchSeed = 0;
 
-  let flowRun: FlowRun | undefined;
+  let flowSteps = 0;
   let flowData: Float32Array | undefined;
+  let snapshot: LayerSnapshot | undefined;
+  let snapshotShown = true;
   const history = new LossHistory();
   const flowSpeed = new StepRate();
   let lastFlowDraw = Number.NEGATIVE_INFINITY;
 
+  const api = () => {
+    if (worker === undefined) throw new Error('the sequential worker is not running');
+    return worker.api;
+  };
+
   const headline = () => {
-    if (sampler === undefined) return Number.NaN;
+    if (pix === undefined) return Number.NaN;
     let total = 0;
-    for (const ll of sampler.logLikelihood) total -= ll;
-    return total / sampler.n;
+    for (const ll of pix.logLikelihood) total -= ll;
+    return total / pix.n;
   };
 
   const showProgress = () => {
@@ -286,8 +324,9 @@ async function mount(root: HTMLElement, ctx: ViewContext): Promise<ViewHandle> {
   };
 
   const drawDigits = () => {
-    const s = sampler;
+    const s = pix;
     if (s === undefined) return;
+    if (digitCells.length !== s.n) buildDigits(s.n);
     const side = s.width;
     const size = s.size;
     digitCells.forEach((cells, j) => {
@@ -304,42 +343,40 @@ async function mount(root: HTMLElement, ctx: ViewContext): Promise<ViewHandle> {
     });
   };
 
-  /** A new batch of digits, seeded by the seed field and the batch number. */
-  const newSampler = async (fresh: boolean) => {
-    if (model === undefined) return;
+  /** A new batch of digits, seeded by the seed field and the batch number (or `state` continued). */
+  const newBatch = async (fresh: boolean, state?: SamplerSuspended) => {
+    if (!modelLoaded) return;
     if (fresh) {
       batchNumber = 0;
       pixelsDrawn = 0;
+      batchSeed = seedField.value();
     }
-    sampler?.dispose();
-    sampler = undefined;
-    const n = digitsField.value();
-    const next = new PixelSampler(model, n, Rng.fromSeed(seedField.value() + 7919 * batchNumber));
-    batchNumber++;
     finishedAt = undefined;
-    await next.readNext();
-    sampler = next;
-    if (digitCells.length !== n) buildDigits(n);
-    drawDigits();
-    showProgress();
+    const frame =
+      state === undefined
+        ? await api().newBatch(digitsField.value(), batchSeed, batchNumber)
+        : await api().newBatch(state.state.n, state.seed, state.batch, state.state);
+    batchNumber = (state?.batch ?? batchNumber) + 1;
+    if (state !== undefined) batchSeed = state.seed;
+    pix = frame;
+    scheduleDraw();
   };
 
   const samplePixels = async () => {
-    const s = sampler;
+    const s = pix;
     if (s === undefined) return;
     if (s.done) {
       finishedAt ??= performance.now();
-      if (performance.now() - finishedAt >= FINISHED_PAUSE_MS) await newSampler(false);
+      if (performance.now() - finishedAt >= FINISHED_PAUSE_MS) await newBatch(false);
       return;
     }
-    const budget = msPerPass === undefined ? 1 : Math.floor(PASS_BUDGET_MS / msPerPass);
+    const budget = msPerPass === undefined ? 1 : Math.floor(CHUNK_BUDGET_MS / msPerPass);
     const count = Math.max(1, Math.min(speedField.value(), budget));
-    const start = performance.now();
-    const drawn = await s.step(count);
-    const perPass = (performance.now() - start) / Math.max(1, drawn);
+    const frame = await api().sample(count);
+    const perPass = frame.ms / Math.max(1, frame.count);
     msPerPass = msPerPass === undefined ? perPass : 0.7 * msPerPass + 0.3 * perPass;
-    pixelsDrawn += drawn;
-    drawDigits();
+    pixelsDrawn += frame.count;
+    pix = frame;
   };
 
   // ---- flow panel ------------------------------------------------------------------------
@@ -359,54 +396,108 @@ async function mount(root: HTMLElement, ctx: ViewContext): Promise<ViewHandle> {
     );
   };
 
-  const drawFlow = async () => {
-    const run = flowRun;
-    if (run === undefined) return;
-    lastFlowDraw = performance.now();
-    const snapshot: LayerSnapshot = await run.snapshot();
-    if (disposed || run !== flowRun) return;
-    stages.forEach((cells, k) => {
-      const width = Math.max(120, cells.plot.clientWidth);
-      cells.plot.replaceChildren(
-        stagePlot(snapshot, k, width, k === FLOW_LAYERS ? flowData : undefined),
-      );
-      if (k > 0) cells.logDet.textContent = logDetText(snapshot, k);
-    });
-    const sum = snapshot.meanLogDet.reduce((a, b) => a + b, 0);
-    equation.textContent =
-      `Mean over the samples: log p(z) = ${formatNumber(snapshot.meanBaseLogProb)}, ` +
-      `Σₖ log |det Jₖ| = ${formatNumber(sum)}, so log p(x) = log p(z) − Σₖ log |det Jₖ| = ` +
-      `${formatNumber(snapshot.meanChangeOfVariables)} (flow.logProb(x): ${formatNumber(snapshot.meanFlowLogProb)}).`;
+  const drawStage = (layers: LayerSnapshot, k: number) => {
+    const cells = stages[k]!;
+    const width = Math.max(120, cells.plot.clientWidth);
+    cells.plot.replaceChildren(
+      stagePlot(layers, k, width, k === FLOW_LAYERS ? flowData : undefined),
+    );
+    if (k > 0) cells.logDet.textContent = logDetText(layers, k);
   };
 
-  const newFlow = async () => {
-    flowRun?.dispose();
-    flowRun = undefined;
+  const drawEquation = (layers: LayerSnapshot) => {
+    const sum = layers.meanLogDet.reduce((a, b) => a + b, 0);
+    equation.textContent =
+      `Mean over the samples: log p(z) = ${formatNumber(layers.meanBaseLogProb)}, ` +
+      `Σₖ log |det Jₖ| = ${formatNumber(sum)}, so log p(x) = log p(z) − Σₖ log |det Jₖ| = ` +
+      `${formatNumber(layers.meanChangeOfVariables)} (flow.logProb(x): ${formatNumber(layers.meanFlowLogProb)}).`;
+  };
+
+  const newFlow = async (state?: { settings: FlowSettings; checkpoint: FlowCheckpoint }) => {
     history.clear();
     flowSpeed.pause();
     flowRate.textContent = '';
-    const run = new FlowRun(flowSettings());
-    flowRun = run;
-    const shown = tf.slice(run.data, [0, 0], [DATA_SHOWN, 2]);
-    flowData = (await shown.data()) as Float32Array;
-    shown.dispose();
-    const nll = await run.nll();
-    flowStep.textContent = '0';
-    flowNll.textContent = formatNumber(nll);
-    drawLoss();
-    await drawFlow();
+    const { frame, data } = await api().newFlow(
+      state?.settings ?? flowSettings(),
+      DATA_SHOWN,
+      state?.checkpoint,
+    );
+    flowData = data;
+    flowSteps = frame.step;
+    flowStep.textContent = String(frame.step);
+    flowNll.textContent = formatNumber(frame.nll);
+    if (frame.snapshot !== undefined) {
+      snapshot = frame.snapshot;
+      snapshotShown = false;
+    }
+    lastFlowDraw = performance.now();
+    scheduleDraw();
   };
 
   const trainFlow = async () => {
-    const run = flowRun;
-    if (run === undefined) return;
-    const loss = await run.train();
-    history.push(run.step, { NLL: loss });
-    flowStep.textContent = String(run.step);
-    flowNll.textContent = formatNumber(loss);
-    const speed = flowSpeed.record(run.step, performance.now());
+    const due = performance.now() - lastFlowDraw >= FLOW_REDRAW_MS;
+    const frame = await api().trainFlow(FLOW_CHUNKS, due);
+    flowSteps = frame.step;
+    history.push(frame.step, { NLL: frame.nll });
+    flowStep.textContent = String(frame.step);
+    flowNll.textContent = formatNumber(frame.nll);
+    const speed = flowSpeed.record(frame.step, performance.now());
     if (speed !== undefined)
       flowRate.textContent = `${formatNumber(speed, { digits: 3 })} flow steps/s`;
+    if (frame.snapshot !== undefined) {
+      snapshot = frame.snapshot;
+      snapshotShown = false;
+      lastFlowDraw = performance.now();
+    }
+  };
+
+  // ---- drawing: at most one piece of work per animation frame ---------------------------
+  // Digits and numbers are cheap and drawn every frame a chunk lands; the flow's five plots and
+  // its loss curve cost more, so each goes in a frame of its own (no long task on the page).
+  let framePending = false;
+  let flowQueue: (() => void)[] = [];
+  const scheduleDraw = () => {
+    if (framePending || disposed) return;
+    framePending = true;
+    requestAnimationFrame(() => {
+      framePending = false;
+      if (disposed) return;
+      drawDigits();
+      showProgress();
+      if (!snapshotShown && snapshot !== undefined) {
+        snapshotShown = true;
+        const layers = snapshot;
+        flowQueue = [
+          ...stages.map((_, k) => () => drawStage(layers, k)),
+          () => {
+            drawEquation(layers);
+            drawLoss();
+          },
+        ];
+      }
+      const next = flowQueue.shift();
+      next?.();
+      if (flowQueue.length > 0) scheduleDraw();
+    });
+  };
+  /** Draws everything pending at once (at mount: the page shows a complete view). */
+  const drawNow = () => {
+    drawDigits();
+    showProgress();
+    if (!snapshotShown && snapshot !== undefined) {
+      snapshotShown = true;
+      flowQueue = [];
+      for (let k = 0; k < stages.length; k++) drawStage(snapshot, k);
+      drawEquation(snapshot);
+      drawLoss();
+    }
+    // Plots an animation frame has begun: the rest of them now.
+    for (let next = flowQueue.shift(); next !== undefined; next = flowQueue.shift()) next();
+  };
+  const redrawFlow = () => {
+    if (snapshot === undefined) return;
+    snapshotShown = false;
+    scheduleDraw();
   };
 
   // ---- wiring ----------------------------------------------------------------------------
@@ -417,15 +508,13 @@ async function mount(root: HTMLElement, ctx: ViewContext): Promise<ViewHandle> {
         await task();
         status.textContent = '';
       } catch (error) {
+        if (disposed) return;
         console.error(error);
         status.textContent = `Not applied: ${error instanceof Error ? error.message : String(error)}`;
       }
     });
-  const restartSampling = guarded(async () => {
-    await newSampler(true);
-    showProgress();
-  });
-  const restartFlow = guarded(newFlow);
+  const restartSampling = guarded(() => newBatch(true));
+  const restartFlow = guarded(() => newFlow());
   digitsField.onChange(() => void restartSampling());
   seedField.onChange(() => void restartSampling());
   restart.addEventListener('click', () => void restartSampling());
@@ -443,15 +532,14 @@ async function mount(root: HTMLElement, ctx: ViewContext): Promise<ViewHandle> {
     chunk: () =>
       exclusive(async () => {
         if (disposed) return;
-        await samplePixels();
-        // Short chunks keep the page responsive: the flow trains, or (when due) is redrawn.
-        if (performance.now() - lastFlowDraw >= FLOW_REDRAW_MS) {
-          drawLoss();
-          await drawFlow();
-        } else {
+        root.dataset.chunk = 'running';
+        try {
+          await samplePixels();
           await trainFlow();
+        } finally {
+          delete root.dataset.chunk;
         }
-        showProgress();
+        scheduleDraw();
       }),
   });
   ctx.signal.addEventListener('abort', () => loop.pause(), { once: true });
@@ -459,67 +547,118 @@ async function mount(root: HTMLElement, ctx: ViewContext): Promise<ViewHandle> {
   let resizeTimer: ReturnType<typeof setTimeout> | undefined;
   const onResize = () => {
     clearTimeout(resizeTimer);
-    resizeTimer = setTimeout(() => {
-      void exclusive(async () => {
-        if (disposed) return;
-        drawLoss();
-        await drawFlow();
-      });
-    }, 200);
+    resizeTimer = setTimeout(redrawFlow, 200);
   };
   window.addEventListener('resize', onResize);
   // On pause, bring the throttled flow plots up to date.
   train.addEventListener('click', () => {
     if (loop.isRunning) return;
     void exclusive(async () => {
-      if (disposed) return;
-      drawLoss();
-      await drawFlow();
+      if (disposed || worker === undefined) return;
+      snapshot = await worker.api.flowSnapshot();
+      lastFlowDraw = performance.now();
+      redrawFlow();
     });
   });
 
   // ---- start -----------------------------------------------------------------------------
   train.hidden = true;
-  const base = import.meta.env.BASE_URL;
-  const fetched = fetchPretrainedPixelCnn(`${base}${PRETRAINED_PIXELCNN_PATH}`, ctx.signal).then(
-    (loaded) => ({ loaded }),
+  if (restored !== undefined) {
+    // A backend switch: the settings in force before it, then the runs continued below.
+    digitsField.set(restored.digits);
+    seedField.set(restored.seed);
+    speedField.set(restored.speed);
+    datasetSelect.value = restored.flowSettings.dataset;
+    lrField.set(restored.flowSettings.learningRate);
+    batchField.set(restored.flowSettings.batchSize);
+    flowSeedField.set(restored.flowSettings.seed);
+  }
+  worker = await startTrainingWorker<SequentialWorkerApi>(
+    new Worker(new URL('../worker/sequential.worker.ts', import.meta.url), {
+      type: 'module',
+      name: 'sequential sampling and training',
+    }),
+    ctx.backend(),
+    ctx.signal,
+  );
+  workerNote.textContent = worker.backend.note;
+  // The worker's relative URLs resolve against its script: give it the page's absolute URL.
+  const weightsUrl = new URL(
+    `${import.meta.env.BASE_URL}${PRETRAINED_PIXELCNN_PATH}`,
+    document.baseURI,
+  ).href;
+  const loading = worker.api.loadPixelCnn(weightsUrl).then(
+    (info) => ({ info }),
     (error: unknown) => ({ error }),
   );
-  await exclusive(newFlow);
-  const result = await fetched;
-  if ('loaded' in result) {
-    if (ctx.signal.aborted) result.loaded.dispose();
-    else {
-      model = result.loaded;
-      const options = model.toConfig().options;
-      origin.textContent =
-        `The released run pretrained/pixelcnn-mnist: PixelCNN with ${String(options.layers)} masked ` +
-        `${String(options.kernelSize)}×${String(options.kernelSize)} convolutions of ${String(options.channels)} channels, ` +
-        'trained one epoch on binarised MNIST (test NLL 95.8 nats). One network pass per pixel.';
-      await exclusive(() => newSampler(true));
+  await exclusive(async () => {
+    if (restored?.flow !== undefined) {
+      try {
+        await newFlow({ settings: restored.flowSettings, checkpoint: restored.flow });
+        for (const p of restored.history) history.push(p.step, { NLL: p.value });
+        return;
+      } catch (error) {
+        console.warn(error);
+      }
     }
-  } else {
+    await newFlow();
+  });
+  const result = await loading;
+  if ('info' in result) {
+    const { layers, kernelSize, channels } = result.info;
+    modelLoaded = true;
+    origin.textContent =
+      `The released run pretrained/pixelcnn-mnist: PixelCNN with ${String(layers)} masked ` +
+      `${String(kernelSize)}×${String(kernelSize)} convolutions of ${String(channels)} channels, ` +
+      'trained one epoch on binarised MNIST (test NLL 95.8 nats). One network pass per pixel.';
+    await exclusive(async () => {
+      if (restored?.sampler !== undefined) {
+        try {
+          await newBatch(false, restored.sampler);
+          pixelsDrawn = restored.pixelsDrawn;
+          return;
+        } catch (error) {
+          console.warn(error);
+        }
+      }
+      await newBatch(true);
+    });
+  } else if (!disposed) {
     const reason = result.error;
     console.warn(reason);
     origin.textContent = `The trained PixelCNN could not be loaded (${reason instanceof Error ? reason.message : String(reason)}); only the flow trains.`;
   }
-  showProgress();
+  if (restored !== undefined) {
+    status.textContent = `Continued at ${formatCount(pixelsDrawn)} pixels and flow step ${formatCount(flowSteps)} on ${worker.backend.active}.`;
+  }
+  drawNow();
   train.hidden = false;
 
   return {
+    async suspend(): Promise<Suspended | undefined> {
+      loop.pause();
+      return exclusive(async () => {
+        if (worker === undefined || worker.terminated) return undefined;
+        const state = await worker.api.suspend();
+        return {
+          kind: 'sequential/v1' as const,
+          digits: digitsField.value(),
+          seed: seedField.value(),
+          speed: speedField.value(),
+          flowSettings: flowSettings(),
+          pixelsDrawn,
+          history: history.rows(0).map(({ step, value }) => ({ step, value })),
+          ...(state.sampler === undefined ? {} : { sampler: state.sampler }),
+          ...(state.flow === undefined ? {} : { flow: state.flow }),
+        };
+      });
+    },
     dispose() {
       disposed = true;
       loop.pause();
       clearTimeout(resizeTimer);
       window.removeEventListener('resize', onResize);
-      void exclusive(async () => {
-        sampler?.dispose();
-        sampler = undefined;
-        flowRun?.dispose();
-        flowRun = undefined;
-        model?.dispose();
-        model = undefined;
-      });
+      worker?.terminate();
     },
   };
 }

@@ -80,6 +80,10 @@ export interface DiscriminatorControls {
   separation: NumberField;
   animate: HTMLInputElement;
   settings(): ProbeSettings;
+  /** The preset chosen. */
+  preset(): string;
+  /** Shows `settings` and `preset` (e.g. after a backend switch) without notifying listeners. */
+  apply(settings: ProbeSettings, preset: string): void;
   onChange(listener: (kind: ChangeKind) => void): void;
 }
 
@@ -189,6 +193,22 @@ export function buildControls(): DiscriminatorControls {
       lambda: lambda.value(),
       seed: d.seed,
     }),
+    preset: () => preset.value,
+    apply(settings, presetId) {
+      const chosen = PRESETS.find((p) => p.id === presetId);
+      if (chosen !== undefined) {
+        preset.value = chosen.id;
+        story.textContent = chosen.story;
+      }
+      shape.value = settings.shape.id;
+      objective.value = settings.objective;
+      separation.set(settings.separation);
+      learningRate.set(settings.learningRate);
+      batchSize.set(settings.batchSize);
+      hidden.set(settings.hidden);
+      clip.set(settings.clip);
+      lambda.set(settings.lambda);
+    },
     onChange(listener) {
       separation.onChange(() => listener('separation'));
       for (const field of [learningRate, batchSize, hidden]) field.onChange(() => listener('run'));

@@ -130,4 +130,30 @@ describe('discriminator probe', () => {
     expect(clippedValue).toBeGreaterThan(0);
     expect(clippedValue).toBeLessThan(2);
   }, 180_000);
+
+  it('continues from a checkpoint with the same losses and outputs as an uninterrupted run', async () => {
+    const before = tf.memory().numTensors;
+    const xs = linspace(-4, 6, 21);
+    const straight = new DiscriminatorProbe(settings('minimax'));
+    const losses = [await straight.train(20), await straight.train(20)];
+
+    const first = new DiscriminatorProbe(settings('minimax'));
+    await first.train(20);
+    const saved = await first.checkpoint();
+    expect(saved.step).toBe(20);
+    await first.train(20); // later steps do not change the checkpoint
+    first.dispose();
+
+    const resumed = new DiscriminatorProbe(settings('minimax'), saved);
+    await resumed.start();
+    expect(resumed.steps).toBe(20);
+    const more = await resumed.train(20);
+    expect(resumed.steps).toBe(40);
+    expect(more).toBe(losses[1]);
+    expect(more).not.toBe(losses[0]);
+    expect((await resumed.read(xs)).output).toEqual((await straight.read(xs)).output);
+    straight.dispose();
+    resumed.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  }, 120_000);
 });

@@ -9,7 +9,13 @@
 import { type NamedTensors, type Network, Rng, type Trainable } from '@gen/core';
 import { Gan } from '@gen/gan';
 import { Mlp } from '@gen/nn';
-import { adam, createTrainer, type Trainer } from '@gen/train';
+import {
+  adam,
+  type CheckpointStore,
+  createTrainer,
+  memoryCheckpointStore,
+  type Trainer,
+} from '@gen/train';
 import * as tf from '@tensorflow/tfjs-core';
 import { type Shape, shifted } from './theory.js';
 
@@ -152,7 +158,21 @@ export interface ProbeReading {
   output: number[];
 }
 
-/** A discriminator trained against the frozen generator; `dispose()` frees every tensor. */
+/** Checkpoints are written only when asked ({@link DiscriminatorProbe.checkpoint}). */
+const NEVER = 1_000_000_000;
+
+/** A probe captured with {@link DiscriminatorProbe.checkpoint}: @gen/train checkpoint bytes. */
+export interface ProbeCheckpoint {
+  step: number;
+  bytes: Uint8Array;
+}
+
+/**
+ * A discriminator trained against the frozen generator; `dispose()` frees every tensor. With
+ * `restored` (a checkpoint of a probe with the same settings, e.g. taken before a backend
+ * switch) the run continues from it once {@link start} has run: weights, Adam's state, data
+ * order and step.
+ */
 export class DiscriminatorProbe {
   readonly settings: ProbeSettings;
   private readonly sampler: ShiftedSampler;
@@ -160,9 +180,15 @@ export class DiscriminatorProbe {
   private readonly real: tf.Tensor2D;
   private readonly optimizer: tf.Optimizer;
   private readonly trainer: Trainer;
+  private readonly store: CheckpointStore;
 
-  constructor(settings: ProbeSettings) {
+  constructor(settings: ProbeSettings, restored?: ProbeCheckpoint) {
     this.settings = settings;
+    this.store = memoryCheckpointStore({ keep: 1 });
+    if (restored !== undefined) {
+      // The memory store keeps the bytes at once; a bad checkpoint is refused by start().
+      void this.store.save(restored.step, restored.bytes).catch(() => undefined);
+    }
     this.sampler = new ShiftedSampler(settings.shape, settings.separation);
     const discriminator = new Mlp({
       inputSize: 1,
@@ -192,7 +218,24 @@ export class DiscriminatorProbe {
       rng: Rng.fromSeed(settings.seed),
       logEvery: STEPS_PER_CHUNK,
       callbacks: [{ onStepEnd: () => this.gan.afterDiscriminatorStep() }],
+      checkpoint: { store: this.store, every: NEVER },
+      ...(restored === undefined ? {} : { resume: this.store }),
     });
+  }
+
+  /** Starts the trainer (reading the restored checkpoint, if any) without taking a step. */
+  async start(): Promise<void> {
+    await this.trainer.run(0);
+  }
+
+  /** The probe as @gen/train checkpoint bytes at the current step. */
+  async checkpoint(): Promise<ProbeCheckpoint> {
+    await this.trainer.save();
+    const step = this.steps;
+    const bytes = await this.store.load(step);
+    if (bytes === undefined)
+      throw new Error('DiscriminatorProbe.checkpoint: no checkpoint was written');
+    return { step, bytes };
   }
 
   /** Discriminator updates done. */

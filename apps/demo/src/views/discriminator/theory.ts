@@ -226,3 +226,26 @@ export function trapezoid(xs: readonly number[], ys: readonly number[]): number 
   for (let i = 1; i < xs.length; i += 1) sum += ((xs[i]! - xs[i - 1]!) * (ys[i]! + ys[i - 1]!)) / 2;
   return sum;
 }
+
+/** Grid points of the x-axis the view draws p, q, D* and the trained D on. */
+export const GRID = 241;
+
+/** The theory at the current Δ: the grid, p, q, D* and JSD/W₁ with their derivatives. */
+export interface Theory {
+  shape: Shape;
+  delta: number;
+  xs: number[];
+  p: number[];
+  q: number[];
+  dStar: number[];
+  here: DivergenceCurves;
+}
+
+export async function theoryAt(shape: Shape, delta: number): Promise<Theory> {
+  const [a, b] = supportRange(shape, delta, 4);
+  const xs = linspace(a, b, GRID);
+  const { p, q } = await densities(shape, delta, xs);
+  const dStar = await optimalDiscriminator(shape, delta, xs);
+  const here = await divergenceCurves(shape, [delta]);
+  return { shape, delta, xs, p, q, dStar, here };
+}

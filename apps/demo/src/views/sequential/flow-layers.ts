@@ -7,7 +7,12 @@
 import { Rng } from '@gen/core';
 import { makeToy, type ToyName } from '@gen/data';
 import { AffineCoupling, Flow, standardNormal } from '@gen/flows';
-import { createTrainer, type Trainer } from '@gen/train';
+import {
+  type CheckpointStore,
+  createTrainer,
+  memoryCheckpointStore,
+  type Trainer,
+} from '@gen/train';
 import * as tf from '@tensorflow/tfjs-core';
 
 /** Coupling layers (alternating which coordinate is kept) and their conditioners' widths. */
@@ -180,15 +185,38 @@ export const DEFAULT_FLOW_SETTINGS: FlowSettings = {
   seed: 0,
 };
 
-/** One training run of the flow: its data, its trainer and the base samples it shows. */
+/** Checkpoints are written only when asked ({@link FlowRun.checkpoint}): an interval never reached. */
+const NEVER = 1_000_000_000;
+
+/** A flow run captured with {@link FlowRun.checkpoint}: @gen/train checkpoint bytes and step. */
+export interface FlowCheckpoint {
+  step: number;
+  bytes: Uint8Array;
+}
+
+/**
+ * One training run of the flow: its data, its trainer and the base samples it shows. With
+ * `restored` (a checkpoint of a run with the same settings, e.g. taken before a backend switch)
+ * the run continues: weights, Adam's state, data order and step come from the checkpoint once
+ * {@link start} has run.
+ */
 export class FlowRun {
   readonly flow: Flow;
   readonly data: tf.Tensor2D;
   /** Fixed base samples pushed through the layers. */
   readonly z: tf.Tensor2D;
   private readonly trainer: Trainer;
+  private readonly store: CheckpointStore;
 
-  constructor(readonly settings: FlowSettings) {
+  constructor(
+    readonly settings: FlowSettings,
+    restored?: FlowCheckpoint,
+  ) {
+    this.store = memoryCheckpointStore({ keep: 1 });
+    if (restored !== undefined) {
+      // The memory store keeps the bytes at once; a bad checkpoint is refused by start().
+      void this.store.save(restored.step, restored.bytes).catch(() => undefined);
+    }
     this.data = makeToy(settings.dataset, { n: FLOW_DATA_SIZE, seed: settings.seed }).x;
     this.flow = makeFlow(settings.seed);
     this.z = this.flow.base.sample(PUSHED_SAMPLES, Rng.fromSeed(settings.seed + 1)) as tf.Tensor2D;
@@ -199,7 +227,23 @@ export class FlowRun {
       learningRate: settings.learningRate,
       rng: Rng.fromSeed(settings.seed + 2),
       logEvery: FLOW_STEPS_PER_CHUNK,
+      checkpoint: { store: this.store, every: NEVER },
+      ...(restored === undefined ? {} : { resume: this.store }),
     });
+  }
+
+  /** Starts the trainer (reading the restored checkpoint, if any) without taking a step. */
+  async start(): Promise<void> {
+    await this.trainer.run(0);
+  }
+
+  /** The run as @gen/train checkpoint bytes at the current step. */
+  async checkpoint(): Promise<FlowCheckpoint> {
+    await this.trainer.save();
+    const step = this.step;
+    const bytes = await this.store.load(step);
+    if (bytes === undefined) throw new Error('FlowRun.checkpoint: no checkpoint was written');
+    return { step, bytes };
   }
 
   get step(): number {

@@ -87,6 +87,34 @@ describe('PixelSampler: PixelCnn.sample one pixel at a time (cpu)', () => {
     await expect(sampler.step(1)).rejects.toThrow(/disposed/);
     expect(() => new PixelSampler(model, 0, Rng.fromSeed(0))).toThrow(/'n'/);
   });
+
+  it('continues from its state with the same draws as an uninterrupted run', async () => {
+    const before = tf.memory().numTensors;
+    const straight = new PixelSampler(model, 2, Rng.fromSeed(5));
+    while (!straight.done) await straight.step(6);
+
+    const first = new PixelSampler(model, 2, Rng.fromSeed(5));
+    await first.step(11);
+    const state = first.state();
+    expect(state.position).toBe(11);
+    await first.step(3); // the state is a copy: later draws do not change it
+    first.dispose();
+    const resumed = await PixelSampler.restore(model, state);
+    expect(resumed.drawn).toBe(11);
+    expect(Number.isNaN(resumed.next[0]!)).toBe(false);
+    while (!resumed.done) await resumed.step(4);
+    expect([...resumed.pixels]).toEqual([...straight.pixels]);
+    expect([...resumed.probabilities]).toEqual([...straight.probabilities]);
+    for (let j = 0; j < 2; j++) {
+      expect(resumed.logLikelihood[j]).toBeCloseTo(straight.logLikelihood[j]!, 4);
+    }
+    // A state that does not fit the model is refused, without leaking.
+    const wrong = { ...state, pixels: new Float32Array(3) };
+    await expect(PixelSampler.restore(model, wrong)).rejects.toThrow(/does not fit/);
+    straight.dispose();
+    resumed.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
 });
 
 describe('the released PixelCNN the view samples from (wasm)', () => {

@@ -6,7 +6,7 @@
  */
 
 import { PixelCnn } from '@gen/autoregressive';
-import { FormatError, InvalidArgumentError, type Rng } from '@gen/core';
+import { FormatError, InvalidArgumentError, Rng, type RngState } from '@gen/core';
 import { Bernoulli } from '@gen/distributions';
 import { loadModel } from '@gen/nn';
 import * as tf from '@tensorflow/tfjs-core';
@@ -42,6 +42,20 @@ export async function fetchPretrainedPixelCnn(
   return decodePretrainedPixelCnn(new Uint8Array(await response.arrayBuffer()));
 }
 
+/**
+ * Where a {@link PixelSampler} stands, as plain data (it outlives the backend): the pixels and
+ * probabilities drawn so far, the log-likelihoods, the next raster index and the Rng's state.
+ * {@link PixelSampler.restore} continues it with the same draws as an uninterrupted run.
+ */
+export interface PixelSamplerState {
+  n: number;
+  position: number;
+  pixels: Float32Array;
+  probabilities: Float32Array;
+  logLikelihood: Float64Array;
+  rng: RngState;
+}
+
 /** log p of a Bernoulli outcome with P(1) = p, guarded against log 0. */
 function logBernoulli(x: number, p: number): number {
   const q = x === 1 ? p : 1 - p;
@@ -73,6 +87,8 @@ export class PixelSampler {
     private readonly model: PixelCnn,
     n: number,
     private readonly rng: Rng,
+    /** The images so far (restore only): the pixels of {@link state}. */
+    start?: Float32Array,
   ) {
     if (!Number.isInteger(n) || n < 1) {
       throw new InvalidArgumentError(`PixelSampler: 'n' must be an integer ≥ 1, got ${n}`);
@@ -85,8 +101,51 @@ export class PixelSampler {
     this.probabilities = new Float32Array(size).fill(Number.NaN);
     this.logLikelihood = new Float64Array(n);
     this.next = new Float32Array(n).fill(Number.NaN);
-    this.image = tf.zeros([n, this.height, this.width, 1]);
+    if (start !== undefined) this.pixels.set(start);
+    this.image =
+      start === undefined
+        ? tf.zeros([n, this.height, this.width, 1])
+        : tf.tensor4d(start, [n, this.height, this.width, 1]);
     this.logits = model.apply(this.image) as tf.Tensor4D;
+  }
+
+  /**
+   * Continues a sampler captured with {@link state} on `model` (the same network, possibly on
+   * another backend): the image so far is rebuilt from the pixels drawn, its logits recomputed,
+   * and the Rng resumes its stream, so the remaining draws are those of an uninterrupted run.
+   */
+  static async restore(model: PixelCnn, state: PixelSamplerState): Promise<PixelSampler> {
+    const size = state.n * model.height * model.width;
+    if (
+      state.pixels.length !== size ||
+      state.probabilities.length !== size ||
+      state.logLikelihood.length !== state.n ||
+      !Number.isInteger(state.position) ||
+      state.position < 0 ||
+      state.position > model.height * model.width
+    ) {
+      throw new InvalidArgumentError(
+        `PixelSampler.restore: the state does not fit ${state.n} images of ${model.height}×${model.width} pixels`,
+      );
+    }
+    const sampler = new PixelSampler(model, state.n, Rng.fromState(state.rng), state.pixels);
+    sampler.position = state.position;
+    sampler.probabilities.set(state.probabilities);
+    sampler.logLikelihood.set(state.logLikelihood);
+    await sampler.readNext();
+    return sampler;
+  }
+
+  /** Where the sampler stands (copies; see {@link restore}). */
+  state(): PixelSamplerState {
+    return {
+      n: this.n,
+      position: this.position,
+      pixels: this.pixels.slice(),
+      probabilities: this.probabilities.slice(),
+      logLikelihood: this.logLikelihood.slice(),
+      rng: this.rng.getState(),
+    };
   }
 
   /** Pixels drawn per image so far (raster index of the next pixel). */
