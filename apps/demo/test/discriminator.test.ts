@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { UNFORMATTED_NUMBER } from '../src/shell/format.js';
 import {
+  enterValue,
   openView,
   type Page,
+  pageTensors,
   readProgress,
   screenshot,
   useDemo,
@@ -62,21 +64,6 @@ async function trainFor(
   };
 }
 
-/** Tensors alive in the page's own tfjs engine (the worker's engine is another one). */
-function pageTensors(page: Page): Promise<number> {
-  return page.evaluate(
-    () =>
-      (globalThis as { _tfengine?: { state: { numTensors: number } } })._tfengine?.state
-        .numTensors ?? -1,
-  );
-}
-
-async function typeInto(page: Page, testid: string, text: string): Promise<void> {
-  const input = page.locator(`[data-testid="${testid}"]`);
-  await input.fill(text);
-  await input.dispatchEvent('change');
-}
-
 describe('discriminator view', () => {
   it('trains D towards D* on wasm, refuses bad values, shows an unconstrained critic blow up', async () => {
     const { page, consoleErrors } = await openView(demo.browser, demo.url, 'discriminator', 'wasm');
@@ -107,7 +94,7 @@ describe('discriminator view', () => {
 
     for (const field of FIELDS) {
       for (const text of BAD[field]) {
-        await typeInto(page, field, text);
+        await enterValue(page, field, text);
         const input = page.locator(`[data-testid="${field}"]`);
         expect(await input.getAttribute('aria-invalid'), `${field} '${text}'`).toBe('true');
         const message = page.locator(`[data-testid="${field}-error"]`);
@@ -123,7 +110,7 @@ describe('discriminator view', () => {
     expect(Number.isFinite(second.metricAfter)).toBe(true);
 
     // A good Δ moves the generator without a restart; the readout follows.
-    await typeInto(page, 'separation', '6');
+    await enterValue(page, 'separation', '6');
     await page.waitForFunction(() =>
       /W₁ = 6(\.0+)?[,;]/.test(
         document.querySelector('[data-testid="divergence-readout"]')?.textContent ?? '',

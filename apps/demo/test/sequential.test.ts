@@ -3,6 +3,7 @@ import { UNFORMATTED_NUMBER } from '../src/shell/format.js';
 import {
   openView,
   type Page,
+  pageTensors,
   readProgress,
   screenshot,
   useDemo,
@@ -16,15 +17,6 @@ const BAD = ['-5', '1e9', '', 'abc', '2.5'];
 
 const flowStep = async (page: Page) =>
   Number.parseInt((await page.getByTestId('flow-step').textContent()) ?? '', 10);
-
-/** Tensors alive in the page's own tfjs engine (the worker's engine is another one). */
-function pageTensors(page: Page): Promise<number> {
-  return page.evaluate(
-    () =>
-      (globalThis as { _tfengine?: { state: { numTensors: number } } })._tfengine?.state
-        .numTensors ?? -1,
-  );
-}
 
 /** A fingerprint of every digit canvas's pixels and caption, to compare across a switch. */
 function digitPrint(page: Page): Promise<string[]> {
