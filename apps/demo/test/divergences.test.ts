@@ -178,10 +178,13 @@ describe('divergences view', () => {
       'reverse KL',
     );
 
-    // Dragging handle 2 right and up moves its mean right and raises its weight.
+    // Dragging handle 2 right and up moves its mean right and raises its weight. The plot is
+    // redrawn at most every 250 ms: let the redraw of the preset land first.
+    await page.waitForTimeout(800);
     const handle = page
       .locator('[data-testid="density-plot"] svg g[aria-label="dot"] circle')
       .nth(1);
+    await handle.waitFor({ state: 'visible' });
     const box = await handle.boundingBox();
     if (box === null) throw new Error('no handle for component 2');
     const x = box.x + box.width / 2;

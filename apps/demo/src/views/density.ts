@@ -7,9 +7,11 @@
  * checkpoint into IndexedDB after every chunk; a reload offers to resume the latest run or start
  * over, and a backend switch continues it at once.
  */
+
 import { h } from '../shell/dom.js';
 import { LossHistory, lossCurvePlot } from '../shell/loss-curve.js';
 import { serial } from '../shell/serial.js';
+import { throttledDraw } from '../shell/throttle.js';
 import { rateElement, TrainLoop } from '../shell/train-loop.js';
 import { startTrainingWorker } from '../worker/client.js';
 import type { CheckpointMode, DensityFrame, DensityWorkerApi } from '../worker/density.worker.js';
@@ -34,7 +36,7 @@ function isSuspended(value: unknown): value is Suspended {
 }
 
 /** Least time between two redraws of the plots (ms). */
-const DRAW_INTERVAL = 250;
+const DRAW_INTERVAL = 500;
 
 const view: DemoView = {
   id: 'density',
@@ -143,20 +145,7 @@ const view: DemoView = {
     };
     // Plots are redrawn in an animation frame, at most every DRAW_INTERVAL ms however fast
     // chunks arrive: the page keeps its frames for the user, the worker does the work.
-    let drawPending = false;
-    let lastDraw = Number.NEGATIVE_INFINITY;
-    const scheduleDraw = () => {
-      if (drawPending) return;
-      drawPending = true;
-      const wait = Math.max(0, lastDraw + DRAW_INTERVAL - performance.now());
-      setTimeout(() => {
-        requestAnimationFrame(() => {
-          drawPending = false;
-          lastDraw = performance.now();
-          if (!ctx.signal.aborted) draw();
-        });
-      }, wait);
-    };
+    const scheduleDraw = throttledDraw(draw, DRAW_INTERVAL, ctx.signal);
     const show = (frame: DensityFrame) => {
       if (ctx.signal.aborted) return;
       last = frame;

@@ -4,10 +4,12 @@
  * while KL and Pearson spread over all of them, and fill the f-GAN train/test table live. The
  * mixture is edited in validated fields, by presets, or by dragging its components on the plot.
  */
+
 import { h } from '../shell/dom.js';
 import { formatNumber } from '../shell/format.js';
 import { LossHistory, lossCurvePlot } from '../shell/loss-curve.js';
 import { serial } from '../shell/serial.js';
+import { throttledDraw } from '../shell/throttle.js';
 import { rateElement, TrainLoop } from '../shell/train-loop.js';
 import { buildControls, RANGES } from './divergences/controls.js';
 import { attachDrag, snap, weightForPeak } from './divergences/drag.js';
@@ -31,6 +33,8 @@ import type { DemoView } from './types.js';
 import './divergences/style.css';
 
 const STEPS_PER_CHUNK = 3;
+/** Least time between two redraws of the plots and the table (ms). */
+const DRAW_INTERVAL = 250;
 
 function checkStart(start: { mu: number; sigma: number }): void {
   if (!Number.isFinite(start.mu))
@@ -174,6 +178,18 @@ const view: DemoView = {
         }),
       );
     };
+    // The plots and the table are redrawn at most every DRAW_INTERVAL ms, in an animation frame.
+    const scheduleDraw = throttledDraw(
+      () => {
+        if (last === undefined) return;
+        legend.replaceChildren(fitLegend(last.names));
+        drawDensity();
+        drawLoss(last.names);
+        table.replaceChildren(trainTestTable(last));
+      },
+      DRAW_INTERVAL,
+      ctx.signal,
+    );
     const show = (snapshot: FitSnapshot) => {
       last = snapshot;
       if (steps !== recordedStep) {
@@ -193,10 +209,7 @@ const view: DemoView = {
         first === undefined ? 'objective' : `${FIT_LABELS[first]} objective`;
       metricText.textContent =
         first === undefined ? '—' : formatNumber(snapshot.objective[0]!, { digits: 5 });
-      legend.replaceChildren(fitLegend(snapshot.names));
-      drawDensity();
-      drawLoss(snapshot.names);
-      table.replaceChildren(trainTestTable(snapshot));
+      scheduleDraw();
     };
     const refresh = async () => {
       const snapshot = await fits.snapshot(usable());

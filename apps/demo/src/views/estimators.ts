@@ -8,6 +8,7 @@ import { h } from '../shell/dom.js';
 import { formatNumber } from '../shell/format.js';
 import { LossHistory, lossCurvePlot } from '../shell/loss-curve.js';
 import { serial } from '../shell/serial.js';
+import { throttledDraw } from '../shell/throttle.js';
 import { rateElement, TrainLoop } from '../shell/train-loop.js';
 import { buildControls, MU } from './estimators/controls.js';
 import { type Accumulators, estimatesTable, variancePlot } from './estimators/render.js';
@@ -23,6 +24,8 @@ import type { DemoView } from './types.js';
 
 /** Independent estimates per estimator and k added by each chunk. */
 const REPEATS_PER_CHUNK = 16;
+/** Least time between two redraws of the plots and the table (ms). */
+const DRAW_INTERVAL = 250;
 
 function emptyAccumulators(size: number): Accumulators {
   const make = () => ({ loc: new RunningMoments(size), scale: new RunningMoments(size) });
@@ -112,10 +115,16 @@ const view: DemoView = {
     };
 
     const render = () => {
+      stepText.textContent = String(moments.pathwise.loc.count);
+      metricText.textContent = formatNumber(moments.pathwise.loc.variance(controls.kIndex()), {
+        digits: 5,
+      });
+      scheduleDraw();
+    };
+    // The plots and the table are redrawn at most every DRAW_INTERVAL ms, in an animation frame.
+    const drawPlots = () => {
       const i = controls.kIndex();
       const k = current.cost.grid[i]!;
-      stepText.textContent = String(moments.pathwise.loc.count);
-      metricText.textContent = formatNumber(moments.pathwise.loc.variance(i), { digits: 5 });
       const exact = current.cost.exact.normal({ loc: current.mu, scale: current.sigma }, k);
       plots.forEach((plot, p) => {
         const param = p === 0 ? 'loc' : 'scale';
@@ -133,6 +142,7 @@ const view: DemoView = {
         }),
       );
     };
+    const scheduleDraw = throttledDraw(drawPlots, DRAW_INTERVAL, ctx.signal);
     const chunk = async () => {
       for (const id of ESTIMATOR_IDS) {
         const { loc, scale } = await drawEstimates(estimators[id], current, REPEATS_PER_CHUNK, rng);

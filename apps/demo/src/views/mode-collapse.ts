@@ -6,9 +6,11 @@
  * backend; the page only draws. A backend switch hands the run over (checkpoint bytes, step,
  * settings, history) so training continues where it was.
  */
+
 import { h } from '../shell/dom.js';
 import { LossHistory, lossCurvePlot } from '../shell/loss-curve.js';
 import { serial } from '../shell/serial.js';
+import { throttledDraw } from '../shell/throttle.js';
 import { rateElement, TrainLoop } from '../shell/train-loop.js';
 import { startTrainingWorker } from '../worker/client.js';
 import type { ModeCollapseFrame, ModeCollapseWorkerApi } from '../worker/mode-collapse.worker.js';
@@ -40,7 +42,7 @@ function isSuspended(value: unknown): value is Suspended {
 const LOSS_COLORS = { D: '#d62728', G: '#1f77b4' };
 
 /** Least time between two redraws of the plots (ms). */
-const DRAW_INTERVAL = 250;
+const DRAW_INTERVAL = 500;
 
 const view: DemoView = {
   id: 'mode-collapse',
@@ -144,20 +146,7 @@ const view: DemoView = {
     };
     // Plots are redrawn in an animation frame, at most every DRAW_INTERVAL ms however fast
     // chunks arrive: the page keeps its frames for the user, the worker does the work.
-    let drawPending = false;
-    let lastDraw = Number.NEGATIVE_INFINITY;
-    const scheduleDraw = () => {
-      if (drawPending) return;
-      drawPending = true;
-      const wait = Math.max(0, lastDraw + DRAW_INTERVAL - performance.now());
-      setTimeout(() => {
-        requestAnimationFrame(() => {
-          drawPending = false;
-          lastDraw = performance.now();
-          if (!ctx.signal.aborted) draw();
-        });
-      }, wait);
-    };
+    const scheduleDraw = throttledDraw(draw, DRAW_INTERVAL, ctx.signal);
     const show = (frame: ModeCollapseFrame) => {
       if (ctx.signal.aborted) return;
       last = frame;
