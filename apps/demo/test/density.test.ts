@@ -83,6 +83,9 @@ describe('density playground', () => {
     await trainAndWait(page, { minSteps: 2, timeoutMs: 60_000 });
     expect(await pageTensors(page)).toBe(0);
     expect(await page.getByTestId('rate').textContent()).toMatch(/steps\/s$/);
+    // The plot is redrawn at most every 500 ms: let the last chunk's redraw land before counting.
+    await settled(page);
+    await page.waitForTimeout(1200);
     const circles = page.locator('section.view[data-view="density"] .plot svg circle');
     const withSamples = await circles.count();
     await page.getByLabel('show samples').uncheck();
