@@ -18,6 +18,7 @@ import {
 import type { Gan, GanDcganOptions } from '@gen/gan';
 import { fromSafetensors } from '@gen/nn';
 import * as tf from '@tensorflow/tfjs-core';
+import { fetchBytes } from '../../shell/fetch-bytes.js';
 
 /** URL (relative to the app's base) of the released weights; the plugin emits them there. */
 export const PRETRAINED_DCGAN_PATH = 'pretrained/dcgan-mnist.safetensors';
@@ -138,13 +139,7 @@ export async function fetchPretrainedDcganBytes(
   url: string,
   signal?: AbortSignal,
 ): Promise<Uint8Array> {
-  const response = await fetch(url, signal === undefined ? {} : { signal });
-  if (!response.ok) {
-    throw new FormatError(
-      `fetchPretrainedDcgan: GET ${url} answered ${response.status} ${response.statusText}`,
-    );
-  }
-  return new Uint8Array(await response.arrayBuffer());
+  return await fetchBytes('fetchPretrainedDcgan', url, signal);
 }
 
 /** Fetches and decodes the trained DCGAN; a failed request throws naming the URL and the status. */

@@ -10,6 +10,7 @@ import { FormatError, InvalidArgumentError, Rng, type RngState } from '@gen/core
 import { Bernoulli } from '@gen/distributions';
 import { loadModel } from '@gen/nn';
 import * as tf from '@tensorflow/tfjs-core';
+import { fetchBytes } from '../../shell/fetch-bytes.js';
 
 /** URL (relative to the app's base) of the released run `pretrained/pixelcnn-mnist`. */
 export const PRETRAINED_PIXELCNN_PATH = 'pretrained/pixelcnn-mnist.safetensors';
@@ -33,13 +34,7 @@ export async function fetchPretrainedPixelCnn(
   url: string,
   signal?: AbortSignal,
 ): Promise<PixelCnn> {
-  const response = await fetch(url, signal === undefined ? {} : { signal });
-  if (!response.ok) {
-    throw new FormatError(
-      `fetchPretrainedPixelCnn: GET ${url} answered ${response.status} ${response.statusText}`,
-    );
-  }
-  return decodePretrainedPixelCnn(new Uint8Array(await response.arrayBuffer()));
+  return decodePretrainedPixelCnn(await fetchBytes('fetchPretrainedPixelCnn', url, signal));
 }
 
 /**

@@ -1,4 +1,5 @@
 import { FormatError, InvalidArgumentError } from '@gen/core';
+import { fetchBytes } from '../../shell/fetch-bytes.js';
 
 /**
  * The demo's compact MNIST asset: written at build time by `scripts/mnist-asset-plugin.ts` from
@@ -94,11 +95,5 @@ export function decodeMnistAsset(bytes: Uint8Array | ArrayBuffer): MnistAsset {
 
 /** Fetches and decodes one asset; a failed request throws naming the URL and the status. */
 export async function fetchMnistAsset(url: string, signal?: AbortSignal): Promise<MnistAsset> {
-  const response = await fetch(url, signal === undefined ? {} : { signal });
-  if (!response.ok) {
-    throw new FormatError(
-      `fetchMnistAsset: GET ${url} answered ${response.status} ${response.statusText}`,
-    );
-  }
-  return decodeMnistAsset(new Uint8Array(await response.arrayBuffer()));
+  return decodeMnistAsset(await fetchBytes('fetchMnistAsset', url, signal));
 }

@@ -9,6 +9,7 @@ import {
 import { fromSafetensors } from '@gen/nn';
 import type { Vae } from '@gen/vae';
 import * as tf from '@tensorflow/tfjs-core';
+import { fetchBytes } from '../../shell/fetch-bytes.js';
 
 /**
  * URL (relative to the app's base) of the trained VAE the view starts from: the repository's
@@ -98,13 +99,7 @@ export async function fetchPretrainedVaeBytes(
   url: string,
   signal?: AbortSignal,
 ): Promise<Uint8Array> {
-  const response = await fetch(url, signal === undefined ? {} : { signal });
-  if (!response.ok) {
-    throw new FormatError(
-      `fetchPretrainedVae: GET ${url} answered ${response.status} ${response.statusText}`,
-    );
-  }
-  return new Uint8Array(await response.arrayBuffer());
+  return await fetchBytes('fetchPretrainedVae', url, signal);
 }
 
 /** Fetches and decodes the trained VAE; a failed request throws naming the URL and the status. */
