@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { UNFORMATTED_NUMBER } from '../src/shell/format.js';
 import { type Page, screenshot, useDemo, waitForBackend } from './support/browser.js';
 
-const demo = useDemo();
+// The build is served from a subfolder, as a static host would (GitHub Pages, a CDN folder):
+// every page, worker, wasm file and asset must be found relative to it.
+const demo = useDemo({ base: '/gen/demo/' });
 
 async function open(
   path: string,
@@ -14,6 +16,17 @@ async function open(
     if (m.type() === 'error') errors.push(m.text());
   });
   page.on('pageerror', (e) => errors.push(e.message));
+  // A file asked for outside the subfolder, or missing, is an error too.
+  page.on('response', (r) => {
+    if (r.status() >= 400 && !r.url().endsWith('/favicon.ico')) {
+      errors.push(`${r.status()} ${r.url()}`);
+    }
+  });
+  page.on('requestfailed', (r) => {
+    // A fetch the page abandons (a view unmounted while loading) is not a missing file.
+    const why = r.failure()?.errorText ?? '';
+    if (!why.includes('ERR_ABORTED')) errors.push(`failed (${why}): ${r.url()}`);
+  });
   await page.goto(`${demo.url}${path}`);
   return { page, errors };
 }
@@ -114,7 +127,7 @@ describe('demo shell', () => {
     await page.close();
   });
 
-  it('screenshots every view, trained a step, at 1280×800 and 390×844: no console error, NaN, unformatted number or horizontal overflow', async () => {
+  it('screenshots every view, served from a subfolder and trained a step, at 1280×800 and 390×844: no console error, NaN, unformatted number or horizontal overflow', async () => {
     for (const viewport of [
       { width: 1280, height: 800 },
       { width: 390, height: 844 },

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import { parseFormatted } from '../../src/shell/format.js';
-import { serveStatic } from './static-server.js';
+import { type ServeOptions, serveStatic } from './static-server.js';
 
 export type { Browser, Page } from 'playwright-core';
 
@@ -25,14 +25,16 @@ const resultsDir = fileURLToPath(new URL('../../test-results/', import.meta.url)
  * Serves apps/demo/dist on 127.0.0.1 (a secure context, so WebGPU is exposed) with COOP/COEP.
  * Throws if the demo has not been built.
  */
-export async function startServer(): Promise<{ url: string; close: () => Promise<void> }> {
+export async function startServer(
+  options: ServeOptions = {},
+): Promise<{ url: string; close: () => Promise<void> }> {
   if (!existsSync(`${distDir}index.html`)) {
     throw new Error(
       `startServer: ${distDir}index.html is missing; build the demo first: ` +
         'pnpm turbo run build --filter=@gen/demo... --output-logs=errors-only',
     );
   }
-  return serveStatic(distDir);
+  return serveStatic(distDir, options);
 }
 
 /**
@@ -244,11 +246,14 @@ export async function screenshot(page: Page, name: string): Promise<string> {
  * Registers `beforeAll`/`afterAll` hooks that start the static server and Chromium once per test
  * file and close both afterwards; read `browser` and `url` inside tests.
  */
-export function useDemo(): { readonly browser: Browser; readonly url: string } {
+export function useDemo(options: ServeOptions = {}): {
+  readonly browser: Browser;
+  readonly url: string;
+} {
   let browser: Browser | undefined;
   let server: { url: string; close: () => Promise<void> } | undefined;
   beforeAll(async () => {
-    server = await startServer();
+    server = await startServer(options);
     browser = await launchBrowser();
   });
   afterAll(async () => {

@@ -27,8 +27,10 @@ export const ISOLATION_HEADERS = {
   'Cross-Origin-Resource-Policy': 'same-origin',
 } as const;
 
-function resolveFile(root: string, urlPath: string): string | undefined {
-  const decoded = decodeURIComponent(urlPath.split('?')[0] ?? '/');
+function resolveFile(root: string, base: string, urlPath: string): string | undefined {
+  const path = decodeURIComponent(urlPath.split('?')[0] ?? '/');
+  if (!path.startsWith(base)) return undefined;
+  const decoded = `/${path.slice(base.length)}`;
   const file = normalize(join(root, decoded.endsWith('/') ? `${decoded}index.html` : decoded));
   if (!file.startsWith(root.endsWith(sep) ? root : root + sep)) return undefined;
   try {
@@ -38,10 +40,29 @@ function resolveFile(root: string, urlPath: string): string | undefined {
   }
 }
 
-/** Serves `root` on 127.0.0.1 at a free port; `close()` stops it. */
-export function serveStatic(root: string): Promise<{ url: string; close: () => Promise<void> }> {
+/** Options of {@link serveStatic}. */
+export interface ServeOptions {
+  /**
+   * The folder the files appear under, as a site that hosts the build in a subfolder does
+   * (e.g. '/gen/demo/'); '/' by default. Requests outside it get 404.
+   */
+  base?: string;
+}
+
+/**
+ * Serves `root` on 127.0.0.1 at a free port, under `options.base`; `url` is the base's address,
+ * `close()` stops it.
+ */
+export function serveStatic(
+  root: string,
+  options: ServeOptions = {},
+): Promise<{ url: string; close: () => Promise<void> }> {
+  const base = options.base ?? '/';
+  if (!base.startsWith('/') || !base.endsWith('/')) {
+    throw new Error(`serveStatic: option 'base' must start and end with '/', got '${base}'`);
+  }
   const server = createServer((request, response) => {
-    const file = resolveFile(root, request.url ?? '/');
+    const file = resolveFile(root, base, request.url ?? '/');
     if (file === undefined) {
       response.writeHead(404, { 'Content-Type': 'text/plain', ...ISOLATION_HEADERS });
       response.end('not found');
@@ -59,7 +80,7 @@ export function serveStatic(root: string): Promise<{ url: string; close: () => P
     server.listen(0, '127.0.0.1', () => {
       const { port } = server.address() as AddressInfo;
       resolve({
-        url: `http://127.0.0.1:${port}/`,
+        url: `http://127.0.0.1:${port}${base}`,
         close: () =>
           new Promise<void>((done, fail) => {
             server.closeAllConnections();
