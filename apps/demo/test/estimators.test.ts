@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { UNFORMATTED_NUMBER } from '../src/shell/format.js';
-import { openView, readProgress, screenshot, trainAndWait, useDemo } from './support/browser.js';
+import {
+  openView,
+  pageTensors,
+  readProgress,
+  screenshot,
+  settled,
+  trainAndWait,
+  useDemo,
+  waitForBackend,
+} from './support/browser.js';
 
 const demo = useDemo();
 
@@ -25,8 +34,11 @@ describe('estimators view', () => {
     });
   }
 
-  it('restarts when the cost changes and keeps k on its grid', async () => {
+  it('restarts when the cost changes, keeps k on its grid, and continues across a backend switch', async () => {
     const { page, consoleErrors } = await openView(demo.browser, demo.url, 'estimators', 'wasm');
+    // The estimates are drawn in a worker: one runs, and the page's own tfjs engine holds none.
+    expect(page.workers().some((w) => w.url().includes('estimators.worker'))).toBe(true);
+    expect(await pageTensors(page)).toBe(0);
     await page.getByLabel('cost f(x; k)').selectOption('cos');
     await expect
       .poll(() => page.locator('[data-testid="estimator-table"] caption').textContent())
@@ -40,9 +52,27 @@ describe('estimators view', () => {
     expect(ticks.filter((t) => /[a-zµ]$/i.test(t))).toEqual([]);
     // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what users read
     expect(await page.locator('body').innerText()).not.toMatch(UNFORMATTED_NUMBER);
+
+    // Switching to cpu hands the run over: the repeats continue (not from 0), on the same cost.
+    await trainAndWait(page, { minSteps: 48, timeoutMs: 90_000 });
+    const before = await settled(page);
+    expect(before).toBeGreaterThanOrEqual(48);
+    await page.getByTestId('backend-select').selectOption('cpu');
+    await waitForBackend(page, 'cpu');
+    await page.getByTestId('train').waitFor({ state: 'visible', timeout: 90_000 });
+    expect((await readProgress(page)).step).toBe(before);
+    expect(await page.getByLabel('cost f(x; k)').inputValue()).toBe('cos');
+    expect(await page.locator('section.view p[role="status"]').textContent()).toBe(
+      `Continued at ${before} repeats on cpu.`,
+    );
+    const after = await trainAndWait(page, { minSteps: before + 32, timeoutMs: 90_000 });
+    expect(after.stepBefore).toBe(before);
+    expect(after.stepAfter).toBeGreaterThanOrEqual(before + 32);
+    expect(Number.isFinite(after.metricAfter)).toBe(true);
+    expect(await pageTensors(page)).toBe(0);
     expect(consoleErrors).toEqual([]);
     await page.close();
-  });
+  }, 180_000);
 
   it('flags a bad σ, keeps estimating with the last good one, and shows the history', async () => {
     const { page, consoleErrors } = await openView(demo.browser, demo.url, 'estimators', 'wasm');

@@ -1,24 +1,29 @@
 /**
  * View 2, gradient estimators: the variance of score-function, pathwise and measure-valued
  * estimates of ∇_{μ,σ} E_{N(μ,σ²)}[f(x; k)] against k for the cost functions of Mohamed et al.
- * (2020) §3. "Train" keeps adding independent repeats, so the estimates sharpen live.
+ * (2020) §3. "Train" keeps adding independent repeats, so the estimates sharpen live. The
+ * estimates are drawn in a Web Worker (`src/worker/estimators.worker.ts`) on the page's backend;
+ * the page accumulates them and draws. A backend switch hands the run over (settings, running
+ * moments, histories, the random stream's state) so the repeats continue where they were.
  */
-import { Rng } from '@gen/core';
+import type { RngState } from '@gen/core';
 import { h } from '../shell/dom.js';
 import { formatNumber } from '../shell/format.js';
 import { LossHistory, lossCurvePlot } from '../shell/loss-curve.js';
 import { serial } from '../shell/serial.js';
 import { throttledDraw } from '../shell/throttle.js';
 import { rateElement, TrainLoop } from '../shell/train-loop.js';
-import { buildControls, MU } from './estimators/controls.js';
+import { startTrainingWorker } from '../worker/client.js';
+import type { EstimatorsWorkerApi } from '../worker/estimators.worker.js';
+import { buildControls } from './estimators/controls.js';
 import { type Accumulators, estimatesTable, variancePlot } from './estimators/render.js';
-import { RunningMoments } from './estimators/running-moments.js';
+import { RunningMoments, type RunningMomentsState } from './estimators/running-moments.js';
 import {
-  drawEstimates,
   ESTIMATOR_IDS,
   ESTIMATOR_LABELS,
-  makeEstimators,
-  type Problem,
+  type EstimatorId,
+  type ProblemSettings,
+  problemOf,
 } from './estimators/sampler.js';
 import type { DemoView } from './types.js';
 
@@ -27,9 +32,39 @@ const REPEATS_PER_CHUNK = 16;
 /** Least time between two redraws of the plots and the table (ms). */
 const DRAW_INTERVAL = 250;
 
+type HistoryPoint = { series: string; step: number; value: number };
+
+/** What the view hands over across a backend switch. */
+interface Suspended {
+  kind: 'estimators/v1';
+  settings: ProblemSettings;
+  kIndex: number;
+  moments: Record<EstimatorId, { loc: RunningMomentsState; scale: RunningMomentsState }>;
+  /** Per grid point, the points of its variance history. */
+  histories: HistoryPoint[][];
+  rng: RngState;
+}
+
+function isSuspended(value: unknown): value is Suspended {
+  return (value as Suspended | undefined)?.kind === 'estimators/v1';
+}
+
 function emptyAccumulators(size: number): Accumulators {
   const make = () => ({ loc: new RunningMoments(size), scale: new RunningMoments(size) });
   return { 'score-function': make(), pathwise: make(), 'measure-valued': make() };
+}
+
+/** The accumulators of `state` over `size` grid points (throws when they do not fit). */
+function restoredAccumulators(state: Suspended['moments'], size: number): Accumulators {
+  const restore = (id: EstimatorId) => ({
+    loc: RunningMoments.fromState(state[id].loc, size),
+    scale: RunningMoments.fromState(state[id].scale, size),
+  });
+  return {
+    'score-function': restore('score-function'),
+    pathwise: restore('pathwise'),
+    'measure-valued': restore('measure-valued'),
+  };
 }
 
 const view: DemoView = {
@@ -40,6 +75,7 @@ const view: DemoView = {
     const stepText = h('span', { 'data-testid': 'step', class: 'stat' }, '0');
     const metricText = h('span', { 'data-testid': 'metric', class: 'stat' }, '—');
     const status = h('p', { class: 'note', role: 'status' });
+    const backendNote = h('p', { class: 'note', 'data-testid': 'worker-note' });
     const rate = rateElement();
     const plots = [h('div', { class: 'plot' }), h('div', { class: 'plot' })] as const;
     const historyPlot = h('div', { class: 'plot', 'data-testid': 'variance-history' });
@@ -63,6 +99,7 @@ const view: DemoView = {
         rate,
       ),
       controls.element,
+      backendNote,
       status,
       h(
         'div',
@@ -79,16 +116,21 @@ const view: DemoView = {
       ),
     );
 
+    train.hidden = true;
+
+    const restored = isSuspended(ctx.restored) ? ctx.restored : undefined;
+    const worker = await startTrainingWorker<EstimatorsWorkerApi>(
+      new Worker(new URL('../worker/estimators.worker.ts', import.meta.url), {
+        type: 'module',
+        name: 'estimators',
+      }),
+      ctx.backend(),
+      ctx.signal,
+    );
+    backendNote.textContent = worker.backend.note;
     const exclusive = serial();
-    const rng = Rng.fromSeed(2020);
-    const problem = (): Problem => ({
-      cost: controls.cost(),
-      mu: MU,
-      sigma: controls.sigma(),
-      samples: controls.samples(),
-    });
-    let current = problem();
-    let estimators = makeEstimators(controls.baseline());
+    let settings = controls.settings();
+    let current = problemOf(settings);
     let moments = emptyAccumulators(current.cost.grid.length);
     // Per grid point, the running variance estimate of ∂/∂μ of each estimator after each chunk:
     // how fast the estimates settle (and how far apart the estimators stay) as repeats grow.
@@ -144,11 +186,16 @@ const view: DemoView = {
     };
     const scheduleDraw = throttledDraw(drawPlots, DRAW_INTERVAL, ctx.signal);
     const chunk = async () => {
+      if (ctx.signal.aborted) return;
+      // Marks a chunk in flight (tests wait for it to land after a pause).
+      root.dataset.chunk = 'running';
+      const drawn = await worker.api.draw(REPEATS_PER_CHUNK).finally(() => {
+        delete root.dataset.chunk;
+      });
+      if (ctx.signal.aborted) return;
       for (const id of ESTIMATOR_IDS) {
-        const { loc, scale } = await drawEstimates(estimators[id], current, REPEATS_PER_CHUNK, rng);
-        if (ctx.signal.aborted) return;
-        moments[id].loc.push(loc, REPEATS_PER_CHUNK);
-        moments[id].scale.push(scale, REPEATS_PER_CHUNK);
+        moments[id].loc.push(drawn.loc[id], drawn.repeats);
+        moments[id].scale.push(drawn.scale[id], drawn.repeats);
       }
       record();
       render();
@@ -157,9 +204,9 @@ const view: DemoView = {
       exclusive(async () => {
         // σ comes from a validated field: an invalid entry never reaches here, the last good σ
         // stays in force and the field says why.
-        const next = problem();
-        current = next;
-        estimators = makeEstimators(controls.baseline());
+        settings = controls.settings();
+        current = problemOf(settings);
+        await worker.api.configure(settings);
         moments = emptyAccumulators(current.cost.grid.length);
         histories = newHistories(current.cost.grid.length);
         await chunk();
@@ -175,12 +222,68 @@ const view: DemoView = {
     });
     controls.onChange((what) => void (what === 'k' ? exclusive(async () => render()) : restart()));
     // The button appears once the first estimates are on screen, so step and metric are real.
-    train.hidden = true;
-    await exclusive(chunk);
+    if (restored !== undefined) {
+      try {
+        await exclusive(async () => {
+          controls.apply(restored.settings, restored.kIndex);
+          const shown = controls.settings();
+          if (
+            JSON.stringify(shown) !== JSON.stringify(restored.settings) ||
+            controls.kIndex() !== restored.kIndex
+          ) {
+            throw new Error('the settings do not fit the controls');
+          }
+          const problem = problemOf(shown);
+          const size = problem.cost.grid.length;
+          const accumulators = restoredAccumulators(restored.moments, size);
+          if (restored.histories.length !== size) throw new Error('the history does not fit');
+          await worker.api.configure(shown, restored.rng);
+          settings = shown;
+          current = problem;
+          moments = accumulators;
+          histories = restored.histories.map((points) => {
+            const history = new LossHistory();
+            for (const p of points) history.push(p.step, { [p.series]: p.value });
+            return history;
+          });
+          render();
+          status.textContent = `Continued at ${moments.pathwise.loc.count} repeats on ${worker.backend.active}.`;
+        });
+      } catch (error) {
+        status.textContent = `The estimates could not be continued (${(error as Error).message}); started over.`;
+        await restart();
+      }
+    } else {
+      await restart();
+    }
     train.hidden = false;
     return {
+      async suspend(): Promise<Suspended> {
+        loop.pause();
+        return exclusive(async () => {
+          const state = (id: EstimatorId) => ({
+            loc: moments[id].loc.state(),
+            scale: moments[id].scale.state(),
+          });
+          return {
+            kind: 'estimators/v1' as const,
+            settings,
+            kIndex: controls.kIndex(),
+            moments: {
+              'score-function': state('score-function'),
+              pathwise: state('pathwise'),
+              'measure-valued': state('measure-valued'),
+            },
+            histories: histories.map((history) =>
+              history.rows(0).map(({ series, step, value }) => ({ series, step, value })),
+            ),
+            rng: await worker.api.rngState(),
+          };
+        });
+      },
       dispose() {
         loop.pause();
+        worker.terminate();
       },
     };
   },

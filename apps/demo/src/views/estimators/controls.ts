@@ -4,10 +4,7 @@ import { type TestCost, type TestCostName, testCosts } from '@gen/estimators';
 import { h, labelled } from '../../shell/dom.js';
 import { type NumberField, numberField } from '../../shell/field.js';
 import { formatNumber } from '../../shell/format.js';
-import type { Baseline } from './sampler.js';
-
-/** μ stays at 1, as in the paper's Figs 2–3. */
-export const MU = 1;
+import type { Baseline, ProblemSettings } from './sampler.js';
 
 export interface EstimatorControls {
   element: HTMLElement;
@@ -19,6 +16,10 @@ export interface EstimatorControls {
   sigma(): number;
   samples(): number;
   baseline(): Baseline;
+  /** The problem settings as plain data (the baseline as chosen, even when N = 1). */
+  settings(): ProblemSettings;
+  /** Shows `settings` and the k at `kIndex` (without notifying listeners). */
+  apply(settings: ProblemSettings, kIndex: number): void;
   /** 'problem': anything that changes the estimates (restart); 'k': only the highlighted k. */
   onChange(listener: (what: 'problem' | 'k') => void): void;
 }
@@ -83,6 +84,21 @@ export function buildControls(): EstimatorControls {
     samples: () => Number(samples.value),
     // 'mean' and leave-one-out need two draws; with one, the score function runs without.
     baseline: () => (Number(samples.value) < 2 ? 'none' : (baseline.value as Baseline)),
+    settings: () => ({
+      cost: cost.value as TestCostName,
+      sigma: sigma.value(),
+      samples: Number(samples.value),
+      baseline: baseline.value as Baseline,
+    }),
+    apply(settings, kIndex) {
+      cost.value = settings.cost;
+      syncK(true);
+      k.value = String(kIndex);
+      syncK(false);
+      sigma.set(settings.sigma);
+      samples.value = String(settings.samples);
+      baseline.value = settings.baseline;
+    },
     onChange(listener) {
       cost.addEventListener('change', () => {
         syncK(true);

@@ -1,7 +1,18 @@
 /**
  * Running mean and variance per entry, merged batch by batch (Chan, Golub & LeVeque's pairwise
  * update), so the variance estimates sharpen as repeats accumulate without keeping the draws.
+ * `state()` and `RunningMoments.fromState` carry them across a backend switch as plain data.
  */
+
+/** Plain-data state of a {@link RunningMoments}: enough to continue accumulating exactly. */
+export interface RunningMomentsState {
+  count: number;
+  mean: number[];
+  /** Sums of squared deviations from the mean, per entry. */
+  m2: number[];
+}
+
+/** Running mean and variance of `size` entries. */
 export class RunningMoments {
   count = 0;
   readonly mean: Float64Array;
@@ -31,6 +42,36 @@ export class RunningMoments {
       this.mean[i] = this.mean[i]! + (delta * rows) / total;
     }
     this.count = total;
+  }
+
+  /** The accumulated moments as plain data (see {@link RunningMoments.fromState}). */
+  state(): RunningMomentsState {
+    return { count: this.count, mean: [...this.mean], m2: [...this.m2] };
+  }
+
+  /**
+   * Continues from `state` (from {@link RunningMoments.state}) over `size` entries; throws a
+   * RangeError when it does not fit.
+   */
+  static fromState(state: RunningMomentsState, size: number): RunningMoments {
+    const fits = (values: unknown) =>
+      Array.isArray(values) &&
+      values.length === size &&
+      values.every((v) => typeof v === 'number' && Number.isFinite(v));
+    if (
+      !Number.isInteger(state?.count) ||
+      state.count < 0 ||
+      !fits(state.mean) ||
+      !fits(state.m2) ||
+      state.m2.some((v) => v < 0)
+    ) {
+      throw new RangeError(`RunningMoments.fromState: not the moments of ${size} entries`);
+    }
+    const moments = new RunningMoments(size);
+    moments.count = state.count;
+    moments.mean.set(state.mean);
+    moments.m2.set(state.m2);
+    return moments;
   }
 
   /** Unbiased sample variance of entry `i` (NaN before two observations). */

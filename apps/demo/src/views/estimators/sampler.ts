@@ -5,7 +5,14 @@
  */
 import type { GradientEstimator, Rng } from '@gen/core';
 import { Normal } from '@gen/distributions';
-import { measureValued, pathwise, scoreFunction, type TestCost } from '@gen/estimators';
+import {
+  measureValued,
+  pathwise,
+  scoreFunction,
+  type TestCost,
+  type TestCostName,
+  testCosts,
+} from '@gen/estimators';
 import * as tf from '@tensorflow/tfjs-core';
 
 export type EstimatorId = 'score-function' | 'pathwise' | 'measure-valued';
@@ -34,6 +41,35 @@ export interface Problem {
   mu: number;
   sigma: number;
   samples: number;
+}
+
+/** μ stays at 1, as in the paper's Figs 2–3. */
+export const MU = 1;
+
+/**
+ * The view's problem settings as plain data (they cross to the estimators worker and across a
+ * backend switch): the cost's name, σ, N and the baseline chosen (see {@link effectiveBaseline}).
+ */
+export interface ProblemSettings {
+  cost: TestCostName;
+  sigma: number;
+  samples: number;
+  baseline: Baseline;
+}
+
+/** The problem of `settings`, at μ = {@link MU}. */
+export function problemOf(settings: ProblemSettings): Problem {
+  return {
+    cost: testCosts[settings.cost],
+    mu: MU,
+    sigma: settings.sigma,
+    samples: settings.samples,
+  };
+}
+
+/** The baseline in force: 'mean' and leave-one-out need two draws; with one, none is used. */
+export function effectiveBaseline(settings: ProblemSettings): Baseline {
+  return settings.samples < 2 ? 'none' : settings.baseline;
 }
 
 /**
