@@ -3,10 +3,13 @@ import { UNFORMATTED_NUMBER } from '../src/shell/format.js';
 import {
   openView,
   type Page,
+  pageTensors,
   readProgress,
   screenshot,
+  settled,
   trainAndWait,
   useDemo,
+  waitForBackend,
 } from './support/browser.js';
 
 const demo = useDemo();
@@ -99,8 +102,9 @@ describe('divergences view', () => {
     await page.close();
   });
 
-  it('flags bad values in every field, keeps training on the last good mixture, has presets and drag', async () => {
+  it('flags bad values in every field, keeps training on the last good mixture and across a backend switch, has presets and drag', async () => {
     const { page, consoleErrors } = await openView(demo.browser, demo.url, 'divergences', 'wasm');
+    const opened = await readProgress(page);
     const before = await componentsInForce(page);
     expect(before).toEqual([
       { weight: 0.6, mean: -2, std: 0.6 },
@@ -145,6 +149,10 @@ describe('divergences view', () => {
     await page.locator('[data-testid="mean-2"]').fill('2.5');
     await page.locator('[data-testid="mean-2"]').press('Tab');
     await expect.poll(async () => (await componentsInForce(page))[1]?.mean).toBe(2.5);
+    // The fits restarted on the new mixture: its objective at the start.
+    await expect.poll(async () => (await readProgress(page)).metric).not.toBe(opened.metric);
+    const atStart = await readProgress(page);
+    expect(atStart.step).toBe(0);
     expect((await componentsInForce(page))[0]).toEqual(before[0]);
     expect(await page.locator('[data-testid="mean-1"]').getAttribute('aria-invalid')).toBe('true');
 
@@ -157,7 +165,32 @@ describe('divergences view', () => {
       .poll(() => page.locator('[data-testid="rate"]').textContent(), { timeout: 60_000 })
       .toMatch(/steps\/s$/);
     await page.locator('[data-testid="train"]').click();
-    await page.waitForTimeout(300);
+    const held = { step: await settled(page), metric: (await readProgress(page)).metric };
+    // The fits live in the worker: the page holds no tensors.
+    expect(await pageTensors(page)).toBe(0);
+
+    // Switching to cpu hands the fits over: same mixture, same step, same μ, σ and objective (not
+    // the start's), and training goes on from there.
+    const mixtureHeld = await componentsInForce(page);
+    await page.getByTestId('backend-select').selectOption('cpu');
+    await waitForBackend(page, 'cpu');
+    await page.getByTestId('train').waitFor({ state: 'visible', timeout: 90_000 });
+    expect(await page.getByTestId('mixture-status').textContent()).toContain(
+      `Continued at step ${held.step} on cpu.`,
+    );
+    const switched = await readProgress(page);
+    expect(switched.step).toBe(held.step);
+    expect(Math.abs(switched.metric - held.metric)).toBeLessThan(1e-3 * Math.abs(held.metric));
+    expect(held.metric).toBeLessThan(atStart.metric / 2);
+    expect(await componentsInForce(page)).toEqual(mixtureHeld);
+    expect(await page.locator('[data-testid="loss-plot"] svg').count()).toBeGreaterThan(0);
+    const onCpu = await trainAndWait(page, { minSteps: held.step + 3, timeoutMs: 60_000 });
+    expect(onCpu.stepBefore).toBe(held.step);
+    expect(onCpu.stepAfter).toBeGreaterThanOrEqual(held.step + 3);
+    // Still far below the start's objective: the fits went on, they did not start over.
+    expect(onCpu.metricAfter).toBeLessThan(atStart.metric / 2);
+    expect(await pageTensors(page)).toBe(0);
+    await settled(page);
 
     // A preset sets every field and restarts the fits on its mixture.
     const metricBefore = (await readProgress(page)).metric;
@@ -185,6 +218,8 @@ describe('divergences view', () => {
       .locator('[data-testid="density-plot"] svg g[aria-label="dot"] circle')
       .nth(1);
     await handle.waitFor({ state: 'visible' });
+    // The backend switch left the page scrolled to its top: bring the handle into view.
+    await handle.scrollIntoViewIfNeeded();
     const box = await handle.boundingBox();
     if (box === null) throw new Error('no handle for component 2');
     const x = box.x + box.width / 2;

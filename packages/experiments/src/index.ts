@@ -6,7 +6,13 @@
  * @packageDocumentation
  * @module @gen/experiments
  */
-export { type FitSnapshot, GaussianFits, type GaussianFitsOptions } from './fgan/gaussian-fits.js';
+export {
+  type FitSnapshot,
+  type GaussianFitState,
+  GaussianFits,
+  type GaussianFitsOptions,
+  type GaussianFitsState,
+} from './fgan/gaussian-fits.js';
 export {
   FGAN_LABELS,
   FGAN_NAMES,

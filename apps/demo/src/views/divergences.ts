@@ -3,6 +3,10 @@
  * once (Adam on the quadrature divergence of @gen/divergences), watch reverse KL lock onto a mode
  * while KL and Pearson spread over all of them, and fill the f-GAN train/test table live. The
  * mixture is edited in validated fields, by presets, or by dragging its components on the plot.
+ * The fits train in a Web Worker (`src/worker/divergences.worker.ts`) on the page's backend; the
+ * page keeps the controls, the histories and the plots, and only draws. A backend switch hands
+ * the fits over (mixture, start, selection, step, histories, and each fit's μ, σ and Adam
+ * moments), so they continue where they were.
  */
 
 import { h } from '../shell/dom.js';
@@ -11,9 +15,15 @@ import { LossHistory, lossCurvePlot } from '../shell/loss-curve.js';
 import { serial } from '../shell/serial.js';
 import { throttledDraw } from '../shell/throttle.js';
 import { rateElement, TrainLoop } from '../shell/train-loop.js';
+import { startTrainingWorker } from '../worker/client.js';
+import type {
+  DivergenceFrame,
+  DivergenceRun,
+  DivergencesWorkerApi,
+} from '../worker/divergences.worker.js';
 import { buildControls, RANGES } from './divergences/controls.js';
 import { attachDrag, snap, weightForPeak } from './divergences/drag.js';
-import { DivergenceFits, FIT_LABELS, type FitName, type FitSnapshot } from './divergences/fits.js';
+import { FIT_LABELS, type FitName, type FitSnapshot } from './divergences/fits.js';
 import {
   type Component,
   MixtureInputError,
@@ -36,6 +46,22 @@ const STEPS_PER_CHUNK = 3;
 /** Least time between two redraws of the plots and the table (ms). */
 const DRAW_INTERVAL = 250;
 
+/** What the view hands over across a backend switch. */
+interface Suspended {
+  kind: 'divergences/v1';
+  /** The mixture the fits use, as entered (weights need not sum to 1). */
+  components: Component[];
+  start: { mu: number; sigma: number };
+  selected: FitName[];
+  step: number;
+  losses: { name: FitName; step: number; value: number }[];
+  run: DivergenceRun;
+}
+
+function isSuspended(value: unknown): value is Suspended {
+  return (value as Suspended | undefined)?.kind === 'divergences/v1';
+}
+
 function checkStart(start: { mu: number; sigma: number }): void {
   if (!Number.isFinite(start.mu))
     throw new MixtureInputError(`start: μ₀ must be a number, got ${start.mu}`);
@@ -53,6 +79,7 @@ const view: DemoView = {
     const metricLabel = h('span', {}, 'objective');
     const rate = rateElement();
     const status = h('div', { class: 'note', role: 'status', 'data-testid': 'mixture-status' });
+    const backendNote = h('p', { class: 'note', 'data-testid': 'worker-note' });
     const plot = h('div', {
       class: 'plot divergence-density',
       'data-testid': 'density-plot',
@@ -71,7 +98,8 @@ const view: DemoView = {
           'quadrature (@gen/divergences). Reverse KL is mode seeking: it locks onto one mode. KL, JS, ' +
           'Hellinger and Pearson χ² are mass covering: they spread over the whole mixture. Edit the ' +
           'mixture in the fields, pick a preset, or drag the numbered handles on the plot (sideways: ' +
-          'mean; up or down: weight) and watch the fits move.',
+          'mean; up or down: weight) and watch the fits move. They train in a Web Worker, so the ' +
+          'page stays responsive.',
       ),
       h(
         'div',
@@ -85,6 +113,7 @@ const view: DemoView = {
       controls.presets,
       controls.story,
       controls.element,
+      backendNote,
       status,
       h(
         'div',
@@ -106,10 +135,27 @@ const view: DemoView = {
       ),
     );
 
+    // The button appears once the first frame is on screen, so step and metric are real.
+    train.hidden = true;
+
+    const restored = isSuspended(ctx.restored) ? ctx.restored : undefined;
+    if (restored !== undefined) {
+      controls.setComponents(restored.components);
+      controls.setStart(restored.start);
+      controls.setSelected(restored.selected);
+    }
+    const worker = await startTrainingWorker<DivergencesWorkerApi>(
+      new Worker(new URL('../worker/divergences.worker.ts', import.meta.url), {
+        type: 'module',
+        name: 'divergences training',
+      }),
+      ctx.backend(),
+      ctx.signal,
+    );
+    backendNote.textContent = worker.backend.note;
     const exclusive = serial();
     let raw: Component[] = controls.components();
     let components: Component[] = normaliseMixture(raw);
-    let fits = new DivergenceFits(components, controls.start());
     let steps = 0;
     let last: FitSnapshot | undefined;
     let frame: PlotFrame | undefined;
@@ -132,6 +178,8 @@ const view: DemoView = {
     };
     let fitStart = controls.start();
     let fitComponents = components;
+    /** The mixture the fits use, as entered (`raw` may be a drag ahead of it). */
+    let fitRaw = raw;
     /**
      * The ticked divergences that can be fitted: Pearson χ² is left out (and the status says
      * why) while it is infinite at the start, which would stop every fit with a NaN gradient.
@@ -190,8 +238,10 @@ const view: DemoView = {
       DRAW_INTERVAL,
       ctx.signal,
     );
-    const show = (snapshot: FitSnapshot) => {
+    const show = ({ step, snapshot }: DivergenceFrame) => {
+      if (ctx.signal.aborted) return;
       last = snapshot;
+      steps = step;
       if (steps !== recordedStep) {
         recordedStep = steps;
         snapshot.names.forEach((name, i) => {
@@ -212,25 +262,27 @@ const view: DemoView = {
       scheduleDraw();
     };
     const refresh = async () => {
-      const snapshot = await fits.snapshot(usable());
-      if (!ctx.signal.aborted) show(snapshot);
+      if (ctx.signal.aborted) return;
+      show(await worker.api.snapshot(usable()));
+    };
+    /** Starts the fits of the mixture in force from the start, or continues `run` on it. */
+    const startFits = async (run?: DivergenceRun) => {
+      show(await worker.api.reset(fitComponents, fitStart, usable(), run));
     };
     /** Applies the fields (when the mixture is usable) and starts the fits again from the start. */
     const applyTarget = async () => {
-      // A restart queued by a drag may run after the view is gone: make no new tensors then.
+      // A restart queued by a drag may run after the view is gone (its worker stopped).
       if (ctx.signal.aborted) return;
       const nextRaw = controls.components();
       try {
         const next = normaliseMixture(nextRaw);
         checkStart(controls.start());
-        fits.dispose();
         raw = nextRaw;
+        fitRaw = nextRaw;
         components = next;
         fitStart = controls.start();
         fitComponents = next;
         showTarget();
-        fits = new DivergenceFits(components, fitStart);
-        steps = 0;
         recordedStep = -1;
         for (const history of histories.values()) history.clear();
         setStatus([]);
@@ -240,7 +292,7 @@ const view: DemoView = {
         setStatus(error.problems.map((p) => `Not applied: ${p}`));
         return;
       }
-      await refresh();
+      await startFits();
     };
     // Restarts requested while one is waiting merge into it (a drag asks for one per move).
     let restartQueued = false;
@@ -261,15 +313,19 @@ const view: DemoView = {
       rate,
       chunk: () =>
         exclusive(async () => {
+          if (ctx.signal.aborted) return;
           const selected = usable();
           if (selected.length === 0) {
             setStatus(['Tick at least one divergence to fit with.']);
             loop.pause();
             return;
           }
-          await fits.step(selected, STEPS_PER_CHUNK);
-          steps += STEPS_PER_CHUNK;
-          await refresh();
+          // Marks a chunk in flight (tests wait for it to land after a pause).
+          root.dataset.chunk = 'running';
+          const frame = await worker.api.train(selected, STEPS_PER_CHUNK).finally(() => {
+            delete root.dataset.chunk;
+          });
+          show(frame);
         }),
     });
     reset.addEventListener('click', () => void restart());
@@ -323,15 +379,56 @@ const view: DemoView = {
     });
     resized.observe(plot);
     showTarget();
-    // The button appears once the first snapshot is on screen, so step and metric are real.
-    train.hidden = true;
-    await refresh();
+    if (restored !== undefined) {
+      try {
+        await exclusive(async () => {
+          for (const { name, step, value } of restored.losses) {
+            let history = histories.get(name);
+            if (history === undefined) {
+              history = new LossHistory();
+              histories.set(name, history);
+            }
+            history.push(step, { [FIT_LABELS[name]]: value });
+          }
+          // The frame at the handed-over step is in the histories already.
+          recordedStep = restored.run.step;
+          await startFits(restored.run);
+          setStatus([`Continued at step ${restored.run.step} on ${worker.backend.active}.`]);
+        });
+      } catch (error) {
+        if (ctx.signal.aborted) throw error;
+        const message = `The fits could not be continued (${(error as Error).message}); started over.`;
+        await exclusive(async () => {
+          recordedStep = -1;
+          for (const history of histories.values()) history.clear();
+          await startFits();
+          setStatus([message]);
+        });
+      }
+    } else {
+      await exclusive(() => startFits());
+    }
     train.hidden = false;
     return {
+      async suspend(): Promise<Suspended> {
+        loop.pause();
+        // Queued after any chunk or restart, so the state is the one on screen.
+        return exclusive(async () => ({
+          kind: 'divergences/v1' as const,
+          components: fitRaw.map((c) => ({ ...c })),
+          start: { ...fitStart },
+          selected: controls.selected(),
+          step: steps,
+          losses: [...histories.entries()].flatMap(([name, history]) =>
+            history.rows(0).map(({ step, value }) => ({ name, step, value })),
+          ),
+          run: await worker.api.state(),
+        }));
+      },
       dispose() {
         loop.pause();
         resized.disconnect();
-        fits.dispose();
+        worker.terminate();
       },
     };
   },

@@ -45,6 +45,79 @@ describe('GaussianFits', () => {
     twoModes.dispose();
   });
 
+  it('hands its state over: a restored instance continues from the same μ, σ, steps and Adam moments', async () => {
+    const names = ['kl', 'reverse-kl'] as const;
+    type Name = (typeof names)[number];
+    const twoModes = mixtureOf({ weights: [0.6, 0.4], means: [-2, 2], scales: [0.6, 0.8] });
+    await expectNoLeak(async () => {
+      const a = new GaussianFits<Name>(twoModes, { start: { mu: -1, sigma: 1 } });
+      expect(await a.state()).toEqual({ learningRate: 0.05, fits: {} });
+      await a.step(names, 40);
+      const state = await a.state();
+      // Plain data: it survives JSON (and so postMessage) unchanged.
+      expect(JSON.parse(JSON.stringify(state))).toEqual(state);
+      expect(state.fits.kl?.steps).toBe(40);
+      expect(state.fits.kl?.adam.iterations).toBe(40);
+      const before = await a.snapshot(names);
+      expect(state.fits['reverse-kl']?.mu).toBe(before.mu[1]);
+      expect(state.fits['reverse-kl']?.sigma).toBeCloseTo(before.sigma[1]!, 6);
+
+      // Another instance, started elsewhere, takes the state over and continues it.
+      const b = new GaussianFits<Name>(twoModes, { start: { mu: 4, sigma: 3 } });
+      await b.step(['kl'], 5);
+      await b.restore(state);
+      const restored = await b.snapshot(names);
+      for (const key of ['mu', 'sigma', 'objective'] as const) {
+        restored[key].forEach((x, i) => {
+          expect(x).toBeCloseTo(before[key][i]!, 6);
+        });
+      }
+      await a.step(names, 30);
+      await b.step(names, 30);
+      const [left, right] = [await a.snapshot(names), await b.snapshot(names)];
+      for (const key of ['mu', 'sigma', 'objective'] as const) {
+        right[key].forEach((x, i) => {
+          expect(x).toBeCloseTo(left[key][i]!, 5);
+        });
+      }
+      expect((await b.state()).fits.kl?.steps).toBe(70);
+      // Fresh Adam moments would have taken another path.
+      const fresh = new GaussianFits<Name>(twoModes, { start: { mu: -1, sigma: 1 } });
+      await fresh.restore({
+        ...state,
+        fits: Object.fromEntries(
+          Object.entries(state.fits).map(([n, f]) => [
+            n,
+            { ...f, adam: { iterations: 0, m: [0, 0], v: [0, 0] } },
+          ]),
+        ),
+      });
+      await fresh.step(names, 30);
+      expect(Math.abs((await fresh.snapshot(names)).mu[0]! - left.mu[0]!)).toBeGreaterThan(1e-4);
+
+      // A bad state is refused whole, naming the field, and changes nothing.
+      const kl = state.fits.kl!;
+      await expect(b.restore({ ...state, fits: { kl: { ...kl, sigma: -1 } } })).rejects.toThrow(
+        /GaussianFits.restore: argument 'state.fits.kl.sigma' must be a finite number > 0, got -1/,
+      );
+      await expect(
+        b.restore({ ...state, fits: { kl: { ...kl, adam: { ...kl.adam, v: [1, -1] } } } }),
+      ).rejects.toThrow(/argument 'state.fits.kl.adam.v' must be two finite numbers >= 0/);
+      await expect(b.restore({ ...state, fits: { alpha: kl } as never })).rejects.toThrow(
+        InvalidArgumentError,
+      );
+      await expect(b.restore({ ...state, learningRate: 0 })).rejects.toThrow(
+        /argument 'state.learningRate'/,
+      );
+      await expect(b.restore(null as never)).rejects.toThrow(/argument 'state'/);
+      expect((await b.state()).fits.kl?.steps).toBe(70);
+      a.dispose();
+      b.dispose();
+      fresh.dispose();
+    });
+    twoModes.dispose();
+  });
+
   it('has a zero gradient norm only at a stationary point', async () => {
     const fits = new GaussianFits(p, { start: { mu: 0.25, sigma: 2.5395865805284137 } });
     // The start is the KL optimum (moment matching), so ∇ vanishes there under KL only.

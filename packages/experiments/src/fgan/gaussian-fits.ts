@@ -1,6 +1,7 @@
 import {
   assertDistribution,
   assertFiniteNumber,
+  assertInteger,
   assertOneOf,
   assertPositive,
   type Distribution,
@@ -40,12 +41,41 @@ export interface FitSnapshot<Name extends string = QuadratureName> {
   matrix: number[][];
 }
 
+/**
+ * One fit in {@link GaussianFitsState}: where it is, how far it came and Adam's moments, as
+ * plain numbers.
+ */
+export interface GaussianFitState {
+  mu: number;
+  sigma: number;
+  /** Adam steps this fit has taken. */
+  steps: number;
+  /**
+   * Adam's state: its step count since its moments were last reset (by `setLearningRate`; it
+   * sets the bias correction), and the first (`m`) and second (`v`) moment estimates of μ and
+   * log σ, in that order.
+   */
+  adam: { iterations: number; m: [number, number]; v: [number, number] };
+}
+
+/**
+ * What {@link GaussianFits.state} reads and {@link GaussianFits.restore} continues from: the
+ * step size and every fit made so far. Plain data (JSON, `structuredClone`, `postMessage`), so
+ * it outlives the backend and the instance.
+ */
+export interface GaussianFitsState<Name extends string = QuadratureName> {
+  learningRate: number;
+  fits: Partial<Record<Name, GaussianFitState>>;
+}
+
 interface Fit {
   mu: tf.Variable;
   logSigma: tf.Variable;
   optimizer: tf.Optimizer;
   /** @gen/train's trainer over (μ, log σ), with the NaN guard; made anew per step-size phase. */
   trainer: Trainer;
+  /** Adam steps taken, over every trainer the fit had. */
+  steps: number;
 }
 
 // A fit runs for as long as it is stepped: the trainer's total is never reached.
@@ -59,7 +89,9 @@ const QUADRATURE_NAMES = divergenceNames.filter((n) => n !== 'alpha') as Quadrat
  * which `divergence` computes by quadrature and differentiates in μ and log σ, trained by
  * @gen/train's `createTrainer` (no data: the objective is exact) with its NaN guard. Steps run in
  * chunks (`step`), so a browser can interleave them with rendering; `snapshot` reads every fit
- * and the train/test matrix with one read-back. The target stays the caller's.
+ * and the train/test matrix with one read-back. `state` reads the fits as plain data and
+ * `restore` continues from it, in another instance or on another backend (a web worker's, after
+ * a backend switch). The target stays the caller's.
  *
  * ```ts
  * const fits = new GaussianFits(p, { start: { mu: -1, sigma: 1 } });
@@ -103,7 +135,12 @@ export class GaussianFits<Name extends QuadratureName = QuadratureName> {
     }
     const fits = names.map((name) => this.fit(name));
     if (steps === 0) return;
-    for (const fit of fits) await fit.trainer.run(steps);
+    for (const fit of fits) {
+      // The NaN guard may end a run early: count the steps it took.
+      const before = fit.trainer.status.step;
+      await fit.trainer.run(steps);
+      fit.steps += fit.trainer.status.step - before;
+    }
   }
 
   /**
@@ -172,8 +209,108 @@ export class GaussianFits<Name extends QuadratureName = QuadratureName> {
     }
   }
 
+  /**
+   * Every fit made so far (μ, σ, steps taken, Adam's moments) and the step size, as plain data
+   * (one read-back). {@link restore} continues from it.
+   */
+  async state(): Promise<GaussianFitsState<Name>> {
+    const entries = [...this.fits.entries()];
+    if (entries.length === 0) return { learningRate: this.learningRate, fits: {} };
+    const slots = await Promise.all(entries.map(([, fit]) => fit.optimizer.getWeights()));
+    // getWeights gives the step count as a new tensor (unused: `iterations` has it), then the
+    // moment variables themselves.
+    for (const weights of slots) weights[0]?.tensor.dispose();
+    const all = tf.tidy(() =>
+      tf.concat(
+        entries.map(([, fit], i) => {
+          const moments = slots[i]!.slice(1).map((w) => tf.reshape(w.tensor, [1]));
+          // Adam makes its moments at the first step: before it they are zero.
+          const filled = moments.length === 4 ? moments : [0, 0, 0, 0].map(() => tf.zeros([1]));
+          return tf.concat([tf.reshape(fit.mu, [1]), tf.reshape(fit.logSigma, [1]), ...filled]);
+        }),
+      ),
+    );
+    try {
+      const values = Array.from(await all.data());
+      const fits: Partial<Record<Name, GaussianFitState>> = {};
+      entries.forEach(([name, fit], i) => {
+        const [mu, logSigma, m0, m1, v0, v1] = values.slice(6 * i, 6 * i + 6) as number[];
+        fits[name] = {
+          mu: mu!,
+          sigma: Math.exp(logSigma!),
+          steps: fit.steps,
+          adam: { iterations: fit.optimizer.iterations, m: [m0!, m1!], v: [v0!, v1!] },
+        };
+      });
+      return { learningRate: this.learningRate, fits };
+    } finally {
+      all.dispose();
+    }
+  }
+
+  /**
+   * Replaces every fit with those of `state` (from {@link state}, maybe of another instance or
+   * on another backend) and takes its step size: the next `step` continues them from the same
+   * μ, σ, step count and Adam moments. `state` is checked whole first; a bad one changes nothing.
+   */
+  async restore(state: GaussianFitsState<Name>): Promise<void> {
+    const fn = `${FN}.restore`;
+    assertOptions(fn, state, ['learningRate', 'fits'], 'state');
+    assertPositive(fn, 'state.learningRate', state.learningRate);
+    const { fits } = state;
+    if (fits === null || typeof fits !== 'object' || Array.isArray(fits)) {
+      throw invalidArgument(fn, 'state.fits', fits, 'must be an object of fits by name');
+    }
+    const entries = Object.entries(fits) as [Name, GaussianFitState][];
+    for (const [name, fit] of entries) {
+      assertOneOf(fn, 'state.fits', name, QUADRATURE_NAMES);
+      const at = `state.fits.${name}`;
+      assertOptions(fn, fit, ['mu', 'sigma', 'steps', 'adam'], at);
+      assertFiniteNumber(fn, `${at}.mu`, fit.mu);
+      assertPositive(fn, `${at}.sigma`, fit.sigma);
+      assertInteger(fn, `${at}.steps`, fit.steps, 0);
+      assertOptions(fn, fit.adam, ['iterations', 'm', 'v'], `${at}.adam`);
+      assertInteger(fn, `${at}.adam.iterations`, fit.adam.iterations, 0);
+      for (const key of ['m', 'v'] as const) {
+        const pair = fit.adam[key];
+        const ok =
+          Array.isArray(pair) &&
+          pair.length === 2 &&
+          pair.every((x) => Number.isFinite(x) && (key === 'm' || x >= 0));
+        if (!ok) {
+          const what = key === 'm' ? 'finite numbers' : 'finite numbers >= 0';
+          throw invalidArgument(fn, `${at}.adam.${key}`, pair, `must be two ${what} (μ, log σ)`);
+        }
+      }
+    }
+    // Not `dispose`: a subclass may release more there (its target).
+    this.disposeFits();
+    this.learningRate = state.learningRate;
+    for (const [name, saved] of entries) {
+      const parts = this.parts({ mu: saved.mu, sigma: saved.sigma });
+      const { iterations, m, v } = saved.adam;
+      if (iterations > 0) {
+        // tfjs's Adam takes its step count, then the moments in the order it made them.
+        const weights = [
+          { name: 'iter', tensor: tf.scalar(iterations, 'int32') },
+          { name: `${parts.mu.name}/m`, tensor: tf.scalar(m[0]) },
+          { name: `${parts.logSigma.name}/m`, tensor: tf.scalar(m[1]) },
+          { name: `${parts.mu.name}/v`, tensor: tf.scalar(v[0]) },
+          { name: `${parts.logSigma.name}/v`, tensor: tf.scalar(v[1]) },
+        ];
+        await parts.optimizer.setWeights(weights);
+        tf.dispose(weights.map((w) => w.tensor));
+      }
+      this.fits.set(name, { ...parts, trainer: this.trainer(name, parts), steps: saved.steps });
+    }
+  }
+
   /** Disposes every variable and optimiser (not the target). */
   dispose(): void {
+    this.disposeFits();
+  }
+
+  private disposeFits(): void {
     for (const fit of this.fits.values()) {
       fit.trainer.dispose();
       fit.mu.dispose();
@@ -196,18 +333,23 @@ export class GaussianFits<Name extends QuadratureName = QuadratureName> {
     let fit = this.fits.get(name);
     if (fit === undefined) {
       assertOneOf(FN, 'name', name, QUADRATURE_NAMES);
-      const parts = {
-        mu: tf.tidy(() => tf.variable(tf.scalar(this.start.mu))),
-        logSigma: tf.tidy(() => tf.variable(tf.scalar(Math.log(this.start.sigma)))),
-        optimizer: this.optimizer(),
-      };
-      fit = { ...parts, trainer: this.trainer(name, parts) };
+      const parts = this.parts(this.start);
+      fit = { ...parts, trainer: this.trainer(name, parts), steps: 0 };
       this.fits.set(name, fit);
     }
     return fit;
   }
 
-  private trainer(name: Name, fit: Omit<Fit, 'trainer'>): Trainer {
+  /** μ and log σ (in that order: the optimiser's moments follow it) at `at`, and an optimiser. */
+  private parts(at: GaussianFit): Omit<Fit, 'trainer' | 'steps'> {
+    return {
+      mu: tf.tidy(() => tf.variable(tf.scalar(at.mu))),
+      logSigma: tf.tidy(() => tf.variable(tf.scalar(Math.log(at.sigma)))),
+      optimizer: this.optimizer(),
+    };
+  }
+
+  private trainer(name: Name, fit: Omit<Fit, 'trainer' | 'steps'>): Trainer {
     const { mu, logSigma } = fit;
     const model: Trainable = {
       trainableVariables: [mu, logSigma],

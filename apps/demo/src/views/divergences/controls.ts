@@ -103,6 +103,8 @@ export interface DivergenceControls {
   /** Sets the fields (each through `numberField.set`) without notifying listeners. */
   setComponents(components: readonly Component[]): void;
   setStart(start: { mu: number; sigma: number }): void;
+  /** Ticks exactly the divergences in `names`, without notifying listeners. */
+  setSelected(names: readonly FitName[]): void;
   /** Calls `listener` when the mixture or the start changes (refit) or the selection changes. */
   onChange(listener: (what: 'target' | 'selection') => void): void;
   /** Calls `listener` with a preset after its values are in the fields. */
@@ -212,6 +214,11 @@ export function buildControls(): DivergenceControls {
     start: () => ({ mu: startMu.value(), sigma: startSigma.value() }),
     setComponents,
     setStart,
+    setSelected(names) {
+      boxes.forEach((box, i) => {
+        box.checked = names.includes(FIT_NAMES[i]!);
+      });
+    },
     onChange(listener) {
       for (const field of [
         ...components.flatMap((c) => [c.weight, c.mean, c.std]),

@@ -40,4 +40,29 @@ describe('DivergenceFits', () => {
       });
     });
   });
+
+  it('continues from its state in a new instance, keeping its own target', async () => {
+    const before = tf.memory().numTensors;
+    const fits = new DivergenceFits(target);
+    await fits.step(NAMES, 20);
+    const state = await fits.state();
+    const held = await fits.snapshot(NAMES);
+    await fits.step(NAMES, 5);
+    const onward = await fits.snapshot(NAMES);
+    fits.dispose();
+    const again = new DivergenceFits(target);
+    await again.restore(state);
+    const restored = await again.snapshot(NAMES);
+    expect(restored.mu).toEqual(held.mu);
+    expect(restored.objective[0]).toBeCloseTo(held.objective[0]!, 6);
+    await again.step(NAMES, 5);
+    expect((await again.state()).fits.kl?.steps).toBe(25);
+    const continued = await again.snapshot(NAMES);
+    continued.mu.forEach((mu, i) => {
+      expect(mu).toBeCloseTo(onward.mu[i]!, 5);
+      expect(continued.sigma[i]!).toBeCloseTo(onward.sigma[i]!, 5);
+    });
+    again.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
 });
