@@ -22,6 +22,19 @@ const METRIC_NAMES = {
   gan: 'generator loss',
 } as const;
 
+/**
+ * The dots drawn on the heatmap's canvas, as the plot says when it draws it (the canvas's dots
+ * are no elements to count).
+ */
+async function dotCounts(page: Page): Promise<{ data: number; samples: number }> {
+  const plot = page.locator('section.view[data-view="density"] .plot[data-data-points]');
+  const [data, samples] = await Promise.all([
+    plot.getAttribute('data-data-points'),
+    plot.getAttribute('data-sample-points'),
+  ]);
+  return { data: Number(data), samples: Number(samples) };
+}
+
 /** Picks `model` (a new run) and waits until its first frame is on screen (step 0). */
 async function pickModel(page: Page, model: keyof typeof METRIC_NAMES): Promise<void> {
   await page.getByLabel('model').selectOption(model);
@@ -62,7 +75,9 @@ describe('density playground', () => {
       const view = page.locator('section.view[data-view="density"]');
       // The raster (an <image> in the plot's SVG; the colour legend's ramp is another).
       expect(await view.locator('.plot svg image').count()).toBeGreaterThanOrEqual(1);
-      expect(await view.locator('.plot svg circle').count()).toBeGreaterThan(500);
+      expect(await view.locator('.plot canvas').count()).toBe(1);
+      const dots = await dotCounts(page);
+      expect(dots.data + dots.samples).toBeGreaterThan(500);
       // The VAE's heatmap is its ELBO, a bound, and the legend says so.
       if (model === 'vae')
         expect(await view.locator('.plot').first().textContent()).toContain('ELBO');
@@ -86,13 +101,17 @@ describe('density playground', () => {
     // The plot is redrawn at most every 500 ms: let the last chunk's redraw land before counting.
     await settled(page);
     await page.waitForTimeout(1200);
-    const circles = page.locator('section.view[data-view="density"] .plot svg circle');
-    const withSamples = await circles.count();
+    const dots = async () => {
+      const { data, samples } = await dotCounts(page);
+      return data + samples;
+    };
+    const withSamples = await dots();
     await page.getByLabel('show samples').uncheck();
-    await expect.poll(() => circles.count()).toBeLessThan(withSamples - 300);
+    await expect.poll(dots).toBeLessThan(withSamples - 300);
+    expect((await dotCounts(page)).samples).toBe(0);
     await screenshot(page, 'density-gmm-clusters-wasm');
     await page.getByLabel('show samples').check();
-    await expect.poll(() => circles.count()).toBe(withSamples);
+    await expect.poll(dots).toBe(withSamples);
     // A new run would start again at step 0.
     expect(Number(await page.getByTestId('step').textContent())).toBeGreaterThanOrEqual(2);
     expect(consoleErrors).toEqual([]);

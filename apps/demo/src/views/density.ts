@@ -18,6 +18,7 @@ import type { CheckpointMode, DensityFrame, DensityWorkerApi } from '../worker/d
 import { buildControls } from './density/controls.js';
 import { drawingPlot, pointerToData } from './density/draw.js';
 import { densityPlot } from './density/plot.js';
+import './density/style.css';
 import { findSavedRun, freshRunStore, runStore } from './density/saved-run.js';
 import { MIN_CUSTOM_POINTS, type RunSettings } from './density/session.js';
 import { formatPlain } from './mode-collapse/history.js';
@@ -37,6 +38,9 @@ function isSuspended(value: unknown): value is Suspended {
 
 /** Least time between two redraws of the plots (ms). */
 const DRAW_INTERVAL = 500;
+
+/** Window height (px) kept free above the square plot: its legend and the card's edge. */
+const PLOT_HEADROOM = 80;
 
 const view: DemoView = {
   id: 'density',
@@ -97,8 +101,12 @@ const view: DemoView = {
       offer,
       backendNote,
       status,
-      h('div', { class: 'card' }, plot),
-      h('div', { class: 'card' }, h('h3', {}, 'Training objective'), curve),
+      h(
+        'div',
+        { class: 'density-cards' },
+        h('div', { class: 'card' }, plot),
+        h('div', { class: 'card' }, h('h3', {}, 'Training objective'), curve),
+      ),
     );
     train.hidden = true;
 
@@ -125,17 +133,27 @@ const view: DemoView = {
       plot.style.touchAction = custom() ? 'none' : '';
     };
     syncDrawing();
+    /** The figure whose scales map a pointer position to data (`pointerToData`). */
+    let figure: Element | undefined;
+    /** The plot's side: square (the data's aspect), its card's width, at most a screenful. */
+    const plotSize = () =>
+      Math.max(280, Math.min(plot.clientWidth, window.innerHeight - PLOT_HEADROOM));
     const draw = () => {
       if (last === undefined) {
         if (custom()) {
-          const size = Math.max(280, Math.min(760, plot.clientWidth));
-          plot.replaceChildren(drawingPlot(drawn, size, MIN_CUSTOM_POINTS));
+          figure = drawingPlot(drawn, plotSize(), MIN_CUSTOM_POINTS);
+          plot.replaceChildren(figure);
         }
+        delete plot.dataset.dataPoints;
+        delete plot.dataset.samplePoints;
         return;
       }
-      // Square (the data's aspect), as wide as the card allows up to a screenful.
-      const size = Math.max(280, Math.min(760, plot.clientWidth));
-      plot.replaceChildren(densityPlot(last, size, controls.showSamples()));
+      const shown = densityPlot(last, plotSize(), controls.showSamples());
+      plot.replaceChildren(shown.element);
+      figure = shown.figure;
+      // What the canvas shows, for tests and tools (its dots are not elements to count).
+      plot.dataset.dataPoints = String(shown.dataPoints);
+      plot.dataset.samplePoints = String(shown.samplePoints);
       curve.replaceChildren(
         lossCurvePlot(objective, {
           width: Math.max(280, curve.clientWidth),
@@ -228,8 +246,7 @@ const view: DemoView = {
     });
     let stroke = 0;
     const addPoint = (event: PointerEvent) => {
-      const figure = plot.firstElementChild;
-      const at = figure === null ? undefined : pointerToData(figure, event);
+      const at = figure === undefined ? undefined : pointerToData(figure, event);
       if (at === undefined) return;
       const previous = drawn.at(-1);
       // One point per few pixels of the stroke, jittered a little so a stroke has some width.
