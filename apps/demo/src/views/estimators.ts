@@ -27,10 +27,19 @@ import {
 } from './estimators/sampler.js';
 import type { DemoView } from './types.js';
 
-/** Independent estimates per estimator and k added by each chunk. */
-const REPEATS_PER_CHUNK = 16;
+/** Independent estimates per estimator and k of the first chunk after a (re)start. */
+const FIRST_REPEATS = 16;
+/** Independent estimates per estimator and k in one round of the worker while training. */
+const REPEATS_PER_CHUNK = 64;
+/**
+ * Least time the worker spends on one chunk (ms): on a fast backend a chunk holds several rounds
+ * of REPEATS_PER_CHUNK, so the page handles a few dozen messages a second, not hundreds.
+ */
+const CHUNK_MS = 40;
+/** Growth of the repeats between two recorded points of the variance history. */
+const RECORD_GROWTH = 1.03;
 /** Least time between two redraws of the plots and the table (ms). */
-const DRAW_INTERVAL = 250;
+const DRAW_INTERVAL = 500;
 
 type HistoryPoint = { series: string; step: number; value: number };
 
@@ -136,9 +145,14 @@ const view: DemoView = {
     // how fast the estimates settle (and how far apart the estimators stay) as repeats grow.
     const newHistories = (size: number) => Array.from({ length: size }, () => new LossHistory());
     let histories = newHistories(current.cost.grid.length);
+    // Recorded at repeats growing geometrically (×RECORD_GROWTH): a few hundred points over any
+    // run, dense where the estimates still move; a point per chunk would make tens of thousands
+    // and every redraw of the history plot slower.
+    let nextRecord = 0;
     const record = () => {
       const count = moments.pathwise.loc.count;
-      if (count < 2) return;
+      if (count < 2 || count < nextRecord) return;
+      nextRecord = Math.ceil(count * RECORD_GROWTH);
       histories.forEach((history, i) => {
         const values = ESTIMATOR_IDS.map((id) => moments[id].loc.variance(i));
         // Coupled MVD can be exactly 0 (float32 leaves ~1e−14): leave such points out of the log
@@ -185,11 +199,12 @@ const view: DemoView = {
       );
     };
     const scheduleDraw = throttledDraw(drawPlots, DRAW_INTERVAL, ctx.signal);
-    const chunk = async () => {
+    /** One chunk: a single round of `repeats` when `minMs` is 0, else rounds for `minMs`. */
+    const chunk = async (repeats = REPEATS_PER_CHUNK, minMs = CHUNK_MS) => {
       if (ctx.signal.aborted) return;
       // Marks a chunk in flight (tests wait for it to land after a pause).
       root.dataset.chunk = 'running';
-      const drawn = await worker.api.draw(REPEATS_PER_CHUNK).finally(() => {
+      const drawn = await worker.api.draw(repeats, minMs).finally(() => {
         delete root.dataset.chunk;
       });
       if (ctx.signal.aborted) return;
@@ -209,7 +224,8 @@ const view: DemoView = {
         await worker.api.configure(settings);
         moments = emptyAccumulators(current.cost.grid.length);
         histories = newHistories(current.cost.grid.length);
-        await chunk();
+        nextRecord = 0;
+        await chunk(FIRST_REPEATS, 0);
       });
 
     const loop = new TrainLoop({
@@ -218,7 +234,7 @@ const view: DemoView = {
       status,
       steps: () => moments.pathwise.loc.count,
       rate,
-      chunk: () => exclusive(chunk),
+      chunk: () => exclusive(() => chunk()),
     });
     controls.onChange((what) => void (what === 'k' ? exclusive(async () => render()) : restart()));
     // The button appears once the first estimates are on screen, so step and metric are real.
@@ -246,6 +262,7 @@ const view: DemoView = {
             for (const p of points) history.push(p.step, { [p.series]: p.value });
             return history;
           });
+          nextRecord = Math.ceil(moments.pathwise.loc.count * RECORD_GROWTH);
           render();
           status.textContent = `Continued at ${moments.pathwise.loc.count} repeats on ${worker.backend.active}.`;
         });

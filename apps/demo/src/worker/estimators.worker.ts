@@ -37,16 +37,38 @@ const api = {
     run = { problem: problemOf(settings), estimators: makeEstimators(effectiveBaseline(settings)) };
     rng = next;
   },
-  /** `repeats` independent estimates per estimator and k. */
-  async draw(repeats: number): Promise<EstimatesChunk> {
+  /**
+   * Independent estimates per estimator and k, in rounds of `repeats`, until at least `minMs`
+   * milliseconds have passed (one round when 0): a fast backend answers with more repeats
+   * rather than more messages, so the page is not flooded.
+   */
+  async draw(repeats: number, minMs = 0): Promise<EstimatesChunk> {
     if (run === undefined) throw new Error('estimators worker: no problem (call configure first)');
     const { problem, estimators } = run;
-    const chunk: EstimatesChunk = { repeats, loc: {}, scale: {} } as EstimatesChunk;
-    for (const id of ESTIMATOR_IDS) {
-      const { loc, scale } = await drawEstimates(estimators[id], problem, repeats, rng);
-      chunk.loc[id] = loc;
-      chunk.scale[id] = scale;
-    }
+    const start = performance.now();
+    const rounds: { loc: Float32Array; scale: Float32Array }[][] = [];
+    do {
+      const round: { loc: Float32Array; scale: Float32Array }[] = [];
+      for (const id of ESTIMATOR_IDS) {
+        round.push(await drawEstimates(estimators[id], problem, repeats, rng));
+      }
+      rounds.push(round);
+    } while (performance.now() - start < minMs);
+    const join = (e: number, key: 'loc' | 'scale') => {
+      const parts = rounds.map((round) => round[e]![key]);
+      const out = new Float32Array(parts.reduce((n, part) => n + part.length, 0));
+      let offset = 0;
+      for (const part of parts) {
+        out.set(part, offset);
+        offset += part.length;
+      }
+      return out;
+    };
+    const chunk: EstimatesChunk = {
+      repeats: repeats * rounds.length,
+      loc: Object.fromEntries(ESTIMATOR_IDS.map((id, e) => [id, join(e, 'loc')])),
+      scale: Object.fromEntries(ESTIMATOR_IDS.map((id, e) => [id, join(e, 'scale')])),
+    } as EstimatesChunk;
     return moved(
       chunk,
       ESTIMATOR_IDS.flatMap((id) => [chunk.loc[id].buffer, chunk.scale[id].buffer]),
