@@ -16,6 +16,20 @@ import {
   klLaplaceLaplace,
   klUniformUniform,
 } from './continuous.js';
+import {
+  klBernoulliPoisson,
+  klBetaGamma,
+  klBetaUniform,
+  klExponentialGamma,
+  klInfinite,
+  klNormalLaplace,
+  klPoissonBernoulli,
+  klToExponential,
+  klToNormal,
+  klUniformBeta,
+  klUniformExponential,
+  klUniformGamma,
+} from './cross.js';
 import { klBernoulliBernoulli, klCategoricalCategorical, klPoissonPoisson } from './discrete.js';
 import { klMultivariateNormal, klNormalNormal } from './gaussian.js';
 import { klIndependentIndependent } from './independent.js';
@@ -46,4 +60,43 @@ export function ensureBuiltinKls(): void {
     [Independent, klIndependentIndependent as KlFunction],
   ];
   for (const [family, fn] of pairs) addKl(family, family, fn);
+  for (const [p, q, fn] of crossPairs()) addKl(p, q, fn);
+}
+
+/**
+ * The pairs across families that torch registers (torch/distributions/kl.py) among the families
+ * of this package, in torch's order. `klInfinite`: the support of p is never inside q's.
+ */
+function crossPairs(): [DistributionClass, DistributionClass, KlFunction][] {
+  const f = (fn: unknown) => fn as KlFunction;
+  return [
+    [Bernoulli, Poisson, f(klBernoulliPoisson)],
+    [Beta, Exponential, f(klToExponential)],
+    [Beta, Gamma, f(klBetaGamma)],
+    [Beta, Normal, f(klToNormal)],
+    [Beta, Uniform, f(klBetaUniform)],
+    [Exponential, Beta, klInfinite],
+    [Exponential, Uniform, klInfinite],
+    [Exponential, Gamma, f(klExponentialGamma)],
+    [Exponential, Normal, f(klToNormal)],
+    [Gamma, Beta, klInfinite],
+    [Gamma, Uniform, klInfinite],
+    [Gamma, Exponential, f(klToExponential)],
+    [Gamma, Normal, f(klToNormal)],
+    [Laplace, Beta, klInfinite],
+    [Laplace, Exponential, klInfinite],
+    [Laplace, Gamma, klInfinite],
+    [Laplace, Uniform, klInfinite],
+    [Laplace, Normal, f(klToNormal)],
+    [Normal, Beta, klInfinite],
+    [Normal, Exponential, klInfinite],
+    [Normal, Gamma, klInfinite],
+    [Normal, Uniform, klInfinite],
+    [Normal, Laplace, f(klNormalLaplace)],
+    [Poisson, Bernoulli, f(klPoissonBernoulli)],
+    [Uniform, Beta, f(klUniformBeta)],
+    [Uniform, Exponential, f(klUniformExponential)],
+    [Uniform, Gamma, f(klUniformGamma)],
+    [Uniform, Normal, f(klToNormal)],
+  ];
 }

@@ -10,12 +10,14 @@ import {
 } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { ensureBuiltinKls } from './builtins.js';
+import {
+  checkKlOptions,
+  className,
+  estimateKl,
+  type KlOptions,
+  pairBatchShape,
+} from './monte-carlo.js';
 import { addKl, type DistributionClass, type KlFunction, lookupKl } from './registry.js';
-
-function className(d: object): string {
-  const ctor = (d as { constructor?: { name?: unknown } }).constructor;
-  return typeof ctor?.name === 'string' && ctor.name !== '' ? ctor.name : 'anonymous class';
-}
 
 function assertClass(fn: string, arg: string, c: unknown): asserts c is DistributionClass {
   if (typeof c !== 'function' || typeof (c as { prototype?: unknown }).prototype !== 'object') {
@@ -91,41 +93,100 @@ export function hasKl(
  * parameters; +∞ where p puts mass where q has none. The caller owns the result.
  *
  * Built-in pairs: Normal, MultivariateNormal, Bernoulli, Categorical, Exponential, Gamma,
- * Poisson, Uniform, Laplace and Beta, each with itself, and Independent with Independent.
+ * Poisson, Uniform, Laplace and Beta, each with itself; Independent with Independent; and the
+ * pairs across families that torch registers among these: Bernoulli‖Poisson, Beta‖(Exponential,
+ * Gamma, Normal, Uniform), Exponential‖(Gamma, Normal), Gamma‖(Exponential, Normal),
+ * Laplace‖Normal, Normal‖Laplace, Uniform‖(Beta, Exponential, Gamma, Normal), and the pairs
+ * that are +∞ whatever the parameters (the support of p never inside q's): Normal and Laplace
+ * against Beta, Exponential, Gamma and Uniform; Exponential and Gamma against Beta and Uniform;
+ * Poisson‖Bernoulli.
+ *
+ * With `options` `{ samples, rng }`, a pair without a closed form is estimated by Monte Carlo
+ * instead of refused: the mean of log p(X) − log q(X) over `samples` draws X ~ p (see
+ * `klMonteCarlo`, which also returns the standard error). A registered closed form is
+ * still used when options are given (they are checked all the same); only where it throws
+ * NotImplementedError (an Independent pair whose bases have no closed form) is the whole pair
+ * estimated instead. The estimate is random: pass enough samples, and call `klMonteCarlo` to
+ * see its standard error.
  *
  * ```ts
  * const d = kl(new Normal({ loc: 0, scale: 1 }), new Normal({ loc: 1, scale: 2 })); // 0.443147
+ * const e = kl(new Weibull({ shape: 2, scale: 1 }), new Normal({ loc: 0, scale: 1 }), {
+ *   samples: 10000,
+ *   rng: Rng.fromSeed(0),
+ * }); // Monte Carlo: no closed form is registered
  * ```
  *
- * @throws NotImplementedError when no pair is registered (the message names both classes);
+ * @throws NotImplementedError when no pair is registered and no options are given (the message
+ *   names both classes and the options); InvalidArgumentError for options other than
+ *   `{ samples, rng }` (an unknown key, `samples` not a positive integer, `rng` not an Rng);
  *   ShapeMismatchError when the batch shapes do not broadcast or the event shapes differ.
  */
-export function kl(p: Distribution, q: Distribution): tf.Tensor {
+export function kl(p: Distribution, q: Distribution, options?: KlOptions): tf.Tensor {
   assertDistribution('kl', 'p', p);
   assertDistribution('kl', 'q', q);
+  const monteCarlo = checkKlOptions('kl', options);
   ensureBuiltinKls();
   const pName = className(p);
   const qName = className(q);
   const fn = lookupKl(prototypeOf('kl', 'p', p), prototypeOf('kl', 'q', q));
-  if (fn === null) {
+  if (fn === null && monteCarlo === undefined) {
     throw new NotImplementedError(
-      `kl: no closed form is registered for KL(${pName} ‖ ${qName}); register one with registerKl(${pName}, ${qName}, fn) or estimate E_p[log p − log q] by Monte Carlo`,
+      `kl: no closed form is registered for KL(${pName} ‖ ${qName}); register one with registerKl(${pName}, ${qName}, fn), or pass options { samples, rng } (kl(p, q, { samples, rng })) for a Monte Carlo estimate`,
     );
   }
-  if (!tf.util.arraysEqual([...p.eventShape], [...q.eventShape])) {
-    throw new ShapeMismatchError(
-      `kl: the event shapes of p (${pName}, [${p.eventShape.join(', ')}]) and q (${qName}, [${q.eventShape.join(', ')}]) differ`,
-    );
-  }
-  let batch: number[];
+  const batch = pairBatchShape('kl', p, q);
+  if (fn === null) return estimate(p, q, batch, monteCarlo!, `${pName}, ${qName}`);
+  let result: tf.Tensor;
   try {
-    batch = tf.broadcast_util.assertAndGetBroadcastShape([...p.batchShape], [...q.batchShape]);
-  } catch {
-    throw new ShapeMismatchError(
-      `kl: the batch shapes of p (${pName}, [${p.batchShape.join(', ')}]) and q (${qName}, [${q.batchShape.join(', ')}]) do not broadcast`,
-    );
+    result = closedForm(fn, p, q, batch, pName, qName);
+  } catch (error) {
+    if (monteCarlo === undefined || !(error instanceof NotImplementedError)) throw error;
+    return estimate(p, q, batch, monteCarlo, `${pName}, ${qName}`);
   }
-  const result = tf.tidy(() => {
+  try {
+    assertNoNaN(p, q, result, `the closed form for (${pName}, ${qName}) gave NaN`);
+  } catch (error) {
+    result.dispose();
+    throw error;
+  }
+  return result;
+}
+
+/** The Monte Carlo value of `kl`, NaN-checked like a closed form. */
+function estimate(
+  p: Distribution,
+  q: Distribution,
+  batch: readonly number[],
+  options: KlOptions,
+  pair: string,
+): tf.Tensor {
+  const { value, standardError } = estimateKl(p, q, batch, options);
+  standardError.dispose();
+  try {
+    assertNoNaN(
+      p,
+      q,
+      value,
+      `the Monte Carlo estimate for (${pair}) gave NaN (a draw where log p(x) and log q(x) are both infinite)`,
+    );
+  } catch (error) {
+    value.dispose();
+    throw error;
+  }
+  return value;
+}
+
+/** The registered function's result, checked and broadcast to `batch`. */
+function closedForm(
+  fn: KlFunction,
+  p: Distribution,
+  q: Distribution,
+  batch: number[],
+  pName: string,
+  qName: string,
+): tf.Tensor {
+  return tf.tidy(() => {
     const out: unknown = fn(p, q);
     if (!(out instanceof tf.Tensor)) {
       throw new InvalidArgumentError(
@@ -146,13 +207,6 @@ export function kl(p: Distribution, q: Distribution): tf.Tensor {
     }
     return tf.broadcastTo(out, batch);
   });
-  try {
-    assertNoNaN(p, q, result, `${pName}, ${qName}`);
-  } catch (error) {
-    result.dispose();
-    throw error;
-  }
-  return result;
 }
 
 function hasNaN(t: tf.Tensor): boolean {
@@ -168,7 +222,7 @@ function hasNaN(t: tf.Tensor): boolean {
  * NaN data, say): one read of the result in the common case, and on failure a search for the
  * parameter to blame. Skipped while the finite checks are off (`setFiniteChecks`).
  */
-function assertNoNaN(p: Distribution, q: Distribution, result: tf.Tensor, pair: string): void {
+function assertNoNaN(p: Distribution, q: Distribution, result: tf.Tensor, failure: string): void {
   if (!finiteChecksEnabled() || !hasNaN(result)) return;
   for (const [arg, d] of [
     ['p', p],
@@ -182,5 +236,5 @@ function assertNoNaN(p: Distribution, q: Distribution, result: tf.Tensor, pair: 
       }
     }
   }
-  throw new NumericalError(`kl: the closed form for (${pair}) gave NaN`);
+  throw new NumericalError(`kl: ${failure}`);
 }
