@@ -31,7 +31,7 @@ export class Bernoulli extends BaseDistribution {
   }
 
   readonly hasRsample = false;
-  protected readonly support = 'binary' as const;
+  readonly support = 'binary' as const;
   readonly logits: tf.Tensor;
   readonly probs: tf.Tensor;
 
@@ -81,5 +81,24 @@ export class Bernoulli extends BaseDistribution {
 
   protected _variance(): tf.Tensor {
     return tf.mul(this.probs, tf.sigmoid(tf.neg(this.logits)));
+  }
+
+  /** 1 for p > ½, 0 for p < ½, NaN at p = ½ (torch's convention). */
+  protected override _mode(): tf.Tensor {
+    const mode = tf.cast(tf.greater(this.probs, 0.5), 'float32');
+    return tf.where(tf.equal(this.probs, 0.5), tf.fill(mode.shape, Number.NaN), mode);
+  }
+
+  /** 0 below 0, 1 − p = σ(−logits) on [0, 1), 1 from 1 on. */
+  protected override _cdf(x: tf.Tensor): tf.Tensor {
+    const below = tf.sigmoid(tf.neg(this.logits));
+    const shape = tf.broadcast_util.assertAndGetBroadcastShape(x.shape, below.shape);
+    const xb = tf.broadcastTo(x, shape);
+    const inner = tf.broadcastTo(below, shape);
+    return tf.where(
+      tf.less(xb, 0),
+      tf.zeros(shape),
+      tf.where(tf.less(xb, 1), inner, tf.ones(shape)),
+    );
   }
 }

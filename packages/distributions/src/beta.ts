@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { BaseDistribution, type DistributionOptions } from './distribution.js';
 import { checkParamsObject } from './options.js';
 import type { ParamLike } from './param.js';
+import { betainc } from './special.js';
 import { standardGamma } from './standard-gamma.js';
 
 export interface BetaParams extends DistributionOptions {
@@ -33,7 +34,7 @@ export class Beta extends BaseDistribution {
   }
 
   readonly hasRsample = true;
-  protected readonly support = 'unitInterval' as const;
+  readonly support = 'unitInterval' as const;
   readonly a: tf.Tensor;
   readonly b: tf.Tensor;
 
@@ -80,5 +81,32 @@ export class Beta extends BaseDistribution {
   protected _variance(): tf.Tensor {
     const sum = tf.add(this.a, this.b);
     return tf.div(tf.mul(this.a, this.b), tf.mul(tf.square(sum), tf.add(sum, 1)));
+  }
+
+  /**
+   * (a − 1)/(a + b − 2) for a, b > 1; 0 where the density is largest (or unbounded) at 0
+   * (a < 1 ≤ b, or a = 1 < b), 1 at the other end; NaN where there is no unique maximum
+   * (a, b < 1: two poles; a = b = 1: uniform).
+   */
+  protected override _mode(): tf.Tensor {
+    const { a, b } = this;
+    const interior = tf.logicalAnd(tf.greater(a, 1), tf.greater(b, 1));
+    const atZero = tf.logicalOr(tf.less(a, 1), tf.logicalAnd(tf.equal(a, 1), tf.greater(b, 1)));
+    const atOne = tf.logicalOr(tf.less(b, 1), tf.logicalAnd(tf.equal(b, 1), tf.greater(a, 1)));
+    const denominator = tf.where(interior, tf.sub(tf.add(a, b), 2), tf.onesLike(a));
+    const peak = tf.div(tf.sub(a, 1), denominator);
+    const shape = peak.shape;
+    const nan = tf.fill(shape, Number.NaN);
+    const edge = tf.where(
+      tf.logicalAnd(atZero, atOne),
+      nan,
+      tf.where(atZero, tf.zeros(shape), tf.where(atOne, tf.ones(shape), nan)),
+    );
+    return tf.where(interior, peak, edge);
+  }
+
+  /** I_x(a, b), the regularised incomplete beta function ({@link betainc}), x clamped to [0, 1]. */
+  protected override _cdf(x: tf.Tensor): tf.Tensor {
+    return betainc(this.a, this.b, tf.clipByValue(x, 0, 1));
   }
 }

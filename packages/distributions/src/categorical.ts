@@ -31,7 +31,7 @@ export class Categorical extends BaseDistribution {
   }
 
   readonly hasRsample = false;
-  protected readonly support = 'nonNegativeInteger' as const;
+  readonly support = 'nonNegativeInteger' as const;
   /** Normalised log-probabilities, [...batch, K]. */
   readonly logits: tf.Tensor;
   /** Probabilities, [...batch, K]. */
@@ -98,6 +98,11 @@ export class Categorical extends BaseDistribution {
   protected _variance(): tf.Tensor {
     const d = tf.sub(tf.range(0, this.numCategories), tf.expandDims(this._mean(), -1));
     return tf.sum(tf.mul(this.probs, tf.square(d)), -1);
+  }
+
+  /** The most probable category (the first of equals), as torch. */
+  protected override _mode(): tf.Tensor {
+    return tf.cast(tf.argMax(this.probs, -1), 'float32');
   }
 
   /** Logits with −∞ (probability 0, which multiplies them) replaced by 0. */

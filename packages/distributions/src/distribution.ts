@@ -11,7 +11,7 @@ import {
 } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { broadcastShapes, type ParamLike, toParam } from './param.js';
-import { type Constraint, checkConstraint, defaultValidation } from './validation.js';
+import { type Constraint, checkConstraint, checkNotNaN, defaultValidation } from './validation.js';
 
 // The most numbers one call to sample/rsample may produce (2^28 float32 values, 1 GiB): beyond
 // it the backend fails with a raw RangeError or an out-of-memory abort instead of a typed error.
@@ -45,8 +45,12 @@ export abstract class BaseDistribution implements Distribution {
   readonly validateArgs: boolean;
   private readonly owned: tf.Tensor[] = [];
 
-  /** Support of a single draw, used to validate `logProb` inputs. */
-  protected abstract readonly support: Constraint;
+  /**
+   * The support of one draw, as the constraint `logProb` checks its input against (torch's
+   * `support`). Where the support depends on the parameters (Uniform's [low, high], Pareto's
+   * [scale, ∞)) it is the widest fixed set containing it and `logProb` is −∞ outside.
+   */
+  abstract readonly support: Constraint;
 
   protected constructor(
     params: Record<string, tf.Tensor>,
@@ -114,24 +118,78 @@ export abstract class BaseDistribution implements Distribution {
     this.owned.push(...tensors);
   }
 
-  /** `n` draws, detached from the parameters. */
-  sample(n: number, rng: Rng): tf.Tensor {
-    this.checkDraws(`${this.name}.sample`, n, rng);
+  /**
+   * Draws detached from the parameters. `shape` is a count `n` (→ `[n, ...batch, ...event]`) or
+   * a sample shape like torch's `sample(sample_shape)`: `[a, b]` → `[a, b, ...batch, ...event]`,
+   * `[]` → one draw `[...batch, ...event]`.
+   */
+  sample(shape: number | readonly number[], rng: Rng): tf.Tensor {
+    const fn = `${this.name}.sample`;
+    const n = this.drawCount(fn, shape);
+    this.checkDraws(fn, n, rng);
     // An empty batch has nothing to draw, and some wasm kernels fault on empty inputs.
-    if (this.isEmpty) return tf.zeros(this.sampleShape(n));
-    return tf.tidy(() => stopGradient(this._sample(n, rng)));
+    if (this.isEmpty) return tf.zeros(this.drawShape(shape, n));
+    return tf.tidy(() => this.shapeDraws(stopGradient(this._sample(n, rng)), shape, n));
   }
 
-  /** `n` reparameterised draws; gradients flow into the parameters. */
-  rsample(n: number, rng: Rng): tf.Tensor {
+  /** Reparameterised draws, shaped as {@link sample}'s; gradients flow into the parameters. */
+  rsample(shape: number | readonly number[], rng: Rng): tf.Tensor {
+    const fn = `${this.name}.rsample`;
     if (!this.hasRsample) {
       throw new NotImplementedError(
-        `${this.name}.rsample: ${this.name} has no reparameterised sampler; use sample() with a score-function or measure-valued estimator`,
+        `${fn}: ${this.name} has no reparameterised sampler; use sample() with a score-function or measure-valued estimator`,
       );
     }
-    this.checkDraws(`${this.name}.rsample`, n, rng);
-    if (this.isEmpty) return tf.zeros(this.sampleShape(n));
-    return tf.tidy(() => this._rsample(n, rng));
+    const n = this.drawCount(fn, shape);
+    this.checkDraws(fn, n, rng);
+    if (this.isEmpty) return tf.zeros(this.drawShape(shape, n));
+    return tf.tidy(() => this.shapeDraws(this._rsample(n, rng), shape, n));
+  }
+
+  /**
+   * The mode (most probable value) of each batch member, `[...batch, ...event]`. Where the
+   * density has no unique maximum (a Uniform, a Beta with both concentrations below 1) the
+   * entry is NaN, as in torch.
+   */
+  mode(): tf.Tensor {
+    return tf.tidy(() => this._mode());
+  }
+
+  /**
+   * Cumulative distribution function P(X ≤ x) of a scalar family, `[...sample, ...batch]`.
+   * Throws {@link NotImplementedError} for families without a closed form or a stable special
+   * function for it (and for every family with a non-scalar event).
+   */
+  cdf(x: ParamLike): tf.Tensor {
+    const fn = `${this.name}.cdf`;
+    this.checkScalarEvent(fn);
+    const { tensor, owned } = toParam(fn, 'x', x);
+    try {
+      this.checkEventShape(fn, tensor);
+      if (this.validateArgs && tensor.size > 0) checkNotNaN(fn, 'x', tensor);
+      return tf.tidy(() => this._cdf(tensor));
+    } finally {
+      if (owned) tensor.dispose();
+    }
+  }
+
+  /**
+   * Inverse cdf (quantile function) of a scalar family at probabilities `p` ∈ [0, 1],
+   * `[...sample, ...batch]`; for a discrete family the smallest support point x with
+   * cdf(x) ≥ p. Throws {@link NotImplementedError} where there is no closed form or stable
+   * special function.
+   */
+  icdf(p: ParamLike): tf.Tensor {
+    const fn = `${this.name}.icdf`;
+    this.checkScalarEvent(fn);
+    const { tensor, owned } = toParam(fn, 'p', p);
+    try {
+      this.checkEventShape(fn, tensor);
+      if (this.validateArgs) checkConstraint(fn, 'p', tensor, 'unitInterval');
+      return tf.tidy(() => this._icdf(tensor));
+    } finally {
+      if (owned) tensor.dispose();
+    }
   }
 
   /** Log density (or mass) of `x`, `[...sample, ...batch, ...event]` → `[...sample, ...batch]`. */
@@ -209,6 +267,52 @@ export abstract class BaseDistribution implements Distribution {
   /** Shape of `n` draws. */
   protected sampleShape(n: number): number[] {
     return [n, ...this.batchShape, ...this.eventShape];
+  }
+
+  /** The number of draws a sample shape asks for (validated: non-negative integers). */
+  private drawCount(fn: string, shape: number | readonly number[]): number {
+    if (typeof shape === 'number') return shape;
+    if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 1)) {
+      throw new InvalidArgumentError(
+        `${fn}: argument 'shape' must be a positive integer or an array of positive integers, got ${JSON.stringify(shape)}`,
+      );
+    }
+    return shape.reduce((a: number, b: number) => a * b, 1);
+  }
+
+  /** The full shape of draws for a sample shape. */
+  private drawShape(shape: number | readonly number[], n: number): number[] {
+    if (typeof shape === 'number') return this.sampleShape(n);
+    return [...shape, ...this.batchShape, ...this.eventShape];
+  }
+
+  /** `[n, ...batch, ...event]` draws reshaped to the sample shape asked for. */
+  private shapeDraws(draws: tf.Tensor, shape: number | readonly number[], n: number): tf.Tensor {
+    return typeof shape === 'number' ? draws : tf.reshape(draws, this.drawShape(shape, n));
+  }
+
+  private checkScalarEvent(fn: string): void {
+    if (this.eventShape.length > 0) {
+      throw new NotImplementedError(
+        `${fn}: ${this.name} has event shape [${this.eventShape.join(', ')}]; cdf and icdf are defined for scalar families only`,
+      );
+    }
+  }
+
+  protected _mode(): tf.Tensor {
+    throw new NotImplementedError(`${this.name}.mode: ${this.name} has no mode implemented`);
+  }
+
+  protected _cdf(_x: tf.Tensor): tf.Tensor {
+    throw new NotImplementedError(
+      `${this.name}.cdf: ${this.name} has no closed-form cdf; estimate it from samples`,
+    );
+  }
+
+  protected _icdf(_p: tf.Tensor): tf.Tensor {
+    throw new NotImplementedError(
+      `${this.name}.icdf: ${this.name} has no closed-form inverse cdf; estimate it from samples`,
+    );
   }
 
   protected _sample(n: number, rng: Rng): tf.Tensor {

@@ -33,7 +33,7 @@ export class DoubleSidedMaxwell extends BaseDistribution {
   }
 
   readonly hasRsample = true;
-  protected readonly support = 'real' as const;
+  readonly support = 'real' as const;
   readonly loc: tf.Tensor;
   readonly scale: tf.Tensor;
 
@@ -75,5 +75,27 @@ export class DoubleSidedMaxwell extends BaseDistribution {
 
   protected _variance(): tf.Tensor {
     return tf.mul(3, tf.square(this.scale));
+  }
+
+  /**
+   * NaN: the density is bimodal, with equal maxima at μ ± √2σ and a zero at μ, so there is no
+   * unique mode.
+   */
+  protected override _mode(): tf.Tensor {
+    return tf.fill(this.batchShape as number[], Number.NaN);
+  }
+
+  /**
+   * ½ + ½ sign(x − μ) F(|x − μ|), with F(r) = erf(r/(σ√2)) − √(2/π) (r/σ) e^(−r²/(2σ²)) the
+   * Maxwell cdf.
+   */
+  protected override _cdf(x: tf.Tensor): tf.Tensor {
+    const d = tf.sub(x, this.loc);
+    const r = tf.div(tf.abs(d), this.scale);
+    const maxwell = tf.sub(
+      tf.erf(tf.mul(r, Math.SQRT1_2)),
+      tf.mul(Math.sqrt(2 / Math.PI), tf.mul(r, tf.exp(tf.mul(-0.5, tf.square(r))))),
+    );
+    return tf.add(0.5, tf.mul(0.5, tf.mul(tf.sign(d), maxwell)));
   }
 }

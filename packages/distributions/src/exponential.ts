@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { BaseDistribution, type DistributionOptions } from './distribution.js';
 import { checkParamsObject } from './options.js';
 import type { ParamLike } from './param.js';
+import { accurateLog1p } from './special.js';
 
 export interface ExponentialParams extends DistributionOptions {
   /** Rate λ > 0 (mean 1/λ). */
@@ -26,7 +27,7 @@ export class Exponential extends BaseDistribution {
   }
 
   readonly hasRsample = true;
-  protected readonly support = 'nonNegative' as const;
+  readonly support = 'nonNegative' as const;
   readonly rate: tf.Tensor;
 
   constructor(params: ExponentialParams) {
@@ -57,5 +58,19 @@ export class Exponential extends BaseDistribution {
 
   protected _variance(): tf.Tensor {
     return tf.reciprocal(tf.square(this.rate));
+  }
+
+  protected override _mode(): tf.Tensor {
+    return tf.zeros(this.batchShape as number[]);
+  }
+
+  /** 1 − e^(−λx) = −expm1(−λx) for x ≥ 0, 0 below. */
+  protected override _cdf(x: tf.Tensor): tf.Tensor {
+    return tf.neg(tf.expm1(tf.neg(tf.mul(this.rate, tf.relu(x)))));
+  }
+
+  /** −log1p(−p)/λ. */
+  protected override _icdf(p: tf.Tensor): tf.Tensor {
+    return tf.div(tf.neg(accurateLog1p(tf.neg(p))), this.rate);
   }
 }

@@ -1,13 +1,18 @@
-import { GenError, NotImplementedError, Rng } from '@gen/core';
+import { GenError, InvalidArgumentError, NotImplementedError, Rng } from '@gen/core';
 import { describeBackends, expectClose, expectNoLeak } from '@gen/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { continuousExamples } from '../test/examples/continuous.js';
+import { continuousZooAExamples } from '../test/examples/continuous-zoo-a.js';
+import { continuousZooBExamples } from '../test/examples/continuous-zoo-b.js';
 import { discreteExamples } from '../test/examples/discrete.js';
+import { discreteZooExamples } from '../test/examples/discrete-zoo.js';
 import { loadFixture } from '../test/examples/load-fixture.js';
-import type { FamilyExample, FamilyFixture } from '../test/examples/types.js';
+import { multivariateZooExamples } from '../test/examples/multivariate-zoo.js';
+import { type FamilyExample, type FamilyFixture, ICDF_PROBS } from '../test/examples/types.js';
 import type { BaseDistribution } from './distribution.js';
 import { hasKl, kl } from './kl/index.js';
+import { checkConstraint } from './validation.js';
 
 /*
  * The generic suites: every example of every family (test/examples/*.ts) gets the same checks against
@@ -18,7 +23,14 @@ import { hasKl, kl } from './kl/index.js';
  * false-failure rate of 6.3e-5 per compared element under the normal approximation.
  */
 
-const examples: FamilyExample[] = [...continuousExamples, ...discreteExamples];
+const examples: FamilyExample[] = [
+  ...continuousExamples,
+  ...continuousZooAExamples,
+  ...continuousZooBExamples,
+  ...discreteExamples,
+  ...discreteZooExamples,
+  ...multivariateZooExamples,
+];
 const DEFAULT_SAMPLES = 20000;
 const SE_BOUND = 4;
 
@@ -133,6 +145,73 @@ describeBackends('family examples', () => {
             expectClose(g, 0, { atol: 0, rtol: 0, message: 'gradient of sample' });
             g.dispose();
           }
+        });
+      });
+
+      it('sample takes a sample shape, refuses a bad one, and every draw lies in the support', () => {
+        withExample(example, (d) => {
+          const rest = [...d.batchShape, ...d.eventShape];
+          const grid = d.sample([2, 3], Rng.fromSeed(5));
+          expect(grid.shape).toEqual([2, 3, ...rest]);
+          const one = d.sample([], Rng.fromSeed(5));
+          expect(one.shape).toEqual(rest);
+          expect(() => d.sample([2, 0], Rng.fromSeed(5))).toThrow(InvalidArgumentError);
+          expect(() => d.sample([1.5], Rng.fromSeed(5))).toThrow(/sample: argument 'shape'/);
+          const many = d.sample(200, Rng.fromSeed(seedOf(example.name)));
+          expect(() => checkConstraint('test', 'draws', many, d.support)).not.toThrow();
+          tf.dispose([grid, one, many]);
+        });
+      });
+
+      it('mode, cdf and icdf match the fixture where it has them, else throw NotImplementedError', () => {
+        const fixture = fixtureOf(example);
+        withExample(example, (d) => {
+          if (fixture.mode === undefined) expect(() => d.mode()).toThrow(NotImplementedError);
+          else {
+            const mode = d.mode();
+            expect(mode.shape, 'mode shape').toEqual([...d.batchShape, ...d.eventShape]);
+            expectClose(mode, fixture.mode as number[], { ...tolerance, equalNan: true });
+            mode.dispose();
+          }
+          const points = tf.tensor(example.points as Nested as number[]);
+          if (fixture.cdf === undefined) expect(() => d.cdf(points)).toThrow(NotImplementedError);
+          else {
+            const cdf = d.cdf(points);
+            expectClose(cdf, fixture.cdf as number[], { ...tolerance, equalNan: true });
+            cdf.dispose();
+          }
+          points.dispose();
+          const probs = tf.tidy(() =>
+            tf.broadcastTo(
+              tf.reshape(tf.tensor1d([...ICDF_PROBS]), [
+                ICDF_PROBS.length,
+                ...d.batchShape.map(() => 1),
+              ]),
+              [ICDF_PROBS.length, ...d.batchShape],
+            ),
+          );
+          if (fixture.icdf === undefined) expect(() => d.icdf(probs)).toThrow(NotImplementedError);
+          else {
+            const icdf = d.icdf(probs);
+            expect(icdf.shape, 'icdf shape').toEqual([ICDF_PROBS.length, ...d.batchShape]);
+            expectClose(icdf, fixture.icdf as number[], { ...tolerance, equalNan: true });
+            if (fixture.cdf !== undefined) {
+              // The round trip: cdf(icdf(p)) = p for a continuous family, ≥ p for a discrete one.
+              const back = d.cdf(icdf);
+              const p = probs.dataSync();
+              back.dataSync().forEach((v, i) => {
+                if (example.discrete === true)
+                  expect(v, `cdf(icdf(${p[i]}))`).toBeGreaterThanOrEqual(p[i]! - 1e-6);
+                else
+                  expect(Math.abs(v - p[i]!), `cdf(icdf(${p[i]})) = ${v}`).toBeLessThanOrEqual(
+                    1e-4,
+                  );
+              });
+              back.dispose();
+            }
+            icdf.dispose();
+          }
+          probs.dispose();
         });
       });
 
@@ -253,7 +332,18 @@ describeBackends('family examples', () => {
             d.mean(),
             d.variance(),
             ...(d.hasRsample ? [d.rsample(3, rng)] : []),
+            d.sample([2, 2], rng),
           ];
+          // mode, cdf and icdf where the family has them (NotImplementedError otherwise).
+          const half = tf.fill([...d.batchShape], 0.5);
+          for (const method of [() => d.mode(), () => d.cdf(points), () => d.icdf(half)]) {
+            try {
+              out.push(method());
+            } catch (error) {
+              if (!(error instanceof NotImplementedError)) throw error;
+            }
+          }
+          half.dispose();
           d.dispose();
           return out;
         }, example.name);

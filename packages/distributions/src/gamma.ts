@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { BaseDistribution, type DistributionOptions } from './distribution.js';
 import { checkParamsObject } from './options.js';
 import type { ParamLike } from './param.js';
+import { igamma } from './special.js';
 import { standardGamma } from './standard-gamma.js';
 
 export interface GammaParams extends DistributionOptions {
@@ -35,7 +36,7 @@ export class Gamma extends BaseDistribution {
   }
 
   readonly hasRsample = true;
-  protected readonly support = 'nonNegative' as const;
+  readonly support = 'nonNegative' as const;
   readonly concentration: tf.Tensor;
   readonly rate: tf.Tensor;
 
@@ -79,5 +80,15 @@ export class Gamma extends BaseDistribution {
 
   protected _variance(): tf.Tensor {
     return tf.div(this.concentration, tf.square(this.rate));
+  }
+
+  /** (α − 1)/β, clamped at 0 (for α < 1 the density is unbounded at 0), as torch. */
+  protected override _mode(): tf.Tensor {
+    return tf.relu(tf.div(tf.sub(this.concentration, 1), this.rate));
+  }
+
+  /** P(α, βx), the regularised lower incomplete gamma function ({@link igamma}); 0 for x ≤ 0. */
+  protected override _cdf(x: tf.Tensor): tf.Tensor {
+    return igamma(this.concentration, tf.mul(this.rate, tf.relu(x)));
   }
 }

@@ -4,6 +4,7 @@ import {
   brand,
   type Distribution,
   hasBrand,
+  NotImplementedError,
   type Rng,
 } from '@gen/core';
 import type * as tf from '@tensorflow/tfjs-core';
@@ -34,7 +35,7 @@ export class Independent extends BaseDistribution {
   }
 
   readonly hasRsample: boolean;
-  protected readonly support = 'real' as const;
+  readonly support = 'real' as const;
   readonly base: Distribution;
   readonly reinterpretedBatchRank: number;
 
@@ -86,6 +87,30 @@ export class Independent extends BaseDistribution {
 
   protected _variance(): tf.Tensor {
     return this.base.variance();
+  }
+
+  /** The base's mode (the mode of independent coordinates is the vector of their modes). */
+  protected override _mode(): tf.Tensor {
+    return this.baseMethod('mode')();
+  }
+
+  /** Only with reinterpretedBatchRank 0 (a scalar event): the base's cdf. */
+  protected override _cdf(x: tf.Tensor): tf.Tensor {
+    return this.baseMethod('cdf')(x);
+  }
+
+  /** Only with reinterpretedBatchRank 0 (a scalar event): the base's icdf. */
+  protected override _icdf(p: tf.Tensor): tf.Tensor {
+    return this.baseMethod('icdf')(p);
+  }
+
+  /** A method the base may have beyond the Distribution interface, or NotImplementedError. */
+  private baseMethod(name: 'mode' | 'cdf' | 'icdf'): (...args: tf.Tensor[]) => tf.Tensor {
+    const method = (this.base as unknown as Record<string, unknown>)[name];
+    if (typeof method !== 'function') {
+      throw new NotImplementedError(`${this.name}.${name}: the base distribution has no ${name}()`);
+    }
+    return (...args: tf.Tensor[]) => method.apply(this.base, args) as tf.Tensor;
   }
 }
 

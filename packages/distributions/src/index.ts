@@ -11,4 +11,5 @@ export * from './discrete-families.js';
 export { BaseDistribution, type DistributionOptions } from './distribution.js';
 export * from './kl/index.js';
 export type { ParamLike } from './param.js';
+export { betainc, igamma, igammac, ndtri } from './special.js';
 export { type Constraint, defaultValidation, setDefaultValidation } from './validation.js';

@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { BaseDistribution, type DistributionOptions } from './distribution.js';
 import { checkParamsObject } from './options.js';
 import type { ParamLike } from './param.js';
+import { accurateLog1p } from './special.js';
 
 export interface LaplaceParams extends DistributionOptions {
   loc: ParamLike;
@@ -27,7 +28,7 @@ export class Laplace extends BaseDistribution {
   }
 
   readonly hasRsample = true;
-  protected readonly support = 'real' as const;
+  readonly support = 'real' as const;
   readonly loc: tf.Tensor;
   readonly scale: tf.Tensor;
 
@@ -68,5 +69,23 @@ export class Laplace extends BaseDistribution {
 
   protected _variance(): tf.Tensor {
     return tf.mul(2, tf.square(this.scale));
+  }
+
+  protected override _mode(): tf.Tensor {
+    return tf.clone(this.loc);
+  }
+
+  /** ½ − ½ sign(x − μ) expm1(−|x − μ|/b). */
+  protected override _cdf(x: tf.Tensor): tf.Tensor {
+    const d = tf.sub(x, this.loc);
+    const tail = tf.expm1(tf.neg(tf.div(tf.abs(d), this.scale)));
+    return tf.sub(0.5, tf.mul(0.5, tf.mul(tf.sign(d), tail)));
+  }
+
+  /** μ − b sign(p − ½) log1p(−2|p − ½|). */
+  protected override _icdf(p: tf.Tensor): tf.Tensor {
+    const t = tf.sub(p, 0.5);
+    const magnitude = accurateLog1p(tf.mul(-2, tf.abs(t)));
+    return tf.sub(this.loc, tf.mul(this.scale, tf.mul(tf.sign(t), magnitude)));
   }
 }

@@ -47,7 +47,7 @@ export class Mixture extends BaseDistribution {
   }
 
   readonly hasRsample = false;
-  protected readonly support = 'real' as const;
+  readonly support = 'real' as const;
   /** The mixing distribution over the K components (batch = the mixture's batch or less). */
   readonly mixing: Categorical;
   /** The components as given: one distribution with a component batch axis, or an array. */

@@ -33,7 +33,7 @@ export class MultivariateNormal extends BaseDistribution {
   }
 
   readonly hasRsample = true;
-  protected readonly support = 'real' as const;
+  readonly support = 'real' as const;
   readonly loc: tf.Tensor;
   readonly scaleTril: tf.Tensor;
 
@@ -103,5 +103,9 @@ export class MultivariateNormal extends BaseDistribution {
 
   protected _variance(): tf.Tensor {
     return tf.sum(tf.square(this.scaleTril), -1);
+  }
+
+  protected override _mode(): tf.Tensor {
+    return tf.clone(this.loc);
   }
 }

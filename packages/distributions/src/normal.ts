@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { BaseDistribution, type DistributionOptions } from './distribution.js';
 import { checkParamsObject } from './options.js';
 import type { ParamLike } from './param.js';
+import { ndtri } from './special.js';
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 
@@ -28,7 +29,7 @@ export class Normal extends BaseDistribution {
   }
 
   readonly hasRsample = true;
-  protected readonly support = 'real' as const;
+  readonly support = 'real' as const;
   readonly loc: tf.Tensor;
   readonly scale: tf.Tensor;
 
@@ -67,5 +68,20 @@ export class Normal extends BaseDistribution {
 
   protected _variance(): tf.Tensor {
     return tf.square(this.scale);
+  }
+
+  protected override _mode(): tf.Tensor {
+    return tf.clone(this.loc);
+  }
+
+  /** Φ((x − μ)/σ) = ½(1 + erf((x − μ)/(σ√2))). */
+  protected override _cdf(x: tf.Tensor): tf.Tensor {
+    const z = tf.div(tf.sub(x, this.loc), tf.mul(this.scale, Math.SQRT2));
+    return tf.mul(0.5, tf.add(1, tf.erf(z)));
+  }
+
+  /** μ + σ Φ⁻¹(p), by {@link ndtri}. */
+  protected override _icdf(p: tf.Tensor): tf.Tensor {
+    return tf.add(this.loc, tf.mul(this.scale, ndtri(p)));
   }
 }

@@ -5,6 +5,7 @@ import { checkParamsObject } from './options.js';
 import type { ParamLike } from './param.js';
 import { poissonLogPmf } from './poisson-log-pmf.js';
 import { samplePoisson } from './poisson-sampler.js';
+import { igammac } from './special.js';
 
 export interface PoissonParams extends DistributionOptions {
   /** Rate λ > 0 (the mean). */
@@ -37,7 +38,7 @@ export class Poisson extends BaseDistribution {
   }
 
   readonly hasRsample = false;
-  protected readonly support = 'nonNegativeInteger' as const;
+  readonly support = 'nonNegativeInteger' as const;
   readonly rate: tf.Tensor;
 
   constructor(params: PoissonParams) {
@@ -82,5 +83,19 @@ export class Poisson extends BaseDistribution {
 
   protected _variance(): tf.Tensor {
     return tf.clone(this.rate);
+  }
+
+  /** ⌊λ⌋ (for integer λ, λ − 1 is a mode too), as torch. */
+  protected override _mode(): tf.Tensor {
+    return tf.floor(this.rate);
+  }
+
+  /** P(X ≤ x) = Q(⌊x⌋ + 1, λ), the regularised upper incomplete gamma ({@link igammac}); 0 for x < 0. */
+  protected override _cdf(x: tf.Tensor): tf.Tensor {
+    const k = tf.floor(x);
+    const negative = tf.less(k, 0);
+    const a = tf.add(tf.where(negative, tf.zerosLike(k), k), 1);
+    const cdf = igammac(a, this.rate);
+    return tf.where(tf.broadcastTo(negative, cdf.shape), tf.zerosLike(cdf), cdf);
   }
 }

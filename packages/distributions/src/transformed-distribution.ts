@@ -45,7 +45,7 @@ export class TransformedDistribution extends BaseDistribution {
   }
 
   readonly hasRsample: boolean;
-  protected readonly support = 'real' as const;
+  readonly support = 'real' as const;
   readonly base: Distribution;
   readonly bijector: Bijector;
   /** Base event axes that the bijector's log-det does not already sum over. */

@@ -37,7 +37,7 @@ export class Uniform extends BaseDistribution {
   }
 
   readonly hasRsample = true;
-  protected readonly support = 'real' as const;
+  readonly support = 'real' as const;
   readonly low: tf.Tensor;
   readonly high: tf.Tensor;
 
@@ -111,5 +111,19 @@ export class Uniform extends BaseDistribution {
 
   protected _variance(): tf.Tensor {
     return tf.div(tf.square(tf.sub(this.high, this.low)), 12);
+  }
+
+  /** NaN: every point of [low, high] is a mode (torch's convention). */
+  protected override _mode(): tf.Tensor {
+    return tf.fill(this.batchShape as number[], Number.NaN);
+  }
+
+  /** (x − low)/(high − low), clamped to [0, 1]. */
+  protected override _cdf(x: tf.Tensor): tf.Tensor {
+    return tf.clipByValue(tf.div(tf.sub(x, this.low), tf.sub(this.high, this.low)), 0, 1);
+  }
+
+  protected override _icdf(p: tf.Tensor): tf.Tensor {
+    return tf.add(this.low, tf.mul(p, tf.sub(this.high, this.low)));
   }
 }

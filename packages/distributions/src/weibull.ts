@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { BaseDistribution, type DistributionOptions } from './distribution.js';
 import { checkParamsObject } from './options.js';
 import type { ParamLike } from './param.js';
+import { accurateLog1p } from './special.js';
 
 const EULER_GAMMA = 0.5772156649015329;
 
@@ -31,7 +32,7 @@ export class Weibull extends BaseDistribution {
   }
 
   readonly hasRsample = true;
-  protected readonly support = 'nonNegative' as const;
+  readonly support = 'nonNegative' as const;
   /** Shape k (named like the constructor parameter; the tensor shape is `batchShape`). */
   readonly shape: tf.Tensor;
   readonly scale: tf.Tensor;
@@ -78,5 +79,29 @@ export class Weibull extends BaseDistribution {
     const first = tf.exp(lgamma(tf.add(1, inv)));
     const second = tf.exp(lgamma(tf.add(1, tf.mul(2, inv))));
     return tf.mul(tf.square(this.scale), tf.sub(second, tf.square(first)));
+  }
+
+  /**
+   * λ((k − 1)/k)^(1/k) for k > 1; 0 for k ≤ 1, where the density is largest (or unbounded) at 0
+   * (torch gives NaN for k < 1).
+   */
+  protected override _mode(): tf.Tensor {
+    const k = this.shape;
+    const peaked = tf.greater(k, 1);
+    const base = tf.where(peaked, tf.div(tf.sub(k, 1), k), tf.onesLike(k));
+    const mode = tf.mul(this.scale, tf.pow(base, tf.reciprocal(k)));
+    return tf.where(peaked, mode, tf.zerosLike(mode));
+  }
+
+  /** 1 − exp(−(x/λ)^k) = −expm1(−(x/λ)^k) for x ≥ 0, 0 below. */
+  protected override _cdf(x: tf.Tensor): tf.Tensor {
+    const z = tf.pow(tf.div(tf.relu(x), this.scale), this.shape);
+    return tf.neg(tf.expm1(tf.neg(z)));
+  }
+
+  /** λ(−log1p(−p))^(1/k). */
+  protected override _icdf(p: tf.Tensor): tf.Tensor {
+    const e = tf.neg(accurateLog1p(tf.neg(p)));
+    return tf.mul(this.scale, tf.pow(e, tf.reciprocal(this.shape)));
   }
 }

@@ -38,6 +38,11 @@ export interface FamilyExample {
   samples?: number;
   /** Families without finite variance or excess kurtosis skip the moment test by saying so. */
   momentTest?: boolean;
+  /**
+   * Integer-valued (discrete) family: `icdf(cdf(x))` is then not a round trip of x, and the suite
+   * checks `cdf(icdf(p)) ≥ p` instead of equality.
+   */
+  discrete?: boolean;
 }
 
 /** Fixture values for one example (see {@link FamilyExample}). */
@@ -47,4 +52,16 @@ export interface FamilyFixture {
   mean?: unknown;
   variance?: unknown;
   excessKurtosis?: unknown;
+  /** `[...batch, ...event]`; NaN where the density has no unique maximum. */
+  mode?: unknown;
+  /** P(X ≤ x) at the example's points (same shape as `logProb`). */
+  cdf?: unknown;
+  /** The quantiles at {@link ICDF_PROBS}, `[ICDF_PROBS.length, ...batch]`. */
+  icdf?: unknown;
 }
+
+/**
+ * Probabilities at which the generic suite compares `icdf` with the fixture (the fixture
+ * scripts repeat them).
+ */
+export const ICDF_PROBS = [0.05, 0.3, 0.5, 0.9] as const;

@@ -30,7 +30,7 @@ export type RelaxedBernoulliParams = ({ logits: ParamLike } | { probs: ParamLike
  */
 export class RelaxedBernoulli extends BaseDistribution {
   readonly hasRsample = true;
-  protected readonly support = 'unitInterval' as const;
+  readonly support = 'unitInterval' as const;
   readonly logits: tf.Tensor;
   readonly probs: tf.Tensor;
   readonly temperature: number;

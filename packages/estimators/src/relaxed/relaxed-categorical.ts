@@ -48,7 +48,7 @@ function checkLogits(fn: string, t: tf.Tensor, owned: tf.Tensor[]): void {
  */
 export class RelaxedOneHotCategorical extends BaseDistribution {
   readonly hasRsample = true;
-  protected readonly support = 'unitInterval' as const;
+  readonly support = 'unitInterval' as const;
   /** Normalised logits, [...batch, K]. */
   readonly logits: tf.Tensor;
   readonly probs: tf.Tensor;

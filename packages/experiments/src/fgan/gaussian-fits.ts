@@ -249,7 +249,7 @@ export class GaussianFits<Name extends QuadratureName = QuadratureName> {
   }
 
   /**
-   * Replaces every fit with those of `state` (from {@link state}, maybe of another instance or
+   * Replaces every fit with those of `state` (from {@link GaussianFits.state}, maybe of another instance or
    * on another backend) and takes its step size: the next `step` continues them from the same
    * μ, σ, step count and Adam moments. `state` is checked whole first; a bad one changes nothing.
    */
