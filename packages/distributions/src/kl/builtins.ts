@@ -1,12 +1,21 @@
 import { Bernoulli } from '../bernoulli.js';
 import { Beta } from '../beta.js';
+import { Binomial } from '../binomial.js';
 import { Categorical } from '../categorical.js';
+import { Cauchy } from '../cauchy.js';
+import { Dirichlet } from '../dirichlet.js';
 import { Exponential } from '../exponential.js';
 import { Gamma } from '../gamma.js';
+import { Geometric } from '../geometric.js';
+import { Gumbel } from '../gumbel.js';
+import { HalfNormal } from '../half-normal.js';
 import { Independent } from '../independent.js';
 import { Laplace } from '../laplace.js';
+import { LowRankMultivariateNormal } from '../low-rank-multivariate-normal.js';
 import { MultivariateNormal } from '../multivariate-normal.js';
 import { Normal } from '../normal.js';
+import { OneHotCategorical } from '../one-hot-categorical.js';
+import { Pareto } from '../pareto.js';
 import { Poisson } from '../poisson.js';
 import { Uniform } from '../uniform.js';
 import {
@@ -34,6 +43,27 @@ import { klBernoulliBernoulli, klCategoricalCategorical, klPoissonPoisson } from
 import { klMultivariateNormal, klNormalNormal } from './gaussian.js';
 import { klIndependentIndependent } from './independent.js';
 import { addKl, type DistributionClass, type KlFunction } from './registry.js';
+import {
+  klBinomialBinomial,
+  klCauchyCauchy,
+  klDirichletDirichlet,
+  klExponentialGumbel,
+  klGammaGumbel,
+  klGaussianLowRank,
+  klGeometricGeometric,
+  klGumbelGumbel,
+  klGumbelNormal,
+  klHalfNormalHalfNormal,
+  klNormalGumbel,
+  klOneHotCategorical,
+  klParetoExponential,
+  klParetoGamma,
+  klParetoNormal,
+  klParetoPareto,
+  klPoissonBinomial,
+  klUniformGumbel,
+  klUniformPareto,
+} from './zoo.js';
 
 let registered = false;
 
@@ -58,6 +88,16 @@ export function ensureBuiltinKls(): void {
     [Laplace, klLaplaceLaplace as KlFunction],
     [Beta, klBetaBeta as KlFunction],
     [Independent, klIndependentIndependent as KlFunction],
+    // The zoo (zoo.ts): the same-family pairs torch registers for the newer families.
+    [Binomial, klBinomialBinomial as KlFunction],
+    [Cauchy, klCauchyCauchy as KlFunction],
+    [Dirichlet, klDirichletDirichlet as KlFunction],
+    [Geometric, klGeometricGeometric as KlFunction],
+    [Gumbel, klGumbelGumbel as KlFunction],
+    [HalfNormal, klHalfNormalHalfNormal as KlFunction],
+    [LowRankMultivariateNormal, klGaussianLowRank as KlFunction],
+    [OneHotCategorical, klOneHotCategorical as KlFunction],
+    [Pareto, klParetoPareto as KlFunction],
   ];
   for (const [family, fn] of pairs) addKl(family, family, fn);
   for (const [p, q, fn] of crossPairs()) addKl(p, q, fn);
@@ -98,5 +138,30 @@ function crossPairs(): [DistributionClass, DistributionClass, KlFunction][] {
     [Uniform, Exponential, f(klUniformExponential)],
     [Uniform, Gamma, f(klUniformGamma)],
     [Uniform, Normal, f(klToNormal)],
+    // The zoo (zoo.ts), in torch's order.
+    [Beta, Pareto, klInfinite],
+    [Exponential, Pareto, klInfinite],
+    [Exponential, Gumbel, f(klExponentialGumbel)],
+    [Gamma, Pareto, klInfinite],
+    [Gamma, Gumbel, f(klGammaGumbel)],
+    [Gumbel, Beta, klInfinite],
+    [Gumbel, Exponential, klInfinite],
+    [Gumbel, Gamma, klInfinite],
+    [Gumbel, Pareto, klInfinite],
+    [Gumbel, Uniform, klInfinite],
+    [Gumbel, Normal, f(klGumbelNormal)],
+    [Laplace, Pareto, klInfinite],
+    [LowRankMultivariateNormal, MultivariateNormal, f(klGaussianLowRank)],
+    [MultivariateNormal, LowRankMultivariateNormal, f(klGaussianLowRank)],
+    [Normal, Pareto, klInfinite],
+    [Normal, Gumbel, f(klNormalGumbel)],
+    [Pareto, Beta, klInfinite],
+    [Pareto, Uniform, klInfinite],
+    [Pareto, Exponential, f(klParetoExponential)],
+    [Pareto, Gamma, f(klParetoGamma)],
+    [Pareto, Normal, f(klParetoNormal)],
+    [Poisson, Binomial, f(klPoissonBinomial)],
+    [Uniform, Gumbel, f(klUniformGumbel)],
+    [Uniform, Pareto, f(klUniformPareto)],
   ];
 }

@@ -112,7 +112,7 @@ function logMeanOffset(r: tf.Tensor): tf.Tensor {
  * log m + E[log(1 + rV)], V ~ U(−1, 1) (see {@link logMeanOffset}); equal to the textbook
  * (h log h − l log l)/(h − l) − 1 but without its cancellation for narrow intervals.
  */
-function uniformMeanLog(low: tf.Tensor, high: tf.Tensor): tf.Tensor {
+export function uniformMeanLog(low: tf.Tensor, high: tf.Tensor): tf.Tensor {
   const sum = tf.add(low, high);
   const r = tf.div(tf.sub(high, low), sum);
   return tf.add(tf.log(tf.mul(0.5, sum)), logMeanOffset(r));
