@@ -73,9 +73,11 @@ describe('density playground', () => {
         expect(result.metricAfter).toBeLessThan(result.metricBefore);
       }
       const view = page.locator('section.view[data-view="density"]');
-      // The raster (an <image> in the plot's SVG; the colour legend's ramp is another).
-      expect(await view.locator('.plot svg image').count()).toBeGreaterThanOrEqual(1);
-      expect(await view.locator('.plot canvas').count()).toBe(1);
+      // The heatmap: a canvas of one pixel per cell of the 96 × 96 grid, under the dots' canvas.
+      const plot = view.locator('.plot[data-heatmap-cells]');
+      expect(await plot.getAttribute('data-heatmap-cells')).toBe('9216');
+      expect(await view.locator('.plot canvas.density-heat').count()).toBe(1);
+      expect(await view.locator('.plot canvas.density-dots').count()).toBe(1);
       const dots = await dotCounts(page);
       expect(dots.data + dots.samples).toBeGreaterThan(500);
       // The VAE's heatmap is its ELBO, a bound, and the legend says so.
@@ -106,9 +108,13 @@ describe('density playground', () => {
       return data + samples;
     };
     const withSamples = await dots();
+    // Only the canvases are redrawn: the axes and legend stay while what they show does.
+    const axes = page.locator('section.view[data-view="density"] .density-layers > svg');
+    await axes.evaluate((svg) => svg.setAttribute('data-kept', ''));
     await page.getByLabel('show samples').uncheck();
     await expect.poll(dots).toBeLessThan(withSamples - 300);
     expect((await dotCounts(page)).samples).toBe(0);
+    expect(await axes.getAttribute('data-kept')).toBe('');
     await screenshot(page, 'density-gmm-clusters-wasm');
     await page.getByLabel('show samples').check();
     await expect.poll(dots).toBe(withSamples);

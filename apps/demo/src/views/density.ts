@@ -17,7 +17,7 @@ import { startTrainingWorker } from '../worker/client.js';
 import type { CheckpointMode, DensityFrame, DensityWorkerApi } from '../worker/density.worker.js';
 import { buildControls } from './density/controls.js';
 import { drawingPlot, pointerToData } from './density/draw.js';
-import { densityPlot } from './density/plot.js';
+import { DensityPlot } from './density/plot.js';
 import './density/style.css';
 import { findSavedRun, freshRunStore, runStore } from './density/saved-run.js';
 import { MIN_CUSTOM_POINTS, type RunSettings } from './density/session.js';
@@ -138,20 +138,26 @@ const view: DemoView = {
     /** The plot's side: square (the data's aspect), its card's width, at most a screenful. */
     const plotSize = () =>
       Math.max(280, Math.min(plot.clientWidth, window.innerHeight - PLOT_HEADROOM));
+    /** The heatmap's plot, kept between redraws: its axes and legend are rebuilt only on change. */
+    const heatmap = new DensityPlot();
     const draw = () => {
       if (last === undefined) {
         if (custom()) {
           figure = drawingPlot(drawn, plotSize(), MIN_CUSTOM_POINTS);
           plot.replaceChildren(figure);
         }
+        delete plot.dataset.heatmapCells;
         delete plot.dataset.dataPoints;
         delete plot.dataset.samplePoints;
         return;
       }
-      const shown = densityPlot(last, plotSize(), controls.showSamples());
-      plot.replaceChildren(shown.element);
+      const shown = heatmap.draw(last, plotSize(), controls.showSamples());
+      if (plot.firstElementChild !== shown.element) plot.replaceChildren(shown.element);
+      // A redraw shows the drawn points as data: the stroke's own marks go.
+      for (const mark of Array.from(plot.querySelectorAll('.density-stroke'))) mark.remove();
       figure = shown.figure;
-      // What the canvas shows, for tests and tools (its dots are not elements to count).
+      // What the canvases show, for tests and tools (cells and dots are not elements to count).
+      plot.dataset.heatmapCells = String(shown.heatCells);
       plot.dataset.dataPoints = String(shown.dataPoints);
       plot.dataset.samplePoints = String(shown.samplePoints);
       curve.replaceChildren(
@@ -263,6 +269,7 @@ const view: DemoView = {
       dot.setAttribute('r', '2.5');
       dot.setAttribute('fill', '#ffffff');
       dot.setAttribute('stroke', '#333');
+      dot.setAttribute('class', 'density-stroke');
       at.svg.append(dot);
     };
     plot.addEventListener('pointerdown', (event) => {
