@@ -9,7 +9,7 @@ const DECAY_LENGTHS = 40;
 const SERIES_MAX_CONCENTRATION = 15;
 
 /** Gauss–Legendre nodes and weights on [0, 1] (Newton on the Legendre polynomial, float64). */
-function gaussLegendre(n: number): { nodes: number[]; weights: number[] } {
+export function gaussLegendre(n: number): { nodes: number[]; weights: number[] } {
   const nodes: number[] = [];
   const weights: number[] = [];
   for (let i = 1; i <= n; i++) {

@@ -1,6 +1,6 @@
 import { assertTensor, invalidArgument, lgamma, ShapeMismatchError, stopGradient } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
-import { gammaQuantileGrad } from './gamma-quantile-grad.js';
+import { gammaQuantileGrad, gaussLegendre } from './gamma-quantile-grad.js';
 
 /*
  * Elementwise special functions for the cdfs and quantiles of the families, in float32 on any
@@ -24,32 +24,6 @@ const LENTZ_TINY = 1e-30;
 /** From this a on, log Γ(a) goes through Stirling's series (see {@link logGammaDensity}). */
 const STIRLING_MIN_A = 10;
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
-
-/** Gauss–Legendre nodes and weights on [0, 1] (Newton on the Legendre polynomial, float64). */
-function gaussLegendre(n: number): { nodes: number[]; weights: number[] } {
-  const nodes: number[] = [];
-  const weights: number[] = [];
-  for (let i = 1; i <= n; i++) {
-    let x = Math.cos((Math.PI * (i - 0.25)) / (n + 0.5));
-    let derivative = 1;
-    for (let iteration = 0; iteration < 100; iteration++) {
-      let previous = 1;
-      let p = x;
-      for (let k = 2; k <= n; k++) {
-        const next = ((2 * k - 1) * x * p - (k - 1) * previous) / k;
-        previous = p;
-        p = next;
-      }
-      derivative = (n * (x * p - previous)) / (x * x - 1);
-      const step = p / derivative;
-      x -= step;
-      if (Math.abs(step) < 1e-15) break;
-    }
-    nodes.push((1 - x) / 2);
-    weights.push(1 / ((1 - x * x) * derivative * derivative));
-  }
-  return { nodes, weights };
-}
 
 let rule: { nodes: number[]; weights: number[] } | undefined;
 
