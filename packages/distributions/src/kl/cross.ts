@@ -19,10 +19,10 @@ import type { Uniform } from '../uniform.js';
  */
 
 const LOG_2PI = Math.log(2 * Math.PI);
-const EULER_GAMMA = 0.5772156649015329;
+export const EULER_GAMMA = 0.5772156649015329;
 
 /** The broadcast batch shape of the pair. */
-function batchOf(p: Distribution, q: Distribution): number[] {
+export function batchOf(p: Distribution, q: Distribution): number[] {
   return tf.broadcast_util.assertAndGetBroadcastShape([...p.batchShape], [...q.batchShape]);
 }
 
@@ -36,7 +36,7 @@ export function klInfinite(p: Distribution, q: Distribution): tf.Tensor {
 }
 
 /** `value` where `outside` is false, +∞ where it is true, broadcast to one shape. */
-function infiniteWhere(outside: tf.Tensor, value: tf.Tensor): tf.Tensor {
+export function infiniteWhere(outside: tf.Tensor, value: tf.Tensor): tf.Tensor {
   const shape = tf.broadcast_util.assertAndGetBroadcastShape(outside.shape, value.shape);
   return tf.where(
     tf.broadcastTo(outside, shape),
@@ -46,7 +46,7 @@ function infiniteWhere(outside: tf.Tensor, value: tf.Tensor): tf.Tensor {
 }
 
 /** `t` where `outside` is false, `safe` where it is true (so the +∞ entries give no NaN gradient). */
-function sanitize(outside: tf.Tensor, t: tf.Tensor, safe: number): tf.Tensor {
+export function sanitize(outside: tf.Tensor, t: tf.Tensor, safe: number): tf.Tensor {
   const shape = tf.broadcast_util.assertAndGetBroadcastShape(outside.shape, t.shape);
   return tf.where(tf.broadcastTo(outside, shape), tf.fill(shape, safe), tf.broadcastTo(t, shape));
 }
@@ -55,7 +55,7 @@ function sanitize(outside: tf.Tensor, t: tf.Tensor, safe: number): tf.Tensor {
  * H(p, N(μ, σ²)) = −E_p[log q(X)] = ½ log(2πσ²) + (Var[X] + (E[X] − μ)²)/(2σ²), for any p with
  * finite variance.
  */
-function crossEntropyNormal(mean: tf.Tensor, variance: tf.Tensor, q: Normal): tf.Tensor {
+export function crossEntropyNormal(mean: tf.Tensor, variance: tf.Tensor, q: Normal): tf.Tensor {
   const spread = tf.add(variance, tf.square(tf.sub(mean, q.loc)));
   return tf.add(
     tf.add(0.5 * LOG_2PI, tf.log(q.scale)),

@@ -1,6 +1,5 @@
 import {
   cholesky,
-  type Distribution,
   digamma,
   lgamma,
   log1mexp,
@@ -29,7 +28,14 @@ import type { OneHotCategorical } from '../one-hot-categorical.js';
 import type { Pareto } from '../pareto.js';
 import type { Poisson } from '../poisson.js';
 import type { Uniform } from '../uniform.js';
-import { uniformMeanLog } from './cross.js';
+import {
+  batchOf,
+  crossEntropyNormal,
+  EULER_GAMMA,
+  infiniteWhere,
+  sanitize,
+  uniformMeanLog,
+} from './cross.js';
 import { klBernoulliBernoulli, klCategoricalCategorical } from './discrete.js';
 
 /*
@@ -38,38 +44,6 @@ import { klBernoulliBernoulli, klCategoricalCategorical } from './discrete.js';
  * a pair across families is −H(p) + H(p, q) with the cross-entropy H(p, q) = −E_p[log q(X)]
  * taken from a few moments of p; +∞ where p's support is not inside q's.
  */
-
-const LOG_2PI = Math.log(2 * Math.PI);
-const EULER_GAMMA = 0.5772156649015329;
-
-function batchOf(p: Distribution, q: Distribution): number[] {
-  return tf.broadcast_util.assertAndGetBroadcastShape([...p.batchShape], [...q.batchShape]);
-}
-
-/** `value` where `outside` is false, +∞ where it is true, broadcast to one shape. */
-function infiniteWhere(outside: tf.Tensor, value: tf.Tensor): tf.Tensor {
-  const shape = tf.broadcast_util.assertAndGetBroadcastShape(outside.shape, value.shape);
-  return tf.where(
-    tf.broadcastTo(outside, shape),
-    tf.fill(shape, Number.POSITIVE_INFINITY),
-    tf.broadcastTo(value, shape),
-  );
-}
-
-/** `t` where `outside` is false, `safe` where it is true (no NaN gradient from +∞ entries). */
-function sanitize(outside: tf.Tensor, t: tf.Tensor, safe: number): tf.Tensor {
-  const shape = tf.broadcast_util.assertAndGetBroadcastShape(outside.shape, t.shape);
-  return tf.where(tf.broadcastTo(outside, shape), tf.fill(shape, safe), tf.broadcastTo(t, shape));
-}
-
-/** H(p, N(μ, σ²)) = ½ log(2πσ²) + (Var[X] + (E[X] − μ)²)/(2σ²). */
-function crossEntropyNormal(mean: tf.Tensor, variance: tf.Tensor, q: Normal): tf.Tensor {
-  const spread = tf.add(variance, tf.square(tf.sub(mean, q.loc)));
-  return tf.add(
-    tf.add(0.5 * LOG_2PI, tf.log(q.scale)),
-    tf.div(spread, tf.mul(2, tf.square(q.scale))),
-  );
-}
 
 /**
  * H(p, Gumbel(μ, β)) = log β + E[Z] + E[e^{−Z}] with Z = (X − μ)/β, since
