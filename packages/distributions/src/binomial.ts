@@ -43,6 +43,41 @@ export function log1m(t: tf.Tensor): tf.Tensor {
   });
 }
 
+/** A success probability in every form the count families use. */
+export interface SuccessForms {
+  logits: tf.Tensor;
+  probs: tf.Tensor;
+  /** 1 − p. */
+  complement: tf.Tensor;
+  logP: tf.Tensor;
+  logQ: tf.Tensor;
+  /** The tensors made here (all but the one given): the caller owns and disposes them. */
+  made: tf.Tensor[];
+}
+
+/**
+ * p, 1 − p, log p, log(1 − p) and the logits from the parameter given (`logits` or `probs`),
+ * each computed in the stable way for that parameter. Internal (Binomial, Geometric and
+ * NegativeBinomial).
+ */
+export function successForms(given: 'logits' | 'probs', t: tf.Tensor): SuccessForms {
+  if (given === 'logits') {
+    const [probs, complement, logP, logQ] = tf.tidy(() => [
+      tf.sigmoid(t),
+      tf.sigmoid(tf.neg(t)),
+      logSigmoid(t),
+      logSigmoid(tf.neg(t)),
+    ]);
+    return { logits: t, probs, complement, logP, logQ, made: [probs, complement, logP, logQ] };
+  }
+  const [complement, logP, logQ, logits] = tf.tidy(() => {
+    const logP = tf.log(t);
+    const logQ = log1m(t);
+    return [tf.sub(1, t), logP, logQ, tf.sub(logP, logQ)];
+  });
+  return { logits, probs: t, complement, logP, logQ, made: [complement, logP, logQ, logits] };
+}
+
 /** Veltkamp's split of float32 values into high and low halves of 12 significant bits. */
 function split(x: tf.Tensor): [tf.Tensor, tf.Tensor] {
   const c = tf.mul(4097, x);
@@ -344,24 +379,15 @@ export class Binomial extends BaseDistribution {
     this.own(p.owned);
     this.totalCount = p.params.totalCount!;
     const t = p.params[given.name]!;
-    if (given.name === 'logits') {
-      this.logits = t;
-      [this.probs, this.complement, this.logP, this.logQ] = tf.tidy(() => [
-        tf.sigmoid(t),
-        tf.sigmoid(tf.neg(t)),
-        logSigmoid(t),
-        logSigmoid(tf.neg(t)),
-      ]);
-      this.own([this.probs, this.complement, this.logP, this.logQ]);
-    } else {
-      this.probs = t;
-      [this.complement, this.logP, this.logQ, this.logits] = tf.tidy(() => {
-        const logP = tf.log(t);
-        const logQ = log1m(t);
-        return [tf.sub(1, t), logP, logQ, tf.sub(logP, logQ)];
-      });
-      this.own([this.complement, this.logP, this.logQ, this.logits]);
-    }
+    const forms = successForms(given.name, t);
+    this.own(forms.made);
+    ({
+      logits: this.logits,
+      probs: this.probs,
+      complement: this.complement,
+      logP: this.logP,
+      logQ: this.logQ,
+    } = forms);
   }
 
   protected override _sample(n: number, rng: Rng): tf.Tensor {

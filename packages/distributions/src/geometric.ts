@@ -1,6 +1,6 @@
-import { brand, InvalidArgumentError, logSigmoid, type Rng } from '@gen/core';
+import { brand, InvalidArgumentError, type Rng } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
-import { log1m, mulLog } from './binomial.js';
+import { log1m, mulLog, successForms } from './binomial.js';
 import { BaseDistribution, type DistributionOptions } from './distribution.js';
 import { type LogitsOrProbs, pickLogitsOrProbs } from './logits-or-probs.js';
 import { checkParamsObject } from './options.js';
@@ -85,24 +85,15 @@ export class Geometric extends BaseDistribution {
     }
     super(p.params, p.batchShape, [], options);
     this.own(p.owned);
-    if (given.name === 'logits') {
-      this.logits = t;
-      [this.probs, this.complement, this.logP, this.logQ] = tf.tidy(() => [
-        tf.sigmoid(t),
-        tf.sigmoid(tf.neg(t)),
-        logSigmoid(t),
-        logSigmoid(tf.neg(t)),
-      ]);
-      this.own([this.probs, this.complement, this.logP, this.logQ]);
-    } else {
-      this.probs = t;
-      [this.complement, this.logP, this.logQ, this.logits] = tf.tidy(() => {
-        const logP = tf.log(t);
-        const logQ = log1m(t);
-        return [tf.sub(1, t), logP, logQ, tf.sub(logP, logQ)];
-      });
-      this.own([this.complement, this.logP, this.logQ, this.logits]);
-    }
+    const forms = successForms(given.name, t);
+    this.own(forms.made);
+    ({
+      logits: this.logits,
+      probs: this.probs,
+      complement: this.complement,
+      logP: this.logP,
+      logQ: this.logQ,
+    } = forms);
   }
 
   protected override _sample(n: number, rng: Rng): tf.Tensor {

@@ -1,6 +1,6 @@
-import { brand, lgamma, logSigmoid, type Rng } from '@gen/core';
+import { brand, lgamma, type Rng } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
-import { log1m, mulLog, sampleByTable } from './binomial.js';
+import { mulLog, sampleByTable, successForms } from './binomial.js';
 import { BaseDistribution, type DistributionOptions } from './distribution.js';
 import { checkOpenEnd } from './geometric.js';
 import { type LogitsOrProbs, pickLogitsOrProbs } from './logits-or-probs.js';
@@ -136,23 +136,9 @@ export class NegativeBinomial extends BaseDistribution {
     super(p.params, p.batchShape, [], options);
     this.own(p.owned);
     this.totalCount = p.params.totalCount!;
-    if (given.name === 'logits') {
-      this.logits = t;
-      [this.probs, this.logP, this.logQ] = tf.tidy(() => [
-        tf.sigmoid(t),
-        logSigmoid(t),
-        logSigmoid(tf.neg(t)),
-      ]);
-      this.own([this.probs, this.logP, this.logQ]);
-    } else {
-      this.probs = t;
-      [this.logP, this.logQ, this.logits] = tf.tidy(() => {
-        const logP = tf.log(t);
-        const logQ = log1m(t);
-        return [logP, logQ, tf.sub(logP, logQ)];
-      });
-      this.own([this.logP, this.logQ, this.logits]);
-    }
+    const forms = successForms(given.name, t);
+    this.own(forms.made);
+    ({ logits: this.logits, probs: this.probs, logP: this.logP, logQ: this.logQ } = forms);
   }
 
   /** p/(1 − p) = exp(ℓ), 0 at p = 0. */
