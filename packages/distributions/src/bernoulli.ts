@@ -1,6 +1,7 @@
 import { brand, logSigmoid, type Rng, softplus } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { BaseDistribution, type DistributionOptions } from './distribution.js';
+import { CDF_SLACK } from './integer-quantile.js';
 import { type LogitsOrProbs, pickLogitsOrProbs } from './logits-or-probs.js';
 import { checkParamsObject } from './options.js';
 
@@ -12,7 +13,8 @@ export type BernoulliParams = LogitsOrProbs & DistributionOptions;
  * both are public.
  *
  * log p(x) = log σ((2x − 1)ℓ) (finite for every finite ℓ, exact at p ∈ {0, 1});
- * entropy softplus(ℓ) − pℓ (0 at p ∈ {0, 1}); mean p; variance p(1 − p).
+ * entropy softplus(ℓ) − pℓ (0 at p ∈ {0, 1}); mean p; variance p(1 − p); cdf 1 − p on [0, 1);
+ * icdf(u) 0 for u ≤ 1 − p, else 1.
  * No `rsample`: use a score-function or measure-valued gradient estimator.
  *
  * `logProb` accepts exactly what torch's `Bernoulli` with `validate_args` accepts: values in
@@ -100,5 +102,20 @@ export class Bernoulli extends BaseDistribution {
       tf.zeros(shape),
       tf.where(tf.less(xb, 1), inner, tf.ones(shape)),
     );
+  }
+
+  /**
+   * The smallest k ∈ {0, 1} with cdf(k) ≥ u: 0 for u ≤ 1 − p, else 1 (up to float32 rounding:
+   * the comparison has the relative slack of the integer families' search); 1 at u = 1 (the upper
+   * end, as scipy) and 0 at u = 0 (the lower end; scipy's ppf(0) is −1). 1 − p is taken from
+   * `probs` where they were given (exact in float32 for p ≥ ½), else σ(−ℓ).
+   */
+  protected override _icdf(u: tf.Tensor): tf.Tensor {
+    const below =
+      this.params.probs === undefined ? tf.sigmoid(tf.neg(this.logits)) : tf.sub(1, this.probs);
+    const one = tf.less(below, tf.mul(u, 1 - CDF_SLACK));
+    const k = tf.cast(tf.logicalOr(one, tf.equal(u, 1)), 'float32');
+    const inside = tf.logicalAnd(tf.greaterEqual(u, 0), tf.lessEqual(u, 1));
+    return tf.where(inside, k, tf.fill(k.shape, Number.NaN));
   }
 }

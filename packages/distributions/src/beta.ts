@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { BaseDistribution, type DistributionOptions } from './distribution.js';
 import { checkParamsObject } from './options.js';
 import type { ParamLike } from './param.js';
-import { betainc } from './special.js';
+import { betainc, betaincinv } from './special.js';
 import { standardGamma } from './standard-gamma.js';
 
 export interface BetaParams extends DistributionOptions {
@@ -108,5 +108,13 @@ export class Beta extends BaseDistribution {
   /** I_x(a, b), the regularised incomplete beta function ({@link betainc}), x clamped to [0, 1]. */
   protected override _cdf(x: tf.Tensor): tf.Tensor {
     return betainc(this.a, this.b, tf.clipByValue(x, 0, 1));
+  }
+
+  /**
+   * The x with I_x(a, b) = p, by {@link betaincinv} (0 at p = 0, 1 at p = 1); differentiable in
+   * p only (the gradients in a and b are NaN, as `betainc`'s).
+   */
+  protected override _icdf(p: tf.Tensor): tf.Tensor {
+    return betaincinv(this.a, this.b, p);
   }
 }

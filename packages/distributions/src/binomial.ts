@@ -1,6 +1,7 @@
 import { brand, logSigmoid, NumericalError, type Rng, stopGradient } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { BaseDistribution, type DistributionOptions } from './distribution.js';
+import { integerQuantile } from './integer-quantile.js';
 import { type LogitsOrProbs, pickLogitsOrProbs } from './logits-or-probs.js';
 import { checkParamsObject } from './options.js';
 import type { ParamLike } from './param.js';
@@ -98,6 +99,15 @@ export function productError(x: tf.Tensor, y: tf.Tensor, product: tf.Tensor): tf
     tf.mul(xl, yl),
   );
   return stopGradient(err);
+}
+
+/**
+ * min(a, b) broadcast, with gradients shaped like each input: tf.minimum's gradient does not
+ * sum over broadcast axes, so a [...batch] parameter against [...sample, ...batch] values fails
+ * in tfjs's tape ('Error in gradient for op Minimum').
+ */
+function broadcastMinimum(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
+  return tf.where(tf.lessEqual(a, b), a, b);
 }
 
 /**
@@ -306,7 +316,7 @@ export function binomialExpectation(
     const offsets = tf.reshape(tf.range(0, width), [width, ...n.shape.map(() => 1)]);
     const k = tf.add(tf.tensor(starts, n.shape), offsets); // [W, ...S]
     const inside = tf.lessEqual(k, n);
-    const kSafe = tf.minimum(k, n);
+    const kSafe = broadcastMinimum(k, n);
     const logPmf = binomialLogPmf(kSafe, n, p, q);
     const keep = tf.logicalAnd(inside, tf.isFinite(logPmf));
     const weights = tf.where(keep, tf.exp(logPmf), tf.zerosLike(logPmf));
@@ -334,7 +344,8 @@ export function binomialExpectation(
  * The entropy −Σₖ p(k) log p(k) is summed exactly over the values of non-negligible mass
  * (all of {0, …, n} for moderate n) with a float32-accurate log-pmf (Loader's form).
  * `cdf` is P(X ≤ x) = I₁₋ₚ(n − ⌊x⌋, ⌊x⌋ + 1) with the regularised incomplete beta (0 below 0,
- * 1 from n on); there is no `icdf`.
+ * 1 from n on); `icdf(u)` is the smallest k with cdf(k) ≥ u (scipy's ppf), by a fixed-cost
+ * search of the cdf (0 at u = 0, n at u = 1; no gradient).
  *
  * Sampling is exact (up to float32 rounding of the parameters) and vectorised: with
  * p' = min(p, 1 − p), CDF inversion by binary search in a 64-entry table where np' < 10 and
@@ -412,7 +423,7 @@ export class Binomial extends BaseDistribution {
     const degenerate = tf.logicalOr(tf.equal(n, 0), tf.logicalOr(tf.equal(p, 0), tf.equal(q, 0)));
     const half = tf.fill(p.shape, 0.5);
     const ns = tf.where(tf.equal(n, 0), tf.onesLike(n), n);
-    const k = tf.maximum(tf.minimum(x, ns), 0);
+    const k = tf.maximum(broadcastMinimum(x, ns), 0);
     const lp = binomialLogPmf(k, ns, tf.where(degenerate, half, p), tf.where(degenerate, half, q));
     const point = tf.where(
       tf.equal(x, tf.mul(n, p)),
@@ -451,5 +462,13 @@ export class Binomial extends BaseDistribution {
     const value = betainc(a, tf.add(ks, 1), this.complement);
     const outside = tf.where(tf.less(k, 0), tf.zerosLike(value), tf.onesLike(value));
     return tf.where(inside, value, outside);
+  }
+
+  /**
+   * The smallest k ∈ {0, …, n} with cdf(k) ≥ u (scipy's ppf), by a fixed-cost search of the cdf
+   * on [0, n]; 0 at u = 0, n at u = 1.
+   */
+  protected override _icdf(u: tf.Tensor): tf.Tensor {
+    return integerQuantile((k) => this._cdf(k), u, this.totalCount, this.totalCount);
   }
 }

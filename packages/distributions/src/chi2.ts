@@ -19,7 +19,8 @@ export interface Chi2Params extends DistributionOptions {
  * concentration ν/2).
  *
  * log p(x) = (ν/2 − 1) log x − x/2 − (ν/2) log 2 − log Γ(ν/2); mode max(ν − 2, 0); cdf the
- * regularised lower incomplete gamma function P(ν/2, x/2) (`igamma`).
+ * regularised lower incomplete gamma function P(ν/2, x/2) (`igamma`); icdf its inverse,
+ * 2 P⁻¹(ν/2, p) (`igammainv`, inherited from Gamma).
  *
  * `params` holds the Gamma parameters `concentration` (ν/2, computed from `df` and connected to
  * it) and `rate` (½); `df` is the tensor given.
@@ -61,6 +62,14 @@ export class Chi2 extends Gamma {
       df: dfTensor,
       owned: [...p.owned, concentration, rate],
     };
+  }
+
+  /** Rebuilt from `df` (its params hold the Gamma parameters). */
+  protected override _expand(
+    _batchShape: number[],
+    broadcast: (t: tf.Tensor) => tf.Tensor,
+  ): BaseDistribution {
+    return new Chi2({ df: broadcast(this.df), validateArgs: false });
   }
 
   protected override _mode(): tf.Tensor {

@@ -1,3 +1,4 @@
+import { type Distribution, NotImplementedError } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
 
 /** Sums the `k` rightmost axes of `t` (returns `t` itself for k = 0). */
@@ -16,4 +17,21 @@ export function prefixedParams(prefix: string, part: unknown): Record<string, tf
 /** Disposes `part` if it has a `dispose` method (composites own the parts they are given). */
 export function disposePart(part: unknown): void {
   (part as { dispose?: () => void }).dispose?.();
+}
+
+/**
+ * `part.expand(batchShape)` for a part that has it (every @gen distribution, of any installed
+ * copy), else a {@link NotImplementedError} naming `fn` and the argument `what`.
+ */
+export function expandPart(
+  fn: string,
+  what: string,
+  part: Distribution,
+  batchShape: readonly number[],
+): Distribution {
+  const expand = (part as { expand?: unknown }).expand;
+  if (typeof expand !== 'function') {
+    throw new NotImplementedError(`${fn}: argument '${what}' has no expand() to broadcast it`);
+  }
+  return expand.call(part, batchShape) as Distribution;
 }

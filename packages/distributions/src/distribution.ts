@@ -3,6 +3,7 @@ import {
   assertRng,
   brand,
   type Distribution,
+  formatValue,
   InvalidArgumentError,
   NotImplementedError,
   type Rng,
@@ -229,6 +230,105 @@ export abstract class BaseDistribution implements Distribution {
   /** Releases the tensors this distribution created (not tensors you passed in). Idempotent. */
   dispose(): void {
     tf.dispose(this.owned.splice(0));
+  }
+
+  /**
+   * A new distribution of the same family whose batch shape is `batchShape`, its parameters
+   * broadcast to it (torch's `expand`). The event shape is unchanged; the current batch shape
+   * must broadcast to the new one (leading axes may be added, axes of size 1 grown), else a
+   * {@link ShapeMismatchError}. The copy holds its own tensors (disposing one leaves the other
+   * intact), keeps `validateArgs` (the parameters are not checked again) and stays connected to
+   * the parameters for gradients.
+   *
+   * ```ts
+   * const d = new Normal({ loc: [0, 1], scale: 1 });  // batchShape [2]
+   * const e = d.expand([3, 2]);                        // batchShape [3, 2]
+   * e.sample(5, rng);                                  // [5, 3, 2]
+   * ```
+   */
+  expand(batchShape: readonly number[]): this {
+    const fn = `${this.name}.expand`;
+    const target = this.checkExpandShape(fn, batchShape);
+    const created: tf.Tensor[] = [];
+    const broadcast = (t: tf.Tensor, eventRank = t.rank - this.batchShape.length): tf.Tensor => {
+      const shape = [...target, ...t.shape.slice(t.rank - eventRank)];
+      // (tfjs's broadcastTo gives a size-1 axis where asked for a size-0 one)
+      const b = shape.includes(0) ? tf.zeros(shape) : tf.tidy(() => tf.broadcastTo(t, shape));
+      created.push(b);
+      return b;
+    };
+    let expanded: BaseDistribution;
+    try {
+      expanded = this._expand(target, broadcast);
+    } catch (error) {
+      tf.dispose(created);
+      throw error;
+    }
+    expanded.own(created);
+    (expanded as { validateArgs: boolean }).validateArgs = this.validateArgs;
+    const same =
+      tf.util.arraysEqual([...expanded.batchShape], target) &&
+      tf.util.arraysEqual([...expanded.eventShape], [...this.eventShape]);
+    if (!same) {
+      expanded.dispose();
+      throw new ShapeMismatchError(
+        `${fn}: rebuilt ${expanded.name} has batch shape [${expanded.batchShape.join(', ')}] and event shape [${expanded.eventShape.join(', ')}], expected [${target.join(', ')}] and [${this.eventShape.join(', ')}]; override _expand`,
+      );
+    }
+    return expanded as this;
+  }
+
+  /**
+   * Builds the expanded copy for {@link expand}, which has checked `batchShape` and will own the
+   * tensors `broadcast` makes (`broadcast(t, eventRank)` broadcasts `t`, shaped
+   * `[...batch', ...event axes]` with `batch'` broadcastable to the batch shape, to
+   * `[...batchShape, ...its last eventRank axes]`; eventRank defaults to `t.rank − batch rank`).
+   * The default calls the constructor with every entry of `params` broadcast and
+   * `validateArgs: false` (expand restores the flag); a family whose constructor takes other
+   * arguments than its `params` overrides this.
+   */
+  protected _expand(
+    _batchShape: number[],
+    broadcast: (t: tf.Tensor, eventRank?: number) => tf.Tensor,
+  ): BaseDistribution {
+    const args: Record<string, unknown> = {};
+    for (const [name, t] of Object.entries(this.params)) args[name] = broadcast(t);
+    const Family = this.constructor as new (params: Record<string, unknown>) => BaseDistribution;
+    try {
+      return new Family({ ...args, validateArgs: false });
+    } catch (cause) {
+      throw new NotImplementedError(
+        `${this.name}.expand: ${this.name} cannot be rebuilt from its params { ${Object.keys(this.params).join(', ')} } (${(cause as Error).message}); it must override _expand`,
+        { cause },
+      );
+    }
+  }
+
+  /** `batchShape` checked for {@link expand}: non-negative integers the batch broadcasts to. */
+  private checkExpandShape(fn: string, batchShape: unknown): number[] {
+    if (
+      !Array.isArray(batchShape) ||
+      batchShape.some((d) => typeof d !== 'number' || !Number.isInteger(d) || d < 0)
+    ) {
+      throw new InvalidArgumentError(
+        `${fn}: argument 'batchShape' must be an array of non-negative integers, got ${formatValue(batchShape)}`,
+      );
+    }
+    const target = [...batchShape] as number[];
+    const event = this.eventShape.reduce((a, b) => a * b, 1);
+    if (target.reduce((a, b) => a * b, 1) * Math.max(event, 1) > MAX_DRAW_ELEMENTS) {
+      throw new InvalidArgumentError(
+        `${fn}: argument 'batchShape' [${target.join(', ')}] is too large (more than 2^28 values per draw)`,
+      );
+    }
+    const old = this.batchShape;
+    const offset = target.length - old.length;
+    if (offset < 0 || old.some((d, i) => d !== 1 && d !== target[offset + i])) {
+      throw new ShapeMismatchError(
+        `${fn}: argument 'batchShape' must be a shape the batch shape [${old.join(', ')}] broadcasts to (new leading axes, axes of size 1 grown), got [${target.join(', ')}]`,
+      );
+    }
+    return target;
   }
 
   /** Throws unless the trailing axes of `x` broadcast against `[...batchShape, ...eventShape]`. */

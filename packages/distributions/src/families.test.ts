@@ -320,6 +320,52 @@ describeBackends('family examples', () => {
         });
       });
 
+      it('expand([2, ...batch]) broadcasts logProb, mean and draws, refuses a bad shape, leaks nothing', async () => {
+        const points = tf.tensor(example.points as Nested as number[]);
+        await expectNoLeak(() => {
+          const d = example.make();
+          const batch = [...d.batchShape];
+          const e = d.expand([2, ...batch]);
+          expect([e.constructor, e.batchShape, e.eventShape]).toEqual([
+            d.constructor,
+            [2, ...batch],
+            d.eventShape,
+          ]);
+          expect(e.validateArgs).toBe(d.validateArgs);
+          expect(() => d.expand([1.5])).toThrow(InvalidArgumentError);
+          if (batch.length > 0)
+            expect(() => d.expand(batch.slice(1))).toThrow(/expand: argument 'batchShape'/);
+          const lp = d.logProb(points);
+          const sampleRank = lp.rank - batch.length;
+          // The points with a new axis of 1 before the batch axes: [...sample, 1, ...batch, ...event].
+          const x = tf.tidy(() =>
+            tf.expandDims(tf.broadcastTo(points, [...lp.shape, ...d.eventShape]), sampleRank),
+          );
+          let mean: tf.Tensor | undefined;
+          try {
+            mean = d.mean();
+          } catch (error) {
+            if (!(error instanceof NotImplementedError)) throw error;
+          }
+          d.dispose(); // the copy holds its own tensors
+          const out = e.logProb(x);
+          const twice = tf.stack([lp, lp], sampleRank);
+          expectClose(out, twice, { ...tolerance, equalNan: true });
+          twice.dispose();
+          if (mean === undefined) expect(() => e.mean()).toThrow(NotImplementedError);
+          else {
+            const [m, means] = [e.mean(), tf.stack([mean, mean])];
+            expectClose(m, means, { ...tolerance, equalNan: true });
+            tf.dispose([m, means]);
+          }
+          const draws = e.sample([3], Rng.fromSeed(6));
+          expect(draws.shape).toEqual([3, 2, ...batch, ...d.eventShape]);
+          e.dispose();
+          return [lp, x, mean, out, draws];
+        }, `${example.name} expand`);
+        points.dispose();
+      });
+
       it('does not leak', async () => {
         const points = tf.tensor(example.points as Nested as number[]);
         await expectNoLeak(() => {

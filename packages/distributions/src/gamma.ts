@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { BaseDistribution, type DistributionOptions } from './distribution.js';
 import { checkParamsObject } from './options.js';
 import type { ParamLike } from './param.js';
-import { igamma } from './special.js';
+import { igamma, igammainv } from './special.js';
 import { standardGamma } from './standard-gamma.js';
 
 export interface GammaParams extends DistributionOptions {
@@ -24,6 +24,7 @@ export interface GammaParams extends DistributionOptions {
  * dz/dα = −(∂F/∂α)(z; α) / p(z; α) with F the CDF, computed by a series or a Gauss–Legendre
  * quadrature to float32 accuracy; the gradient with respect to β flows through z = z₁/β.
  * In float32, draws for α ≲ 0.05 often underflow; they are clamped to 1.18e−38.
+ * `cdf` is P(α, βx) ({@link igamma}) and `icdf` its inverse P⁻¹(α, p)/β ({@link igammainv}).
  *
  * ```ts
  * const d = new Gamma({ concentration: [0.5, 3], rate: 2 });  // batchShape [2]
@@ -90,5 +91,12 @@ export class Gamma extends BaseDistribution {
   /** P(α, βx), the regularised lower incomplete gamma function ({@link igamma}); 0 for x ≤ 0. */
   protected override _cdf(x: tf.Tensor): tf.Tensor {
     return igamma(this.concentration, tf.mul(this.rate, tf.relu(x)));
+  }
+
+  /**
+   * P⁻¹(α, p)/β by {@link igammainv} (0 at p = 0, ∞ at p = 1); differentiable in p, α and β.
+   */
+  protected override _icdf(p: tf.Tensor): tf.Tensor {
+    return tf.div(igammainv(this.concentration, p), this.rate);
   }
 }

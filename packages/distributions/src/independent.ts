@@ -8,7 +8,7 @@ import {
   type Rng,
 } from '@gen/core';
 import type * as tf from '@tensorflow/tfjs-core';
-import { disposePart, sumRightmost } from './composite-utils.js';
+import { disposePart, expandPart, sumRightmost } from './composite-utils.js';
 import { BaseDistribution, type DistributionOptions } from './distribution.js';
 import { checkOptionsObject } from './options.js';
 
@@ -63,6 +63,22 @@ export class Independent extends BaseDistribution {
   override dispose(): void {
     disposePart(this.base);
     super.dispose();
+  }
+
+  /** The base expanded to `[...batchShape, ...reinterpreted axes]`, wrapped again. */
+  protected override _expand(batchShape: number[]): BaseDistribution {
+    const rank = this.base.batchShape.length;
+    const inner = [
+      ...batchShape,
+      ...this.base.batchShape.slice(rank - this.reinterpretedBatchRank),
+    ];
+    const base = expandPart(`${this.name}.expand`, 'base', this.base, inner);
+    try {
+      return new Independent(base, this.reinterpretedBatchRank, { validateArgs: false });
+    } catch (error) {
+      disposePart(base);
+      throw error;
+    }
   }
 
   protected override _sample(n: number, rng: Rng): tf.Tensor {

@@ -11,5 +11,13 @@ export * from './discrete-families.js';
 export { BaseDistribution, type DistributionOptions } from './distribution.js';
 export * from './kl/index.js';
 export type { ParamLike } from './param.js';
-export { betainc, igamma, igammac, ndtri } from './special.js';
+export {
+  betainc,
+  betaincinv,
+  igamma,
+  igammac,
+  igammaGradA,
+  igammainv,
+  ndtri,
+} from './special.js';
 export { type Constraint, defaultValidation, setDefaultValidation } from './validation.js';

@@ -9,6 +9,7 @@ import {
 } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { Categorical } from './categorical.js';
+import { disposePart, expandPart } from './composite-utils.js';
 import { BaseDistribution, type DistributionOptions } from './distribution.js';
 import { type LogitsOrProbs, pickLogitsOrProbs } from './logits-or-probs.js';
 import { MixtureComponents } from './mixture-components.js';
@@ -108,6 +109,40 @@ export class Mixture extends BaseDistribution {
     this.mixing.dispose();
     this.parts.dispose();
     super.dispose();
+  }
+
+  /**
+   * The components expanded (one distribution to `[...batchShape, K]`, each of an array to
+   * `batchShape`) and the mixing weights, as given (`logits` or `probs`), broadcast to
+   * `[...batchShape, K]`.
+   */
+  protected override _expand(
+    batchShape: number[],
+    broadcast: (t: tf.Tensor, eventRank?: number) => tf.Tensor,
+  ): BaseDistribution {
+    const fn = `${this.name}.expand`;
+    const { logits, probs } = this.mixing.params;
+    const weights = broadcast((logits ?? probs)!, 1);
+    const parts: Distribution[] = [];
+    try {
+      let components: Distribution | Distribution[];
+      if (Array.isArray(this.components)) {
+        for (const c of this.components as readonly Distribution[]) {
+          parts.push(expandPart(fn, 'components', c, batchShape));
+        }
+        components = parts;
+      } else {
+        const single = this.components as Distribution;
+        parts.push(expandPart(fn, 'components', single, [...batchShape, this.parts.count]));
+        components = parts[0]!;
+      }
+      return logits !== undefined
+        ? new Mixture({ logits: weights, components, validateArgs: false })
+        : new Mixture({ probs: weights, components, validateArgs: false });
+    } catch (error) {
+      for (const part of parts) disposePart(part);
+      throw error;
+    }
   }
 
   protected override _sample(n: number, rng: Rng): tf.Tensor {

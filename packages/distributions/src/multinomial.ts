@@ -81,6 +81,18 @@ export class Multinomial extends BaseDistribution {
     super.dispose();
   }
 
+  /** Rebuilt with the same `totalCount` and whichever of `logits`/`probs` was given. */
+  protected override _expand(
+    _batchShape: number[],
+    broadcast: (t: tf.Tensor) => tf.Tensor,
+  ): BaseDistribution {
+    const { logits, probs } = this.params;
+    const common = { totalCount: this.totalCount, validateArgs: false };
+    return logits !== undefined
+      ? new Multinomial({ ...common, logits: broadcast(logits) })
+      : new Multinomial({ ...common, probs: broadcast(probs!) });
+  }
+
   protected override _sample(n: number, rng: Rng): tf.Tensor {
     const k = this.numCategories;
     const batch = this.batchShape.reduce((a, b) => a * b, 1);

@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { mulLog, sampleByTable, successForms } from './binomial.js';
 import { BaseDistribution, type DistributionOptions } from './distribution.js';
 import { checkOpenEnd } from './geometric.js';
+import { integerQuantile } from './integer-quantile.js';
 import { type LogitsOrProbs, pickLogitsOrProbs } from './logits-or-probs.js';
 import { checkParamsObject } from './options.js';
 import type { ParamLike } from './param.js';
@@ -83,7 +84,8 @@ function samplePoissonRates(rates: Float32Array, rng: Rng): tf.Tensor {
  * log p(k) = log Γ(r + k) − log Γ(k + 1) − log Γ(r) + r log(1 − p) + k log p (log-gammas in
  * float32: absolute error about 1e−7 · (r + k) log(r + k)), and 0 at r = k = 0; mean r p/(1 − p);
  * variance r p/(1 − p)²; mode ⌊(r − 1) p/(1 − p)⌋ clamped at 0 (torch's). `cdf` is
- * P(X ≤ x) = I₁₋ₚ(r, ⌊x⌋ + 1) by the regularised incomplete beta; there is no `icdf`.
+ * P(X ≤ x) = I₁₋ₚ(r, ⌊x⌋ + 1) by the regularised incomplete beta; `icdf(u)` the smallest k with
+ * cdf(k) ≥ u (scipy's ppf), by a fixed-cost search of the cdf (no gradient).
  * torch has no entropy for this family; here −Σₖ p(k) log p(k) is summed over
  * k < mean + 10 sd + 50/(−log p) + 50, which holds all but < 1e−20 of the mass.
  *
@@ -202,5 +204,23 @@ export class NegativeBinomial extends BaseDistribution {
     const value = betainc(rs, tf.add(ks, 1), tf.exp(this.logQ));
     const sure = tf.where(none, tf.onesLike(value), value);
     return tf.where(below, tf.zerosLike(sure), sure);
+  }
+
+  /**
+   * The smallest k with cdf(k) ≥ u (scipy's ppf), by a fixed-cost search of the cdf below
+   * mean + 10 sd + 50/(−log p) + 50 (tail mass below 1e−20, see the entropy series); 0 at u = 0,
+   * ∞ at u = 1 (0 for r = 0, all mass at 0).
+   */
+  protected override _icdf(u: tf.Tensor): tf.Tensor {
+    const mean = this._mean();
+    const sd = tf.sqrt(this._variance());
+    const tail = tf.div(50, tf.neg(this.logP));
+    const hi = tf.ceil(tf.add(tf.add(mean, tf.mul(10, sd)), tf.add(tail, 50)));
+    const atOne = tf.where(
+      tf.equal(this.totalCount, 0),
+      tf.zerosLike(hi),
+      tf.fill(hi.shape, Number.POSITIVE_INFINITY),
+    );
+    return integerQuantile((k) => this._cdf(k), u, hi, atOne);
   }
 }

@@ -13,7 +13,10 @@ const STIRLERR = [
 function stirlerr(k: tf.Tensor): tf.Tensor {
   const small = tf.less(k, STIRLERR.length);
   const index = tf.cast(tf.clipByValue(k, 0, STIRLERR.length - 1), 'int32');
-  const table = tf.gather(tf.tensor1d(STIRLERR), index);
+  // A one-hot lookup, not tf.gather: gather's gradient for its indices is an int32 tensor, which
+  // tfjs refuses when k depends on a differentiated parameter (Binomial's totalCount).
+  const hot = tf.cast(tf.oneHot(index, STIRLERR.length), 'float32');
+  const table = tf.sum(tf.mul(hot, tf.tensor1d(STIRLERR)), -1);
   const kk = tf.maximum(k, STIRLERR.length);
   const inv2 = tf.reciprocal(tf.square(kk));
   // 1/(12k) − 1/(360k³) + 1/(1260k⁵) − 1/(1680k⁷)

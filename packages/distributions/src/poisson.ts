@@ -1,6 +1,7 @@
 import { brand, lgamma, type Rng, xlogy } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { BaseDistribution, type DistributionOptions } from './distribution.js';
+import { integerQuantile } from './integer-quantile.js';
 import { checkParamsObject } from './options.js';
 import type { ParamLike } from './param.js';
 import { poissonLogPmf } from './poisson-log-pmf.js';
@@ -25,6 +26,8 @@ const SERIES_TERMS = 131;
  * and for λ ≥ 50 taken from the asymptotic expansion
  * ½ log(2πeλ) − 1/(12λ) − 1/(24λ²) − 19/(360λ³) (error < 2e−8 there).
  * Samples are exact (inversion for λ < 10, Hörmann's PTRS above); there is no `rsample`.
+ * `cdf` is Q(⌊x⌋ + 1, λ) (`igammac`); `icdf(u)` the smallest k with cdf(k) ≥ u, by a fixed-cost
+ * search (no gradient).
  *
  * ```ts
  * const d = new Poisson({ rate: [0.5, 4, 30] });
@@ -97,5 +100,14 @@ export class Poisson extends BaseDistribution {
     const a = tf.add(tf.where(negative, tf.zerosLike(k), k), 1);
     const cdf = igammac(a, this.rate);
     return tf.where(tf.broadcastTo(negative, cdf.shape), tf.zerosLike(cdf), cdf);
+  }
+
+  /**
+   * The smallest k with cdf(k) ≥ u (scipy's ppf), by a fixed-cost search of the cdf below
+   * λ + 10√λ + 50 (where the tail mass is below float32's resolution); 0 at u = 0, ∞ at u = 1.
+   */
+  protected override _icdf(u: tf.Tensor): tf.Tensor {
+    const hi = tf.ceil(tf.add(tf.add(this.rate, tf.mul(10, tf.sqrt(this.rate))), 50));
+    return integerQuantile((k) => this._cdf(k), u, hi, Number.POSITIVE_INFINITY);
   }
 }

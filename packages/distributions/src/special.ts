@@ -391,6 +391,23 @@ export function igammac(a: tf.Tensor, x: tf.Tensor): tf.Tensor {
   return incompleteGamma('igammac', a, x, true);
 }
 
+/**
+ * ∂P(a, x)/∂a, the derivative of {@link igamma} in its first argument (TensorFlow's
+ * `IgammaGradA`), elementwise with broadcasting: −p(a, x)·dz/da with the implicit quantile
+ * derivative of the Gamma sampler; 0 at x = 0 and x = ∞, NaN for a ≤ 0. Negative for
+ * 0 < x < ∞ (more shape moves mass right), with its minimum at x = e^{ψ(a)}. Not differentiated.
+ *
+ * ```ts
+ * igammaGradA(tf.scalar(2), tf.scalar(1));  // ≈ −0.1876
+ * ```
+ */
+export function igammaGradA(a: tf.Tensor, x: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => {
+    const [af, xf] = broadcastArgs('igammaGradA', { a, x });
+    return incompleteGammaGrads(af!, xf!).da;
+  });
+}
+
 // --- incomplete beta ---------------------------------------------------------------------------
 
 /** Lentz's guard: values below LENTZ_TINY in magnitude become LENTZ_TINY. */
@@ -454,9 +471,16 @@ function logBeta(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
  * ~(a + b)·ε to cancellation in float32; there, with μ = a/(a + b), ν = b/(a + b),
  * d₁ = (x − μ)/μ, d₂ = (μ − x)/ν (so that a·d₁ + b·d₂ = 0) and Stirling's series for log B,
  * it is −a·(d₁ − log1p d₁) − b·(d₂ − log1p d₂) + ½ log(ab/(2π(a + b))) − e(a) − e(b) + e(a + b)
- * (DiDonato & Morris's brcomp).
+ * (DiDonato & Morris's brcomp). Given also `w` = 1 − x (accurate where x is near 1), x > ½
+ * takes log x = log1p(−w), log(1 − x) = log w and x − μ = ν − w from it.
  */
-function logBetaDensityNumerator(a: tf.Tensor, b: tf.Tensor, x: tf.Tensor): tf.Tensor {
+function logBetaDensityNumerator(
+  a: tf.Tensor,
+  b: tf.Tensor,
+  x: tf.Tensor,
+  w?: tf.Tensor,
+): tf.Tensor {
+  const nearOne = w === undefined ? undefined : tf.greater(x, 0.5);
   const large = tf.logicalAnd(
     tf.greaterEqual(a, STIRLING_MIN_A),
     tf.greaterEqual(b, STIRLING_MIN_A),
@@ -466,7 +490,8 @@ function logBetaDensityNumerator(a: tf.Tensor, b: tf.Tensor, x: tf.Tensor): tf.T
   const total = tf.add(al, bl);
   const mu = tf.div(al, total);
   const nu = tf.div(bl, total);
-  const diff = tf.sub(x, mu);
+  let diff = tf.sub(x, mu);
+  if (nearOne !== undefined) diff = tf.where(nearOne, tf.sub(nu, w!), diff);
   const d1 = tf.div(diff, mu);
   const d2 = tf.div(tf.neg(diff), nu);
   const correction = tf.sub(tf.add(stirlingError(al), stirlingError(bl)), stirlingError(total));
@@ -477,7 +502,13 @@ function logBetaDensityNumerator(a: tf.Tensor, b: tf.Tensor, x: tf.Tensor): tf.T
     ),
     correction,
   );
-  const direct = tf.sub(tf.add(tf.mul(a, tf.log(x)), tf.mul(b, log1p(tf.neg(x)))), logBeta(a, b));
+  let logX = tf.log(x);
+  let logComplement = log1p(tf.neg(x));
+  if (nearOne !== undefined) {
+    logX = tf.where(nearOne, log1p(tf.neg(w!)), logX);
+    logComplement = tf.where(nearOne, tf.log(w!), logComplement);
+  }
+  const direct = tf.sub(tf.add(tf.mul(a, logX), tf.mul(b, logComplement)), logBeta(a, b));
   return tf.where(large, viaStirling, direct);
 }
 
@@ -564,5 +595,282 @@ export function betainc(a: tf.Tensor, b: tf.Tensor, x: tf.Tensor): tf.Tensor {
       };
     });
     return f(af!, bf!, xf!);
+  });
+}
+
+// --- inverses of the incomplete gamma and beta functions ---------------------------------------
+
+/**
+ * Newton steps of {@link igammainv} after its initial guess: in float64, 4 reach 1e−13 relative for
+ * 0.1 ≤ a ≤ 1000 and 1e−4 ≤ p ≤ 1 − 1e−4, 5 for 0.02 ≤ a ≤ 1e5 and 1e−7 ≤ p ≤ 1 − 1e−7.
+ */
+const GAMMA_INVERSE_STEPS = 5;
+/**
+ * Newton steps of {@link betaincinv} after its initial guess: in float64, 6 reach 1e−9 relative for
+ * 0.1 ≤ a, b ≤ 1000 and 1e−4 ≤ p ≤ 1 − 1e−4 (the slowest: a < 1 with b ≫ 1 and p near 1).
+ */
+const BETA_INVERSE_STEPS = 6;
+/** The largest Newton step in the log (or logit) of the quantile. */
+const MAX_LOG_STEP = 3;
+/** Quantiles below this are their small-x asymptote (relative error O(x)); iterates stay above. */
+const LOG_TINY_QUANTILE = Math.log(1e-30);
+
+/**
+ * The safeguarded Newton step −g/s on g(y) = 0 with g′(y) = s, clipped to ±MAX_LOG_STEP; where it
+ * is not finite (g = ±∞ after an underflow, or s = 0), a full step towards the root, and no step
+ * where even the direction is unknown.
+ */
+function newtonStep(g: tf.Tensor, s: tf.Tensor): tf.Tensor {
+  const step = tf.div(tf.neg(g), s);
+  const direction = tf.mul(tf.neg(tf.sign(g)), tf.sign(s));
+  const fallback = tf.where(tf.isNaN(direction), tf.zerosLike(direction), direction);
+  return tf.where(
+    tf.isFinite(step),
+    tf.clipByValue(step, -MAX_LOG_STEP, MAX_LOG_STEP),
+    tf.mul(fallback, MAX_LOG_STEP),
+  );
+}
+
+/**
+ * The quantile x with P(a, x) = p for 0 < p < 1 (inputs already safe), by Newton's method in
+ * y = log x on log P(a, eʸ) = log p for p ≤ ½ and on log Q(a, eʸ) = log(1 − p) above: both are
+ * concave in y for every a (the log-gamma density is log-concave), so after at most one
+ * overshoot the iterates approach the root monotonically. Initial guess: Wilson–Hilferty,
+ * a(1 − 1/(9a) + z/(3√a))³ with z = Φ⁻¹(p), where its base is positive, else the small-x form
+ * x₀ = (p Γ(a + 1))^(1/a), which is also a lower bound of the root (P(a, x) ≤ xᵃ/Γ(a + 1)) that
+ * the iterates are kept above. Where x₀ < 1e−30 it is the answer (its relative error is O(x)).
+ */
+function igammainvInterior(a: tf.Tensor, p: tf.Tensor): tf.Tensor {
+  const lowerSide = tf.lessEqual(p, 0.5);
+  const target = tf.log(tf.where(lowerSide, p, tf.sub(1, p)));
+  const logSmall = tf.div(tf.add(tf.log(p), lgamma(tf.add(a, 1))), a);
+  const z = ndtriValue(p);
+  const base = tf.add(tf.sub(1, tf.div(1 / 9, a)), tf.div(z, tf.mul(3, tf.sqrt(a))));
+  const wilsonHilferty = tf.add(tf.log(a), tf.mul(3, tf.log(tf.maximum(base, 1e-3))));
+  // The floor allows for the float32 rounding of logSmall (≈ 1e−6 (|log p| + |log Γ|)/a).
+  const floor = tf.maximum(tf.sub(logSmall, 0.01), LOG_TINY_QUANTILE);
+  let y = tf.maximum(tf.where(tf.greater(base, 1e-3), wilsonHilferty, logSmall), floor);
+  const sign = tf.where(lowerSide, tf.onesLike(p), tf.fill(p.shape, -1));
+  for (let step = 0; step < GAMMA_INVERSE_STEPS; step++) {
+    const x = tf.exp(y);
+    const { lower, upper } = incompleteGammaValues(a, x);
+    const logF = tf.log(tf.where(lowerSide, lower, upper));
+    // d log P / dy = x p(a, x) / P = exp(log(xᵃ e⁻ˣ/Γ(a)) − log P); −x p / Q for Q.
+    const slope = tf.mul(sign, tf.exp(tf.sub(logGammaDensity(a, x), logF)));
+    y = tf.minimum(tf.maximum(tf.add(y, newtonStep(tf.sub(logF, target), slope)), floor), 88);
+  }
+  return tf.exp(tf.where(tf.less(logSmall, LOG_TINY_QUANTILE), logSmall, y));
+}
+
+/**
+ * Inverse of the regularised lower incomplete gamma function in x (scipy.special.gammaincinv):
+ * the x ≥ 0 with P(a, x) = p, i.e. the p-quantile of Gamma(a, 1), elementwise with
+ * broadcasting. 0 at p = 0, ∞ at p = 1, NaN for p outside [0, 1], a ≤ 0, a = ∞ or NaN (as
+ * scipy).
+ *
+ * A fixed-cost tensor program: Wilson–Hilferty's initial guess (or (p Γ(a + 1))^(1/a) where that
+ * fails, for small a and p), then 5 safeguarded Newton steps in log x on log P (p ≤ ½) or log Q
+ * (p > ½), each one evaluation of {@link igamma}. Measured against scipy on a grid of
+ * 0.1 ≤ a ≤ 1000 and 1e−4 ≤ p ≤ 1 − 1e−4: within 1.2e−6 relative for a ≥ 1 and 6.3e−6 below
+ * (the quantile's condition number grows like 1/a for small a, as x ≈ (p Γ(a + 1))^(1/a), so
+ * the float32 error of P weighs more there). Quantiles below 1e−30 (tiny a and p) are the
+ * asymptote (p Γ(a + 1))^(1/a), exact to float32 there, and underflow to subnormals or 0 below
+ * the float32 range.
+ * Differentiable in p (dx/dp = 1/p(a, x), the reciprocal density) and in a
+ * (dx/da = −(∂P/∂a)/p(a, x), the implicit derivative of the Gamma sampler); both are 0 at
+ * p ∈ {0, 1}.
+ *
+ * ```ts
+ * igammainv(tf.scalar(2), tf.scalar(0.5));  // 1.67835 (the median of Gamma(2, 1))
+ * ```
+ */
+export function igammainv(a: tf.Tensor, p: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => {
+    const [af, pf] = broadcastArgs('igammainv', { a, p });
+    if (pf!.size === 0) return tf.zeros(pf!.shape);
+    const f = tf.customGrad((aIn, pIn, save) => {
+      const av = aIn as tf.Tensor;
+      const pv = pIn as tf.Tensor;
+      const validA = tf.logicalAnd(tf.greater(av, 0), tf.less(av, Number.POSITIVE_INFINITY));
+      const interior = tf.logicalAnd(validA, tf.logicalAnd(tf.greater(pv, 0), tf.less(pv, 1)));
+      const as = tf.where(interior, av, tf.onesLike(av));
+      const ps = tf.where(interior, pv, tf.fill(pv.shape, 0.5));
+      const inside = igammainvInterior(as, ps);
+      const nan = tf.fill(pv.shape, Number.NaN);
+      const edge = tf.where(
+        tf.equal(pv, 0),
+        tf.zerosLike(pv),
+        tf.where(tf.equal(pv, 1), tf.fill(pv.shape, Number.POSITIVE_INFINITY), nan),
+      );
+      const x = tf.where(interior, inside, tf.where(validA, edge, nan));
+      (save as tf.GradSaveFunc)([as, inside, interior, validA]);
+      return {
+        value: x,
+        gradFunc: (dy, saved) => {
+          const [sa, sx, sInterior, sValid] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
+          const positive = tf.logicalAnd(sInterior, tf.greater(sx, 0));
+          const xs = tf.where(positive, sx, tf.onesLike(sx));
+          // dx/dp = x / (x p(a, x)) with log(x p(a, x)) = logGammaDensity.
+          const dp = tf.mul(xs, tf.exp(tf.neg(logGammaDensity(sa, xs))));
+          const da = gammaQuantileGrad(sa, xs);
+          const outside = tf.where(sValid, tf.zerosLike(sx), tf.fill(sx.shape, Number.NaN));
+          return [
+            tf.mul(dy, tf.where(positive, da, outside)),
+            tf.mul(dy, tf.where(positive, dp, outside)),
+          ];
+        },
+      };
+    });
+    return f(af!, pf!);
+  });
+}
+
+/**
+ * log I_x(a, b) for a, b > 0 and 0 < x < 1 given also w = 1 − x: on the side of the symmetry
+ * where the continued fraction converges, as log of the prefactor plus log of the fraction (no
+ * underflow for tiny x), else log1p(−I_w(b, a)).
+ */
+function logBetaincInterior(a: tf.Tensor, b: tf.Tensor, x: tf.Tensor, w: tf.Tensor): tf.Tensor {
+  const swap = tf.greater(x, tf.div(tf.add(a, 1), tf.add(tf.add(a, b), 2)));
+  const sa = tf.where(swap, b, a);
+  const sb = tf.where(swap, a, b);
+  const sx = tf.where(swap, w, x);
+  const sw = tf.where(swap, x, w);
+  const logFront = tf.sub(logBetaDensityNumerator(sa, sb, sx, sw), tf.log(sa));
+  const logV = tf.add(logFront, tf.log(betaContinuedFraction(sa, sb, sx)));
+  return tf.where(swap, log1p(tf.neg(tf.exp(logV))), logV);
+}
+
+/**
+ * The x with I_x(a, b) = p for 0 < p < 1 (inputs already safe). By the symmetry
+ * I_x(a, b) = 1 − I_{1−x}(b, a), p > ½ is solved as (b, a, 1 − p) for y′ = −y, with
+ * y = log(x/(1 − x)): Newton's method in y on log I = log p, which is concave in y for all a, b
+ * (the logit of a Beta variable has a log-concave density). x and 1 − x are both taken from y
+ * (σ(y), σ(−y)), so neither loses precision near 0 or 1. Initial guess as Numerical Recipes'
+ * invbetai: a normal approximation for a, b ≥ 1, else the power forms of the two tails; where
+ * the small-x asymptote (p a B(a, b))^(1/a) is below 1e−30 it is the answer.
+ */
+function betaincinvInterior(a: tf.Tensor, b: tf.Tensor, p: tf.Tensor): tf.Tensor[] {
+  const up = tf.greater(p, 0.5);
+  const la = tf.where(up, b, a);
+  const lb = tf.where(up, a, b);
+  const lp = tf.where(up, tf.sub(1, p), p);
+  const logP = tf.log(lp);
+  // Normal approximation (a, b ≥ 1), on safe inputs elsewhere.
+  const normal = tf.logicalAnd(tf.greaterEqual(la, 1), tf.greaterEqual(lb, 1));
+  const na = tf.where(normal, la, tf.fill(la.shape, 2));
+  const nb = tf.where(normal, lb, tf.fill(lb.shape, 2));
+  const z = tf.neg(ndtriValue(lp));
+  const al = tf.div(tf.sub(tf.square(z), 3), 6);
+  const ia = tf.reciprocal(tf.sub(tf.mul(2, na), 1));
+  const ib = tf.reciprocal(tf.sub(tf.mul(2, nb), 1));
+  const h = tf.div(2, tf.add(ia, ib));
+  const wn = tf.sub(
+    tf.div(tf.mul(z, tf.sqrt(tf.add(al, h))), h),
+    tf.mul(tf.sub(ib, ia), tf.sub(tf.add(al, 5 / 6), tf.div(2, tf.mul(3, h)))),
+  );
+  const yNormal = tf.sub(tf.sub(tf.log(na), tf.log(nb)), tf.mul(2, wn));
+  // Power forms of the tails: t = (a/(a + b))ᵃ/a, u = (b/(a + b))ᵇ/b.
+  const total = tf.add(la, lb);
+  const t = tf.div(tf.exp(tf.mul(la, tf.log(tf.div(la, total)))), la);
+  const u = tf.div(tf.exp(tf.mul(lb, tf.log(tf.div(lb, total)))), lb);
+  const tu = tf.add(t, u);
+  const lowPiece = tf.less(lp, tf.div(t, tu));
+  const logXa = tf.div(tf.add(tf.log(tf.mul(la, tu)), logP), la);
+  const xa = tf.exp(logXa);
+  const logV = tf.div(tf.log(tf.mul(tf.mul(lb, tu), tf.sub(1, lp))), lb);
+  const v = tf.exp(logV);
+  const yPower = tf.where(
+    lowPiece,
+    tf.sub(logXa, log1p(tf.neg(tf.where(lowPiece, xa, tf.zerosLike(xa))))),
+    tf.sub(log1p(tf.neg(tf.where(lowPiece, tf.zerosLike(v), v))), logV),
+  );
+  const bound = -LOG_TINY_QUANTILE;
+  let y = tf.clipByValue(tf.where(normal, yNormal, yPower), -bound, bound);
+  y = tf.where(tf.isNaN(y), tf.zerosLike(y), y);
+  for (let step = 0; step < BETA_INVERSE_STEPS; step++) {
+    const x = tf.sigmoid(y);
+    const w = tf.sigmoid(tf.neg(y));
+    const logI = logBetaincInterior(la, lb, x, w);
+    // d log I / dy = x (1 − x) p(x) / I = exp(log(xᵃ (1 − x)ᵇ / B(a, b)) − log I).
+    const slope = tf.exp(tf.sub(logBetaDensityNumerator(la, lb, x, w), logI));
+    y = tf.clipByValue(tf.add(y, newtonStep(tf.sub(logI, logP), slope)), -bound, bound);
+  }
+  const logSmall = tf.div(tf.add(tf.add(logP, tf.log(la)), logBeta(la, lb)), la);
+  const tiny = tf.less(logSmall, LOG_TINY_QUANTILE);
+  // Where tiny, the root's logit is log x to float precision.
+  const yl = tf.where(tiny, logSmall, y);
+  const smallSide = tf.where(tiny, tf.exp(logSmall), tf.sigmoid(yl));
+  const largeSide = tf.sigmoid(tf.neg(yl));
+  return [tf.where(up, largeSide, smallSide), tf.where(up, smallSide, largeSide)];
+}
+
+/**
+ * Inverse of the regularised incomplete beta function in x (scipy.special.betaincinv): the
+ * x ∈ [0, 1] with I_x(a, b) = p, i.e. the p-quantile of Beta(a, b), elementwise with
+ * broadcasting. 0 at p = 0, 1 at p = 1, NaN for p outside [0, 1], a ≤ 0, b ≤ 0, infinite or
+ * NaN arguments.
+ *
+ * A fixed-cost tensor program: Numerical Recipes' initial guess (a normal approximation for
+ * a, b ≥ 1, power forms of the tails otherwise), then 6 safeguarded Newton steps in
+ * log(x/(1 − x)) on log I (p ≤ ½, or on the mirrored problem I_{1−x}(b, a) = 1 − p above), each
+ * one evaluation of the continued fraction of {@link betainc}. Measured against scipy on a grid
+ * of 0.1 ≤ a, b ≤ 1000 and 1e−4 ≤ p ≤ 1 − 1e−4: within 1.8e−5 relative for a, b ≥ 0.5 (the worst
+ * where b ≫ a in the upper tail, at the float32 error of betainc there) and 4.3e−5 down to
+ * a = 0.1 (the quantile's condition number grows like 1/a in the lower tail, as
+ * x ≈ (p a B(a, b))^(1/a)). Quantiles below 1e−30 are that asymptote (below the float32 normal
+ * range, 1.2e−38, they lose relative precision as subnormals).
+ * Differentiable in p (dx/dp = 1/(density at x), 0 at p ∈ {0, 1}); the gradients with respect
+ * to a and b are not implemented and are NaN, as {@link betainc}'s.
+ *
+ * ```ts
+ * betaincinv(tf.scalar(2), tf.scalar(3), tf.scalar(0.6875));  // 0.5
+ * ```
+ */
+export function betaincinv(a: tf.Tensor, b: tf.Tensor, p: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => {
+    const [af, bf, pf] = broadcastArgs('betaincinv', { a, b, p });
+    if (pf!.size === 0) return tf.zeros(pf!.shape);
+    const f = tf.customGrad((aIn, bIn, pIn, save) => {
+      const av = aIn as tf.Tensor;
+      const bv = bIn as tf.Tensor;
+      const pv = pIn as tf.Tensor;
+      const validAB = tf.logicalAnd(
+        tf.logicalAnd(tf.greater(av, 0), tf.greater(bv, 0)),
+        tf.logicalAnd(tf.less(av, Number.POSITIVE_INFINITY), tf.less(bv, Number.POSITIVE_INFINITY)),
+      );
+      const interior = tf.logicalAnd(validAB, tf.logicalAnd(tf.greater(pv, 0), tf.less(pv, 1)));
+      const as = tf.where(interior, av, tf.onesLike(av));
+      const bs = tf.where(interior, bv, tf.onesLike(bv));
+      const ps = tf.where(interior, pv, tf.fill(pv.shape, 0.5));
+      const [x, w] = betaincinvInterior(as, bs, ps) as [tf.Tensor, tf.Tensor];
+      const nan = tf.fill(pv.shape, Number.NaN);
+      const edge = tf.where(
+        tf.equal(pv, 0),
+        tf.zerosLike(pv),
+        tf.where(tf.equal(pv, 1), tf.onesLike(pv), nan),
+      );
+      (save as tf.GradSaveFunc)([as, bs, x, w, interior]);
+      return {
+        value: tf.where(interior, x, tf.where(validAB, edge, nan)),
+        gradFunc: (dy, saved) => {
+          const [sa, sb, sx, sw, sInterior] = saved as tf.Tensor[];
+          const positive = tf.logicalAnd(
+            sInterior!,
+            tf.logicalAnd(tf.greater(sx!, 0), tf.greater(sw!, 0)),
+          );
+          const xs = tf.where(positive, sx!, tf.fill(sx!.shape, 0.5));
+          const ws = tf.where(positive, sw!, tf.fill(sw!.shape, 0.5));
+          // dx/dp = x (1 − x) / (xᵃ (1 − x)ᵇ / B(a, b)).
+          const dp = tf.mul(
+            tf.mul(xs, ws),
+            tf.exp(tf.neg(logBetaDensityNumerator(sa!, sb!, xs, ws))),
+          );
+          const nanGrad = tf.fill(sx!.shape, Number.NaN);
+          return [nanGrad, tf.clone(nanGrad), tf.mul(dy, tf.where(positive, dp, tf.zerosLike(dp)))];
+        },
+      };
+    });
+    return f(af!, bf!, pf!);
   });
 }

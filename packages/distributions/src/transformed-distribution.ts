@@ -9,9 +9,12 @@ import {
   ShapeMismatchError,
 } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
-import { disposePart, prefixedParams, sumRightmost } from './composite-utils.js';
+import { disposePart, expandPart, prefixedParams, sumRightmost } from './composite-utils.js';
 import { BaseDistribution, type DistributionOptions } from './distribution.js';
 import { checkParamsObject } from './options.js';
+
+/** How many TransformedDistributions (an original and its expanded copies) share a bijector. */
+const bijectorUsers = new WeakMap<Bijector, number>();
 
 export interface TransformedDistributionParams extends DistributionOptions {
   base: Distribution;
@@ -50,6 +53,8 @@ export class TransformedDistribution extends BaseDistribution {
   readonly bijector: Bijector;
   /** Base event axes that the bijector's log-det does not already sum over. */
   protected readonly extraEventRank: number;
+  /** Whether dispose() has released this distribution's share of the bijector. */
+  private released = false;
 
   constructor(params: TransformedDistributionParams) {
     checkParamsObject(new.target.name, params, ['base', 'bijector']);
@@ -78,8 +83,43 @@ export class TransformedDistribution extends BaseDistribution {
 
   override dispose(): void {
     disposePart(this.base);
-    disposePart(this.bijector);
+    // An expanded copy shares the bijector: the last of them to go disposes it.
+    if (!this.released) {
+      this.released = true;
+      const users = (bijectorUsers.get(this.bijector) ?? 1) - 1;
+      if (users > 0) bijectorUsers.set(this.bijector, users);
+      else {
+        bijectorUsers.delete(this.bijector);
+        disposePart(this.bijector);
+      }
+    }
     super.dispose();
+  }
+
+  /**
+   * The base expanded, through the same bijector (whose parameters broadcast within the new
+   * shape as they did within the old): the copy shares it, and it is disposed with the last
+   * distribution that uses it. A subclass whose constructor takes other arguments gets a plain
+   * TransformedDistribution unless it overrides this.
+   */
+  protected override _expand(batchShape: number[]): BaseDistribution {
+    const base = expandPart(`${this.name}.expand`, 'base', this.base, [
+      ...batchShape,
+      ...this.base.batchShape.slice(this.batchShape.length),
+    ]);
+    let expanded: TransformedDistribution;
+    try {
+      expanded = new TransformedDistribution({
+        base,
+        bijector: this.bijector,
+        validateArgs: false,
+      });
+    } catch (error) {
+      disposePart(base);
+      throw error;
+    }
+    bijectorUsers.set(this.bijector, (bijectorUsers.get(this.bijector) ?? 1) + 1);
+    return expanded;
   }
 
   protected override _sample(n: number, rng: Rng): tf.Tensor {

@@ -12,3 +12,14 @@ export function detach<T extends tf.Tensor>(x: T): T {
   tf.backend().incRef(x.dataId);
   return tf.engine().makeTensorFromDataId(x.dataId, x.shape, x.dtype) as T;
 }
+
+/**
+ * Runs `f` without recording its operations on an active gradient tape: the work a sampler does
+ * to produce draws that are detached anyway (the fixed bisections of the weak-derivative
+ * samplers) then holds no tape memory until the enclosing `tf.grads` ends. Nothing flows back
+ * through the result. Works like `tf.customGrad`'s forward pass, which tfjs runs off the tape.
+ */
+export function untaped(f: () => tf.Tensor): tf.Tensor {
+  const run = tf.customGrad(() => ({ value: f(), gradFunc: () => [] }));
+  return detach((run as () => tf.Tensor)());
+}

@@ -47,8 +47,8 @@ export interface MeasureValuedOptions {
  * ```
  *
  * @throws NotImplementedError naming the family and parameter when no weak derivative is
- *   registered for it (Gamma `concentration`, Weibull `shape`, other families); pass
- *   `params` to differentiate only the others.
+ *   registered for it (Laplace, StudentT and other families without an entry); pass `params`
+ *   to differentiate only the others.
  */
 export class MeasureValuedEstimator implements GradientEstimator {
   readonly name = 'measure-valued';
@@ -93,13 +93,17 @@ export class MeasureValuedEstimator implements GradientEstimator {
           ...(raw.positive && { positive: detach(raw.positive) }),
           ...(raw.negative && { negative: detach(raw.negative) }),
           constant: detach(raw.constant),
+          ...(raw.surrogate && { surrogate: raw.surrogate }),
         };
         const g = weakGradient(fn, cost, { name, theta, family: base }, draws, {
           base: x,
           baseMean,
           layout,
         });
-        loss = tf.add(loss, tf.sum(tf.mul(stopGradient(g), tf.sub(theta, stopGradient(theta)))));
+        const term = draws.surrogate
+          ? draws.surrogate(stopGradient(g))
+          : tf.sum(tf.mul(stopGradient(g), tf.sub(theta, stopGradient(theta))));
+        loss = tf.add(loss, term);
       }
       return { loss: loss as tf.Scalar, value: stopGradient(tf.sum(baseMean)) as tf.Scalar };
     });

@@ -81,6 +81,8 @@ function coordinateMeans(
  * The measure-valued gradient ĝ_θ = c_θ (E_{p⁺}[f] − E_{p⁻}[f]) of one parameter `theta`, in its
  * shape, from detached `draws` (a missing side means p itself, whose mean cost over the shared
  * draws `base` is `baseMean`, `[...outer]`). Throws if `theta`'s shape does not fit the layout.
+ * With a `surrogate` hook in `draws`, returns the per-slot estimates `[...batch, slots]` instead
+ * (their map to the parameter is the hook's).
  */
 export function weakGradient(
   fn: string,
@@ -95,10 +97,11 @@ export function weakGradient(
     d === undefined ? shared.baseMean : coordinateMeans(fn, cost, d, shared.base, layout);
   const diff = tf.sub(side(draws.positive), side(draws.negative));
   const slots = Math.max(draws.positive?.shape[0] ?? 1, draws.negative?.shape[0] ?? 1);
-  // A parameter with one axis more than the batch (Categorical) has one slot per entry.
   const batch = [...layout.outer, ...layout.inner];
-  const full = theta.rank === batch.length + 1 ? [...batch, slots] : batch;
-  if (!tf.util.arraysEqual(theta.shape, full)) {
+  // A parameter with one axis more than the batch (Categorical) has one slot per entry.
+  const full =
+    draws.surrogate !== undefined || theta.rank === batch.length + 1 ? [...batch, slots] : batch;
+  if (draws.surrogate === undefined && !tf.util.arraysEqual(theta.shape, full)) {
     throw new ShapeMismatchError(
       `${fn}: parameter '${name}' of ${familyName(param.family)} has shape [${theta.shape.join(', ')}], expected [${full.join(', ')}] for its weak derivative`,
     );

@@ -46,3 +46,33 @@ export function weibullExpectation(k: number, scale: number): number {
 export function poissonExpectation(theta: number): number {
   return Math.exp(theta * (Math.cos(1) - 1)) * Math.cos(theta * Math.sin(1)) + 0.1 * theta;
 }
+
+/**
+ * E[sin x + 0.3x²] for x ∼ Beta(a, b), from the raw moments E[xⁿ] = Π_{i<n} (a + i)/(a + b + i)
+ * and the sine series (60 terms: the n-th is below 1/n!).
+ */
+export function betaExpectation(a: number, b: number): number {
+  let [moment, sine, factorial] = [1, 0, 1];
+  for (let n = 1; n < 60; n++) {
+    moment *= (a + n - 1) / (a + b + n - 1);
+    factorial *= n;
+    if (n % 2 === 1) sine += ((n % 4 === 1 ? 1 : -1) * moment) / factorial;
+  }
+  const second = (a * (a + 1)) / ((a + b) * (a + b + 1));
+  return sine + 0.3 * second;
+}
+
+/**
+ * E[Σᵢ (sin xᵢ + 0.3xᵢ²) + 0.2 x₀x₁] for x ∼ N(μ, LLᵀ) in 2-D: Σᵢ (sin μᵢ e^{−Σᵢᵢ/2} + 0.3(μᵢ² + Σᵢᵢ)) +
+ * 0.2(μ₀μ₁ + Σ₀₁), with L's lower triangle [L₀₀, L₁₀, L₁₁].
+ */
+export function bivariateNormalExpectation(mu: number[], l: [number, number, number]): number {
+  const [l00, l10, l11] = l;
+  const s = [l00 * l00, l10 * l10 + l11 * l11];
+  const s01 = l00 * l10;
+  let total = 0.2 * (mu[0]! * mu[1]! + s01);
+  for (let i = 0; i < 2; i++) {
+    total += Math.sin(mu[i]!) * Math.exp(-s[i]! / 2) + 0.3 * (mu[i]! ** 2 + s[i]!);
+  }
+  return total;
+}

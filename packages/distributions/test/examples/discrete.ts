@@ -25,6 +25,7 @@ export const discreteExamples: FamilyExample[] = [
       [1, 0, 0],
     ],
     outside: [[0.5, 0, 1]],
+    discrete: true,
   },
   {
     name: 'Bernoulli logits [2, 2]',
@@ -52,6 +53,7 @@ export const discreteExamples: FamilyExample[] = [
         [1, 0],
       ],
     ],
+    discrete: true,
   },
   {
     name: 'Categorical probs [2] × 3 categories',
@@ -86,6 +88,7 @@ export const discreteExamples: FamilyExample[] = [
       [2, 0, 25],
     ],
     outside: [[1.5, 0, 1]],
+    discrete: true,
   },
   {
     name: 'Poisson large rate (asymptotic entropy)',
@@ -93,6 +96,7 @@ export const discreteExamples: FamilyExample[] = [
     fixture: fixture('poisson_large'),
     points: [[100], [131]],
     outside: [[-1]],
+    discrete: true,
   },
   {
     name: 'Independent Normal [2] × event [3]',

@@ -62,6 +62,22 @@ export class RelaxedBernoulli extends BaseDistribution {
     }
   }
 
+  /** {@link BaseDistribution.expand}: the broadcast logits or probs, same temperature and mode. */
+  protected override _expand(
+    _batchShape: number[],
+    broadcast: (t: tf.Tensor, eventRank?: number) => tf.Tensor,
+  ): RelaxedBernoulli {
+    const { logits, probs } = this.params;
+    const options = {
+      temperature: this.temperature,
+      straightThrough: this.straightThrough,
+      validateArgs: false,
+    };
+    return logits !== undefined
+      ? new RelaxedBernoulli({ logits: broadcast(logits), ...options })
+      : new RelaxedBernoulli({ probs: broadcast(probs!), ...options });
+  }
+
   protected override _rsample(n: number, rng: Rng): tf.Tensor {
     const u = tf.clipByValue(rng.uniform(this.sampleShape(n)), TINY, ONE_MINUS_EPS);
     const noise = tf.sub(tf.log(u), tf.log1p(tf.neg(u)));

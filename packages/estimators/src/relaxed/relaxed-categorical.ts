@@ -89,6 +89,22 @@ export class RelaxedOneHotCategorical extends BaseDistribution {
     this.own([this.logits, this.probs]);
   }
 
+  /** {@link BaseDistribution.expand}: the broadcast logits or probs, same temperature and mode. */
+  protected override _expand(
+    _batchShape: number[],
+    broadcast: (t: tf.Tensor, eventRank?: number) => tf.Tensor,
+  ): RelaxedOneHotCategorical {
+    const { logits, probs } = this.params;
+    const options = {
+      temperature: this.temperature,
+      straightThrough: this.straightThrough,
+      validateArgs: false,
+    };
+    return logits !== undefined
+      ? new RelaxedOneHotCategorical({ logits: broadcast(logits), ...options })
+      : new RelaxedOneHotCategorical({ probs: broadcast(probs!), ...options });
+  }
+
   protected override _rsample(n: number, rng: Rng): tf.Tensor {
     const u = tf.clipByValue(rng.uniform(this.sampleShape(n)), TINY, ONE_MINUS_EPS);
     const z = tf.div(tf.sub(this.logits, tf.log(tf.neg(tf.log(u)))), this.temperature);

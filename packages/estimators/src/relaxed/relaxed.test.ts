@@ -4,8 +4,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
 import { moments } from '../../test/moments.js';
 import { pathwise } from '../pathwise.js';
-import { relaxedBernoulli } from './relaxed-bernoulli.js';
-import { relaxedCategorical } from './relaxed-categorical.js';
+import { RelaxedBernoulli, relaxedBernoulli } from './relaxed-bernoulli.js';
+import { type RelaxedOneHotCategorical, relaxedCategorical } from './relaxed-categorical.js';
 
 /** Density of y = σ(z), z ∼ Logistic(ℓ/τ, 1/τ) (the binary Concrete), in float64. */
 function binaryConcreteDensity(y: number, logit: number, tau: number): number {
@@ -148,6 +148,29 @@ describeBackends('relaxed Bernoulli and Categorical (Concrete / Gumbel-softmax)'
       const out = [d.rsample(5, Rng.fromSeed(1)), y, b.logProb(y)];
       d.dispose();
       b.dispose();
+      return out;
+    });
+  });
+
+  it('expand keeps the temperature, the straight-through mode and logits or probs as given', async () => {
+    await expectNoLeak(() => {
+      const b = relaxedBernoulli({ probs: [0.1, 0.5], temperature: 0.7, straightThrough: true });
+      const e = b.expand([3, 2]);
+      expect(e).toBeInstanceOf(RelaxedBernoulli);
+      expect(e.batchShape).toEqual([3, 2]);
+      expect((e as RelaxedBernoulli).temperature).toBe(0.7);
+      expect((e as RelaxedBernoulli).straightThrough).toBe(true);
+      expect(Object.keys(e.params)).toEqual(['probs']);
+      const c = relaxedCategorical({ logits: [0, 1, 2], temperature: 0.3 });
+      const f = c.expand([4]);
+      expect(f.batchShape).toEqual([4]);
+      expect(f.eventShape).toEqual([3]);
+      expect((f as RelaxedOneHotCategorical).temperature).toBe(0.3);
+      const y = f.rsample(2, Rng.fromSeed(1));
+      expect(y.shape).toEqual([2, 4, 3]);
+      const [x3, x1] = [tf.fill([3, 2], 0.4), tf.fill([2], 0.4)];
+      const out = [y, x3, x1, e.logProb(x3), b.logProb(x1)];
+      for (const d of [b, e, c, f]) d.dispose();
       return out;
     });
   });

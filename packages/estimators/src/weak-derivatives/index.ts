@@ -20,7 +20,9 @@ export type {
  * Registers the weak derivative of parameter `param` of `Family` (subclasses included) for
  * {@link measureValued}, replacing an earlier entry (built-in ones included). Built in (Mohamed
  * et al. 2020, Table 1): Normal `loc` and `scale`, Bernoulli `probs` and `logits`, Poisson
- * `rate`, Exponential `rate`, Gamma `rate`, Weibull `scale`, Categorical `logits` and `probs`.
+ * `rate`, Exponential `rate`, Gamma `rate`, Weibull `scale`, Categorical `logits` and `probs`;
+ * beyond it: Gamma `concentration` (and so Chi2), Weibull `shape`, Beta `a` and `b`,
+ * MultivariateNormal `loc` and `scaleTril` (docs/references.md#weak-derivatives).
  *
  * The families of @gen/distributions are matched by their `Symbol.for` brand, so a
  * distribution made by another installed copy of @gen/distributions finds the same entries; a

@@ -41,6 +41,15 @@ export interface WeakDerivativeDraws {
   positive?: tf.Tensor;
   negative?: tf.Tensor;
   constant: tf.Tensor;
+  /**
+   * For a weak derivative taken in other coordinates than the parameter's own (a
+   * full-covariance MultivariateNormal works in its whitened coordinates): maps the per-slot
+   * estimates ĝ = c (E_{p⁺}[f] − E_{p⁻}[f]), `[...batch, slots]` and detached, to a scalar whose
+   * gradient with respect to the distribution's tensors is the estimate, e.g. ⟨ĝ, h(θ) − ⊥h(θ)⟩
+   * for coordinates h(θ). Called on the gradient tape. Without it the slots are the
+   * parameter's own entries (the default: ⟨ĝ, θ − ⊥θ⟩).
+   */
+  surrogate?: (estimates: tf.Tensor) => tf.Tensor;
 }
 
 /** Draws of the weak derivative of one (family, parameter); called inside `tf.tidy`. */
