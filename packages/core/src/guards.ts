@@ -1,5 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Bijector, Distribution, Network, Trainable } from './interfaces.js';
+import type {
+  Batch,
+  Bijector,
+  ConditionalBatch,
+  Distribution,
+  Network,
+  Trainable,
+} from './interfaces.js';
 import { invalidArgument } from './validate.js';
 
 // Cross-package checks are structural (or by a `Symbol.for` brand), never `instanceof`: two
@@ -86,4 +93,38 @@ export function isTrainable(x: unknown): x is Trainable {
     variables.length > 0 &&
     variables.every(isLiveVariable)
   );
+}
+
+const isTensorLike = (t: unknown): t is tf.Tensor => t instanceof tf.Tensor;
+
+/** Whether `batch` is a {@link ConditionalBatch} (`{ x, condition }` of tensors), not a tensor. */
+export function isConditionalBatch(batch: unknown): batch is ConditionalBatch {
+  return (
+    isObject(batch) &&
+    !(batch instanceof tf.Tensor) &&
+    isTensorLike(batch.x) &&
+    isTensorLike(batch.condition)
+  );
+}
+
+/**
+ * The parts of a {@link Batch}: its examples and, for a {@link ConditionalBatch}, their
+ * conditions (checked to have as many rows as there are examples, else a typed error naming
+ * `fn`'s argument `batch`).
+ */
+export function splitBatch(fn: string, batch: Batch): { x: tf.Tensor; condition?: tf.Tensor } {
+  if (batch instanceof tf.Tensor) return { x: batch };
+  if (!isConditionalBatch(batch)) {
+    throw invalidArgument(fn, 'batch', batch, 'must be a tensor or { x, condition } of tensors');
+  }
+  const { x, condition } = batch;
+  if (condition.rank !== 2 || condition.shape[0] !== x.shape[0]) {
+    throw invalidArgument(
+      fn,
+      'batch.condition',
+      condition,
+      `must be [n, conditionSize] with n = ${x.shape[0]} rows, one per example`,
+    );
+  }
+  return { x, condition };
 }

@@ -49,13 +49,17 @@ export {
   assertDistribution,
   assertNetwork,
   isBijector,
+  isConditionalBatch,
   isDistribution,
   isNetwork,
   isTrainable,
+  splitBatch,
 } from './guards.js';
 export type {
   AdversarialModel,
+  Batch,
   Bijector,
+  ConditionalBatch,
   CostFunction,
   Disposable,
   Distribution,
@@ -66,6 +70,7 @@ export type {
   ModelState,
   NamedTensors,
   Network,
+  SampleOptions,
   Surrogate,
   SurrogateOptions,
   Trainable,
@@ -109,6 +114,7 @@ export {
 export { createRng, isRng, Rng, type RngState, threefry2x32 } from './rng.js';
 export { assertRng, resolveRng } from './rng-options.js';
 export { stopGradient } from './stop-gradient.js';
+export { type SymmetricEigen, symmetricEigen } from './symmetric-eigen.js';
 export {
   assertFiniteNumber,
   assertInteger,

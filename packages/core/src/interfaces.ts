@@ -93,6 +93,28 @@ export interface HasWeights {
 export type ModelState = Record<string, unknown>;
 
 /**
+ * A batch whose examples each come with a condition (a one-hot class label, a context vector):
+ * `x` `[n, ...]` and `condition` `[n, conditionSize]`, row i of one belonging to row i of the
+ * other. Conditional models (`conditionSize` in their factories) take it in `loss`; trainers
+ * shuffle and slice the two together.
+ */
+export interface ConditionalBatch {
+  readonly x: tf.Tensor;
+  readonly condition: tf.Tensor;
+}
+
+/** What a trainer hands a model's `loss`: a tensor of examples, or a {@link ConditionalBatch}. */
+export type Batch = tf.Tensor | ConditionalBatch;
+
+/**
+ * Options of a conditional model's `sample`: one condition row per draw, `[n, conditionSize]`
+ * (or `[1, conditionSize]`, shared by all n).
+ */
+export interface SampleOptions {
+  condition?: tf.Tensor;
+}
+
+/**
  * Everything a trainer needs (`createTrainer`, `fit` in @gen/train): variables to optimise, a
  * scalar loss of one batch whose randomness comes from the trainer's `rng`, weights to
  * checkpoint, optional non-weight state, and `dispose`.
@@ -108,10 +130,14 @@ export type ModelState = Record<string, unknown>;
  * };
  * ```
  */
-export interface Trainable extends Disposable, HasWeights {
+export interface Trainable<B extends Batch = tf.Tensor> extends Disposable, HasWeights {
   readonly trainableVariables: readonly tf.Variable[];
-  /** The scalar objective on `batch`, drawing any randomness it needs from `rng`. */
-  loss(batch: tf.Tensor, rng: Rng): tf.Scalar;
+  /**
+   * The scalar objective on `batch`, drawing any randomness it needs from `rng`. `B` is the
+   * batch type: a tensor (the default), or {@link ConditionalBatch} / {@link Batch} for a
+   * conditional model.
+   */
+  loss(batch: B, rng: Rng): tf.Scalar;
   /** Non-weight state as plain JSON (see {@link ModelState}); checkpoints carry it. */
   getState?(): ModelState;
   /** Restores what `getState` returned. */
@@ -119,8 +145,9 @@ export interface Trainable extends Disposable, HasWeights {
 }
 
 /** An explicit model trained by minimising `loss` (NLL or negative ELBO per example, batch mean). */
-export interface GenerativeModel extends Trainable {
-  sample(n: number, rng: Rng): tf.Tensor;
+export interface GenerativeModel<B extends Batch = tf.Tensor> extends Trainable<B> {
+  /** n draws; a conditional model needs `options.condition`. */
+  sample(n: number, rng: Rng, options?: SampleOptions): tf.Tensor;
   /** Log-likelihood per example, where tractable. */
   logProb?(x: tf.Tensor): tf.Tensor;
 }
@@ -137,17 +164,23 @@ export interface Network extends Disposable, HasWeights {
 }
 
 /** An implicit model trained by a two-player game (GANs). */
-export interface AdversarialModel extends Disposable, HasWeights {
+export interface AdversarialModel<B extends Batch = tf.Tensor> extends Disposable, HasWeights {
   readonly generatorVariables: readonly tf.Variable[];
   readonly discriminatorVariables: readonly tf.Variable[];
-  discriminatorLoss(real: tf.Tensor, rng: Rng): tf.Scalar;
-  generatorLoss(n: number, rng: Rng): tf.Scalar;
+  /** Conditional GANs (`B` = {@link ConditionalBatch}) receive real examples and their labels. */
+  discriminatorLoss(real: B, rng: Rng): tf.Scalar;
+  /**
+   * The generator's loss on n fakes; trainers pass the condition of the current real batch to a
+   * conditional GAN (`options.condition`, `[n, conditionSize]`).
+   */
+  generatorLoss(n: number, rng: Rng, options?: SampleOptions): tf.Scalar;
   /**
    * Runs after every discriminator update of a training step (weight clipping, counters that
    * schedules read); trainers call it, a loss never does.
    */
   afterDiscriminatorStep?(): void;
-  sample(n: number, rng: Rng): tf.Tensor;
+  /** n draws; a conditional GAN needs `options.condition`. */
+  sample(n: number, rng: Rng, options?: SampleOptions): tf.Tensor;
   getState?(): ModelState;
   setState?(state: ModelState): void;
 }

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import {
   choleskyFloored,
   covarianceFromPrecisionFactor,
+  inverseSpd,
   invertLower,
+  multiply,
   precisionFactorFromCovariance,
   precisionFactorFromPrecision,
   transpose,
@@ -62,5 +64,19 @@ describe('host float64 linear algebra', () => {
     expect(floored).toBe(0);
     expect([factor[3], factor[6], factor[7]]).toEqual([0, 0, 0]);
     close(matmul(factor, transpose(factor, d)), A);
+  });
+
+  it('inverts a positive-definite matrix with its log-determinant', () => {
+    const { inverse, logDet } = inverseSpd(A, d);
+    close(matmul(A, inverse), [1, 0, 0, 0, 1, 0, 0, 0, 1]);
+    // |A| = |L|² = (2 · 3 · 1.5)².
+    expect(logDet).toBeCloseTo(2 * Math.log(9), 12);
+  });
+
+  it('multiplies rectangular matrices, optionally transposing the left one', () => {
+    // [2×3] · [3×1] and its transpose form: Aᵀ B with A stored 3×2.
+    expect([...multiply([1, 2, 3, 4, 5, 6], [1, 0, -1], 2, 3, 1)]).toEqual([-2, -2]);
+    expect([...multiply([1, 4, 2, 5, 3, 6], [1, 0, -1], 2, 3, 1, true)]).toEqual([-2, -2]);
+    close(multiply(L, transpose(L, d), d, d, d), A);
   });
 });

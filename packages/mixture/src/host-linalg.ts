@@ -108,3 +108,50 @@ export function precisionFactorFromPrecision(
 export function covarianceFromPrecisionFactor(factor: Float64Array, d: number): Float64Array {
   return timesOwnTranspose(invertLower(transpose(factor, d), d), d);
 }
+
+/**
+ * A⁻¹ and log |A| of a symmetric positive-definite d×d matrix, through A = L Lᵀ:
+ * A⁻¹ = L⁻ᵀ L⁻¹ and log |A| = 2 Σ log Lᵢᵢ (pivots floored at the smallest positive double).
+ */
+export function inverseSpd(
+  a: ArrayLike<number>,
+  d: number,
+): { inverse: Float64Array; logDet: number } {
+  const { l } = choleskyFloored(a, d, Number.MIN_VALUE);
+  const li = invertLower(l, d);
+  const inverse = new Float64Array(d * d);
+  let logDet = 0;
+  for (let i = 0; i < d; i++) {
+    logDet += 2 * Math.log(l[i * d + i]!);
+    for (let j = 0; j <= i; j++) {
+      let s = 0;
+      for (let k = i; k < d; k++) s += li[k * d + i]! * li[k * d + j]!;
+      inverse[i * d + j] = s;
+      inverse[j * d + i] = s;
+    }
+  }
+  return { inverse, logDet };
+}
+
+/**
+ * The m×p product A B of row-major matrices, with A m×n and B n×p; with `transposeA`, A is
+ * stored n×m and the product is Aᵀ B.
+ */
+export function multiply(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  m: number,
+  n: number,
+  p: number,
+  transposeA = false,
+): Float64Array {
+  const out = new Float64Array(m * p);
+  for (let i = 0; i < m; i++) {
+    for (let r = 0; r < n; r++) {
+      const air = transposeA ? a[r * m + i]! : a[i * n + r]!;
+      if (air === 0) continue;
+      for (let j = 0; j < p; j++) out[i * p + j] = out[i * p + j]! + air * b[r * p + j]!;
+    }
+  }
+  return out;
+}

@@ -1,6 +1,7 @@
 /**
  * Gaussian mixture models: EM with full, diagonal, spherical and tied covariances, k-means++
- * restarts, BIC/AIC and clustering, and gradient training as a `GenerativeModel`.
+ * restarts, BIC/AIC and clustering, and gradient training as a `GenerativeModel`; PCA and
+ * probabilistic PCA, the linear latent-variable baselines.
  *
  * @packageDocumentation
  * @module @gen/mixture
@@ -18,3 +19,11 @@ export {
   type InitialParameters,
   type InitMethod,
 } from './options.js';
+export { Pca, type PcaOptions } from './pca.js';
+export {
+  PPCA_METHODS,
+  type PpcaMethod,
+  ProbabilisticPca,
+  type ProbabilisticPcaFitResult,
+  type ProbabilisticPcaOptions,
+} from './probabilistic-pca.js';

@@ -6,12 +6,13 @@ export type Rows = tf.Tensor | readonly (readonly number[])[];
 
 /**
  * Converts `x` to a float32 [N, D] tensor (`owned`: created here, the caller disposes it) and
- * checks its rank, that N ≥ `minRows` and, when `dim` is known, that D = `dim`.
+ * checks its rank, that N ≥ `minRows` and, when `dim` is known, that D = `dim` (`dimName` says
+ * what D is in the message; default "the mixture's dimension").
  */
 export function toRows(
   fn: string,
   x: unknown,
-  options: { dim?: number | undefined; minRows?: number; arg?: string } = {},
+  options: { dim?: number | undefined; minRows?: number; arg?: string; dimName?: string } = {},
 ): { tensor: tf.Tensor; owned: boolean } {
   const arg = options.arg ?? 'x';
   let tensor: tf.Tensor;
@@ -47,7 +48,7 @@ export function toRows(
   if (options.dim !== undefined && d !== options.dim) {
     throw fail(
       new ShapeMismatchError(
-        `${fn}: argument '${arg}' must have ${options.dim} columns (the mixture's dimension), got shape [${n}, ${d}]`,
+        `${fn}: argument '${arg}' must have ${options.dim} columns (${options.dimName ?? "the mixture's dimension"}), got shape [${n}, ${d}]`,
       ),
     );
   }

@@ -11,7 +11,11 @@ import {
 } from './unconstrained.js';
 
 /** Throws unless `weights` holds exactly the expected names, each a tensor of its shape. */
-function checkWeights(fn: string, weights: NamedTensors, expected: Record<string, number[]>) {
+export function checkWeights(
+  fn: string,
+  weights: NamedTensors,
+  expected: Record<string, number[]>,
+) {
   for (const name of Object.keys(weights ?? {})) {
     if (!(name in expected)) {
       throw new ShapeMismatchError(

@@ -1,4 +1,5 @@
-import type { AdversarialModel } from '@gen/core';
+import type { AdversarialModel, Batch } from '@gen/core';
+import type * as tf from '@tensorflow/tfjs-core';
 import type { TrainingData } from './data/batch-source.js';
 import { runToEnd } from './fit.js';
 import type { AdversarialObjectiveOptions } from './objectives/adversarial-objective.js';
@@ -21,13 +22,18 @@ export interface FitAdversarialOptions extends CommonOptions, AdversarialObjecti
  * schedules, clipping, the NaN guard, abort and exactly resumable checkpoints (the model's
  * `getState()` included) work as in `fit`.
  *
+ * With conditional data `{ x, condition }` (or an iterable of such batches) the discriminator
+ * gets `discriminatorLoss({ x, condition }, rng)` and the generator
+ * `generatorLoss(n, rng, { condition })` with the condition rows of the last real batch, so a
+ * conditional GAN makes fakes of the same labels; tensor data keeps `generatorLoss(n, rng)`.
+ *
  * ```ts
  * const { history } = await fitAdversarial(gan, x, { steps: 2000, batchSize: 64, discriminatorSteps: 2 });
  * ```
  */
-export async function fitAdversarial(
-  model: AdversarialModel,
-  data: TrainingData,
+export async function fitAdversarial<B extends Batch = tf.Tensor>(
+  model: AdversarialModel<B>,
+  data: TrainingData<B>,
   options: FitAdversarialOptions,
 ): Promise<FitResult> {
   return runToEnd(makeTrainer('fitAdversarial', 'adversarial', model, data, options));

@@ -1,8 +1,8 @@
 import { initBackend, Rng } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { QuadraticGame } from '../test/games.js';
-import { GaussianModel } from '../test/models.js';
+import { QuadraticGame, RecordingGame } from '../test/games.js';
+import { ClassMeansModel, GaussianModel, labelledBlobs } from '../test/models.js';
 import { earlyStopping } from './callbacks/early-stopping.js';
 import { memoryCheckpointStore } from './checkpoint/store.js';
 import { fit } from './fit.js';
@@ -75,6 +75,71 @@ describe('no tensor leaks', () => {
     expect(tf.memory().numTensors).toBe(before);
     expect(new Set(counter.counts).size).toBe(1);
     x.dispose();
+    model.dispose();
+  });
+
+  it('fit on { x, condition } data with chunked { x, condition } validation and checkpoints leaves numTensors unchanged, step by step', async () => {
+    const data = labelledBlobs(Rng.fromSeed(5), 40, 4);
+    const held = labelledBlobs(Rng.fromSeed(6), 10, 4);
+    const model = new ClassMeansModel(4, 2);
+    const counter = tensorCounter();
+    const before = tf.memory().numTensors;
+    const result = await fit(
+      model,
+      { x: data.x, condition: data.condition },
+      {
+        steps: 200,
+        batchSize: 16,
+        validation: { data: { x: held.x, condition: held.condition }, every: 50, batchSize: 3 },
+        checkpoint: { store: memoryCheckpointStore({ keep: 1 }), every: 50 },
+        callbacks: [counter],
+      },
+    );
+    expect(result.step).toBe(200);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(new Set(counter.counts).size).toBe(1);
+    tf.dispose([data.x, data.condition, held.x, held.condition]);
+    model.dispose();
+  });
+
+  it('fit on an iterable of fresh { x, condition } batches disposes both tensors of every batch', async () => {
+    const model = new ClassMeansModel(3, 2);
+    const rng = Rng.fromSeed(7);
+    async function* fresh() {
+      for (;;) {
+        const { x, condition } = labelledBlobs(rng, 6, 3);
+        yield { x, condition };
+      }
+    }
+    const counter = tensorCounter();
+    const before = tf.memory().numTensors;
+    await fit(model, fresh(), { steps: 100, callbacks: [counter] });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(new Set(counter.counts).size).toBe(1);
+    model.dispose();
+  });
+
+  it('fitAdversarial on { x, condition } data with k = 2 and checkpoints leaves numTensors unchanged, step by step', async () => {
+    const data = labelledBlobs(Rng.fromSeed(8), 40, 4);
+    const model = new RecordingGame();
+    const counter = tensorCounter();
+    const before = tf.memory().numTensors;
+    const result = await fitAdversarial(
+      model,
+      { x: data.x, condition: data.condition },
+      {
+        steps: 200,
+        batchSize: 8,
+        discriminatorSteps: 2,
+        checkpoint: { store: memoryCheckpointStore({ keep: 1 }), every: 50 },
+        callbacks: [counter],
+      },
+    );
+    expect(result.step).toBe(200);
+    expect(model.generatorCalls.at(-1)!.condition).toHaveLength(8);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(new Set(counter.counts).size).toBe(1);
+    tf.dispose([data.x, data.condition]);
     model.dispose();
   });
 });

@@ -1,4 +1,4 @@
-import { InvalidArgumentError, type Rng } from '@gen/core';
+import { type Batch, InvalidArgumentError, type Rng } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { learningRateScheduler } from './callbacks/learning-rate-scheduler.js';
 import { newRunId } from './checkpoint/run-id.js';
@@ -11,6 +11,7 @@ import {
   type TrainingHeader,
 } from './checkpoint/training-state.js';
 import type { BatchSource, TrainingData } from './data/batch-source.js';
+import { disposeBatch } from './data/conditional.js';
 import { draw, makeSource } from './data/make-source.js';
 import { Events, type Progress } from './events.js';
 import { Guard } from './guard.js';
@@ -41,7 +42,7 @@ export interface LoopSpec {
    * end the run (EM's convergence) by returning a reason.
    */
   step(
-    batches: tf.Tensor[],
+    batches: Batch[],
     rngs: Readonly<Record<string, Rng>>,
     meter: Meter,
     step: number,
@@ -87,7 +88,7 @@ export class TrainingLoop {
   private disposed = false;
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(spec: LoopSpec, config: LoopConfig, data: TrainingData) {
+  constructor(spec: LoopSpec, config: LoopConfig, data: TrainingData<Batch>) {
     this.fn = config.fn;
     this.spec = spec;
     this.config = config;
@@ -244,7 +245,7 @@ export class TrainingLoop {
     try {
       ended = await spec.step(drawn.batches, this.rngs, this.meter, progress.step + 1);
     } finally {
-      tf.dispose(drawn.batches);
+      drawn.batches.forEach(disposeBatch);
     }
     progress.step += 1;
     progress.epoch = this.source.position().epoch;

@@ -144,7 +144,7 @@ describe('fit: bad input', () => {
     [
       'a non-tensor, non-iterable dataset',
       () => fit(model, 5 as never, { steps: 1 }),
-      "fit: argument 'data' must be a tensor or an (async) iterable of batches, got 5",
+      "fit: argument 'data' must be a tensor, a conditional dataset { x, condition } or an (async) iterable of batches, got 5",
     ],
     [
       'a scalar dataset',
@@ -174,7 +174,7 @@ describe('fit: bad input', () => {
     [
       'validation without data',
       () => fit(model, x, { steps: 1, validation: { every: 2 } as never }),
-      "fit: argument 'validation.data' must be a live tensor [n, ...] with n >= 1, got undefined",
+      "fit: argument 'validation.data' must be a live tensor [n, ...] with n >= 1 or { x, condition }, got undefined",
     ],
   ];
   for (const [what, call, message] of cases) {
@@ -216,7 +216,7 @@ describe('fit: bad input', () => {
 
   it('rejects an iterable that yields something other than a tensor, naming where', async () => {
     await expect(fit(model, [tf.clone(x), 'row' as never], { steps: 3 })).rejects.toThrow(
-      `fit: argument 'data' must yield live tensors of rank >= 1 (batches), got "row" at epoch 0, batch 1`,
+      `fit: argument 'data' must yield live tensors of rank >= 1 or { x, condition } batches, got "row" at epoch 0, batch 1`,
     );
   });
 });

@@ -2,6 +2,7 @@ import {
   assertInteger,
   assertKnownOptions,
   assertPositive,
+  type Batch,
   InvalidArgumentError,
   invalidArgument,
   Rng,
@@ -9,14 +10,9 @@ import {
 import * as tf from '@tensorflow/tfjs-core';
 import { assertStore } from './checkpoint/store.js';
 import type { TrainingData } from './data/batch-source.js';
+import { assertConditional, isIterable } from './data/conditional.js';
 import { COMMON_KEYS, type CommonOptions, type LoopConfig } from './options.js';
 import type { Callback, LearningRateSchedule } from './types.js';
-
-const isIterable = (d: unknown): d is Iterable<unknown> | AsyncIterable<unknown> =>
-  typeof d === 'object' &&
-  d !== null &&
-  (typeof (d as Iterable<unknown>)[Symbol.iterator] === 'function' ||
-    typeof (d as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function');
 
 function parseData(fn: string, data: unknown, o: CommonOptions): number | undefined {
   if (data === null) {
@@ -31,13 +27,22 @@ function parseData(fn: string, data: unknown, o: CommonOptions): number | undefi
     if (data.isDisposed || data.rank === 0 || data.shape[0] === 0) {
       throw invalidArgument(fn, 'data', data, 'must be a live tensor [n, ...] with n >= 1');
     }
-    const n = data.shape[0]!;
-    const batchSize = o.batchSize ?? Math.min(32, n);
-    assertInteger(fn, 'batchSize', batchSize, 1, n);
-    return batchSize;
+    return parseBatchSize(fn, data.shape[0]!, o);
+  }
+  if (typeof data === 'object' && !isIterable(data)) {
+    assertConditional(fn, 'data', data);
+    if (data.x.shape[0] === 0) {
+      throw invalidArgument(fn, 'data.x', data.x, 'must have n >= 1 rows');
+    }
+    return parseBatchSize(fn, data.x.shape[0]!, o);
   }
   if (!isIterable(data)) {
-    throw invalidArgument(fn, 'data', data, 'must be a tensor or an (async) iterable of batches');
+    throw invalidArgument(
+      fn,
+      'data',
+      data,
+      'must be a tensor, a conditional dataset { x, condition } or an (async) iterable of batches',
+    );
   }
   for (const key of ['batchSize', 'shuffle'] as const) {
     if (o[key] !== undefined) {
@@ -50,6 +55,12 @@ function parseData(fn: string, data: unknown, o: CommonOptions): number | undefi
     }
   }
   return undefined;
+}
+
+function parseBatchSize(fn: string, n: number, o: CommonOptions): number {
+  const batchSize = o.batchSize ?? Math.min(32, n);
+  assertInteger(fn, 'batchSize', batchSize, 1, n);
+  return batchSize;
 }
 
 function parseCheckpoint(fn: string, value: unknown): LoopConfig['checkpoint'] {
@@ -90,7 +101,7 @@ function parseCallbacks(fn: string, value: unknown): Callback[] {
  */
 export function parseCommonOptions(
   fn: string,
-  data: TrainingData,
+  data: TrainingData<Batch>,
   options: CommonOptions,
   extra: readonly string[],
   omit: readonly string[] = [],

@@ -1,9 +1,9 @@
-import { Rng } from '@gen/core';
+import { type ConditionalBatch, Rng } from '@gen/core';
 import { describeBackends } from '@gen/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
 import { Gan1d } from '../test/games.js';
-import { GaussianModel, weightsOf } from '../test/models.js';
+import { ClassMeansModel, GaussianModel, labelledBlobs, weightsOf } from '../test/models.js';
 import { earlyStopping } from './callbacks/early-stopping.js';
 import { type CheckpointStore, memoryCheckpointStore } from './checkpoint/store.js';
 import type { FitOptions } from './fit.js';
@@ -114,5 +114,47 @@ describeBackends('exact resume in one process', () => {
     expect(rest).toEqual(full);
     expect(await weightsOf(resumed)).toEqual(await weightsOf(straight));
     for (const m of [straight, first, resumed]) m.dispose();
+  });
+
+  it('fit on { x, condition } data with { x, condition } validation resumes bitwise', async () => {
+    const blobs = labelledBlobs(Rng.fromSeed(12), 30, 3);
+    const held = labelledBlobs(Rng.fromSeed(13), 9, 3);
+    const data = { x: blobs.x, condition: blobs.condition };
+    // 5 batches per epoch (the last holds 2), 25 steps; stopped at 8, in the second epoch.
+    const options = (store: CheckpointStore): FitOptions<ConditionalBatch> => ({
+      epochs: 5,
+      batchSize: 7,
+      rng: Rng.fromSeed(14),
+      logEvery: 1,
+      learningRate: cosineDecay({ initial: 0.1, steps: 25 }),
+      validation: { data: { x: held.x, condition: held.condition }, every: 4, batchSize: 4 },
+      checkpoint: { store, every: 6 },
+    });
+    const straight = new ClassMeansModel(3, 2);
+    const full = await fit(straight, data, options(memoryCheckpointStore()));
+    const store = memoryCheckpointStore();
+    const stop = abortAfter(8);
+    const first = new ClassMeansModel(3, 2);
+    await fit(first, data, { ...options(store), signal: stop.signal, callbacks: [stop.callback] });
+    expect(await store.list()).toEqual([6, 8]);
+    const resumed = new ClassMeansModel(3, 2, { init: 5 });
+    const rest = await fit(resumed, data, { ...options(store), resume: store });
+    expect(rest).toEqual(full);
+    expect(rest).toMatchObject({ step: 25, epoch: 5, stopReason: 'completed' });
+    expect(await weightsOf(resumed)).toEqual(await weightsOf(straight));
+
+    // A checkpoint of a run on the examples alone does not resume a conditional run.
+    const plain = memoryCheckpointStore();
+    const gaussian = new GaussianModel(2);
+    await fit(gaussian, blobs.x, {
+      steps: 2,
+      batchSize: 7,
+      checkpoint: { store: plain, every: 2 },
+    });
+    await expect(fit(resumed, data, { steps: 4, batchSize: 7, resume: plain })).rejects.toThrow(
+      "fit: argument 'resume' was written with conditionSize undefined, but this run has conditionSize 3",
+    );
+    tf.dispose([blobs.x, blobs.condition, held.x, held.condition]);
+    for (const m of [straight, first, resumed, gaussian]) m.dispose();
   });
 });

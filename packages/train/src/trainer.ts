@@ -1,10 +1,12 @@
 import {
   type AdversarialModel,
+  type Batch,
   type EmModel,
   invalidArgument,
   isTrainable,
   type Trainable,
 } from '@gen/core';
+import type * as tf from '@tensorflow/tfjs-core';
 import type { TrainingData } from './data/batch-source.js';
 import { type LoopSpec, TrainingLoop } from './loop.js';
 import {
@@ -35,9 +37,9 @@ import type { TrainerStatus } from './types.js';
 export type TrainerKind = 'loss' | 'adversarial' | 'em';
 
 /** Options of {@link createTrainer}: the common ones plus those of its kind. */
-export interface TrainerOptions
+export interface TrainerOptions<B extends Batch = tf.Tensor>
   extends CommonOptions,
-    LossObjectiveOptions,
+    LossObjectiveOptions<B>,
     AdversarialObjectiveOptions,
     EmObjectiveOptions {
   /**
@@ -91,8 +93,8 @@ export function makeTrainer(
   fn: string,
   kind: TrainerKind | undefined,
   model: unknown,
-  data: TrainingData,
-  options: TrainerOptions,
+  data: TrainingData<Batch>,
+  options: TrainerOptions<Batch>,
 ): Trainer {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw invalidArgument(fn, 'options', options, 'must be an options object with steps or epochs');
@@ -113,10 +115,10 @@ export function makeTrainer(
     spec = emObjective(model as EmModel, data, o, config);
   } else if (chosen === 'adversarial') {
     config = parseCommonOptions(fn, data, options, [...ADVERSARIAL_KEYS, ...own]);
-    spec = adversarialObjective(model as AdversarialModel, data, options, config);
+    spec = adversarialObjective(model as AdversarialModel<Batch>, data, options, config);
   } else {
     config = parseCommonOptions(fn, data, options, [...LOSS_KEYS, ...own]);
-    spec = lossObjective(model as Trainable, data, options, config);
+    spec = lossObjective(model as Trainable<Batch>, data, options, config);
   }
   const loop = new TrainingLoop(spec, config, data);
   return {
@@ -143,8 +145,12 @@ export function makeTrainer(
  * `onTrainBegin`) on the first `step()`/`run()`, and trains as far as it is asked. `fit`,
  * `fitAdversarial` and `fitEm` are this trainer run to the end, with the same options.
  *
- * Tensor data (and `validation.data`) is checked for NaN and ±Inf once, with one asynchronous
- * read, before the first step; the model's loss (`loss`, `discriminatorLoss`, the synchronous
+ * `data` is a tensor, a conditional dataset `{ x, condition }` (shuffled and sliced together;
+ * the model receives `{ x, condition }` batches), an (async) iterable of either kind of batch,
+ * or `null` (see {@link TrainingData}).
+ *
+ * Tensor data (`x` and `condition` of a pair, and `validation.data`) is checked for NaN and ±Inf
+ * once, with one asynchronous read each, before the first step; the model's loss (`loss`, `discriminatorLoss`, the synchronous
  * part of `emStep`) then runs inside `withoutFiniteChecks` from `@gen/core`, so the models'
  * own per-call input checks do not cost a read every step. An iterable's batches are not
  * checked up front, so its losses keep those checks.
@@ -170,10 +176,10 @@ export function makeTrainer(
  * requestAnimationFrame(frame);
  * ```
  */
-export function createTrainer(
-  model: Trainable | AdversarialModel | EmModel,
-  data: TrainingData,
-  options: TrainerOptions,
+export function createTrainer<B extends Batch = tf.Tensor>(
+  model: Trainable<B> | AdversarialModel<B> | EmModel,
+  data: TrainingData<B>,
+  options: TrainerOptions<B>,
 ): Trainer {
   return makeTrainer('createTrainer', undefined, model, data, options);
 }

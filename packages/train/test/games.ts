@@ -1,4 +1,12 @@
-import { type AdversarialModel, type NamedTensors, type Rng, softplus } from '@gen/core';
+import {
+  type AdversarialModel,
+  type Batch,
+  type NamedTensors,
+  type Rng,
+  type SampleOptions,
+  softplus,
+  splitBatch,
+} from '@gen/core';
 import { Mlp } from '@gen/nn';
 import * as tf from '@tensorflow/tfjs-core';
 import { assign } from './models.js';
@@ -161,5 +169,59 @@ export class NoisyGan1d extends Gan1d {
     const count = state.discriminatorUpdates;
     if (!Number.isInteger(count)) throw new Error(`bad state ${JSON.stringify(state)}`);
     this.discriminatorUpdates = count as number;
+  }
+}
+
+/**
+ * A game that records what the loop hands it: every real batch's examples and conditions, and
+ * every generator call's n, argument count and condition. L_D = ½(d − mean(x))², L_G = ½(g − d)².
+ */
+export class RecordingGame implements AdversarialModel<Batch> {
+  readonly d = tf.variable(tf.scalar(0));
+  readonly g = tf.variable(tf.scalar(1));
+  readonly real: { x: number[]; condition?: number[][] }[] = [];
+  readonly generatorCalls: { n: number; argumentCount: number; condition?: number[][] }[] = [];
+
+  get discriminatorVariables(): tf.Variable[] {
+    return [this.d];
+  }
+
+  get generatorVariables(): tf.Variable[] {
+    return [this.g];
+  }
+
+  discriminatorLoss(batch: Batch): tf.Scalar {
+    const { x, condition } = splitBatch('RecordingGame.discriminatorLoss', batch);
+    this.real.push({
+      x: Array.from(x.dataSync()),
+      ...(condition === undefined ? {} : { condition: condition.arraySync() as number[][] }),
+    });
+    return tf.tidy(() => tf.mul(0.5, tf.square(tf.sub(this.d, tf.mean(x)))));
+  }
+
+  generatorLoss(n: number, ...rest: [Rng, SampleOptions?]): tf.Scalar {
+    const condition = rest[1]?.condition;
+    this.generatorCalls.push({
+      n,
+      argumentCount: 1 + rest.length,
+      ...(condition === undefined ? {} : { condition: condition.arraySync() as number[][] }),
+    });
+    return tf.tidy(() => tf.mul(0.5, tf.square(tf.sub(this.g, this.d))));
+  }
+
+  sample(n: number): tf.Tensor {
+    return tf.fill([n, 1], this.g.dataSync()[0]!);
+  }
+
+  getWeights(): NamedTensors {
+    return { d: tf.clone(this.d), g: tf.clone(this.g) };
+  }
+
+  setWeights(weights: NamedTensors): void {
+    assign({ d: this.d, g: this.g }, weights);
+  }
+
+  dispose(): void {
+    tf.dispose([this.d, this.g]);
   }
 }

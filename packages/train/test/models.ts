@@ -1,4 +1,12 @@
-import type { GenerativeModel, NamedTensors, Rng } from '@gen/core';
+import {
+  type ConditionalBatch,
+  type GenerativeModel,
+  invalidArgument,
+  type NamedTensors,
+  type Rng,
+  type SampleOptions,
+  splitBatch,
+} from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
 
 // Models for the tests (not exported by the package).
@@ -169,3 +177,82 @@ export class TwoMeansEm {
 }
 
 const softplusT = (x: tf.Tensor) => tf.log1p(tf.exp(x));
+
+/**
+ * A conditional model with one learnable row per class, W `[conditionSize, dim]`: loss = mean
+ * over the batch of ‖x − condition·W‖². For one-hot conditions its minimiser is the class means
+ * of the data, so it converges to them only if every example keeps its own label. Records the
+ * rows of every batch it sees (examples and conditions), when `record` is set.
+ */
+export class ClassMeansModel implements GenerativeModel<ConditionalBatch> {
+  readonly w: tf.Variable;
+  readonly batches: { x: number[][]; condition: number[][] }[] = [];
+  private readonly record: boolean;
+
+  constructor(conditionSize: number, dim: number, { init = 0, record = false } = {}) {
+    this.w = tf.variable(tf.fill([conditionSize, dim], init));
+    this.record = record;
+  }
+
+  get trainableVariables(): tf.Variable[] {
+    return [this.w];
+  }
+
+  loss(batch: ConditionalBatch): tf.Scalar {
+    const { x, condition } = splitBatch('ClassMeansModel.loss', batch);
+    if (condition === undefined) {
+      throw invalidArgument('ClassMeansModel.loss', 'batch', batch, 'must be { x, condition }');
+    }
+    if (this.record) {
+      this.batches.push({
+        x: x.arraySync() as number[][],
+        condition: condition.arraySync() as number[][],
+      });
+    }
+    return tf.tidy(() => tf.mean(tf.sum(tf.square(tf.sub(x, tf.matMul(condition, this.w))), -1)));
+  }
+
+  sample(_n: number, _rng: Rng, options?: SampleOptions): tf.Tensor {
+    return tf.matMul(options!.condition!, this.w);
+  }
+
+  getWeights(): NamedTensors {
+    return { w: tf.clone(this.w) };
+  }
+
+  setWeights(weights: NamedTensors): void {
+    assign({ w: this.w }, weights);
+  }
+
+  dispose(): void {
+    this.w.dispose();
+  }
+}
+
+/**
+ * A labelled toy set: `n` points in the plane around one of `classes` centres on a circle of
+ * radius 3 (row i in class i mod classes, noise std 0.5), `x` `[n, 2]` and one-hot `condition`
+ * `[n, classes]`, plus the class means of `x` computed in float64 (the oracle of
+ * {@link ClassMeansModel}).
+ */
+export function labelledBlobs(
+  rng: Rng,
+  n: number,
+  classes: number,
+): { x: tf.Tensor2D; condition: tf.Tensor2D; means: number[][] } {
+  const noise = rng.normal([n, 2], 0, 0.5);
+  const labels = Array.from({ length: n }, (_, i) => i % classes);
+  const rows = (noise.arraySync() as number[][]).map((row, i) => {
+    const angle = (2 * Math.PI * labels[i]!) / classes;
+    return [Math.fround(row[0]! + 3 * Math.cos(angle)), Math.fround(row[1]! + 3 * Math.sin(angle))];
+  });
+  noise.dispose();
+  const means = Array.from({ length: classes }, (_, k) => {
+    const members = rows.filter((_, i) => labels[i] === k);
+    return [0, 1].map((j) => members.reduce((sum, r) => sum + r[j]!, 0) / members.length);
+  });
+  const condition = tf.tidy(() =>
+    tf.cast(tf.oneHot(tf.tensor1d(labels, 'int32'), classes), 'float32'),
+  ) as tf.Tensor2D;
+  return { x: tf.tensor2d(rows), condition, means };
+}

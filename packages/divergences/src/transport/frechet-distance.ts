@@ -1,7 +1,6 @@
-import { assertKnownOptions, invalidArgument, NumericalError } from '@gen/core';
+import { assertKnownOptions, invalidArgument, NumericalError, symmetricEigen } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { type SampleLike, withSamplePair } from './samples.js';
-import { symmetricEigen } from './symmetric-eigen.js';
 
 export interface FrechetDistanceOptions {
   /** Covariances with the n − 1 denominator (default true, like numpy's `np.cov`) or with n. */

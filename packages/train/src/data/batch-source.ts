@@ -1,3 +1,4 @@
+import type { Batch } from '@gen/core';
 import type * as tf from '@tensorflow/tfjs-core';
 
 /** Where a data stream stands; saved in checkpoints (JSON). */
@@ -10,9 +11,9 @@ export interface DataPosition {
   rngState?: unknown;
 }
 
-/** One batch; `epochEnded` is true for the last batch of a pass. */
+/** One batch (a tensor or `{ x, condition }`); `epochEnded` is true for the last of a pass. */
 export interface Draw {
-  batch: tf.Tensor;
+  batch: Batch;
   epochEnded: boolean;
 }
 
@@ -30,11 +31,14 @@ export interface BatchSource {
 }
 
 /**
- * Data that the loops accept: one tensor `[n, ...]` (batched and shuffled by the loop; it stays
- * the caller's), or any (async) iterable of batch tensors, iterated afresh every epoch. The
- * loops take ownership of every tensor an iterable yields and dispose it after its step, so a
- * generator of fresh batches needs no cleanup; yield `tf.clone(t)` to keep `t`. `null` means no
- * data, for objectives that draw their own samples (variational inference): every step gets an
- * empty batch `[0]`, and the run is counted in `steps`.
+ * Data that the loops accept (`B` is the model's batch type: `tf.Tensor`, `ConditionalBatch` or
+ * `Batch`): one tensor `[n, ...]` (batched and shuffled by the loop; it stays the caller's), a
+ * conditional dataset `{ x: [n, ...], condition: [n, conditionSize] }` (batched and shuffled
+ * likewise, its two tensors with one permutation, so row i of `x` keeps row i of `condition`; the
+ * model's loss gets `{ x, condition }` batches), or any (async) iterable of batch tensors or
+ * `{ x, condition }` batches, iterated afresh every epoch. The loops take ownership of every tensor an
+ * iterable yields and dispose it after its step, so a generator of fresh batches needs no cleanup;
+ * yield `tf.clone(t)` to keep `t`. `null` means no data, for objectives that draw their own samples
+ * (variational inference): every step gets an empty batch `[0]`, and the run is counted in `steps`.
  */
-export type TrainingData = tf.Tensor | Iterable<tf.Tensor> | AsyncIterable<tf.Tensor> | null;
+export type TrainingData<B extends Batch = tf.Tensor> = B | Iterable<B> | AsyncIterable<B> | null;

@@ -1,22 +1,24 @@
-import { FormatError, formatValue, InvalidArgumentError } from '@gen/core';
+import { type Batch, FormatError, formatValue, InvalidArgumentError } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { BatchSource, DataPosition, Draw } from './batch-source.js';
+import { assertConditional, disposeBatch } from './conditional.js';
 
 type AnyIterator = Iterator<unknown> | AsyncIterator<unknown>;
 
 /**
- * Batches from an (async) iterable. Each pass calls `[Symbol.asyncIterator]()` or
- * `[Symbol.iterator]()` afresh; one batch is read ahead so that the last batch of a pass is known
- * when it is handed out. The loop takes ownership of every yielded tensor and disposes it after
- * its step. On resume the first `index` batches of the pass are read and disposed, so the
- * sequence continues exactly when the iterable replays the same batches on every pass.
+ * Batches (tensors or `{ x, condition }` pairs) from an (async) iterable. Each pass calls
+ * `[Symbol.asyncIterator]()` or `[Symbol.iterator]()` afresh; one batch is read ahead so that the
+ * last batch of a pass is known when it is handed out. The loop takes ownership of every yielded
+ * tensor and disposes it after its step. On resume the first `index` batches of the pass are read
+ * and disposed, so the sequence continues exactly when the iterable replays the same batches on
+ * every pass.
  */
 export class IterableSource implements BatchSource {
   readonly batchesPerEpoch = undefined;
   private readonly fn: string;
   private readonly data: Iterable<unknown> | AsyncIterable<unknown>;
   private iterator: AnyIterator | undefined;
-  private ahead: tf.Tensor | undefined;
+  private ahead: Batch | undefined;
   private epoch = 0;
   private index = 0;
 
@@ -58,14 +60,14 @@ export class IterableSource implements BatchSource {
           `${this.fn}: argument 'data' ended after ${i} batches, but the checkpoint was written ${index} batches into a pass`,
         );
       }
-      this.ahead.dispose();
+      disposeBatch(this.ahead);
       this.ahead = await this.pull(i + 1);
     }
     this.index = index;
   }
 
   dispose(): void {
-    this.ahead?.dispose();
+    if (this.ahead !== undefined) disposeBatch(this.ahead);
     this.ahead = undefined;
   }
 
@@ -78,18 +80,30 @@ export class IterableSource implements BatchSource {
     this.ahead = await this.pull(0);
   }
 
-  /** The next value of the pass, the `item`-th (0-based), checked to be a batch tensor. */
-  private async pull(item: number): Promise<tf.Tensor | undefined> {
+  /** The next value of the pass, the `item`-th (0-based), checked to be a batch. */
+  private async pull(item: number): Promise<Batch | undefined> {
     const result = await this.iterator!.next();
     if (result.done) return undefined;
-    const value = result.value;
-    if (!(value instanceof tf.Tensor) || value.isDisposed || value.rank === 0) {
-      // The loop owns what the iterable yields, a refused scalar included.
-      if (value instanceof tf.Tensor) value.dispose();
-      throw new InvalidArgumentError(
-        `${this.fn}: argument 'data' must yield live tensors of rank >= 1 (batches), got ${formatValue(value)} at epoch ${this.epoch}, batch ${item}`,
-      );
+    const value: unknown = result.value;
+    const where = `at epoch ${this.epoch}, batch ${item}`;
+    if (value instanceof tf.Tensor && !value.isDisposed && value.rank > 0) return value;
+    if (value !== null && typeof value === 'object' && !(value instanceof tf.Tensor)) {
+      try {
+        assertConditional(this.fn, 'data', value);
+        return value;
+      } catch (error) {
+        // The loop owns what the iterable yields, a refused batch included.
+        const { x, condition } = value as Record<string, unknown>;
+        tf.dispose([x, condition].filter((t): t is tf.Tensor => t instanceof tf.Tensor));
+        throw new InvalidArgumentError(
+          `${(error as Error).message} (a { x, condition } batch the iterable yielded ${where})`,
+          { cause: error },
+        );
+      }
     }
-    return value;
+    if (value instanceof tf.Tensor) value.dispose();
+    throw new InvalidArgumentError(
+      `${this.fn}: argument 'data' must yield live tensors of rank >= 1 or { x, condition } batches, got ${formatValue(value)} ${where}`,
+    );
   }
 }

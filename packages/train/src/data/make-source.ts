@@ -1,20 +1,23 @@
-import type { Rng } from '@gen/core';
-import * as tf from '@tensorflow/tfjs-core';
+import type { Batch, Rng } from '@gen/core';
 import type { BatchSource, TrainingData } from './batch-source.js';
+import { disposeBatch, isTensorData } from './conditional.js';
 import { IterableSource } from './iterable-source.js';
 import { NoDataSource } from './no-data-source.js';
 import { TensorSource } from './tensor-source.js';
 
-/** The batch stream of `data`: shuffled mini-batches of a tensor, or an iterable's own batches. */
+/**
+ * The batch stream of `data`: shuffled mini-batches of a tensor or a `{ x, condition }` pair, or
+ * an iterable's own batches.
+ */
 export function makeSource(
   fn: string,
-  data: TrainingData,
+  data: TrainingData<Batch>,
   batchSize: number | undefined,
   shuffle: boolean,
   rng: Rng,
 ): BatchSource {
   if (data === null) return new NoDataSource();
-  return data instanceof tf.Tensor
+  return isTensorData(data)
     ? new TensorSource(data, batchSize!, shuffle, rng)
     : new IterableSource(fn, data);
 }
@@ -26,13 +29,13 @@ export function makeSource(
 export async function draw(
   source: BatchSource,
   k: number,
-): Promise<{ batches: tf.Tensor[]; epochsEnded: number } | undefined> {
-  const batches: tf.Tensor[] = [];
+): Promise<{ batches: Batch[]; epochsEnded: number } | undefined> {
+  const batches: Batch[] = [];
   let epochsEnded = 0;
   for (let j = 0; j < k; j++) {
     const d = await source.next();
     if (d === undefined) {
-      tf.dispose(batches);
+      batches.forEach(disposeBatch);
       return undefined;
     }
     batches.push(d.batch);

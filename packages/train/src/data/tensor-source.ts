@@ -1,23 +1,34 @@
-import { type BatchIterator, batches, FormatError, Rng, type RngState } from '@gen/core';
-import type * as tf from '@tensorflow/tfjs-core';
+import {
+  type Batch,
+  type BatchIterator,
+  batches,
+  type ConditionalBatch,
+  FormatError,
+  Rng,
+  type RngState,
+} from '@gen/core';
+import * as tf from '@tensorflow/tfjs-core';
 import type { BatchSource, DataPosition, Draw } from './batch-source.js';
 
 /**
- * Mini-batches of the rows of `x`, drawn by @gen/core's `batches` (endless, one seeded order
- * per pass; the seeding rule is documented there): the last batch of a pass holds the
- * remainder. The position is the iterator's `{ epoch, index }` and the data Rng's state when
- * the source was made, from which `batches` rebuilds the same stream, so a restored source
- * continues exactly.
+ * Mini-batches of the rows of `x` (or of a `{ x, condition }` pair), drawn by @gen/core's
+ * `batches` (endless, one seeded order per pass; the seeding rule is documented there): the last
+ * batch of a pass holds the remainder. A pair's two tensors are batched by two iterators built
+ * from the same Rng state, hence with the same permutation every pass, so row i of `x` stays
+ * with row i of `condition`. The position is the iterator's `{ epoch, index }` and the data
+ * Rng's state when the source was made, from which `batches` rebuilds the same stream, so a
+ * restored source continues exactly.
  */
 export class TensorSource implements BatchSource {
   readonly batchesPerEpoch: number;
-  private readonly x: tf.Tensor;
+  private readonly data: tf.Tensor | ConditionalBatch;
   private readonly batchSize: number;
   private readonly shuffle: boolean;
   private iterator: BatchIterator;
+  private conditions: BatchIterator | undefined;
 
-  constructor(x: tf.Tensor, batchSize: number, shuffle: boolean, rng: Rng) {
-    this.x = x;
+  constructor(data: tf.Tensor | ConditionalBatch, batchSize: number, shuffle: boolean, rng: Rng) {
+    this.data = data;
     this.batchSize = batchSize;
     this.shuffle = shuffle;
     this.iterator = this.open(rng, { epoch: 0, index: 0 });
@@ -26,7 +37,9 @@ export class TensorSource implements BatchSource {
 
   async next(): Promise<Draw> {
     // Endless (epochs: Infinity), so there is always a batch; the loop owns and disposes it.
-    const batch = this.iterator.take()!;
+    const x = this.iterator.take()!;
+    const batch: Batch =
+      this.conditions === undefined ? x : { x, condition: this.conditions.take()! };
     return { batch, epochEnded: this.iterator.position.index === 0 };
   }
 
@@ -54,21 +67,28 @@ export class TensorSource implements BatchSource {
         { cause },
       );
     }
-    this.iterator.return();
+    this.dispose();
     this.iterator = this.open(rng, { epoch, index });
   }
 
   dispose(): void {
     this.iterator.return();
+    this.conditions?.return();
   }
 
+  /** The iterator of the examples (and, for a pair, `this.conditions`), both from `rng`'s state. */
   private open(rng: Rng, start: { epoch: number; index: number }): BatchIterator {
-    return batches(this.x, {
-      batchSize: this.batchSize,
-      shuffle: this.shuffle,
-      rng,
-      epochs: Number.POSITIVE_INFINITY,
-      start,
-    });
+    const state = rng.getState();
+    const over = (t: tf.Tensor) =>
+      batches(t, {
+        batchSize: this.batchSize,
+        shuffle: this.shuffle,
+        rng: Rng.fromState(state),
+        epochs: Number.POSITIVE_INFINITY,
+        start,
+      });
+    if (this.data instanceof tf.Tensor) return over(this.data);
+    this.conditions = over(this.data.condition);
+    return over(this.data.x);
   }
 }

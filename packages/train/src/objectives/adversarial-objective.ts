@@ -1,12 +1,13 @@
 import {
   type AdversarialModel,
-  assertFiniteTensorAsync,
   assertInteger,
+  type Batch,
   invalidArgument,
   withoutFiniteChecks,
 } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { TrainingData } from '../data/batch-source.js';
+import { assertFiniteData, dataSettings, examplesOf, isTensorData } from '../data/conditional.js';
 import { gradientStep, scalarLoss } from '../gradient-step.js';
 import type { LoopSpec } from '../loop.js';
 import { defaultAdam } from '../optimizer-state.js';
@@ -34,8 +35,8 @@ const isVariableList = (list: unknown) =>
   list.every((v) => v instanceof tf.Variable && !v.isDisposed);
 
 /** Whether `m` has the members of an {@link AdversarialModel} (live variable lists included). */
-export function isAdversarial(m: unknown): m is AdversarialModel {
-  const a = m as Partial<AdversarialModel> | null;
+export function isAdversarial(m: unknown): m is AdversarialModel<Batch> {
+  const a = m as Partial<AdversarialModel<Batch>> | null;
   return (
     a !== null &&
     typeof a === 'object' &&
@@ -54,8 +55,8 @@ export function isAdversarial(m: unknown): m is AdversarialModel {
  * schedule counters), then one generator update on as many fakes as the last real batch.
  */
 export function adversarialObjective(
-  model: AdversarialModel,
-  data: TrainingData,
+  model: AdversarialModel<Batch>,
+  data: TrainingData<Batch>,
   options: AdversarialObjectiveOptions,
   config: LoopConfig,
 ): LoopSpec {
@@ -88,7 +89,7 @@ export function adversarialObjective(
   const discriminator = given.discriminator ?? defaultAdam();
   const generator = given.generator ?? defaultAdam();
   const guard = config.nanGuard !== false;
-  const checked = data instanceof tf.Tensor;
+  const checked = isTensorData(data);
   const after =
     typeof model.afterDiscriminatorStep === 'function'
       ? () => model.afterDiscriminatorStep!()
@@ -100,13 +101,13 @@ export function adversarialObjective(
     optimizers: { discriminator, generator },
     batchesPerStep: k,
     settings: {
-      rows: data instanceof tf.Tensor ? data.shape[0]! : null,
+      ...dataSettings(data),
       batchSize: config.batchSize ?? null,
       shuffle: config.shuffle,
       discriminatorSteps: k,
     },
     async prepare() {
-      if (data instanceof tf.Tensor) await assertFiniteTensorAsync(fn, 'data', data);
+      if (isTensorData(data)) await assertFiniteData(fn, 'data', data);
     },
     step(batches, rngs, meter, step) {
       // Every update's finite flag is and-ed into one, checked once: the bad step is the same,
@@ -131,11 +132,22 @@ export function adversarialObjective(
           flags.push(d.finite);
           after();
         }
-        const n = batches.at(-1)!.shape[0]!;
+        // The fakes match the last real batch: as many, and a conditional GAN's with its labels.
+        const last = batches.at(-1)!;
+        const n = examplesOf(last).shape[0]!;
+        const generatorLoss =
+          last instanceof tf.Tensor
+            ? () => model.generatorLoss(n, rngs.loss!)
+            : () => {
+                const options = { condition: last.condition };
+                return checked
+                  ? withoutFiniteChecks(() => model.generatorLoss(n, rngs.loss!, options))
+                  : model.generatorLoss(n, rngs.loss!, options);
+              };
         const g = gradientStep(
           generator,
           model.generatorVariables,
-          scalarLoss(`${fn}: model.generatorLoss`, () => model.generatorLoss(n, rngs.loss!)),
+          scalarLoss(`${fn}: model.generatorLoss`, generatorLoss),
           config.clip,
           guard,
         );

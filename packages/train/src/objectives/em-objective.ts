@@ -1,9 +1,12 @@
 import {
   assertFiniteTensorAsync,
   assertNonNegative,
+  type Batch,
   type EmModel,
   FormatError,
+  InvalidArgumentError,
   invalidArgument,
+  isConditionalBatch,
   withoutFiniteChecks,
 } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
@@ -43,13 +46,18 @@ export function isEmModel(m: unknown): m is EmModel {
  */
 export function emObjective(
   model: EmModel,
-  data: TrainingData,
+  data: TrainingData<Batch>,
   options: EmObjectiveOptions,
   config: LoopConfig,
 ): LoopSpec & { source: WholeSource } {
   const { fn } = config;
   if (!isEmModel(model)) {
     throw invalidArgument(fn, 'model', model, 'must have emStep(x), getWeights and setWeights');
+  }
+  if (isConditionalBatch(data)) {
+    throw new InvalidArgumentError(
+      `${fn}: argument 'data' must be a tensor [n, ...] (EM models take no condition), got { x, condition }`,
+    );
   }
   if (!(data instanceof tf.Tensor)) {
     throw invalidArgument(fn, 'data', data, 'must be a tensor [n, ...] (EM uses all rows at once)');
@@ -75,7 +83,7 @@ export function emObjective(
     async step(batches, _rngs, meter) {
       // The data was checked for NaN/±Inf before the first step; the synchronous part of emStep
       // (where a model checks its input) skips the per-call check.
-      const { lowerBound } = await withoutFiniteChecks(() => model.emStep(batches[0]!));
+      const { lowerBound } = await withoutFiniteChecks(() => model.emStep(batches[0] as tf.Tensor));
       const value = tf.scalar(-lowerBound);
       meter.add('loss', value);
       value.dispose();

@@ -1,10 +1,11 @@
-import { NumericalError } from '@gen/core';
+import { NumericalError } from './errors.js';
 
 /*
  * Float64 eigendecomposition of a real symmetric matrix on the host: Householder reduction to
  * tridiagonal form, then the implicit QL algorithm (the EISPACK tred2/tql2 pair as JAMA writes
  * it). O(d³), backward stable, fine up to d ≈ 1000 in a second or a few. The orthogonal factor is
- * kept transposed (row j is eigenvector j), so every inner loop walks a row.
+ * kept transposed (row j is eigenvector j), so every inner loop walks a row. Shared by
+ * @gen/divergences (Fréchet distance) and @gen/mixture (PCA).
  */
 
 /** Eigenvalues (unsorted) and, when asked for, `vectors[j]` the unit eigenvector of `values[j]`. */
@@ -14,8 +15,14 @@ export interface SymmetricEigen {
 }
 
 /**
- * Eigenvalues (and optionally eigenvectors) of the symmetric `d`×`d` matrix `a`, row-major; only
- * the lower triangle is read. Throws NumericalError naming `fn` if QL does not converge.
+ * Eigenvalues (and optionally eigenvectors) of the symmetric `d`×`d` matrix `a`, row-major, in
+ * float64 on the host; only the lower triangle is read. The eigenvalues come unsorted. Throws
+ * {@link NumericalError} naming `fn` (the public caller) if QL does not converge.
+ *
+ * ```ts
+ * const { values, vectors } = symmetricEigen('myFn', [2, 1, 1, 2], 2, true);
+ * // values {1, 3} (in some order); vectors[j] is the unit eigenvector of values[j]
+ * ```
  */
 export function symmetricEigen(
   fn: string,
