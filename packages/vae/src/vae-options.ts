@@ -1,9 +1,15 @@
 import type { GradientEstimator, Network } from '@gen/core';
 import { invalidArgument } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
+import type { BetaSchedule } from './beta-schedule.js';
 import type { Likelihood } from './likelihood.js';
+import type { Objective } from './objective.js';
+import type { Prior } from './vamp-prior.js';
 
-type Shared = Pick<VaeOptions, 'beta' | 'klMethod' | 'estimator' | 'samples'>;
+type Shared = Pick<
+  VaeOptions,
+  'beta' | 'klMethod' | 'estimator' | 'samples' | 'objective' | 'conditionSize' | 'prior'
+>;
 
 export interface VaeMlpOptions extends Shared {
   inputSize: number;
@@ -45,14 +51,43 @@ export interface VaeOptions {
   decoder: Network;
   latentSize: number;
   likelihood: Likelihood;
-  /** Weight β of the KL term in the training loss (default 1; β-VAE for β > 1). */
-  beta?: number;
-  /** KL(q‖p) in closed form through the KL registry, or by Monte Carlo (default 'analytic'). */
+  /**
+   * Weight β of the KL term in the training loss (default 1; β-VAE for β > 1), or a linear
+   * warm-up `{ from, to, steps }` (KL annealing): β goes from `from` to `to` over the first
+   * `steps` training steps. A training step is a `loss` call made under a gradient tape
+   * (`optimizer.minimize`, `fit`); the count is the model's state (`getState`/`setState`), so
+   * checkpoints carry it.
+   */
+  beta?: number | BetaSchedule;
+  /**
+   * The training objective (default `'elbo'`): `{ iwae: k }` trains on the importance-weighted
+   * bound with k samples per example (needs the default pathwise estimator).
+   */
+  objective?: Objective;
+  /**
+   * Size of the condition vector of a conditional VAE (CVAE, Sohn et al. 2015): q(z | x, c) and
+   * p(x | z, c), the condition appended to the encoder's input (as extra channels for images)
+   * and to the latent. The encoder and decoder must accept the wider inputs. Data is then passed
+   * as `{ x, condition }` and `sample`/`decode` take `{ condition }`. Default: unconditional.
+   */
+  conditionSize?: number;
+  /**
+   * KL(q‖p) in closed form through the KL registry, or by Monte Carlo (default 'analytic';
+   * 'monte-carlo' with a VampPrior).
+   */
   klMethod?: 'analytic' | 'monte-carlo';
   /** Gradient estimator of the reconstruction term (default pathwise()). */
   estimator?: GradientEstimator;
   /** Monte Carlo samples per example in `loss` (default 1). */
   samples?: number;
+  /**
+   * The prior p(z) (default `'standard'`, N(0, I)); `{ vamp: K }` is the VampPrior (Tomczak &
+   * Welling 2018), the mixture (1/K) Σₖ q(z | uₖ) over K learned pseudo-inputs uₖ (the weight
+   * `prior/pseudoInputs`, [K, ...dataShape], initialised N(0.5, 0.1²) from a fixed seed). It
+   * needs `dataShape`, takes no condition, and makes the KL term Monte Carlo (an explicit
+   * `klMethod: 'analytic'` is refused).
+   */
+  prior?: Prior;
   /**
    * Shape of one example without the batch axis, e.g. [784] or [28, 28, 1]. When given, data
    * passed to every method is checked against it up front, so a wrong width is an error that
@@ -78,7 +113,18 @@ export const VAE_KEYS = [
   'samples',
   'dataShape',
   'seed',
+  'objective',
+  'conditionSize',
+  'prior',
 ];
 
 /** The options `Vae.mlp` and `Vae.conv` pass on to the constructor. */
-export const SHARED_KEYS = ['beta', 'klMethod', 'estimator', 'samples'];
+export const SHARED_KEYS = [
+  'beta',
+  'klMethod',
+  'estimator',
+  'samples',
+  'objective',
+  'conditionSize',
+  'prior',
+];

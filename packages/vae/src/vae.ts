@@ -1,20 +1,22 @@
-import { assertFiniteTensor, assertInteger, invalidArgument, Rng } from '@gen/core';
+import { assertInteger, type Batch, invalidArgument, isConditionalBatch, Rng } from '@gen/core';
 import { Mlp, modelConfig, registerModel } from '@gen/nn';
 import * as tf from '@tensorflow/tfjs-core';
+import { parseBeta } from './beta-schedule.js';
+import type { Parts } from './condition.js';
 import { ConvDecoder, ConvEncoder } from './conv.js';
 import { outputFactor, parseLikelihood } from './likelihood.js';
+import { assertObjectiveEstimator, parseObjective } from './objective.js';
 import { VaeModel } from './vae-model.js';
-
 import { asBatch, SHARED_KEYS, type VaeConvOptions, type VaeMlpOptions } from './vae-options.js';
 import {
   assertCount,
-  assertData,
   assertHiddenSizes,
   assertLayerSizes,
   assertNumbers,
   assertOptionKeys,
   ownedBy,
 } from './validate.js';
+import { parsePrior } from './vamp-prior.js';
 
 /** Most latents `interpolate` and `traverse` decode in one call. */
 const MAX_STEPS = 100_000;
@@ -27,25 +29,39 @@ export type { VaeConvOptions, VaeMlpOptions, VaeOptions } from './vae-options.js
  * bounds and training loss are those of {@link VaeModel}.
  */
 export class Vae extends VaeModel {
-  /** The mean of p(x|z) at the posterior mean z = μ(x): [n, ...dataShape]. */
-  reconstruct(x: tf.Tensor): tf.Tensor {
+  /**
+   * The mean of p(x|z) at the posterior mean z = μ(x): [n, ...dataShape]. A conditional VAE
+   * takes `{ x, condition }` and decodes with the same condition.
+   */
+  reconstruct(x: Batch): tf.Tensor {
     const fn = 'Vae.reconstruct';
-    this.assertInput(fn, 'x', x);
-    return tf.tidy(() => this.decodeUnchecked(fn, this.encodeUnchecked(fn, x).mean));
+    const { x: data, condition } = this.dataInput(fn, 'x', x);
+    return tf.tidy(() =>
+      this.decodeUnchecked(fn, this.encodeUnchecked(fn, data, condition).mean, condition),
+    );
   }
 
   /**
    * Decodes the straight line between the posterior means of two examples (each [1, ...] or
    * unbatched data): z_t = (1 − t) μ(x1) + t μ(x2), t = 0, 1/(steps−1), …, 1 → [steps, ...].
+   * For a conditional VAE each example is `{ x, condition }` and the condition follows the same
+   * line, c_t = (1 − t) c1 + t c2 (equal conditions stay fixed).
    */
-  interpolate(x1: tf.Tensor, x2: tf.Tensor, steps: number): tf.Tensor {
+  interpolate(x1: Batch, x2: Batch, steps: number): tf.Tensor {
     const fn = 'Vae.interpolate';
     assertInteger(fn, 'steps', steps, 2, MAX_STEPS);
     return tf.tidy(() => {
-      const a = this.encodeUnchecked(fn, this.oneExample(fn, 'x1', x1)).mean;
-      const b = this.encodeUnchecked(fn, this.oneExample(fn, 'x2', x2)).mean;
+      const one = this.oneExample(fn, 'x1', x1);
+      const two = this.oneExample(fn, 'x2', x2);
+      const a = this.encodeUnchecked(fn, one.x, one.condition).mean;
+      const b = this.encodeUnchecked(fn, two.x, two.condition).mean;
       const t = tf.reshape(tf.linspace(0, 1, steps), [steps, 1]);
-      return this.decodeUnchecked(fn, tf.add(tf.mul(tf.sub(1, t), a), tf.mul(t, b)));
+      const line = (u: tf.Tensor, v: tf.Tensor) => tf.add(tf.mul(tf.sub(1, t), u), tf.mul(t, v));
+      const condition =
+        one.condition === undefined || two.condition === undefined
+          ? undefined
+          : line(one.condition, two.condition);
+      return this.decodeUnchecked(fn, line(a, b), condition);
     });
   }
 
@@ -53,7 +69,7 @@ export class Vae extends VaeModel {
    * Latent traversal: keeps the posterior mean μ(x) of one example and sets coordinate `dim` to
    * each of `values` in turn, decoding [values.length, ...dataShape].
    */
-  traverse(x: tf.Tensor, dim: number, values: readonly number[]): tf.Tensor {
+  traverse(x: Batch, dim: number, values: readonly number[]): tf.Tensor {
     const fn = 'Vae.traverse';
     assertInteger(fn, 'dim', dim, 0, this.latentSize - 1);
     assertNumbers(fn, 'values', values);
@@ -61,7 +77,8 @@ export class Vae extends VaeModel {
       throw invalidArgument(fn, 'values', values, `must hold at most ${MAX_STEPS} values`);
     }
     return tf.tidy(() => {
-      const mu = this.encodeUnchecked(fn, this.oneExample(fn, 'x', x)).mean;
+      const one = this.oneExample(fn, 'x', x);
+      const mu = this.encodeUnchecked(fn, one.x, one.condition).mean;
       // Built on the host: tf.oneHot needs a depth of at least 2, and a latent may be 1-D.
       const unit = Array.from({ length: this.latentSize }, (_, i) => (i === dim ? 1 : 0));
       const mask = tf.tensor2d(unit, [1, this.latentSize]);
@@ -69,26 +86,28 @@ export class Vae extends VaeModel {
         tf.mul(tf.tile(mu, [values.length, 1]), tf.sub(1, mask)),
         tf.mul(tf.tensor2d([...values], [values.length, 1]), mask),
       );
-      return this.decodeUnchecked(fn, z);
+      return this.decodeUnchecked(fn, z, one.condition);
     });
   }
 
-  /** Shape and finite values of data given to `fn` (not a density: grey levels are fine). */
-  private assertInput(fn: string, arg: string, x: unknown): asserts x is tf.Tensor {
-    assertData(fn, arg, x, this.dataShape);
-    assertFiniteTensor(fn, arg, x);
-  }
-
-  /** One example as a batch of one (see `asBatch`), checked like {@link assertInput}. */
-  private oneExample(fn: string, arg: string, x: unknown): tf.Tensor {
-    const batch = asBatch(fn, arg, x);
-    this.assertInput(fn, arg, batch);
-    return batch;
+  /**
+   * One example as a batch of one (see `asBatch`; its condition too, `[conditionSize]` or
+   * `[1, conditionSize]`), checked like the data of `encode`. Runs inside the caller's tidy.
+   */
+  private oneExample(fn: string, arg: string, input: unknown): Parts {
+    if (isConditionalBatch(input)) {
+      const x = asBatch(fn, `${arg}.x`, input.x);
+      const condition = asBatch(fn, `${arg}.condition`, input.condition);
+      return this.dataInput(fn, arg, { x, condition });
+    }
+    return this.dataInput(fn, arg, asBatch(fn, arg, input));
   }
 
   /**
    * A VAE with MLP encoder x → hidden → [μ, ρ] and decoder z → reversed hidden → x
    * (ReLU hidden layers), e.g. the 784-500-500-50 model of Burda et al. on binarised MNIST.
+   * With `conditionSize` C it is a conditional VAE: the encoder reads [x, c] (inputSize + C
+   * wide) and the decoder [z, c] (latentSize + C wide).
    */
   static mlp(options: VaeMlpOptions): Vae {
     const fn = 'Vae.mlp';
@@ -100,19 +119,19 @@ export class Vae extends VaeModel {
     assertCount(fn, 'latentSize', latentSize);
     assertInteger(fn, 'seed', seed, 0);
     assertHiddenSizes(fn, hiddenSizes);
-    assertLayerSizes(fn, [inputSize, ...hiddenSizes, 2 * latentSize]);
-    assertLayerSizes(fn, [latentSize, ...[...hiddenSizes].reverse(), 2 * inputSize]);
-    validateShared(fn, rest);
+    const c = validateShared(fn, rest);
+    assertLayerSizes(fn, [inputSize + c, ...hiddenSizes, 2 * latentSize]);
+    assertLayerSizes(fn, [latentSize + c, ...[...hiddenSizes].reverse(), 2 * inputSize]);
     const [re, rd] = Rng.fromSeed(seed).split(2) as [Rng, Rng];
     const encoder = new Mlp({
-      inputSize,
+      inputSize: inputSize + c,
       hiddenSizes,
       outputSize: 2 * latentSize,
       rng: re,
       name: 'encoder',
     });
     const decoder = new Mlp({
-      inputSize: latentSize,
+      inputSize: latentSize + c,
       hiddenSizes: [...hiddenSizes].reverse(),
       outputSize: inputSize * outputFactor(parsed),
       rng: rd,
@@ -138,7 +157,8 @@ export class Vae extends VaeModel {
   /**
    * A convolutional VAE for [n, 28, 28, channels] images: two stride-2 convolutions (32, 64
    * channels) and a dense head in the encoder, a dense layer and two stride-2 transposed
-   * convolutions in the decoder.
+   * convolutions in the decoder. With `conditionSize` C the encoder reads the condition as C
+   * constant extra channels and the decoder reads [z, c].
    */
   static conv(options: VaeConvOptions): Vae {
     const fn = 'Vae.conv';
@@ -148,14 +168,19 @@ export class Vae extends VaeModel {
     assertCount(fn, 'latentSize', latentSize);
     assertCount(fn, 'channels', channels);
     assertInteger(fn, 'seed', seed, 0);
-    assertLayerSizes(fn, [7 * 7 * 64, 2 * latentSize]);
-    assertLayerSizes(fn, [latentSize, 7 * 7 * 64]);
     if (channels > 1024) throw invalidArgument(fn, 'channels', channels, 'must be <= 1024');
-    validateShared(fn, rest);
+    const c = validateShared(fn, rest);
+    if (c > 1024) throw invalidArgument(fn, 'conditionSize', c, 'must be <= 1024 for Vae.conv');
+    assertLayerSizes(fn, [7 * 7 * 64, 2 * latentSize]);
+    assertLayerSizes(fn, [latentSize + c, 7 * 7 * 64]);
     const [re, rd] = Rng.fromSeed(seed).split(2) as [Rng, Rng];
-    const encoder = new ConvEncoder({ channels, outputSize: 2 * latentSize, rng: re });
+    const encoder = new ConvEncoder({
+      channels: channels + c,
+      outputSize: 2 * latentSize,
+      rng: re,
+    });
     const decoder = new ConvDecoder({
-      latentSize,
+      latentSize: latentSize + c,
       channels: channels * outputFactor(parsed),
       rng: rd,
     });
@@ -179,17 +204,32 @@ export class Vae extends VaeModel {
 
 /**
  * Checks the options a factory passes on before any weight exists, so that a bad one is reported
- * under the factory's name and nothing is allocated.
+ * under the factory's name and nothing is allocated; returns the condition width (0 if none).
  */
-function validateShared(fn: string, o: Record<string, unknown>): void {
-  const { beta = 1, klMethod = 'analytic', samples = 1 } = o;
-  if (typeof beta !== 'number' || !Number.isFinite(beta) || beta < 0) {
-    throw invalidArgument(fn, 'beta', beta, 'must be a finite number >= 0');
-  }
+function validateShared(fn: string, o: Record<string, unknown>): number {
+  const { beta = 1, samples = 1, objective = 'elbo', conditionSize } = o;
+  const vamp = parsePrior(fn, o.prior ?? 'standard') !== 'standard';
+  const klMethod = o.klMethod ?? (vamp ? 'monte-carlo' : 'analytic');
+  parseBeta(fn, beta);
+  assertObjectiveEstimator(fn, parseObjective(fn, objective), o.estimator);
   if (klMethod !== 'analytic' && klMethod !== 'monte-carlo') {
     throw invalidArgument(fn, 'klMethod', klMethod, "must be 'analytic' or 'monte-carlo'");
   }
   assertCount(fn, 'samples', samples);
+  if (vamp && klMethod !== 'monte-carlo') {
+    throw invalidArgument(
+      fn,
+      'klMethod',
+      klMethod,
+      "must be 'monte-carlo' (or left out) with a VampPrior",
+    );
+  }
+  if (vamp && conditionSize !== undefined) {
+    throw invalidArgument(fn, 'prior', o.prior, 'cannot be combined with conditionSize');
+  }
+  if (conditionSize === undefined) return 0;
+  assertCount(fn, 'conditionSize', conditionSize);
+  return conditionSize;
 }
 
 registerModel('@gen/vae', 'Vae', {
