@@ -1,6 +1,7 @@
 /**
  * Normalizing flows: learned bijectors (affine coupling, MAF/IAF, planar, radial, ActNorm,
- * rational-quadratic splines) and the `Flow` distribution that composes them.
+ * rational-quadratic splines, autoregressive splines, LU linear, BatchNorm), conditional
+ * variants with a context, and the `Flow` distribution that composes them.
  *
  * @packageDocumentation
  * @module @gen/flows
@@ -13,6 +14,11 @@ export {
   MaskedAutoregressive,
   type MaskedAutoregressiveOptions,
 } from './autoregressive/masked-autoregressive.js';
+export {
+  MaskedAutoregressiveSpline,
+  type MaskedAutoregressiveSplineOptions,
+} from './autoregressive/masked-autoregressive-spline.js';
+export { BatchNorm, type BatchNormOptions } from './batch-norm.js';
 export { AffineCoupling, type AffineCouplingOptions } from './coupling/affine-coupling.js';
 export type { ConditionerOptions } from './coupling/conditioner.js';
 export type { CouplingMaskOptions } from './coupling/coupling-mask.js';
@@ -20,10 +26,15 @@ export {
   RationalQuadraticSpline,
   type RationalQuadraticSplineOptions,
 } from './coupling/rational-quadratic-spline.js';
-export { Flow, type FlowParams } from './flow/flow.js';
+export { Flow, type FlowConditionOptions, type FlowParams } from './flow/flow.js';
 export { standardNormal } from './flow/standard-normal.js';
 export { LearnedBijector } from './learned-bijector.js';
-export type { LearnedBijectorOptions } from './options.js';
+export {
+  InvertibleConv1x1,
+  type InvertibleConv1x1Options,
+} from './linear/invertible-conv1x1.js';
+export { LuLinear, type LuLinearOptions } from './linear/lu-linear.js';
+export type { ConditionOptions, LearnedBijectorOptions } from './options.js';
 export { Planar, type PlanarOptions } from './planar/planar.js';
 export { Radial, type RadialOptions } from './planar/radial.js';
 export { Reverse, type ReverseOptions } from './reverse.js';

@@ -1,4 +1,5 @@
 import {
+  type Bijector,
   InvalidArgumentError,
   invalidArgument,
   type NamedTensors,
@@ -9,6 +10,7 @@ import {
 import { BaseBijector } from '@gen/distributions';
 import { computeFans, getInitializer, type Initializer, type InitializerName } from '@gen/nn';
 import * as tf from '@tensorflow/tfjs-core';
+import { ContextBoundBijector, checkContext } from './context.js';
 import { assignLearnedWeights } from './learned-weights.js';
 
 // tfjs keeps one registry of variable names per engine; the logical names users see (from
@@ -29,6 +31,14 @@ let variableCounter = 0;
  * e.g. `affineCoupling/conditioner/dense0/kernel` for the Mlp named 'conditioner'. The layer
  * owns its parts: `dispose()` disposes them.
  *
+ * Conditional layers (`conditionSize` C > 0: AffineCoupling, MaskedAutoregressive,
+ * RationalQuadraticSpline) compute x ↦ f(x; c) for a context c: `[..., C]`. The four methods of
+ * the `Bijector` contract keep their one-tensor form and take the context as an optional second
+ * argument (`forward(x, context)`, …), and `withContext(c)` returns a plain `Bijector` view with c
+ * bound (what a `Chain` or a `Flow` composes). The context has the input's leading axes, or is one
+ * row (`[C]` or `[1, C]`) shared by all; a conditional layer called without one, or an
+ * unconditional one called with one, throws a typed error.
+ *
  * ```ts
  * class LearnedShift extends LearnedBijector {           // y = x + t
  *   readonly isConstantJacobian = true;
@@ -47,10 +57,13 @@ let variableCounter = 0;
  * ```
  */
 export abstract class LearnedBijector extends BaseBijector implements Network {
-  readonly eventRank = 1;
+  /** 1: events are vectors `[..., D]` (image layers such as `InvertibleConv1x1` use 3). */
+  readonly eventRank: number = 1;
   abstract override readonly isConstantJacobian: boolean;
   /** D, the size of one event. */
   readonly dim: number;
+  /** C, the width of the context a conditional layer reads (0: unconditional). */
+  readonly conditionSize: number;
   protected override readonly forwardDomain = null;
   protected override readonly inverseDomain = null;
   private readonly className: string;
@@ -58,12 +71,14 @@ export abstract class LearnedBijector extends BaseBijector implements Network {
   private readonly own: { name: string; variable: tf.Variable }[] = [];
   private readonly parts: Network[] = [];
   private disposed = false;
+  /** The context of the call in progress (set only while a public method runs). */
+  private current: tf.Tensor | null = null;
 
   /**
    * @param kind The class name used in error messages (`AffineCoupling.inverse: …`).
    * @param name The first segment of every weight name.
    */
-  protected constructor(kind: string, name: string, dim: number) {
+  protected constructor(kind: string, name: string, dim: number, conditionSize = 0) {
     super({ validateArgs: false });
     if (typeof name !== 'string' || name === '' || name.includes('/')) {
       throw invalidArgument(kind, 'name', name, "must be a non-empty string without '/'");
@@ -71,6 +86,51 @@ export abstract class LearnedBijector extends BaseBijector implements Network {
     this.className = kind;
     this.weightName = name;
     this.dim = dim;
+    this.conditionSize = conditionSize;
+  }
+
+  /** y = f(x) (`x: [..., D]`); a conditional layer needs `context` `[..., C]`. */
+  override forward(x: tf.Tensor, context?: tf.Tensor): tf.Tensor {
+    return this.withCurrent('forward', x, context, () => super.forward(x));
+  }
+
+  /** x = f⁻¹(y); a conditional layer needs `context`. */
+  override inverse(y: tf.Tensor, context?: tf.Tensor): tf.Tensor {
+    return this.withCurrent('inverse', y, context, () => super.inverse(y));
+  }
+
+  /** y = f(x) and log |det ∂f/∂x| `[...]`; a conditional layer needs `context`. */
+  override forwardAndLogDet(
+    x: tf.Tensor,
+    context?: tf.Tensor,
+  ): { y: tf.Tensor; logDet: tf.Tensor } {
+    return this.withCurrent('forwardAndLogDet', x, context, () => super.forwardAndLogDet(x));
+  }
+
+  /** x = f⁻¹(y) and log |det ∂f⁻¹/∂y|; a conditional layer needs `context`. */
+  override inverseAndLogDet(
+    y: tf.Tensor,
+    context?: tf.Tensor,
+  ): { x: tf.Tensor; logDet: tf.Tensor } {
+    return this.withCurrent('inverseAndLogDet', y, context, () => super.inverseAndLogDet(y));
+  }
+
+  /**
+   * This conditional layer with `context` bound: a `Bijector` whose four methods call this
+   * layer's with `context` (checked when they run). The view owns nothing; `context` stays the
+   * caller's and must stay live while the view is used.
+   *
+   * ```ts
+   * const maf = new MaskedAutoregressive({ dim: 2, conditionSize: 4 });
+   * const bound = maf.withContext(labels);   // labels: [n, 4]
+   * bound.inverseAndLogDet(x);               // the same as maf.inverseAndLogDet(x, labels)
+   * ```
+   */
+  withContext(context: tf.Tensor): Bijector {
+    const fn = `${this.kind}.withContext`;
+    this.assertLive(fn);
+    checkContext(fn, context, this.conditionSize, null);
+    return new ContextBoundBijector(this, context);
   }
 
   /** The first segment of the weight names (e.g. 'affineCoupling'). */
@@ -201,6 +261,34 @@ export abstract class LearnedBijector extends BaseBijector implements Network {
     }
     this.parts.push(network);
     return network;
+  }
+
+  /**
+   * `v: [..., k]` with the call's context appended, `[..., k + C]`, or `v` itself for an
+   * unconditional layer: what a conditioner of a conditional layer reads.
+   */
+  protected withContextColumns(v: tf.Tensor): tf.Tensor {
+    const c = this.current;
+    if (c === null) return v;
+    const lead = v.shape.slice(0, -1);
+    const rows =
+      c.size === this.conditionSize
+        ? tf.broadcastTo(tf.reshape(c, [this.conditionSize]), [...lead, this.conditionSize])
+        : c;
+    return tf.concat([v, rows], -1);
+  }
+
+  private withCurrent<T>(method: string, input: unknown, context: unknown, run: () => T): T {
+    const fn = `${this.kind}.${method}`;
+    this.assertLive(fn);
+    const lead = input instanceof tf.Tensor && input.rank > 0 ? input.shape.slice(0, -1) : null;
+    const c = checkContext(fn, context, this.conditionSize, lead);
+    this.current = c;
+    try {
+      return run();
+    } finally {
+      this.current = null;
+    }
   }
 
   /** Throws a typed error naming `fn` once the layer has been disposed. */

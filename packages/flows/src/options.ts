@@ -84,6 +84,28 @@ import { resolveRng } from '@gen/core';
 
 export { resolveRng };
 
+/** The option of the layers that can be conditional (coupling, spline and autoregressive). */
+export interface ConditionOptions {
+  /**
+   * C: make the layer conditional, f(x; c) for a context c: `[..., C]` (e.g. a one-hot class
+   * label) that its conditioner reads beside its usual input (see `LearnedBijector`). The
+   * built-in network widens its input by C (an MADE reads c through unmasked weights in every
+   * layer); your own `conditioner` receives the context as extra last columns. Default:
+   * unconditional.
+   */
+  conditionSize?: number;
+}
+
+export const CONDITION_OPTIONS = ['conditionSize'] as const;
+
+/** The validated `conditionSize` (0 when left out). */
+export function parseConditionSize(fn: string, options: ConditionOptions): number {
+  const { conditionSize } = options;
+  if (conditionSize === undefined) return 0;
+  assertSize(fn, 'conditionSize', conditionSize, 1);
+  return conditionSize;
+}
+
 /** Throws unless `value` is a finite number > `min`. */
 export function assertNumberAbove(
   fn: string,

@@ -24,6 +24,10 @@ export {
 } from '@gen/core';
 export { type Activation, type ActivationName, getActivation } from './activation.js';
 export { BatchNorm, type BatchNormOptions } from './batch-norm.js';
+export {
+  ConditionalMadeNetwork,
+  type ConditionalMadeNetworkOptions,
+} from './conditional-made-network.js';
 export { Conv2d, type Conv2dOptions } from './conv2d.js';
 export { Conv2dTranspose, type Conv2dTransposeOptions } from './conv2d-transpose.js';
 export { Dense, type DenseOptions } from './dense.js';

@@ -46,6 +46,13 @@ export interface MadeOptions {
    * MNIST improves the test likelihood of a one-hidden-layer MADE (see the package README).
    */
   directConnections?: boolean;
+  /**
+   * C: make the model conditional, p(x | c) = Πᵢ p(x_{o(i)} | x_{o(<i)}, c), with a condition
+   * c: [n, C] (e.g. a one-hot class label) read by every layer through unmasked weights (nflows'
+   * MADE with context). Batches are then `{ x, condition }`, and `logProb`, `sample` and
+   * `conditionalParams` take `{ condition }`. Default: unconditional.
+   */
+  conditionSize?: number;
   /** 'gaussian' only: lower bound of every scale σ = softplus(s) + minScale (default 1e-3). */
   minScale?: number;
   /** Seed of the weights, the masks and a 'random' ordering (default 0). */
@@ -67,6 +74,7 @@ export const MADE_OPTIONS = [
   'numMasks',
   'activation',
   'directConnections',
+  'conditionSize',
   'minScale',
   'seed',
   'validateArgs',
@@ -81,6 +89,8 @@ export interface ParsedMadeOptions {
   numMasks: number;
   activation: Activation;
   directConnections: boolean;
+  /** 0 when unconditional. */
+  conditionSize: number;
   minScale: number;
   seed: number;
   validateArgs: boolean;
@@ -140,6 +150,9 @@ export function parseMadeOptions(options: MadeOptions): ParsedMadeOptions {
     throw invalidArgument(fn, 'validateArgs', validateArgs, 'must be a boolean');
   }
   assertInteger(fn, 'seed', seed, 0);
+  const { conditionSize } = options;
+  if (conditionSize !== undefined)
+    assertBoundedInteger(fn, 'conditionSize', conditionSize, 1, MAX_WIDTH);
   try {
     getActivation(activation);
   } catch (cause) {
@@ -157,6 +170,7 @@ export function parseMadeOptions(options: MadeOptions): ParsedMadeOptions {
     numMasks,
     activation,
     directConnections,
+    conditionSize: conditionSize ?? 0,
     minScale,
     seed,
     validateArgs,

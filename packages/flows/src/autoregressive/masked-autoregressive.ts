@@ -1,5 +1,5 @@
 import { assertOneOf, InvalidArgumentError, invalidArgument, type Network } from '@gen/core';
-import { type Activation, MadeNetwork } from '@gen/nn';
+import { type Activation, ConditionalMadeNetwork, MadeNetwork } from '@gen/nn';
 import * as tf from '@tensorflow/tfjs-core';
 import {
   applyConditioner,
@@ -9,7 +9,13 @@ import {
 } from '../coupling/conditioner.js';
 import { recordPart } from '../flow/transform-configs.js';
 import { LearnedBijector } from '../learned-bijector.js';
-import { type LearnedBijectorOptions, parseLearnedOptions } from '../options.js';
+import {
+  CONDITION_OPTIONS,
+  type ConditionOptions,
+  type LearnedBijectorOptions,
+  parseConditionSize,
+  parseLearnedOptions,
+} from '../options.js';
 import {
   logScaleFromRaw,
   parseScale,
@@ -21,7 +27,8 @@ import {
 export interface MaskedAutoregressiveOptions
   extends LearnedBijectorOptions,
     ScaleOptions,
-    ConditionerOptions {
+    ConditionerOptions,
+    ConditionOptions {
   /**
    * 'maf' (default): the network reads the data side, so `inverse` (data → noise, density
    * evaluation) takes one pass and `forward` (sampling) D passes. 'iaf': the network reads the
@@ -52,6 +59,11 @@ export interface MaskedAutoregressiveOptions
  * sequential direction runs the network D times. Use MAF for density estimation (fast logProb),
  * IAF for fast sampling (variational posteriors). A new layer is the identity.
  *
+ * With `conditionSize` C it is conditional, (μ, a) = MADE(·, c) (Papamakarios et al. 2017 §3.4):
+ * the built-in network is @gen/nn's `ConditionalMadeNetwork`, whose every layer reads the
+ * context c through unmasked weights; your own conditioner receives `[n, D + C]` (x, then c) and
+ * must keep the first D inputs autoregressive.
+ *
  * ```ts
  * const maf = new MaskedAutoregressive({ dim: 2, hiddenSizes: [64, 64], seed: 0 });
  * const { x, logDet } = maf.inverseAndLogDet(data); // one pass
@@ -66,8 +78,16 @@ export class MaskedAutoregressive extends LearnedBijector {
 
   constructor(options: MaskedAutoregressiveOptions) {
     const fn = 'MaskedAutoregressive';
-    const known = [...SCALE_OPTIONS, ...CONDITIONER_OPTIONS, 'direction', 'ordering', 'activation'];
+    const known = [
+      ...SCALE_OPTIONS,
+      ...CONDITIONER_OPTIONS,
+      ...CONDITION_OPTIONS,
+      'direction',
+      'ordering',
+      'activation',
+    ];
     const { dim, hiddenSizes, rng } = parseLearnedOptions(fn, options, known);
+    const conditionSize = parseConditionSize(fn, options);
     const { direction = 'maf', ordering = 'natural', activation = 'relu' } = options;
     assertOneOf(fn, 'direction', direction, ['maf', 'iaf'] as const);
     const named =
@@ -86,22 +106,22 @@ export class MaskedAutoregressive extends LearnedBijector {
       );
     }
     const scale = parseScale(fn, options);
-    const conditioner = resolveConditioner(
-      fn,
-      options,
-      () =>
-        new MadeNetwork({
-          inputSize: dim,
-          hiddenSizes,
-          outputsPerInput: 2,
-          ordering:
-            ordering === 'reverse' ? Array.from({ length: dim }, (_, i) => dim - 1 - i) : ordering,
-          activation,
-          zeroInitLast: true,
-          rng,
-        }),
-    );
-    super(fn, options.name ?? 'maskedAutoregressive', dim);
+    const conditioner = resolveConditioner(fn, options, () => {
+      const made = {
+        inputSize: dim,
+        hiddenSizes,
+        outputsPerInput: 2,
+        ordering:
+          ordering === 'reverse' ? Array.from({ length: dim }, (_, i) => dim - 1 - i) : ordering,
+        activation,
+        zeroInitLast: true,
+        rng,
+      };
+      return conditionSize > 0
+        ? new ConditionalMadeNetwork({ ...made, conditionSize })
+        : new MadeNetwork(made);
+    });
+    super(fn, options.name ?? 'maskedAutoregressive', dim, conditionSize);
     recordPart(this, fn, options);
     this.conditioner = this.addNetwork(conditioner);
     this.direction = direction;
@@ -148,13 +168,15 @@ export class MaskedAutoregressive extends LearnedBijector {
   }
 
   private shiftAndLogScale(v: tf.Tensor): { shift: tf.Tensor; logScale: tf.Tensor } {
-    const out = applyConditioner(this.kind, this.conditioner, v, 2 * this.dim);
+    const input = this.withContextColumns(v);
+    const out = applyConditioner(this.kind, this.conditioner, input, 2 * this.dim);
     const [shift, raw] = tf.split(out, [this.dim, this.dim], -1) as [tf.Tensor, tf.Tensor];
     return { shift, logScale: logScaleFromRaw(raw, this.scale) };
   }
 }
 
-function isPermutation(p: unknown, n: number): boolean {
+/** Whether `p` is a permutation of 0..n−1. */
+export function isPermutation(p: unknown, n: number): boolean {
   return (
     Array.isArray(p) &&
     p.length === n &&

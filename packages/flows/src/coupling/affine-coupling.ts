@@ -3,7 +3,13 @@ import type { Activation } from '@gen/nn';
 import * as tf from '@tensorflow/tfjs-core';
 import { recordPart } from '../flow/transform-configs.js';
 import { LearnedBijector } from '../learned-bijector.js';
-import { type LearnedBijectorOptions, parseLearnedOptions } from '../options.js';
+import {
+  CONDITION_OPTIONS,
+  type ConditionOptions,
+  type LearnedBijectorOptions,
+  parseConditionSize,
+  parseLearnedOptions,
+} from '../options.js';
 import {
   logScaleFromRaw,
   parseScale,
@@ -31,7 +37,8 @@ export interface AffineCouplingOptions
   extends LearnedBijectorOptions,
     CouplingMaskOptions,
     ScaleOptions,
-    ConditionerOptions {
+    ConditionerOptions,
+    ConditionOptions {
   /** Activation of the built-in conditioner's hidden layers (default 'relu'). */
   activation?: Activation;
 }
@@ -48,7 +55,8 @@ export interface AffineCouplingOptions
  * zero, or any `Network` you pass as `conditioner`. log s = c·tanh(a/c) ('tanh', default,
  * c = `logScaleBound` = 2) or log(m + softplus(…)) ('softplus'), so with the built-in network a
  * new layer is exactly the identity. Alternate `parity` (or pass complementary `mask`s) between
- * layers so every coordinate is transformed. `dim` >= 2.
+ * layers so every coordinate is transformed. `dim` >= 2. With `conditionSize` C the conditioner
+ * reads [x_b, c] (`[n, k + C]`): a conditional coupling layer f(x; c) (see `LearnedBijector`).
  *
  * ```ts
  * const layer = new AffineCoupling({ dim: 2, hiddenSizes: [64, 64], parity: 1, seed: 0 });
@@ -66,20 +74,27 @@ export class AffineCoupling extends LearnedBijector {
 
   constructor(options: AffineCouplingOptions) {
     const fn = 'AffineCoupling';
-    const known = [...MASK_OPTIONS, ...SCALE_OPTIONS, ...CONDITIONER_OPTIONS, 'activation'];
+    const known = [
+      ...MASK_OPTIONS,
+      ...SCALE_OPTIONS,
+      ...CONDITIONER_OPTIONS,
+      ...CONDITION_OPTIONS,
+      'activation',
+    ];
     const { dim, hiddenSizes, rng } = parseLearnedOptions(fn, options, known, 2);
+    const conditionSize = parseConditionSize(fn, options);
     const split = resolveCouplingMask(fn, dim, options);
     const scale = parseScale(fn, options);
     const conditioner = resolveConditioner(fn, options, () =>
       couplingMlp({
-        inputSize: split.kept.length,
+        inputSize: split.kept.length + conditionSize,
         hiddenSizes,
         outputSize: 2 * split.transformed.length,
         activation: options.activation,
         rng,
       }),
     );
-    super(fn, options.name ?? 'affineCoupling', dim);
+    super(fn, options.name ?? 'affineCoupling', dim, conditionSize);
     recordPart(this, fn, options);
     this.conditioner = this.addNetwork(conditioner);
     this.split = split;
@@ -103,7 +118,8 @@ export class AffineCoupling extends LearnedBijector {
 
   private shiftAndLogScale(kept: tf.Tensor): { shift: tf.Tensor; logScale: tf.Tensor } {
     const m = this.split.transformed.length;
-    const out = applyConditioner(this.kind, this.conditioner, kept, 2 * m);
+    const input = this.withContextColumns(kept);
+    const out = applyConditioner(this.kind, this.conditioner, input, 2 * m);
     const [shift, raw] = tf.split(out, [m, m], -1) as [tf.Tensor, tf.Tensor];
     return { shift, logScale: logScaleFromRaw(raw, this.scale) };
   }

@@ -6,7 +6,10 @@ import { LearnedBijector } from '../learned-bijector.js';
 import {
   assertLayerSizes,
   assertSize,
+  CONDITION_OPTIONS,
+  type ConditionOptions,
   type LearnedBijectorOptions,
+  parseConditionSize,
   parseLearnedOptions,
 } from '../options.js';
 import { parseSplineConstants, SPLINE_OPTIONS } from '../spline/rq-spline.js';
@@ -32,7 +35,8 @@ export interface RationalQuadraticSplineOptions
   extends LearnedBijectorOptions,
     CouplingMaskOptions,
     Partial<SplineConstants>,
-    ConditionerOptions {
+    ConditionerOptions,
+    ConditionOptions {
   /** K, the number of bins, >= 2 (default 8). */
   bins?: number;
   /** Activation of the built-in conditioner's hidden layers (default 'relu'). */
@@ -53,6 +57,7 @@ export interface RationalQuadraticSplineOptions
  * minimum bin width, height and derivative 1e-3 as in nflows. The inverse is analytic (a root
  * of a quadratic) and as fast as the forward pass. The built-in conditioner's last layer starts
  * at zero, which is exactly the identity. Finite at ±B, beyond it and on every knot. `dim` >= 2.
+ * With `conditionSize` C the conditioner reads [x_b, c]: a conditional layer f(x; c).
  *
  * ```ts
  * const layer = new RationalQuadraticSpline({ dim: 2, hiddenSizes: [64, 64], bins: 8, tailBound: 4 });
@@ -74,29 +79,31 @@ export class RationalQuadraticSpline extends LearnedBijector {
       ...MASK_OPTIONS,
       ...SPLINE_OPTIONS,
       ...CONDITIONER_OPTIONS,
+      ...CONDITION_OPTIONS,
       'bins',
       'activation',
     ];
     const { dim, hiddenSizes, rng } = parseLearnedOptions(fn, options, known, 2);
+    const conditionSize = parseConditionSize(fn, options);
     const split = resolveCouplingMask(fn, dim, options);
     const bins = options.bins ?? 8;
     assertSize(fn, 'bins', bins, 2);
     assertLayerSizes(fn, [
-      split.kept.length,
+      split.kept.length + conditionSize,
       ...hiddenSizes,
       split.transformed.length * (3 * bins - 1),
     ]);
     const constants = parseSplineConstants(fn, options, bins);
     const conditioner = resolveConditioner(fn, options, () =>
       couplingMlp({
-        inputSize: split.kept.length,
+        inputSize: split.kept.length + conditionSize,
         hiddenSizes,
         outputSize: split.transformed.length * (3 * bins - 1),
         activation: options.activation,
         rng,
       }),
     );
-    super(fn, options.name ?? 'rationalQuadraticSpline', dim);
+    super(fn, options.name ?? 'rationalQuadraticSpline', dim, conditionSize);
     recordPart(this, fn, options);
     this.conditioner = this.addNetwork(conditioner);
     this.bins = bins;
@@ -119,7 +126,8 @@ export class RationalQuadraticSpline extends LearnedBijector {
     const [kept, transformed] = splitCoupling(v, this.split);
     const k = this.bins;
     const m = this.split.transformed.length;
-    const out = applyConditioner(this.kind, this.conditioner, kept, m * (3 * k - 1));
+    const input = this.withContextColumns(kept);
+    const out = applyConditioner(this.kind, this.conditioner, input, m * (3 * k - 1));
     const raw = tf.reshape(out, [...kept.shape.slice(0, -1), m, 3 * k - 1]);
     const [widths, heights, derivatives] = tf.split(raw, [k, k, k - 1], -1) as [
       tf.Tensor,

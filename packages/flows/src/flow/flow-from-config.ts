@@ -5,11 +5,18 @@ import {
   MaskedAutoregressive,
   type MaskedAutoregressiveOptions,
 } from '../autoregressive/masked-autoregressive.js';
+import {
+  MaskedAutoregressiveSpline,
+  type MaskedAutoregressiveSplineOptions,
+} from '../autoregressive/masked-autoregressive-spline.js';
+import { BatchNorm, type BatchNormOptions } from '../batch-norm.js';
 import { AffineCoupling, type AffineCouplingOptions } from '../coupling/affine-coupling.js';
 import {
   RationalQuadraticSpline,
   type RationalQuadraticSplineOptions,
 } from '../coupling/rational-quadratic-spline.js';
+import { InvertibleConv1x1, type InvertibleConv1x1Options } from '../linear/invertible-conv1x1.js';
+import { LuLinear, type LuLinearOptions } from '../linear/lu-linear.js';
 import { Planar, type PlanarOptions } from '../planar/planar.js';
 import { Radial, type RadialOptions } from '../planar/radial.js';
 import { Reverse, type ReverseOptions } from '../reverse.js';
@@ -28,6 +35,11 @@ const TRANSFORMS: Record<string, (options: Options) => Bijector> = {
   Radial: (o) => new Radial(o as unknown as RadialOptions),
   ActNorm: (o) => new ActNorm(o as unknown as ActNormOptions),
   Reverse: (o) => new Reverse(o as unknown as ReverseOptions),
+  LuLinear: (o) => new LuLinear(o as unknown as LuLinearOptions),
+  InvertibleConv1x1: (o) => new InvertibleConv1x1(o as unknown as InvertibleConv1x1Options),
+  MaskedAutoregressiveSpline: (o) =>
+    new MaskedAutoregressiveSpline(o as unknown as MaskedAutoregressiveSplineOptions),
+  BatchNorm: (o) => new BatchNorm(o as unknown as BatchNormOptions),
 };
 
 /**

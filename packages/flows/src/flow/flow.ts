@@ -2,18 +2,34 @@ import {
   assertFiniteTensor,
   assertInteger,
   assertKnownOptions,
+  type Batch,
   type Bijector,
   type Distribution,
   formatValue,
   type GenerativeModel,
   InvalidArgumentError,
+  isConditionalBatch,
   type NamedTensors,
   NotImplementedError,
   type Rng,
+  type SampleOptions,
+  splitBatch,
+  stopGradient,
 } from '@gen/core';
-import { Chain, type DistributionOptions, TransformedDistribution } from '@gen/distributions';
+import {
+  Chain,
+  type DistributionOptions,
+  type ParamLike,
+  TransformedDistribution,
+} from '@gen/distributions';
 import { type JsonValue, type ModelConfig, registerModel } from '@gen/nn';
 import * as tf from '@tensorflow/tfjs-core';
+import {
+  checkFlowCondition,
+  flowConditionSize,
+  forwardThrough,
+  inverseThrough,
+} from './conditional-passes.js';
 import { flowConfigOptions, flowPartsFromConfig } from './flow-from-config.js';
 import { checkFlowParts, sumRightmost, transformParams } from './flow-parts.js';
 import { flowVariables, getFlowWeights, setFlowWeights } from './flow-weights.js';
@@ -26,6 +42,12 @@ export interface FlowParams extends DistributionOptions {
    * `x = transforms[K−1](… transforms[0](z))`.
    */
   transforms: readonly Bijector[];
+}
+
+/** Options of a conditional {@link Flow}'s `logProb`. */
+export interface FlowConditionOptions {
+  /** The condition `[...lead, conditionSize]` of x `[...lead, ...event]` (or one row `[1, C]`). */
+  condition?: tf.Tensor;
 }
 
 /**
@@ -54,6 +76,13 @@ export interface FlowParams extends DistributionOptions {
  * base parameters), `params` `transforms.<i>.<name>`. The flow owns its base and transforms:
  * `dispose()` disposes them.
  *
+ * A flow with conditional transforms (built with `conditionSize` C, all the same) is a
+ * conditional density p(x | c): `loss({ x, condition })`, `logProb(x, { condition })`,
+ * `sample(n, rng, { condition })` and `sampleAndLogProb(n, rng, { condition })` give every
+ * conditional transform the condition (`[n, C]`, or `[1, C]` shared by all draws), the others
+ * run as they are; without a condition these throw a typed error, as does an unconditional flow
+ * given one. `bijector` (the unbound chain) and the moments are for unconditional flows.
+ *
  * ```ts
  * const flow = new Flow({
  *   base: standardNormal(2),
@@ -67,6 +96,8 @@ export interface FlowParams extends DistributionOptions {
 export class Flow extends TransformedDistribution implements GenerativeModel {
   /** The transforms, in the order they act on base samples. */
   readonly transforms: readonly Bijector[];
+  /** C, the width of the condition (0: unconditional). */
+  readonly conditionSize: number;
   private readonly validateGiven: boolean | undefined;
 
   constructor(params: FlowParams) {
@@ -79,9 +110,11 @@ export class Flow extends TransformedDistribution implements GenerativeModel {
     assertKnownOptions(fn, params, ['base', 'transforms', 'validateArgs']);
     const { base, transforms, ...options } = params;
     checkFlowParts(fn, base, transforms);
+    const conditionSize = flowConditionSize(fn, transforms);
     super({ base, bijector: new Chain([...transforms].reverse()), ...options });
     this.transforms = Object.freeze([...transforms]);
     this.validateGiven = options.validateArgs;
+    this.conditionSize = conditionSize;
   }
 
   /** The transforms' parameters as `transforms.<i>.<name>`, i indexing `transforms`. */
@@ -95,21 +128,94 @@ export class Flow extends TransformedDistribution implements GenerativeModel {
   }
 
   /**
-   * Mean negative log-likelihood of a batch `[n, ...event]`, as a differentiable scalar. A batch
+   * Mean negative log-likelihood of a batch `[n, ...event]` (a conditional flow: `{ x, condition }`
+   * with condition `[n, conditionSize]`), as a differentiable scalar. A batch
    * holding NaN or ±Inf is refused with an InvalidArgumentError (one reduction and a one-value
    * read; skipped inside @gen/core's `withoutFiniteChecks`, as the trainer runs it on data it
    * checked once).
    */
-  loss(batch: tf.Tensor, _rng?: Rng): tf.Scalar {
+  loss(batch: Batch, _rng?: Rng): tf.Scalar {
     const fn = 'Flow.loss';
-    if (!(batch instanceof tf.Tensor) || batch.isDisposed) {
+    const live = batch instanceof tf.Tensor && !batch.isDisposed;
+    if (!live && !isConditionalBatch(batch)) {
+      const want = this.conditionSize > 0 ? '{ x, condition } of live tensors' : 'a live tf.Tensor';
       throw new InvalidArgumentError(
-        `${fn}: argument 'batch' must be a live tf.Tensor, got ${formatValue(batch)}`,
+        `${fn}: argument 'batch' must be ${want}, got ${formatValue(batch)}`,
       );
     }
-    this.checkEventShape(fn, batch);
-    assertFiniteTensor(fn, 'batch', batch);
-    return tf.tidy(() => tf.neg(tf.mean(this._logProb(batch)))) as tf.Scalar;
+    if (batch instanceof tf.Tensor) {
+      this.checkEventShape(fn, batch);
+      checkFlowCondition(fn, 'batch.condition', undefined, this.conditionSize, [], {
+        value: batch,
+      });
+      assertFiniteTensor(fn, 'batch', batch);
+      return tf.tidy(() => tf.neg(tf.mean(this._logProb(batch)))) as tf.Scalar;
+    }
+    const { x, condition } = splitBatch(fn, batch);
+    if (x.isDisposed) throw new InvalidArgumentError(`${fn}: argument 'batch.x' is disposed`);
+    this.checkEventShape(fn, x);
+    const c = checkFlowCondition(
+      fn,
+      'batch.condition',
+      condition,
+      this.conditionSize,
+      this.leadOf(x),
+      {
+        value: batch,
+      },
+    );
+    assertFiniteTensor(fn, 'batch.x', x);
+    return tf.tidy(() => tf.neg(tf.mean(this.conditionalLogProb(x, c)))) as tf.Scalar;
+  }
+
+  /**
+   * log p(x) per example (`[...lead]`); a conditional flow needs `options.condition`
+   * (`[...lead, conditionSize]` or one row), log p(x | c).
+   */
+  override logProb(x: ParamLike, options: FlowConditionOptions = {}): tf.Tensor {
+    const fn = 'Flow.logProb';
+    assertKnownOptions(fn, options, ['condition']);
+    if (this.conditionSize === 0) {
+      checkFlowCondition(fn, 'options.condition', options.condition, 0, []);
+      return super.logProb(x);
+    }
+    if (!(x instanceof tf.Tensor) || x.isDisposed) {
+      throw new InvalidArgumentError(
+        `${fn}: argument 'x' must be a live tf.Tensor, got ${formatValue(x)}`,
+      );
+    }
+    this.checkEventShape(fn, x);
+    const c = checkFlowCondition(
+      fn,
+      'options.condition',
+      options.condition,
+      this.conditionSize,
+      this.leadOf(x),
+    );
+    if (this.validateArgs) assertFiniteTensor(fn, 'x', x);
+    return tf.tidy(() => this.conditionalLogProb(x, c));
+  }
+
+  /**
+   * Draws detached from the parameters (see `Distribution.sample`); a conditional flow draws
+   * `n` (a count) given `options.condition` `[n, conditionSize]` (or `[1, conditionSize]`).
+   */
+  override sample(
+    shape: number | readonly number[],
+    rng: Rng,
+    options: SampleOptions = {},
+  ): tf.Tensor {
+    const fn = 'Flow.sample';
+    assertKnownOptions(fn, options, ['condition']);
+    if (this.conditionSize === 0) {
+      checkFlowCondition(fn, 'options.condition', options.condition, 0, []);
+      return super.sample(shape, rng);
+    }
+    const n = this.conditionalCount(fn, shape, rng);
+    const c = checkFlowCondition(fn, 'options.condition', options.condition, this.conditionSize, [
+      n,
+    ]);
+    return tf.tidy(() => stopGradient(this.conditionalForward(this.base.sample(n, rng), c).x));
   }
 
   /**
@@ -117,8 +223,25 @@ export class Flow extends TransformedDistribution implements GenerativeModel {
    * log p(x) = log p_base(z) − Σ_k log |det ∂f_k/∂z_k|. Reparameterised when the base has
    * `rsample` (gradients reach the transforms' and the base's parameters).
    */
-  sampleAndLogProb(n: number, rng: Rng): { x: tf.Tensor; logProb: tf.Tensor } {
-    assertInteger('Flow.sampleAndLogProb', 'n', n, 1);
+  sampleAndLogProb(
+    n: number,
+    rng: Rng,
+    options: SampleOptions = {},
+  ): { x: tf.Tensor; logProb: tf.Tensor } {
+    const fn = 'Flow.sampleAndLogProb';
+    assertInteger(fn, 'n', n, 1);
+    assertKnownOptions(fn, options, ['condition']);
+    if (this.conditionSize > 0) {
+      const c = checkFlowCondition(fn, 'options.condition', options.condition, this.conditionSize, [
+        n,
+      ]);
+      return tf.tidy(() => {
+        const z = this.hasRsample ? this.base.rsample(n, rng) : this.base.sample(n, rng);
+        const { x, logDet } = this.conditionalForward(z, c);
+        return { x, logProb: tf.sub(this.base.logProb(z), logDet) };
+      });
+    }
+    checkFlowCondition(fn, 'options.condition', options.condition, 0, []);
     return tf.tidy(() => {
       const z = this.hasRsample ? this.base.rsample(n, rng) : this.base.sample(n, rng);
       const { y, logDet } = this.bijector.forwardAndLogDet(z);
@@ -168,6 +291,31 @@ export class Flow extends TransformedDistribution implements GenerativeModel {
       return super._variance();
     }
     throw this.noClosedForm('variance', 'tf.moments(flow.sample(n, rng), 0).variance');
+  }
+
+  /** The leading (sample and batch) axes of data `x`. */
+  private leadOf(x: tf.Tensor): number[] {
+    return x.shape.slice(0, x.rank - this.eventShape.length);
+  }
+
+  private conditionalCount(fn: string, shape: number | readonly number[], rng: Rng): number {
+    const n = typeof shape === 'number' ? shape : shape.length === 1 ? shape[0] : undefined;
+    if (n === undefined) {
+      throw new InvalidArgumentError(
+        `${fn}: argument 'shape' must be a count n for a conditional flow (one draw per condition row), got ${formatValue(shape)}`,
+      );
+    }
+    this.checkDraws(fn, n, rng);
+    return n;
+  }
+
+  private conditionalLogProb(x: tf.Tensor, c: tf.Tensor | null): tf.Tensor {
+    const { z, logDet } = inverseThrough(this.transforms, x, c, this.eventShape.length);
+    return tf.add(this.base.logProb(z), logDet);
+  }
+
+  private conditionalForward(z: tf.Tensor, c: tf.Tensor | null) {
+    return forwardThrough(this.transforms, z, c, this.eventShape.length);
   }
 
   private noClosedForm(what: string, estimate: string): NotImplementedError {
