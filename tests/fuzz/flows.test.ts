@@ -2,8 +2,11 @@ import { Rng } from '@gen/core';
 import {
   ActNorm,
   AffineCoupling,
+  BatchNorm,
   Flow,
+  LuLinear,
   MaskedAutoregressive,
+  MaskedAutoregressiveSpline,
   Planar,
   Radial,
   RationalQuadraticSpline,
@@ -34,7 +37,10 @@ const tiny = { dim: DIM, hiddenSizes: [3], seed: 1 };
 const bijectors = {
   ActNorm: (o: object) => new ActNorm(o as never),
   AffineCoupling: (o: object) => new AffineCoupling(o as never),
+  BatchNorm: (o: object) => new BatchNorm(o as never),
+  LuLinear: (o: object) => new LuLinear(o as never),
   MaskedAutoregressive: (o: object) => new MaskedAutoregressive(o as never),
+  MaskedAutoregressiveSpline: (o: object) => new MaskedAutoregressiveSpline(o as never),
   Planar: (o: object) => new Planar(o as never),
   Radial: (o: object) => new Radial(o as never),
   RationalQuadraticSpline: (o: object) => new RationalQuadraticSpline(o as never),
@@ -66,7 +72,20 @@ describe('fuzz @gen/flows', () => {
   });
 
   it('bijector constructors take hostile option values: typed error or a working bijector', async () => {
-    const keys = ['dim', 'hiddenSizes', 'seed', 'name', 'parity', 'bins', 'dataInit', 'scale'];
+    const keys = [
+      'dim',
+      'hiddenSizes',
+      'seed',
+      'name',
+      'parity',
+      'bins',
+      'dataInit',
+      'scale',
+      'permutation',
+      'momentum',
+      'epsilon',
+      'conditionSize',
+    ];
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom(...names),

@@ -1,4 +1,5 @@
 import {
+  ConditionalMadeNetwork,
   Conv2d,
   Conv2dTranspose,
   Dense,
@@ -45,6 +46,7 @@ const valid = {
   Conv2d: { inChannels: 1, outChannels: 2, kernelSize: 3, padding: 'same', seed: 1 },
   Conv2dTranspose: { inChannels: 1, outChannels: 2, kernelSize: 2, stride: 2, seed: 1 },
   MadeNetwork: { inputSize: 3, hiddenSizes: [6], seed: 1 },
+  ConditionalMadeNetwork: { inputSize: 3, hiddenSizes: [6], conditionSize: 2, seed: 1 },
   madeMasks: { inputSize: 3, hiddenSizes: [6], seed: 1 },
 } as const;
 type Name = keyof typeof valid;
@@ -55,6 +57,7 @@ const build: Record<Name, (o: object) => unknown> = {
   Conv2d: (o) => new Conv2d(o as never),
   Conv2dTranspose: (o) => new Conv2dTranspose(o as never),
   MadeNetwork: (o) => new MadeNetwork(o as never),
+  ConditionalMadeNetwork: (o) => new ConditionalMadeNetwork(o as never),
   madeMasks: (o) => madeMasks(o as never),
 };
 const names = Object.keys(valid) as Name[];
