@@ -15,25 +15,42 @@ export class LossConstants {
    * s·softplus(−a) + (1 − s)·softplus(a) = softplus(−a) + (1 − s)·a.
    * Least squares: [[s], [0]], the targets.
    */
-  readonly rowShift: tf.Tensor | undefined;
+  rowShift: tf.Tensor | undefined;
   readonly one: tf.Scalar | undefined;
   readonly half: tf.Scalar | undefined;
+  private smoothing: number;
 
-  constructor(loss: GanLoss, smoothing: number) {
+  constructor(
+    private readonly loss: GanLoss,
+    smoothing: number,
+  ) {
     const kept = <T extends tf.Tensor>(t: T) => tf.keep(t);
     const bce = loss === 'minimax' || loss === 'non-saturating';
     const leastSquares = loss === 'least-squares';
     const needsSigns =
       bce || loss === 'wasserstein' || loss === 'wasserstein-gp' || loss === 'hinge';
     this.signs = needsSigns ? kept(tf.tensor2d([[-1], [1]])) : undefined;
-    this.rowShift =
-      bce && smoothing !== 1
-        ? kept(tf.tensor2d([[1 - smoothing], [0]]))
-        : leastSquares
-          ? kept(tf.tensor2d([[smoothing], [0]]))
-          : undefined;
+    this.smoothing = smoothing;
+    this.rowShift = tf.tidy(() => this.shiftFor(smoothing));
+    if (this.rowShift !== undefined) tf.keep(this.rowShift);
     this.one = loss === 'hinge' || leastSquares ? kept(tf.scalar(1)) : undefined;
     this.half = leastSquares ? kept(tf.scalar(0.5)) : undefined;
+  }
+
+  /** Sets the real label s (a decaying label-smoothing schedule changes it between updates). */
+  setSmoothing(smoothing: number): void {
+    if (smoothing === this.smoothing) return;
+    this.rowShift?.dispose();
+    this.smoothing = smoothing;
+    this.rowShift = tf.tidy(() => this.shiftFor(smoothing));
+    if (this.rowShift !== undefined) tf.keep(this.rowShift);
+  }
+
+  private shiftFor(smoothing: number): tf.Tensor | undefined {
+    const bce = this.loss === 'minimax' || this.loss === 'non-saturating';
+    if (bce && smoothing !== 1) return tf.tensor2d([[1 - smoothing], [0]]);
+    if (this.loss === 'least-squares') return tf.tensor2d([[smoothing], [0]]);
+    return undefined;
   }
 
   dispose(): void {

@@ -1,6 +1,8 @@
 import type { Rng } from '@gen/core';
-import { BatchNorm, Conv2d, Conv2dTranspose, Dense, Mlp, Module } from '@gen/nn';
+import { BatchNorm, Conv2d, Conv2dTranspose, Dense, getActivation, Mlp, Module } from '@gen/nn';
 import * as tf from '@tensorflow/tfjs-core';
+import { MlpCritic } from './mlp-critic.js';
+import { type PowerIterated, SpectralConv2d, SpectralDense } from './spectral-norm.js';
 
 /** Sizes of the DCGAN pair (see `Gan.dcgan`). */
 export interface DcganNetworkOptions {
@@ -11,6 +13,16 @@ export interface DcganNetworkOptions {
   width?: number;
   /** Batch normalisation before each hidden ReLU of the generator (default false). */
   batchNorm?: boolean;
+}
+
+/** Options of {@link DcganDiscriminator}. */
+export interface DcganDiscriminatorOptions {
+  /** w, the channels of the first convolution (default 32). */
+  width?: number;
+  /** Batch normalisation before the second leaky ReLU (default false). */
+  batchNorm?: boolean;
+  /** Spectral normalisation of both convolutions and the output layer (default false). */
+  spectralNorm?: boolean;
 }
 
 /**
@@ -86,66 +98,121 @@ export class DcganGenerator extends Module {
 /**
  * DCGAN-style discriminator, w = `width`: [n, 784] → [28, 28, 1] → Conv(w, 4×4, stride 2,
  * leakyRelu) [14, 14, w] → Conv(2w, 4×4, stride 2, leakyRelu) [7, 7, 2w] → Dense(1): one logit
- * per image. No batch normalisation: `Gan` runs it once over real and fake examples together.
+ * per image. With `batchNorm`, the second convolution is linear (no bias), then
+ * {@link BatchNorm}, then the leaky ReLU (the DCGAN paper leaves the first layer
+ * unnormalised); `Gan` then runs it over the real batch and the fakes apart. With
+ * `spectralNorm`, every kernel is spectrally normalised ({@link SpectralConv2d},
+ * {@link SpectralDense}) and `powerIteration()` advances their estimates.
  */
-export class DcganDiscriminator extends Module {
+export class DcganDiscriminator extends Module implements PowerIterated {
   readonly width: number;
+  readonly batchNorm: boolean;
+  readonly spectralNorm: boolean;
   private readonly conv1: Conv2d;
   private readonly conv2: Conv2d;
+  private readonly norm: BatchNorm | null;
   private readonly out: Dense;
+  private readonly activate = getActivation('leakyRelu');
 
-  constructor(rng: Rng, options: Pick<DcganNetworkOptions, 'width'> = {}) {
+  constructor(rng: Rng, options: DcganDiscriminatorOptions = {}) {
     super('discriminator');
-    const { width = 32 } = options;
+    const { width = 32, batchNorm = false, spectralNorm = false } = options;
     this.width = width;
+    this.batchNorm = batchNorm;
+    this.spectralNorm = spectralNorm;
     const [r0, r1, r2] = rng.split(3) as [Rng, Rng, Rng];
+    const Conv = spectralNorm ? SpectralConv2d : Conv2d;
+    const Linear = spectralNorm ? SpectralDense : Dense;
     const conv = { kernelSize: 4, stride: 2, padding: 'same', activation: 'leakyRelu' } as const;
     this.conv1 = this.addModule(
       'conv1',
-      new Conv2d({ ...conv, inChannels: 1, outChannels: width, rng: r0 }),
+      new Conv({ ...conv, inChannels: 1, outChannels: width, rng: r0 }),
     );
     this.conv2 = this.addModule(
       'conv2',
-      new Conv2d({ ...conv, inChannels: width, outChannels: 2 * width, rng: r1 }),
+      new Conv({
+        ...conv,
+        inChannels: width,
+        outChannels: 2 * width,
+        rng: r1,
+        ...(batchNorm ? ({ activation: 'none', useBias: false } as const) : {}),
+      }),
     );
+    this.norm = batchNorm
+      ? this.addModule('norm', new BatchNorm({ features: 2 * width, name: 'norm' }))
+      : null;
     this.out = this.addModule(
       'out',
-      new Dense({ inputSize: 7 * 7 * 2 * width, outputSize: 1, rng: r2 }),
+      new Linear({ inputSize: 7 * 7 * 2 * width, outputSize: 1, rng: r2 }),
     );
   }
 
   apply(x: tf.Tensor): tf.Tensor {
     this.assertLive('DcganDiscriminator.apply');
     return tf.tidy(() => {
-      const h = this.conv2.apply(this.conv1.apply(tf.reshape(x, [-1, 28, 28, 1])));
+      const h1 = this.conv2.apply(this.conv1.apply(tf.reshape(x, [-1, 28, 28, 1])));
+      const h = this.norm === null ? h1 : this.activate(this.norm.apply(h1));
       return this.out.apply(tf.reshape(h, [-1, 7 * 7 * 2 * this.width]));
     });
   }
+
+  /** One power-iteration step for every kernel (spectral normalisation only; else nothing). */
+  powerIteration(): void {
+    this.assertLive('DcganDiscriminator.powerIteration');
+    for (const layer of [this.conv1, this.conv2, this.out]) {
+      if (layer instanceof SpectralConv2d || layer instanceof SpectralDense) layer.powerIteration();
+    }
+  }
 }
 
-/** Generator z → x and critic x → logit as leaky-ReLU MLPs (the usual toy-GAN pair). */
+/** What {@link mlpPair} builds beyond the sizes. */
+export interface MlpPairOptions {
+  /** Columns of the condition (0: unconditional). */
+  conditionSize: number;
+  conditioning: 'projection' | 'concat';
+  spectralNorm: boolean;
+}
+
+/**
+ * Generator [z, c] → x and critic [x, c] → logit as leaky-ReLU MLPs (the usual toy-GAN pair).
+ * The critic is an {@link Mlp} unless it is spectrally normalised or projection-conditioned,
+ * then an {@link MlpCritic} with the same weight names and initial weights.
+ */
 export function mlpPair(
   dataSize: number,
   latentSize: number,
   hiddenSizes: readonly number[],
   rng: Rng,
-): { generator: Mlp; discriminator: Mlp } {
+  options: MlpPairOptions = { conditionSize: 0, conditioning: 'projection', spectralNorm: false },
+): { generator: Mlp; discriminator: Mlp | MlpCritic } {
   const [g, d] = rng.split(2) as [Rng, Rng];
+  const { conditionSize, conditioning, spectralNorm } = options;
   const common = { hiddenSizes, activation: 'leakyRelu' } as const;
+  const projection = conditionSize > 0 && conditioning === 'projection';
   return {
     generator: new Mlp({
       ...common,
-      inputSize: latentSize,
+      inputSize: latentSize + conditionSize,
       outputSize: dataSize,
       rng: g,
       name: 'generator',
     }),
-    discriminator: new Mlp({
-      ...common,
-      inputSize: dataSize,
-      outputSize: 1,
-      rng: d,
-      name: 'discriminator',
-    }),
+    discriminator:
+      spectralNorm || projection
+        ? new MlpCritic({
+            dataSize,
+            hiddenSizes,
+            conditionSize,
+            conditioning,
+            spectralNorm,
+            rng: d,
+          })
+        : new Mlp({
+            ...common,
+            inputSize: dataSize + conditionSize,
+            outputSize: 1,
+            rng: d,
+            name: 'discriminator',
+          }),
   };
 }

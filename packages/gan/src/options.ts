@@ -7,7 +7,9 @@ import {
   invalidArgument,
   type Network,
 } from '@gen/core';
+import type { EmaSettings } from './ema.js';
 import { assertGanLoss, type GanLoss, supportsLabelSmoothing } from './losses.js';
+import { GAN_CONDITIONINGS, type GanConditioning } from './mlp-critic.js';
 
 /** Options of `new Gan(...)`. */
 export interface GanOptions extends GanTrainingOptions {
@@ -21,6 +23,13 @@ export interface GanOptions extends GanTrainingOptions {
   discriminator: Network;
   latentSize: number;
   /**
+   * Makes the GAN class-conditional on c: [n, conditionSize] (one-hot labels for classes): the
+   * generator then gets [z, c] (`latentSize + conditionSize` columns) and the discriminator
+   * [x, c] (c appended to x's last axis), and the methods take `{ x, condition }` batches and
+   * `{ condition }` options.
+   */
+  conditionSize?: number;
+  /**
    * @deprecated Ignored: the losses take their randomness from their `rng` argument, so a `Gan`
    * holds no generator of its own. Accepted so that existing calls keep working.
    */
@@ -33,6 +42,21 @@ export interface GanMlpOptions extends GanTrainingOptions {
   latentSize: number;
   /** Hidden widths of both networks (leaky ReLU), e.g. [128, 128]. */
   hiddenSizes: readonly number[];
+  /**
+   * Makes the GAN class-conditional (see {@link GanOptions.conditionSize}): the generator maps
+   * [z, c] to x, the discriminator conditions on c as `conditioning` says.
+   */
+  conditionSize?: number;
+  /**
+   * How the discriminator uses the condition (only with `conditionSize`; default
+   * 'projection', Miyato & Koyama 2018; see {@link GanConditioning}).
+   */
+  conditioning?: GanConditioning;
+  /**
+   * Spectral normalisation of every discriminator kernel (Miyato et al. 2018; default false):
+   * one power-iteration step per discriminator update, its vectors saved with the weights.
+   */
+  spectralNorm?: boolean;
   /** Seed of the initial weights (default 0). */
   seed?: number;
 }
@@ -55,8 +79,40 @@ export interface GanDcganOptions extends GanTrainingOptions {
    * false). `Gan.sample` then uses the running statistics, which are saved with the weights.
    */
   batchNorm?: boolean;
+  /**
+   * Batch normalisation before the discriminator's second leaky ReLU (default false). The
+   * losses then run the critic over the real batch and the fakes apart, in training mode;
+   * `Gan.critic` uses the running statistics, which are saved with the weights.
+   */
+  discriminatorBatchNorm?: boolean;
+  /**
+   * Spectral normalisation of every discriminator kernel (Miyato et al. 2018; default false):
+   * one power-iteration step per discriminator update, its vectors saved with the weights.
+   */
+  spectralNorm?: boolean;
   /** Seed of the initial weights (default 0). */
   seed?: number;
+}
+
+/**
+ * One-sided label smoothing that decays: the real label is s_t = value + (1 − value)·min(1,
+ * t/decaySteps) after t discriminator updates, from `value` up to 1 (no smoothing).
+ */
+export interface LabelSmoothingSchedule {
+  value: number;
+  decaySteps: number;
+}
+
+/**
+ * An exponential moving average of the generator's weights (Yazıcı et al. 2019), which
+ * `sample` uses: after the t-th generator update ē ← w for t ≤ start, else ē ← decay·ē +
+ * (1 − decay)·w.
+ */
+export interface GanEmaOptions {
+  /** β in (0, 1), e.g. 0.999. */
+  decay: number;
+  /** Generator updates during which the average just copies the weights (default 0). */
+  start?: number;
 }
 
 /** Training-time options every {@link Gan} constructor and factory accepts. */
@@ -80,16 +136,29 @@ export interface GanTrainingOptions {
    */
   r1Penalty?: number;
   /**
+   * γ of the R2 penalty (Mescheder et al. 2018), any loss: (γ/2)·E‖∇ₓD(x̃)‖² over the fakes
+   * (after instance noise) is added to the discriminator's loss (default 0: none).
+   */
+  r2Penalty?: number;
+  /**
    * Gaussian noise added to real and fake inputs of D, with std σ·max(0, 1 − t/decaySteps)
    * after t discriminator updates (Sønderby et al. 2017; Arjovsky & Bottou 2017). t is counted
    * by `afterDiscriminatorStep()` and is part of `getState()`.
    */
   instanceNoise?: { std: number; decaySteps: number };
   /**
-   * One-sided label smoothing: the real label s ∈ (0, 1] (Salimans et al. 2016; e.g. 0.9); only
+   * One-sided label smoothing: the real label s ∈ (0, 1] (Salimans et al. 2016; e.g. 0.9), or
+   * a {@link LabelSmoothingSchedule} that decays it to 1 over the discriminator updates; only
    * with the losses of `supportsLabelSmoothing`.
    */
-  labelSmoothing?: number;
+  labelSmoothing?: number | LabelSmoothingSchedule;
+  /**
+   * Label flipping: each pair (real example i, fake i) swaps places in the discriminator's loss
+   * with probability p ∈ [0, 0.5) (default 0), drawn from the loss's `rng`, so a run replays.
+   */
+  labelFlip?: number;
+  /** An exponential moving average of the generator's weights for sampling (default none). */
+  ema?: GanEmaOptions;
 }
 
 export interface ParsedTraining {
@@ -98,8 +167,11 @@ export interface ParsedTraining {
   clipValue: number;
   gradientPenalty: number;
   r1Penalty: number;
+  r2Penalty: number;
   noise: { std: number; decaySteps: number } | null;
-  labelSmoothing: number;
+  labelSmoothing: { value: number; decaySteps: number | null };
+  labelFlip: number;
+  ema: EmaSettings | null;
 }
 
 export const TRAINING_KEYS = [
@@ -108,8 +180,11 @@ export const TRAINING_KEYS = [
   'clipValue',
   'gradientPenalty',
   'r1Penalty',
+  'r2Penalty',
   'instanceNoise',
   'labelSmoothing',
+  'labelFlip',
+  'ema',
 ];
 
 export function assertObject(fn: string, options: unknown, known: readonly string[]): void {
@@ -139,15 +214,16 @@ export function parseTraining(fn: string, o: GanTrainingOptions): ParsedTraining
   assertFiniteNumber(fn, 'gradientPenalty', gradientPenalty);
   if (gradientPenalty < 0)
     throw invalidArgument(fn, 'gradientPenalty', gradientPenalty, 'must be ≥ 0');
-  const r1Penalty = o.r1Penalty ?? 0;
-  assertFiniteNumber(fn, 'r1Penalty', r1Penalty);
-  if (r1Penalty < 0) throw invalidArgument(fn, 'r1Penalty', r1Penalty, 'must be ≥ 0');
-  const labelSmoothing = o.labelSmoothing ?? 1;
-  assertFiniteNumber(fn, 'labelSmoothing', labelSmoothing);
-  if (labelSmoothing <= 0 || labelSmoothing > 1) {
-    throw invalidArgument(fn, 'labelSmoothing', labelSmoothing, 'must be in (0, 1]');
-  }
-  if (labelSmoothing !== 1 && !supportsLabelSmoothing(loss)) {
+  const penalty = (key: 'r1Penalty' | 'r2Penalty') => {
+    const gamma = o[key] ?? 0;
+    assertFiniteNumber(fn, key, gamma);
+    if (gamma < 0) throw invalidArgument(fn, key, gamma, 'must be ≥ 0');
+    return gamma;
+  };
+  const r1Penalty = penalty('r1Penalty');
+  const r2Penalty = penalty('r2Penalty');
+  const labelSmoothing = parseSmoothing(fn, o.labelSmoothing);
+  if (labelSmoothing.value !== 1 && !supportsLabelSmoothing(loss)) {
     throw new InvalidArgumentError(
       `${fn}: option 'labelSmoothing' is only used with 'minimax', 'non-saturating' or 'least-squares'`,
     );
@@ -160,13 +236,65 @@ export function parseTraining(fn: string, o: GanTrainingOptions): ParsedTraining
     assertInteger(fn, 'instanceNoise.decaySteps', decaySteps, 1);
     noise = { std, decaySteps };
   }
+  const labelFlip = o.labelFlip ?? 0;
+  assertFiniteNumber(fn, 'labelFlip', labelFlip);
+  if (labelFlip < 0 || labelFlip >= 0.5) {
+    throw invalidArgument(fn, 'labelFlip', labelFlip, 'must be a probability in [0, 0.5)');
+  }
   return {
     loss,
     discriminatorSteps,
     clipValue,
     gradientPenalty,
     r1Penalty,
+    r2Penalty,
     noise,
     labelSmoothing,
+    labelFlip,
+    ema: parseEma(fn, o.ema),
   };
+}
+
+function parseSmoothing(
+  fn: string,
+  option: GanTrainingOptions['labelSmoothing'],
+): ParsedTraining['labelSmoothing'] {
+  const schedule = option !== null && typeof option === 'object';
+  if (schedule) assertObject(`${fn}: labelSmoothing`, option, ['value', 'decaySteps']);
+  const value = schedule ? option.value : (option ?? 1);
+  const arg = schedule ? 'labelSmoothing.value' : 'labelSmoothing';
+  assertFiniteNumber(fn, arg, value);
+  if (value <= 0 || value > 1) throw invalidArgument(fn, arg, value, 'must be in (0, 1]');
+  if (!schedule) return { value, decaySteps: null };
+  assertInteger(fn, 'labelSmoothing.decaySteps', option.decaySteps, 1);
+  return { value, decaySteps: option.decaySteps };
+}
+
+function parseEma(fn: string, option: GanEmaOptions | undefined): EmaSettings | null {
+  if (option === undefined) return null;
+  assertObject(`${fn}: ema`, option, ['decay', 'start']);
+  const { decay, start = 0 } = option;
+  assertFiniteNumber(fn, 'ema.decay', decay);
+  if (decay <= 0 || decay >= 1) throw invalidArgument(fn, 'ema.decay', decay, 'must be in (0, 1)');
+  assertInteger(fn, 'ema.start', start, 0);
+  return { decay, start };
+}
+
+/** Throws unless `conditioning` is one of {@link GAN_CONDITIONINGS}. */
+export function assertConditioning(fn: string, conditioning: unknown): void {
+  if (!(GAN_CONDITIONINGS as readonly unknown[]).includes(conditioning)) {
+    throw invalidArgument(
+      fn,
+      'conditioning',
+      conditioning,
+      `must be one of ${GAN_CONDITIONINGS.map((c) => `'${c}'`).join(', ')}`,
+    );
+  }
+}
+
+/** Throws unless `value` is a boolean option `key` (when given). */
+export function assertBooleanOption(fn: string, key: string, value: unknown): void {
+  if (value !== undefined && typeof value !== 'boolean') {
+    throw invalidArgument(fn, key, value, 'must be a boolean');
+  }
 }

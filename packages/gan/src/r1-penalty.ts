@@ -32,3 +32,15 @@ export function r1Penalty(
     return halfSquaredNorm(gamma)(grad);
   }) as tf.Scalar;
 }
+
+/**
+ * The R2 penalty of Mescheder et al. (2018): (γ/2)·E‖∇ₓD(x̃)‖² over a batch of fakes x̃ (the
+ * same formula as {@link r1Penalty}, on the generator's samples instead of the data).
+ */
+export function r2Penalty(
+  critic: (x: tf.Tensor) => tf.Tensor,
+  fake: tf.Tensor,
+  gamma: number,
+): tf.Scalar {
+  return r1Penalty(critic, fake, gamma);
+}

@@ -88,6 +88,52 @@ export const scenarios: Record<string, ResumeScenario> = {
   },
 };
 
+/**
+ * Scenarios of the stabilisers, resumed in one process only (resume.test.ts): the checkpoint
+ * bytes are those a file holds, and the cross-process test keeps to the scenarios above.
+ */
+export const stabiliserScenarios: Record<string, ResumeScenario> = {
+  // The stabilisers' state: spectral-norm vectors (buffers of the critic), the generator's moving
+  // average (weights `ema/…` and the count in getState) and the label-smoothing clock; the
+  // flips draw from the loss rng.
+  'Gan.mlp with spectral norm, EMA, R2, label flipping and decaying label smoothing': {
+    build: (seed) =>
+      Gan.mlp({
+        dataSize: 2,
+        latentSize: 3,
+        hiddenSizes: [8],
+        loss: 'non-saturating',
+        spectralNorm: true,
+        ema: { decay: 0.8, start: 3 },
+        r2Penalty: 0.5,
+        labelFlip: 0.2,
+        labelSmoothing: { value: 0.8, decaySteps: 30 },
+        seed,
+      }),
+    data,
+    options: () => ({
+      batchSize: 16,
+      discriminatorSteps: 2,
+      learningRate: 1e-2,
+      rng: Rng.fromSeed(7),
+    }),
+  },
+  // Running statistics in the critic too, spectrally normalised convolutions.
+  'Gan.dcgan with batch normalisation and spectral norm in the discriminator': {
+    build: (seed) =>
+      Gan.dcgan({
+        latentSize: 4,
+        width: 2,
+        discriminatorBatchNorm: true,
+        spectralNorm: true,
+        loss: 'hinge',
+        seed,
+      }),
+    data: () => Rng.fromSeed(8).uniform([32, 784]),
+    options: () => ({ batchSize: 8, learningRate: 1e-2, rng: Rng.fromSeed(9) }),
+  },
+};
+
 /** Every weight as plain numbers, by name. */
 export async function weightValues(gan: Gan): Promise<Record<string, number[]>> {
   const weights = gan.getWeights();
