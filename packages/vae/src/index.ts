@@ -1,6 +1,6 @@
 /**
  * Autoencoders and variational autoencoders: dense and convolutional autoencoders, VAEs with β
- * (or KL annealing), ELBO or IWAE training, conditional VAEs, the VampPrior, VQ-VAE, ELBO and
+ * (or KL annealing), ELBO or IWAE training, conditional VAEs, the VampPrior, IAF posteriors, VQ-VAE, ELBO and
  * IWAE bounds, importance-sampled NLL and latent-space tools.
  *
  * @packageDocumentation
@@ -16,11 +16,12 @@ export {
 export type { BetaSchedule } from './beta-schedule.js';
 export { Codebook } from './codebook.js';
 export { ConvDecoder, ConvEncoder } from './conv.js';
+export { type IafPosteriorOptions, IafSteps, type Posterior } from './iaf-posterior.js';
 export type { Likelihood } from './likelihood.js';
 export type { Objective } from './objective.js';
 export { MIN_SCALE } from './posterior.js';
 export { Vae, type VaeConvOptions, type VaeMlpOptions, type VaeOptions } from './vae.js';
-export { VaeModel, type VaeState } from './vae-model.js';
+export { type VaeEncoding, VaeModel, type VaeState } from './vae-model.js';
 export { type Prior, PseudoInputs } from './vamp-prior.js';
 export {
   type CodebookUsage,

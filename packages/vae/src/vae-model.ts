@@ -32,6 +32,14 @@ import {
   withCondition,
 } from './condition.js';
 import {
+  assertMonteCarloKl,
+  IafPosterior,
+  type IafSpec,
+  IafSteps,
+  type Posterior,
+  parsePosterior,
+} from './iaf-posterior.js';
+import {
   type Likelihood,
   likelihoodDist,
   likelihoodMean,
@@ -64,6 +72,17 @@ interface PriorDensity {
 export type VaeState = { step: number };
 
 /**
+ * What `encode` returns: the posterior's base N(μ, diag σ²), each [n, latentSize], and, with an
+ * IAF posterior, the context h: [n, contextSize] its steps read.
+ */
+export interface VaeEncoding {
+  mean: tf.Tensor;
+  scale: tf.Tensor;
+  /** The IAF steps' context h(x); absent for a Gaussian posterior. */
+  context?: tf.Tensor;
+}
+
+/**
  * The VAE model (see {@link Vae}): variational autoencoder (Kingma & Welling 2014) with q(z|x) = N(μ(x), diag σ(x)²),
  * p(z) = N(0, I) and a decoder likelihood p(x|z). Per example,
  * ELBO(x) = E_q[log p(x|z)] − KL(q(z|x) ‖ p(z)) ≤ log p(x); training minimises the batch mean
@@ -84,6 +103,10 @@ export type VaeState = { step: number };
  * p(x | z, c) see the condition c appended to their inputs, data is passed as `{ x, condition }`
  * (a `ConditionalBatch` of @gen/core) to `loss`, `elbo`, `iwae`, `nll` and `encode`, and
  * `sample`/`decode` take `{ condition }`.
+ *
+ * With `posterior: { iaf: … }` q(z|x) is an inverse autoregressive flow (Kingma et al. 2016) on
+ * the Gaussian base: the encoder also outputs a context h, and the KL term is Monte Carlo with
+ * log q(z|x) = log N(z₀; μ, σ) − Σₜ log |det ∂zₜ/∂zₜ₋₁| from the sampling pass.
  */
 export class VaeModel implements GenerativeModel {
   readonly encoder: Network;
@@ -100,6 +123,15 @@ export class VaeModel implements GenerativeModel {
   readonly prior: Prior;
   /** The VampPrior's pseudo-inputs, when `prior` is `{ vamp: K }`. */
   readonly pseudoInputs: PseudoInputs | undefined;
+  /**
+   * The approximate posterior as given: `'gaussian'` or `{ iaf: { … } }` (with the `seed` the
+   * factories fill in when the IAF has none).
+   */
+  readonly posterior: Posterior;
+  /** The IAF steps of an IAF posterior (weights `posterior/iaf<t>/…`); undefined for a Gaussian one. */
+  readonly iaf: IafSteps | undefined;
+  /** Width H of the context h the encoder outputs for an IAF posterior; 0 for a Gaussian one. */
+  readonly contextSize: number;
   readonly klMethod: 'analytic' | 'monte-carlo';
   readonly estimator: GradientEstimator;
   readonly samples: number;
@@ -124,14 +156,16 @@ export class VaeModel implements GenerativeModel {
     const { encoder, decoder, latentSize, samples = 1 } = options;
     const prior = parsePrior(fn, options.prior ?? 'standard');
     const vamp = prior !== 'standard';
-    const klMethod = options.klMethod ?? (vamp ? 'monte-carlo' : 'analytic');
+    assertInteger(fn, 'latentSize', latentSize, 1, MAX_LATENT_SIZE);
+    const posterior = parsePosterior(fn, options.posterior ?? 'gaussian', latentSize);
+    const iaf = posterior !== 'gaussian';
+    const klMethod = options.klMethod ?? (vamp || iaf ? 'monte-carlo' : 'analytic');
     assertNetwork(fn, 'encoder', encoder);
     assertNetwork(fn, 'decoder', decoder);
     if (encoder === decoder) {
       throw invalidArgument(fn, 'decoder', decoder, 'must be a network other than the encoder');
     }
     if (options.seed !== undefined) assertInteger(fn, 'seed', options.seed, 0);
-    assertInteger(fn, 'latentSize', latentSize, 1, MAX_LATENT_SIZE);
     assertInteger(fn, 'samples', samples, 1, MAX_DRAWS);
     const beta = parseBeta(fn, options.beta ?? 1);
     const objective = parseObjective(fn, options.objective ?? 'elbo');
@@ -143,6 +177,7 @@ export class VaeModel implements GenerativeModel {
       assertInteger(fn, 'conditionSize', options.conditionSize, 1, MAX_LATENT_SIZE);
     }
     if (vamp) assertVampOptions(fn, options, klMethod);
+    if (iaf) assertIafOptions(fn, options, klMethod);
     this.encoder = encoder;
     this.decoder = decoder;
     this.latentSize = latentSize;
@@ -173,11 +208,27 @@ export class VaeModel implements GenerativeModel {
           rng: RngClass.fromSeed(0),
         })
       : undefined;
-    const parts = this.pseudoInputs === undefined ? {} : { prior: this.pseudoInputs };
+    this.posterior = structuredClone(options.posterior ?? 'gaussian');
+    this.contextSize = iaf ? posterior.contextSize : 0;
+    this.iaf = iaf ? this.buildSteps(posterior) : undefined;
+    const parts = {
+      ...(this.pseudoInputs === undefined ? {} : { prior: this.pseudoInputs }),
+      ...(this.iaf === undefined ? {} : { posterior: this.iaf }),
+    };
     this.weights = new NetworkParts(fn, { encoder, decoder, ...parts }, { keepPrefixed: true });
     // Networks given by the caller have no config: the model saves but does not rebuild.
     const model = new.target === VaeModel ? 'VaeModel' : 'Vae';
     this.config = modelConfig('@gen/vae', model, 'new', options);
+  }
+
+  /** The IAF steps, built last: a failure releases the pseudo-inputs already made. */
+  private buildSteps(spec: IafSpec): IafSteps {
+    try {
+      return new IafSteps(this.latentSize, spec);
+    } catch (error) {
+      this.pseudoInputs?.dispose();
+      throw error;
+    }
   }
 
   /**
@@ -202,14 +253,16 @@ export class VaeModel implements GenerativeModel {
       ...this.encoder.trainableVariables,
       ...this.decoder.trainableVariables,
       ...(this.pseudoInputs?.trainableVariables ?? []),
+      ...(this.iaf?.trainableVariables ?? []),
     ];
   }
 
   /**
-   * Posterior mean μ(x) and scale σ(x), each [n, latentSize]; the caller owns them. A
+   * Posterior mean μ(x) and scale σ(x), each [n, latentSize] (with an IAF posterior, those of
+   * its base z₀, and the context h: [n, contextSize] as `context`); the caller owns them. A
    * conditional VAE takes `{ x, condition }`.
    */
-  encode(x: Batch): { mean: tf.Tensor; scale: tf.Tensor } {
+  encode(x: Batch): VaeEncoding {
     const fn = 'Vae.encode';
     const parts = this.dataInput(fn, 'x', x);
     return this.encodeUnchecked(fn, parts.x, parts.condition);
@@ -226,20 +279,35 @@ export class VaeModel implements GenerativeModel {
   }
 
   /** {@link encode} of an input the public method `fn` has checked; errors name `fn`. */
-  protected encodeUnchecked(
-    fn: string,
-    x: tf.Tensor,
-    condition?: tf.Tensor,
-  ): { mean: tf.Tensor; scale: tf.Tensor } {
+  protected encodeUnchecked(fn: string, x: tf.Tensor, condition?: tf.Tensor): VaeEncoding {
     return tf.tidy(() => {
       const input = withCondition(x, condition);
       const out = applyNetwork(fn, 'encoder', (h) => this.encoder.apply(h), input);
-      if (out.rank !== 2 || out.shape[1] !== 2 * this.latentSize) {
+      const width = 2 * this.latentSize + this.contextSize;
+      if (out.rank !== 2 || out.shape[1] !== width) {
+        const what = this.iaf === undefined ? '' : ' (μ, σ and the IAF context h)';
         throw new InvalidArgumentError(
-          `${fn}: the encoder must output [n, ${2 * this.latentSize}], got [${out.shape.join(', ')}]`,
+          `${fn}: the encoder must output [n, ${width}]${what}, got [${out.shape.join(', ')}]`,
         );
       }
-      return posteriorParams(out);
+      if (this.iaf === undefined) return posteriorParams(out);
+      const [gauss, context] = tf.split(out, [2 * this.latentSize, this.contextSize], -1) as [
+        tf.Tensor,
+        tf.Tensor,
+      ];
+      return { ...posteriorParams(gauss), context };
+    });
+  }
+
+  /**
+   * The latent the latent tools decode for data the public method `fn` has checked: the
+   * posterior mean μ(x), or with an IAF posterior its steps' image of μ(x) (the draw at ε = 0).
+   */
+  protected latentCode(fn: string, x: tf.Tensor, condition?: tf.Tensor): tf.Tensor {
+    return tf.tidy(() => {
+      const { mean, context } = this.encodeUnchecked(fn, x, condition);
+      if (this.iaf === undefined || context === undefined) return mean;
+      return this.iaf.forwardAndLogDet(mean, context).z;
     });
   }
 
@@ -310,10 +378,24 @@ export class VaeModel implements GenerativeModel {
     return x.shape[0]! * this.latentSize + x.size * outputFactor(this.likelihood);
   }
 
-  /** q(z|x, c) = N(μ(x, c), diag σ(x, c)²) with batch [n]; runs inside the caller's tidy. */
-  private posterior(fn: string, { x, condition }: Parts): Distribution {
-    const { mean, scale } = this.encodeUnchecked(fn, x, condition);
-    return diagonalGaussian(mean, scale);
+  /**
+   * q(z|x, c) with batch [n]: N(μ(x, c), diag σ(x, c)²), or the IAF posterior on that base; runs
+   * inside the caller's tidy.
+   */
+  private posteriorOf(fn: string, { x, condition }: Parts): Distribution {
+    const { mean, scale, context } = this.encodeUnchecked(fn, x, condition);
+    const base = diagonalGaussian(mean, scale);
+    if (this.iaf === undefined || context === undefined) return base;
+    return new IafPosterior(base, context, this.iaf);
+  }
+
+  /**
+   * k draws z: [k, n, L] of q for evaluation: `sample` for a Gaussian posterior, the
+   * reparameterised pass for an IAF one, whose `logProb(z)` then reuses the pass's value (no
+   * inverse).
+   */
+  private draw(q: Distribution, k: number, rng: Rng): tf.Tensor {
+    return q instanceof IafPosterior ? q.rsample(k, rng) : q.sample(k, rng);
   }
 
   /** log p(x|z, c) for z: [k, n, L] → [k, n]; runs inside the caller's tidy. */
@@ -343,8 +425,8 @@ export class VaeModel implements GenerativeModel {
     assertDraws(fn, 'samples', samples, this.drawSize(parts.x));
     const rng = resolveRng(fn, { rng: options.rng });
     return tf.tidy(() => {
-      const q = this.posterior(fn, parts);
-      const z = q.sample(samples, rng);
+      const q = this.posteriorOf(fn, parts);
+      const z = this.draw(q, samples, rng);
       const n = parts.x.shape[0]!;
       const klq =
         this.klMethod === 'analytic'
@@ -378,12 +460,12 @@ export class VaeModel implements GenerativeModel {
     assertDraws(fn, 'chunk', chunk, this.drawSize(parts.x));
     const rng = resolveRng(fn, { rng: options.rng });
     return tf.tidy(() => {
-      const q = this.posterior(fn, parts);
+      const q = this.posteriorOf(fn, parts);
       const prior = this.priorDensity(fn, parts.x.shape[0]!);
       const pieces: tf.Tensor[] = [];
       for (let done = 0; done < k; done += chunk) {
         const m = Math.min(chunk, k - done);
-        pieces.push(tf.tidy(() => this.logWeights(fn, parts, q, prior, q.sample(m, rng), 1)));
+        pieces.push(tf.tidy(() => this.logWeights(fn, parts, q, prior, this.draw(q, m, rng), 1)));
       }
       return logMeanExp(tf.concat(pieces, 0), 0);
     });
@@ -408,6 +490,61 @@ export class VaeModel implements GenerativeModel {
     assertOptionKeys(fn, options, ['samples', 'rng', 'chunk']);
     const { samples = 5000, ...rest } = options;
     return tf.tidy(() => tf.neg(this.iwaeAs(fn, 'samples', x, samples, rest)));
+  }
+
+  /**
+   * n draws from the approximate posterior per example, z: [n, batch, latentSize], with
+   * log q(z | x): [n, batch] from the same pass (for an IAF posterior, log N(z₀; μ, σ) minus the
+   * steps' log-determinants, with no inverse). Reparameterised: gradients flow into the encoder
+   * (and the IAF steps). A conditional VAE takes `{ x, condition }`. Draws from `rng` (default
+   * a fresh `Rng.fromSeed(0)`); the caller owns both tensors.
+   */
+  samplePosterior(
+    x: Batch,
+    n: number,
+    options: { rng?: Rng } = {},
+  ): { z: tf.Tensor; logProb: tf.Tensor } {
+    const fn = 'Vae.samplePosterior';
+    const parts = this.dataInput(fn, 'x', x);
+    assertOptionKeys(fn, options, ['rng']);
+    assertDraws(fn, 'n', n, parts.x.shape[0]! * this.latentSize);
+    const rng = resolveRng(fn, { rng: options.rng });
+    return tf.tidy(() => {
+      const q = this.posteriorOf(fn, parts);
+      const z = q.rsample(n, rng);
+      return { z, logProb: q.logProb(z) };
+    });
+  }
+
+  /**
+   * log q(z | x) for given latents z: [k, n, latentSize] or [n, latentSize] (n = the examples of
+   * `x`) → [k, n] or [n]. For an IAF posterior this inverts the steps (latentSize passes of each
+   * step's MADE): z₀ = f⁻¹(z), log q = log N(z₀; μ, σ) + Σₜ log |det ∂zₜ₋₁/∂zₜ|.
+   */
+  posteriorLogProb(x: Batch, z: tf.Tensor): tf.Tensor {
+    const fn = 'Vae.posteriorLogProb';
+    const parts = this.dataInput(fn, 'x', x);
+    const n = parts.x.shape[0]!;
+    if (
+      !(z instanceof tf.Tensor) ||
+      z.isDisposed ||
+      (z.rank !== 2 && z.rank !== 3) ||
+      z.shape[z.rank - 1] !== this.latentSize ||
+      z.shape[z.rank - 2] !== n
+    ) {
+      throw invalidArgument(
+        fn,
+        'z',
+        z,
+        `must be a live tf.Tensor [k, ${n}, ${this.latentSize}] or [${n}, ${this.latentSize}]`,
+      );
+    }
+    assertFiniteTensor(fn, 'z', z);
+    return tf.tidy(() => {
+      const q = this.posteriorOf(fn, parts);
+      const lp = q.logProb(z.rank === 2 ? tf.expandDims(z, 0) : z);
+      return z.rank === 2 ? tf.squeeze(lp, [0]) : lp;
+    });
   }
 
   /**
@@ -438,7 +575,7 @@ export class VaeModel implements GenerativeModel {
   private elboLoss(fn: string, parts: Parts, rng: Rng, beta: number): tf.Scalar {
     const n = parts.x.shape[0]!;
     return tf.tidy(() => {
-      const q = this.posterior(fn, parts);
+      const q = this.posteriorOf(fn, parts);
       const mc = this.klMethod === 'monte-carlo';
       const prior = mc ? this.priorDensity(fn, n) : standardPrior(n, this.latentSize);
       const cost = (z: tf.Tensor) => {
@@ -456,7 +593,7 @@ export class VaeModel implements GenerativeModel {
   private iwaeLoss(fn: string, parts: Parts, rng: Rng, beta: number, k: number): tf.Scalar {
     const n = parts.x.shape[0]!;
     return tf.tidy(() => {
-      const q = this.posterior(fn, parts);
+      const q = this.posteriorOf(fn, parts);
       const prior = this.priorDensity(fn, n);
       const z = q.rsample(this.samples * k, rng);
       const logW = this.logWeights(fn, parts, q, prior, z, beta);
@@ -540,6 +677,20 @@ export class VaeModel implements GenerativeModel {
     this.encoder.dispose();
     this.decoder.dispose();
     this.pseudoInputs?.dispose();
+    this.iaf?.dispose();
+  }
+}
+
+/** An IAF posterior's requirements: Monte Carlo KL, the standard prior. */
+function assertIafOptions(fn: string, options: VaeOptions, klMethod: string): void {
+  assertMonteCarloKl(fn, klMethod, 'an IAF posterior');
+  if ((options.prior ?? 'standard') !== 'standard') {
+    throw invalidArgument(
+      fn,
+      'posterior',
+      options.posterior,
+      'cannot be combined with a VampPrior (its density would need the inverse flow at every pseudo-input)',
+    );
   }
 }
 
@@ -551,12 +702,5 @@ function assertVampOptions(fn: string, options: VaeOptions, klMethod: string): v
   if (options.conditionSize !== undefined) {
     throw invalidArgument(fn, 'prior', options.prior, 'cannot be combined with conditionSize');
   }
-  if (klMethod !== 'monte-carlo') {
-    throw invalidArgument(
-      fn,
-      'klMethod',
-      klMethod,
-      "must be 'monte-carlo' (or left out) with a VampPrior: its KL has no closed form",
-    );
-  }
+  assertMonteCarloKl(fn, klMethod, 'a VampPrior');
 }

@@ -2,13 +2,21 @@ import type { GradientEstimator, Network } from '@gen/core';
 import { invalidArgument } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { BetaSchedule } from './beta-schedule.js';
+import type { Posterior } from './iaf-posterior.js';
 import type { Likelihood } from './likelihood.js';
 import type { Objective } from './objective.js';
 import type { Prior } from './vamp-prior.js';
 
 type Shared = Pick<
   VaeOptions,
-  'beta' | 'klMethod' | 'estimator' | 'samples' | 'objective' | 'conditionSize' | 'prior'
+  | 'beta'
+  | 'klMethod'
+  | 'estimator'
+  | 'samples'
+  | 'objective'
+  | 'conditionSize'
+  | 'prior'
+  | 'posterior'
 >;
 
 export interface VaeMlpOptions extends Shared {
@@ -40,8 +48,9 @@ export function asBatch(fn: string, arg: string, x: unknown): tf.Tensor {
 
 export interface VaeOptions {
   /**
-   * Maps x: [n, ...dataShape] to [n, 2·latentSize] (mean and pre-softplus scale). Any `Network`:
-   * a @gen/nn `Module`, `fromLayersModel(model)` or your own object.
+   * Maps x: [n, ...dataShape] to [n, 2·latentSize] (mean and pre-softplus scale; with an IAF
+   * `posterior`, [n, 2·latentSize + contextSize], the context h last). Any `Network`: a @gen/nn
+   * `Module`, `fromLayersModel(model)` or your own object.
    */
   encoder: Network;
   /**
@@ -73,7 +82,7 @@ export interface VaeOptions {
   conditionSize?: number;
   /**
    * KL(q‖p) in closed form through the KL registry, or by Monte Carlo (default 'analytic';
-   * 'monte-carlo' with a VampPrior).
+   * 'monte-carlo' with a VampPrior or an IAF posterior).
    */
   klMethod?: 'analytic' | 'monte-carlo';
   /** Gradient estimator of the reconstruction term (default pathwise()). */
@@ -88,6 +97,16 @@ export interface VaeOptions {
    * `klMethod: 'analytic'` is refused).
    */
   prior?: Prior;
+  /**
+   * The approximate posterior q(z | x) (default `'gaussian'`, N(μ(x), diag σ(x)²)).
+   * `{ iaf: { layers, hiddenSizes, contextSize?, seed? } }` is the inverse autoregressive flow
+   * posterior of Kingma et al. (2016): the encoder outputs `[n, 2·latentSize + contextSize]`
+   * (μ, pre-softplus σ and a context h), and `layers` conditional IAF steps (MADEs with
+   * `hiddenSizes`) transform z₀ = μ + σ ⊙ ε. Their weights are `posterior/iaf<t>/…` in
+   * `getWeights()`. The KL term is Monte Carlo (an explicit `klMethod: 'analytic'` is refused),
+   * and it cannot be combined with a VampPrior.
+   */
+  posterior?: Posterior;
   /**
    * Shape of one example without the batch axis, e.g. [784] or [28, 28, 1]. When given, data
    * passed to every method is checked against it up front, so a wrong width is an error that
@@ -116,6 +135,7 @@ export const VAE_KEYS = [
   'objective',
   'conditionSize',
   'prior',
+  'posterior',
 ];
 
 /** The options `Vae.mlp` and `Vae.conv` pass on to the constructor. */
@@ -127,4 +147,5 @@ export const SHARED_KEYS = [
   'objective',
   'conditionSize',
   'prior',
+  'posterior',
 ];

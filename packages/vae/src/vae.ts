@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { parseBeta } from './beta-schedule.js';
 import type { Parts } from './condition.js';
 import { ConvDecoder, ConvEncoder } from './conv.js';
+import { assertMonteCarloKl, type Posterior, parsePosterior } from './iaf-posterior.js';
 import { outputFactor, parseLikelihood } from './likelihood.js';
 import { assertObjectiveEstimator, parseObjective } from './objective.js';
 import { VaeModel } from './vae-model.js';
@@ -30,20 +31,20 @@ export type { VaeConvOptions, VaeMlpOptions, VaeOptions } from './vae-options.js
  */
 export class Vae extends VaeModel {
   /**
-   * The mean of p(x|z) at the posterior mean z = μ(x): [n, ...dataShape]. A conditional VAE
-   * takes `{ x, condition }` and decodes with the same condition.
+   * The mean of p(x|z) at the posterior mean z = μ(x) (with an IAF posterior, the steps' image
+   * of μ(x), the draw at ε = 0): [n, ...dataShape]. A conditional VAE takes `{ x, condition }`
+   * and decodes with the same condition.
    */
   reconstruct(x: Batch): tf.Tensor {
     const fn = 'Vae.reconstruct';
     const { x: data, condition } = this.dataInput(fn, 'x', x);
-    return tf.tidy(() =>
-      this.decodeUnchecked(fn, this.encodeUnchecked(fn, data, condition).mean, condition),
-    );
+    return tf.tidy(() => this.decodeUnchecked(fn, this.latentCode(fn, data, condition), condition));
   }
 
   /**
    * Decodes the straight line between the posterior means of two examples (each [1, ...] or
-   * unbatched data): z_t = (1 − t) μ(x1) + t μ(x2), t = 0, 1/(steps−1), …, 1 → [steps, ...].
+   * unbatched data): z_t = (1 − t) μ(x1) + t μ(x2), t = 0, 1/(steps−1), …, 1 → [steps, ...]
+   * (with an IAF posterior, between the latents `reconstruct` decodes).
    * For a conditional VAE each example is `{ x, condition }` and the condition follows the same
    * line, c_t = (1 − t) c1 + t c2 (equal conditions stay fixed).
    */
@@ -53,8 +54,8 @@ export class Vae extends VaeModel {
     return tf.tidy(() => {
       const one = this.oneExample(fn, 'x1', x1);
       const two = this.oneExample(fn, 'x2', x2);
-      const a = this.encodeUnchecked(fn, one.x, one.condition).mean;
-      const b = this.encodeUnchecked(fn, two.x, two.condition).mean;
+      const a = this.latentCode(fn, one.x, one.condition);
+      const b = this.latentCode(fn, two.x, two.condition);
       const t = tf.reshape(tf.linspace(0, 1, steps), [steps, 1]);
       const line = (u: tf.Tensor, v: tf.Tensor) => tf.add(tf.mul(tf.sub(1, t), u), tf.mul(t, v));
       const condition =
@@ -66,8 +67,9 @@ export class Vae extends VaeModel {
   }
 
   /**
-   * Latent traversal: keeps the posterior mean μ(x) of one example and sets coordinate `dim` to
-   * each of `values` in turn, decoding [values.length, ...dataShape].
+   * Latent traversal: keeps the posterior mean μ(x) of one example (with an IAF posterior, the
+   * latent `reconstruct` decodes) and sets coordinate `dim` to each of `values` in turn,
+   * decoding [values.length, ...dataShape].
    */
   traverse(x: Batch, dim: number, values: readonly number[]): tf.Tensor {
     const fn = 'Vae.traverse';
@@ -78,7 +80,7 @@ export class Vae extends VaeModel {
     }
     return tf.tidy(() => {
       const one = this.oneExample(fn, 'x', x);
-      const mu = this.encodeUnchecked(fn, one.x, one.condition).mean;
+      const mu = this.latentCode(fn, one.x, one.condition);
       // Built on the host: tf.oneHot needs a depth of at least 2, and a latent may be 1-D.
       const unit = Array.from({ length: this.latentSize }, (_, i) => (i === dim ? 1 : 0));
       const mask = tf.tensor2d(unit, [1, this.latentSize]);
@@ -119,14 +121,14 @@ export class Vae extends VaeModel {
     assertCount(fn, 'latentSize', latentSize);
     assertInteger(fn, 'seed', seed, 0);
     assertHiddenSizes(fn, hiddenSizes);
-    const c = validateShared(fn, rest);
-    assertLayerSizes(fn, [inputSize + c, ...hiddenSizes, 2 * latentSize]);
+    const { c, h } = validateShared(fn, rest, latentSize);
+    assertLayerSizes(fn, [inputSize + c, ...hiddenSizes, 2 * latentSize + h]);
     assertLayerSizes(fn, [latentSize + c, ...[...hiddenSizes].reverse(), 2 * inputSize]);
     const [re, rd] = Rng.fromSeed(seed).split(2) as [Rng, Rng];
     const encoder = new Mlp({
       inputSize: inputSize + c,
       hiddenSizes,
-      outputSize: 2 * latentSize,
+      outputSize: 2 * latentSize + h,
       rng: re,
       name: 'encoder',
     });
@@ -148,6 +150,7 @@ export class Vae extends VaeModel {
           likelihood: parsed,
           dataShape: [inputSize],
           ...rest,
+          ...seededPosterior(rest.posterior, seed),
         }),
     );
     vae.config = modelConfig('@gen/vae', 'Vae', 'mlp', options);
@@ -169,14 +172,14 @@ export class Vae extends VaeModel {
     assertCount(fn, 'channels', channels);
     assertInteger(fn, 'seed', seed, 0);
     if (channels > 1024) throw invalidArgument(fn, 'channels', channels, 'must be <= 1024');
-    const c = validateShared(fn, rest);
+    const { c, h } = validateShared(fn, rest, latentSize);
     if (c > 1024) throw invalidArgument(fn, 'conditionSize', c, 'must be <= 1024 for Vae.conv');
-    assertLayerSizes(fn, [7 * 7 * 64, 2 * latentSize]);
+    assertLayerSizes(fn, [7 * 7 * 64, 2 * latentSize + h]);
     assertLayerSizes(fn, [latentSize + c, 7 * 7 * 64]);
     const [re, rd] = Rng.fromSeed(seed).split(2) as [Rng, Rng];
     const encoder = new ConvEncoder({
       channels: channels + c,
-      outputSize: 2 * latentSize,
+      outputSize: 2 * latentSize + h,
       rng: re,
     });
     const decoder = new ConvDecoder({
@@ -195,6 +198,7 @@ export class Vae extends VaeModel {
           likelihood: parsed,
           dataShape: [28, 28, channels],
           ...rest,
+          ...seededPosterior(rest.posterior, seed),
         }),
     );
     vae.config = modelConfig('@gen/vae', 'Vae', 'conv', options);
@@ -203,33 +207,50 @@ export class Vae extends VaeModel {
 }
 
 /**
- * Checks the options a factory passes on before any weight exists, so that a bad one is reported
- * under the factory's name and nothing is allocated; returns the condition width (0 if none).
+ * The posterior a factory passes to the constructor: an IAF without its own `seed` takes the
+ * factory's (nothing to add for a Gaussian posterior).
  */
-function validateShared(fn: string, o: Record<string, unknown>): number {
+function seededPosterior(
+  posterior: Posterior | undefined,
+  seed: number,
+): { posterior?: Posterior } {
+  if (posterior === undefined || posterior === 'gaussian') return {};
+  return { posterior: { iaf: { seed, ...posterior.iaf } } };
+}
+
+/**
+ * Checks the options a factory passes on before any weight exists, so that a bad one is reported
+ * under the factory's name and nothing is allocated; returns the condition width `c` (0 if none)
+ * and the IAF context width `h` the encoder adds (0 for a Gaussian posterior).
+ */
+function validateShared(
+  fn: string,
+  o: Record<string, unknown>,
+  latentSize: number,
+): { c: number; h: number } {
   const { beta = 1, samples = 1, objective = 'elbo', conditionSize } = o;
   const vamp = parsePrior(fn, o.prior ?? 'standard') !== 'standard';
-  const klMethod = o.klMethod ?? (vamp ? 'monte-carlo' : 'analytic');
+  const posterior = parsePosterior(fn, o.posterior ?? 'gaussian', latentSize);
+  const iaf = posterior !== 'gaussian';
+  const klMethod = o.klMethod ?? (vamp || iaf ? 'monte-carlo' : 'analytic');
   parseBeta(fn, beta);
   assertObjectiveEstimator(fn, parseObjective(fn, objective), o.estimator);
   if (klMethod !== 'analytic' && klMethod !== 'monte-carlo') {
     throw invalidArgument(fn, 'klMethod', klMethod, "must be 'analytic' or 'monte-carlo'");
   }
   assertCount(fn, 'samples', samples);
-  if (vamp && klMethod !== 'monte-carlo') {
-    throw invalidArgument(
-      fn,
-      'klMethod',
-      klMethod,
-      "must be 'monte-carlo' (or left out) with a VampPrior",
-    );
+  if (vamp) assertMonteCarloKl(fn, klMethod, 'a VampPrior');
+  if (iaf) assertMonteCarloKl(fn, klMethod, 'an IAF posterior');
+  if (vamp && iaf) {
+    throw invalidArgument(fn, 'posterior', o.posterior, 'cannot be combined with a VampPrior');
   }
   if (vamp && conditionSize !== undefined) {
     throw invalidArgument(fn, 'prior', o.prior, 'cannot be combined with conditionSize');
   }
-  if (conditionSize === undefined) return 0;
+  const h = iaf ? posterior.contextSize : 0;
+  if (conditionSize === undefined) return { c: 0, h };
   assertCount(fn, 'conditionSize', conditionSize);
-  return conditionSize;
+  return { c: conditionSize, h };
 }
 
 registerModel('@gen/vae', 'Vae', {
