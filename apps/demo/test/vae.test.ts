@@ -98,6 +98,100 @@ describe('view: VAE on MNIST', () => {
     await page.close();
   }, 180_000);
 
+  it('trains a conditional VAE on wasm: one labelled row of samples per digit, continued on cpu', async () => {
+    const { page, consoleErrors } = await openView(demo.browser, demo.url, 'vae', 'wasm');
+    const ready = () =>
+      page.locator('[data-testid="train"]:not([disabled])').waitFor({ timeout: 120_000 });
+    await ready();
+    const conditional = page.getByLabel('conditional (by digit; restarts)');
+    expect(await conditional.isChecked()).toBe(false);
+    // A conditional model restarts from scratch: the trained model is unconditional.
+    await conditional.check();
+    await page.waitForFunction(() =>
+      document.querySelector('[data-testid="origin"]')?.textContent?.includes('conditionSize 10'),
+    );
+    await ready();
+    expect(await page.getByTestId('origin').textContent()).toMatch(
+      /^Started from scratch: the trained model is an unconditional VAE; these settings ask for a conditional VAE \(conditionSize 10\)/,
+    );
+    await page.getByLabel('batch size').selectOption('16');
+    const run = await trainAndWait(page, { minSteps: 5, timeoutMs: 90_000 });
+    expect(run.stepAfter).toBeGreaterThanOrEqual(5);
+    expect(Number.isFinite(run.metricAfter)).toBe(true);
+    expect(run.metricAfter).toBeLessThan(run.metricBefore);
+    await settled(page);
+    await page.waitForTimeout(300);
+
+    /** The samples grid: canvas size, grey levels per row of tiles, and where the row labels sit. */
+    const grid = () =>
+      page.getByTestId('samples').evaluate((box) => {
+        const canvas = box.querySelector('canvas')!;
+        const pixels = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+        const levels = Array.from({ length: 10 }, (_, row) => {
+          const seen = new Set<number>();
+          for (let y = row * 29; y < row * 29 + 28; y++) {
+            for (let x = 0; x < canvas.width; x++)
+              seen.add(pixels.data[(y * canvas.width + x) * 4]!);
+          }
+          return seen.size;
+        });
+        const rect = canvas.getBoundingClientRect();
+        const labels = Array.from(box.querySelectorAll<HTMLElement>('.vae-row-label')).map((l) => {
+          const r = l.getBoundingClientRect();
+          return {
+            text: l.textContent,
+            visible: !l.hidden && r.height > 0,
+            // Which tenth of the canvas's height the label's centre is in, and whether it is left of it.
+            row: Math.floor(((r.top + r.bottom) / 2 - rect.top) / (rect.height / 10)),
+            left: r.right <= rect.left,
+          };
+        });
+        return {
+          width: canvas.width,
+          height: canvas.height,
+          label: canvas.getAttribute('aria-label'),
+          levels,
+          labels,
+        };
+      });
+    const expectGrid = async () => {
+      const g = await grid();
+      // 10 rows (digits 0–9) of 10 samples, 28×28 tiles with a 1-pixel gap.
+      expect([g.width, g.height]).toEqual([10 * 28 + 9, 10 * 28 + 9]);
+      expect(g.label).toMatch(/one row per digit/);
+      // Every row is drawn (a NaN pixel would draw black: one level).
+      for (const [row, n] of g.levels.entries()) expect(n, `row ${row}`).toBeGreaterThan(2);
+      expect(g.labels).toEqual(
+        Array.from({ length: 10 }, (_, d) => ({
+          text: String(d),
+          visible: true,
+          row: d,
+          left: true,
+        })),
+      );
+    };
+    await expectGrid();
+    expect(await page.getByTestId('samples-note').textContent()).toMatch(/^One row per digit/);
+    expect(await page.getByTestId('manifold-note').textContent()).toMatch(
+      /^Decoded under the label of the interpolation's start, test digit #0 \(a \d\)\.$/,
+    );
+    expect(await pageTensors(page)).toBe(0);
+    await screenshot(page, 'vae-conditional');
+
+    // A backend switch continues the conditional run.
+    const held = await readProgress(page);
+    await page.getByTestId('backend-select').selectOption('cpu');
+    await waitForBackend(page, 'cpu');
+    await ready();
+    expect(await readProgress(page)).toMatchObject({ step: held.step });
+    expect((await readProgress(page)).metric).toBeCloseTo(held.metric, 0);
+    expect(await conditional.isChecked()).toBe(true);
+    await expectGrid();
+    expect(await pageTensors(page)).toBe(0);
+    expect(consoleErrors).toEqual([]);
+    await page.close();
+  }, 180_000);
+
   it('starts from the trained model at once, and scratch resets to fresh weights', async () => {
     const { page, consoleErrors } = await openView(demo.browser, demo.url, 'vae', 'wasm');
     await page.locator('[data-testid="train"]:not([disabled])').waitFor({ timeout: 120_000 });

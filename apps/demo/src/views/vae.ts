@@ -4,8 +4,9 @@
  * MNIST asset in a Web Worker (`src/worker/vae.worker.ts`), so the page stays responsive; the
  * page fetches the released weights and moves the bytes to the worker, and only draws what the
  * worker reads back: reconstructions, prior samples, the 2-D latent map (Observable Plot), the
- * decoded latent manifold and an interpolation. A backend switch hands the run over (checkpoint
- * bytes, step, settings, curves).
+ * decoded latent manifold and an interpolation. "Conditional (by digit)" makes the model a
+ * conditional VAE on the digits' one-hot labels, its samples one labelled row per digit. A
+ * backend switch hands the run over (checkpoint bytes, step, settings, curves).
  */
 import * as Comlink from 'comlink';
 import { startTrainingWorker } from '../worker/client.js';

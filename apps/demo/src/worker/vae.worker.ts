@@ -51,10 +51,15 @@ export interface VaeInit {
   pretrainedError: string | undefined;
 }
 
-/** Where the run stands: step, latent size, held-out numbers, and panels when asked. */
+/**
+ * Where the run stands: step, latent size, whether the model is conditional, held-out numbers,
+ * and panels when asked.
+ */
 export interface VaeFrame {
   step: number;
   latentSize: number;
+  /** A conditional VAE on the digit labels (its samples are one row per digit). */
+  conditional: boolean;
   held: HeldOut;
   /** The panels (null when not asked for). */
   panels: PanelData | null;
@@ -88,7 +93,7 @@ async function frame(ends: Endpoints | null): Promise<VaeFrame> {
   const held = await t.heldOut();
   const panels = ends === null ? null : await readPanels(t, loaded(), ends);
   return moved(
-    { step: t.steps, latentSize: t.vae.latentSize, held, panels },
+    { step: t.steps, latentSize: t.vae.latentSize, conditional: t.conditional, held, panels },
     panels === null ? [] : panelBuffers(panels),
   );
 }

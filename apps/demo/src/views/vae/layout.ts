@@ -3,7 +3,7 @@ import { type NumberField, numberField } from '../../shell/field.js';
 import { rateElement } from '../../shell/train-loop.js';
 import { digitCanvas } from './images.js';
 import { MAP_POINTS, type PanelTargets } from './panels.js';
-import { DEFAULT_SETTINGS } from './trainer.js';
+import { DEFAULT_SETTINGS, DIGITS } from './trainer.js';
 
 /** Largest β the field accepts: beyond it the KL term swamps the reconstruction entirely. */
 export const MAX_BETA = 10;
@@ -29,6 +29,8 @@ export interface VaeLayout extends PanelTargets {
   beta: NumberField;
   latentSize: HTMLSelectElement;
   hiddenSize: HTMLSelectElement;
+  /** Checked: a conditional VAE on the digits' one-hot labels (restarts). */
+  conditional: HTMLInputElement;
   /** Interpolation endpoints: indices of test digits on the map. */
   from: NumberField;
   to: NumberField;
@@ -103,6 +105,17 @@ export function buildLayout(root: HTMLElement): VaeLayout {
       640,
     ),
     samples: digitCanvas('Samples decoded from the prior', 640),
+    samplesBox: h('div', { class: 'vae-samples', 'data-testid': 'samples' }),
+    sampleLabels: Array.from({ length: DIGITS }, (_, digit) =>
+      h(
+        'span',
+        { class: 'vae-row-label', 'data-testid': `sample-label-${digit}`, hidden: '' },
+        String(digit),
+      ),
+    ),
+    samplesNote: h('p', { class: 'note', 'data-testid': 'samples-note' }),
+    manifoldNote: h('p', { class: 'note', 'data-testid': 'manifold-note' }),
+    conditional: h('input', { type: 'checkbox', 'data-testid': 'conditional' }),
     manifold: digitCanvas('Digits decoded on a grid over the first two latent coordinates', 600),
     interpolation: digitCanvas('Digits decoded along the line between two posterior means', 1280),
     latentMap: h('div', { class: 'plot vae-map', 'data-testid': 'latent-map' }),
@@ -112,6 +125,7 @@ export function buildLayout(root: HTMLElement): VaeLayout {
     lossNote: h('p', { class: 'note', 'data-testid': 'loss-note' }),
   };
   els.manifold.classList.add('vae-manifold');
+  els.samplesBox.append(...els.sampleLabels, els.samples);
   const reconstructionRows = h(
     'div',
     { class: 'vae-recon' },
@@ -147,6 +161,7 @@ export function buildLayout(root: HTMLElement): VaeLayout {
       els.beta.element,
       labelled('latent size (restarts)', els.latentSize),
       labelled('hidden width (restarts)', els.hiddenSize),
+      h('label', { class: 'control' }, els.conditional, 'conditional (by digit; restarts)'),
     ),
     els.origin,
     els.status,
@@ -161,7 +176,7 @@ export function buildLayout(root: HTMLElement): VaeLayout {
         h('div', { class: 'toolbar vae-ends' }, els.from.element, els.to.element),
         els.interpolation,
       ),
-      card('Manifold: decoded grid over z₁, z₂ ∈ [−2, 2]', els.manifold),
+      card('Manifold: decoded grid over z₁, z₂ ∈ [−2, 2]', els.manifold, els.manifoldNote),
     ),
     h(
       'div',
@@ -177,7 +192,7 @@ export function buildLayout(root: HTMLElement): VaeLayout {
         'div',
         { class: 'vae-stack' },
         card('Reconstructions', reconstructionRows),
-        card('Samples from the prior', els.samples),
+        card('Samples from the prior', els.samplesBox, els.samplesNote),
       ),
     ),
   );

@@ -19,6 +19,11 @@ export interface MnistTensors {
   evalBatch: tf.Tensor2D;
   /** Test labels (JS side, for the latent map's colours). */
   testLabels: Uint8Array;
+  /**
+   * Training labels (JS side), for a conditional model's one-hot conditions; absent where the
+   * data came without them (a conditional `VaeTrainer` then refuses to start).
+   */
+  trainLabels?: Uint8Array;
 }
 
 /** Grey levels byte/255 as a [count, rows·cols] float32 tensor. */
@@ -41,7 +46,13 @@ export async function loadMnistTensors(base: string, signal?: AbortSignal): Prom
     return bernoulliBinarize(grey, Rng.fromSeed(TEST_BINARIZATION_SEED)) as tf.Tensor2D;
   });
   const evalBatch = tf.slice(test, [0, 0], [Math.min(EVAL_SIZE, testAsset.count), -1]);
-  return { train, test, evalBatch, testLabels: testAsset.labels };
+  return {
+    train,
+    test,
+    evalBatch,
+    testLabels: testAsset.labels,
+    trainLabels: trainAsset.labels,
+  };
 }
 
 /** Disposes the tensors of {@link loadMnistTensors}. */

@@ -120,6 +120,12 @@ export function pretrainedMismatch(pretrained: PretrainedVae, vae: Vae): string 
   if (own.package !== file.package || own.model !== file.model || own.factory !== file.factory) {
     return `the trained model is a ${file.model}.${file.factory}, this one a ${own.model}.${own.factory}`;
   }
+  const [ownCondition, fileCondition] = [own.options.conditionSize, file.options.conditionSize];
+  if (ownCondition !== fileCondition && (ownCondition ?? fileCondition) !== undefined) {
+    const kind = (c: unknown) =>
+      c === undefined ? 'an unconditional VAE' : `a conditional VAE (conditionSize ${c})`;
+    return `the trained model is ${kind(fileCondition)}; these settings ask for ${kind(ownCondition)}`;
+  }
   const keys = new Set([...Object.keys(own.options), ...Object.keys(file.options)]);
   const differ = [...keys].filter(
     (key) =>

@@ -73,6 +73,8 @@ export class VaeSession {
   private lastLossDraw = 0;
   private step = 0;
   private latentSize: number;
+  /** Whether the model drawn last is a conditional VAE (its panels read the labels). */
+  private conditional = false;
   /** Training loss and held-out −ELBO, and the held-out KL, against steps of this model. */
   private readonly losses = new LossHistory();
   private readonly kls = new LossHistory();
@@ -146,7 +148,7 @@ export class VaeSession {
     );
     // The field reports valid values only: a bad β leaves the model training with the last good one.
     els.beta.onChange(() => this.reset());
-    for (const el of [els.latentSize, els.hiddenSize]) {
+    for (const el of [els.latentSize, els.hiddenSize, els.conditional]) {
       el.addEventListener('change', () => this.reset());
     }
     for (const field of [els.from, els.to]) field.onChange(() => this.showEndpoints());
@@ -201,6 +203,7 @@ export class VaeSession {
       beta: els.beta.value(),
       latentSize: readSelect(els.latentSize, d.latentSize),
       hiddenSize: readSelect(els.hiddenSize, d.hiddenSize),
+      conditional: els.conditional.checked,
     };
   }
 
@@ -211,6 +214,7 @@ export class VaeSession {
     els.beta.set(s.beta);
     els.latentSize.value = String(s.latentSize);
     els.hiddenSize.value = String(s.hiddenSize);
+    els.conditional.checked = s.conditional === true;
   }
 
   private endpoints(): [number, number] {
@@ -226,14 +230,37 @@ export class VaeSession {
     this.showEndpoints();
   }
 
-  /** New endpoints: the map's path at once, then the interpolation strip. */
+  /**
+   * New endpoints: the map's path at once, then the interpolation strip (a conditional model's
+   * manifold follows the start's label too: then every panel is read again).
+   */
   private showEndpoints(): void {
     this.drawMap();
     this.enqueue(async () => {
+      if (this.conditional) {
+        const latest = await this.api.frame(this.endpoints());
+        if (this.stopped || latest.panels === null) return;
+        this.drawFrame(latest);
+        return;
+      }
       const values = await this.api.interpolation(this.endpoints());
       if (this.stopped) return;
       drawInterpolation(this.els.interpolation, values);
     });
+  }
+
+  /** Draws a frame's panels (the caller checked it has them) and the map. */
+  private drawFrame(frame: VaeFrame): void {
+    if (frame.panels === null) return;
+    this.lastRender = performance.now();
+    this.conditional = frame.conditional;
+    this.points = drawPanels(
+      frame.panels,
+      { latentSize: frame.latentSize, conditional: frame.conditional, start: this.endpoints()[0] },
+      this.init.testLabels,
+      this.els,
+    );
+    this.drawMap();
   }
 
   private drawMap(): void {
@@ -273,12 +300,9 @@ export class VaeSession {
   private show(frame: VaeFrame, trainLoss: number | undefined): void {
     this.step = frame.step;
     this.latentSize = frame.latentSize;
+    this.conditional = frame.conditional;
     this.record(frame.held, trainLoss);
-    if (frame.panels !== null) {
-      this.lastRender = performance.now();
-      this.points = drawPanels(frame.panels, frame.latentSize, this.init.testLabels, this.els);
-      this.drawMap();
-    }
+    this.drawFrame(frame);
   }
 
   /** Records the held-out numbers (and the training loss, after a chunk) at the current step. */
@@ -371,6 +395,8 @@ export class VaeSession {
     if (els.startFrom.value === 'trained' && p !== undefined) {
       els.hiddenSize.value = String(p.hiddenSize);
       els.latentSize.value = String(p.latentSize);
+      // The trained model is unconditional.
+      els.conditional.checked = false;
     }
     this.reset();
   }
@@ -420,9 +446,7 @@ export class VaeSession {
     if (!this.running && frame.panels === null) {
       const latest = await this.api.frame(this.endpoints());
       if (this.stopped) return;
-      this.lastRender = performance.now();
-      this.points = drawPanels(latest.panels!, latest.latentSize, this.init.testLabels, els);
-      this.drawMap();
+      this.drawFrame(latest);
     }
     if (!this.running || this.stopped) return;
     this.enqueue(() => this.chunk());

@@ -12,8 +12,17 @@ import {
   readInterpolation,
   readPanels,
   SAMPLE_COUNT,
+  SAMPLES_PER_DIGIT,
 } from './readback.js';
-import { DEFAULT_SETTINGS, STEPS_PER_CHUNK, VaeTrainer } from './trainer.js';
+import {
+  DEFAULT_SETTINGS,
+  DIGITS,
+  oneHotDigits,
+  STEPS_PER_CHUNK,
+  trainingBatches,
+  trainingConditions,
+  VaeTrainer,
+} from './trainer.js';
 
 describe('VaeTrainer (wasm, real MNIST)', () => {
   let data: MnistTensors;
@@ -28,6 +37,7 @@ describe('VaeTrainer (wasm, real MNIST)', () => {
       test: binary,
       evalBatch: tf.slice(binary, [0, 0], [128, -1]),
       testLabels: Uint8Array.from(await test.labels.data()),
+      trainLabels: Uint8Array.from(await train.labels.data()),
     };
     tf.dispose([train.labels, test.images, test.labels]);
   });
@@ -174,5 +184,126 @@ describe('VaeTrainer (wasm, real MNIST)', () => {
       expect(strip[i]).toBeCloseTo(panels.interpolation[i]!, 5);
     }
     trainer.dispose();
+  });
+
+  it('batches { x, condition } pairs: each image with its own one-hot label, binarised as without labels', async () => {
+    // 24 images: pixel i < 24 is 1 in image i only (the image's id, kept by any binarisation),
+    // the other pixels grey 0.5 (binarised afresh per batch).
+    const n = 24;
+    const px = 28 * 28;
+    const grey = new Float32Array(n * px).fill(0.5);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) grey[i * px + j] = i === j ? 1 : 0;
+    const labels = Array.from({ length: n }, (_, i) => (i * 7 + 3) % DIGITS);
+    const start = tf.memory().numTensors;
+    const images = tf.tensor2d(grey, [n, px]);
+    const conditional = trainingConditions(oneHotDigits(labels));
+    const pairs = trainingBatches(images, conditional, 5, Rng.fromSeed(4));
+    const plain = trainingBatches(images, undefined, 5, Rng.fromSeed(4));
+    // Two epochs of ⌈24 / 5⌉ = 5 batches (the last of each has 4 rows).
+    for (let epoch = 0; epoch < 2; epoch++) {
+      const seen: number[] = [];
+      for (let b = 0; b < 5; b++) {
+        const pair = pairs.next().value as { x: tf.Tensor; condition: tf.Tensor };
+        const alone = plain.next().value as tf.Tensor;
+        const rows = b < 4 ? 5 : 4;
+        expect(pair.x.shape).toEqual([rows, px]);
+        expect(pair.condition.shape).toEqual([rows, DIGITS]);
+        const [x, c, y] = [await pair.x.data(), await pair.condition.data(), await alone.data()];
+        // The same images, binarised the same way, as the stream without labels.
+        expect(Array.from(x)).toEqual(Array.from(y));
+        for (let r = 0; r < rows; r++) {
+          const row = Array.from(x.subarray(r * px, (r + 1) * px));
+          expect(row.every((v) => v === 0 || v === 1)).toBe(true);
+          const id = row.indexOf(1);
+          expect(row.slice(0, n).reduce((a, v) => a + v, 0)).toBe(1);
+          seen.push(id);
+          const hot = Array.from(c.subarray(r * DIGITS, (r + 1) * DIGITS));
+          expect(hot, `epoch ${epoch}, batch ${b}, row ${r}`).toEqual(
+            Array.from({ length: DIGITS }, (_, d) => (d === labels[id] ? 1 : 0)),
+          );
+        }
+        tf.dispose([pair.x, pair.condition, alone]);
+      }
+      // Every image once per epoch, shuffled.
+      expect([...seen].sort((a, b) => a - b)).toEqual(Array.from({ length: n }, (_, i) => i));
+      expect(seen).not.toEqual(Array.from({ length: n }, (_, i) => i));
+    }
+    tf.dispose([images, conditional.conditions, conditional.rows]);
+    expect(tf.memory().numTensors).toBe(start);
+    expect(() => oneHotDigits([3, 10])).toThrow(/oneHotDigits: .*labels\[1\].*10/);
+  });
+
+  it('trains a conditional VAE on labelled batches, samples one row per digit and continues a snapshot exactly, without a leak', async () => {
+    const start = tf.memory().numTensors;
+    const settings = { ...DEFAULT_SETTINGS, hiddenSize: 32, batchSize: 16, conditional: true };
+    const a = new VaeTrainer(data, settings);
+    expect(a.conditional).toBe(true);
+    expect(a.vae.conditionSize).toBe(DIGITS);
+    // The held-out conditions are the test digits' one-hot labels.
+    const argMax = tf.argMax(a.conditions!.evalBatch, 1);
+    const labels = Array.from(await argMax.data());
+    argMax.dispose();
+    expect(labels).toEqual(Array.from(data.testLabels.subarray(0, data.evalBatch.shape[0])));
+    expect(Number.isFinite(await a.train(STEPS_PER_CHUNK))).toBe(true);
+    // Oracle: the held-out −ELBO is −mean elbo of the labelled batch at the metric's fixed draw.
+    const held = await a.heldOut();
+    const direct = tf.tidy(() =>
+      tf.neg(
+        tf.mean(
+          a.vae.elbo(
+            { x: data.evalBatch, condition: oneHotDigits(data.testLabels.subarray(0, 128)) },
+            { rng: Rng.fromSeed(7) },
+          ),
+        ),
+      ),
+    );
+    expect(held.negElbo).toBeCloseTo((await direct.data())[0]!, 3);
+    direct.dispose();
+
+    // Samples: row d decodes column j's draw z_j under digit d's label.
+    const before = tf.memory().numTensors;
+    const panels = await readPanels(a, data, [2, 5]);
+    expect(tf.memory().numTensors).toBe(before);
+    const px = 28 * 28;
+    expect(panels.samples).toHaveLength(DIGITS * SAMPLES_PER_DIGIT * px);
+    expect(panels.means).toHaveLength(data.test.shape[0] * 2);
+    const oracle = tf.tidy(() => {
+      const z = Rng.fromSeed(11).normal([SAMPLES_PER_DIGIT, a.vae.latentSize]);
+      return tf.concat(
+        Array.from({ length: DIGITS }, (_, d) => a.vae.decode(z, { condition: oneHotDigits([d]) })),
+      );
+    });
+    const expected = await oracle.data();
+    oracle.dispose();
+    for (let i = 0; i < expected.length; i += 101) {
+      expect(panels.samples[i]).toBeCloseTo(expected[i]!, 5);
+    }
+    // The condition changes the image: digit 0's row differs from digit 1's.
+    const rowPixels = SAMPLES_PER_DIGIT * px;
+    let diff = 0;
+    for (let i = 0; i < rowPixels; i++) {
+      diff += Math.abs(panels.samples[i]! - panels.samples[rowPixels + i]!);
+    }
+    expect(diff).toBeGreaterThan(0);
+
+    // A snapshot continues exactly and keeps the model conditional.
+    const snap = await a.snapshot();
+    expect(snap.settings.conditional).toBe(true);
+    const lossA = await a.train(STEPS_PER_CHUNK);
+    const b = new VaeTrainer(data, DEFAULT_SETTINGS, 0, snap);
+    await b.begin();
+    expect(b.conditional).toBe(true);
+    expect(b.steps).toBe(STEPS_PER_CHUNK);
+    expect(await b.train(STEPS_PER_CHUNK)).toBeCloseTo(lossA, 2);
+    a.dispose();
+    b.dispose();
+    expect(tf.memory().numTensors).toBe(start);
+
+    // Without training labels a conditional model cannot start.
+    const { trainLabels: _, ...unlabelled } = data;
+    expect(() => new VaeTrainer(unlabelled, settings)).toThrow(
+      /VaeTrainer: .*data\.trainLabels.*training labels/,
+    );
+    expect(tf.memory().numTensors).toBe(start);
   });
 });

@@ -1,4 +1,4 @@
-import { InvalidArgumentError, Rng } from '@gen/core';
+import { type ConditionalBatch, InvalidArgumentError, invalidArgument, Rng } from '@gen/core';
 import { batches, bernoulliBinarize } from '@gen/data';
 import { Independent, kl, Normal } from '@gen/distributions';
 import {
@@ -12,13 +12,21 @@ import { Vae } from '@gen/vae';
 import * as tf from '@tensorflow/tfjs-core';
 import type { MnistTensors } from './mnist-tensors.js';
 
-/** The user's settings; latent size, hidden width and β take effect through a reset. */
+/**
+ * The user's settings; latent size, hidden width, β and `conditional` take effect through a
+ * reset.
+ */
 export interface VaeSettings {
   learningRate: number;
   batchSize: number;
   beta: number;
   latentSize: number;
   hiddenSize: number;
+  /**
+   * A conditional VAE on the digit's one-hot label (`conditionSize: 10`): q(z | x, c) and
+   * p(x | z, c). Absent means false (the unconditional model).
+   */
+  conditional?: boolean;
 }
 
 /** The held-out batch's mean −ELBO and its two terms, nats per image. */
@@ -37,7 +45,11 @@ export const DEFAULT_SETTINGS: Readonly<VaeSettings> = {
   beta: 1,
   latentSize: 2,
   hiddenSize: 256,
+  conditional: false,
 };
+
+/** Classes of MNIST: a conditional model's condition is a one-hot row of this length. */
+export const DIGITS = 10;
 
 /** Optimiser steps per chunk of the view; the training loss is read once per chunk. */
 export const STEPS_PER_CHUNK = 5;
@@ -62,6 +74,81 @@ export interface VaeSnapshot {
   settings: VaeSettings;
 }
 
+/** One-hot rows [n, {@link DIGITS}] (float32) of digit labels. */
+export function oneHotDigits(labels: ArrayLike<number>): tf.Tensor2D {
+  const values = new Float32Array(labels.length * DIGITS);
+  for (let i = 0; i < labels.length; i++) {
+    const digit = labels[i]!;
+    if (!Number.isInteger(digit) || digit < 0 || digit >= DIGITS) {
+      throw invalidArgument('oneHotDigits', `labels[${i}]`, digit, 'must be a digit 0–9');
+    }
+    values[i * DIGITS + digit] = 1;
+  }
+  return tf.tensor2d(values, [labels.length, DIGITS]);
+}
+
+/** The conditions of a conditional training stream: one row per image, and the row indices. */
+export interface TrainingConditions {
+  /** [n, C]: row i is image i's condition. */
+  conditions: tf.Tensor2D;
+  /** int32 [n]: 0, 1, …, n − 1 (what the batcher shuffles). */
+  rows: tf.Tensor1D;
+}
+
+/** The {@link TrainingConditions} of `conditions`; the caller disposes both tensors. */
+export function trainingConditions(conditions: tf.Tensor2D): TrainingConditions {
+  return { conditions, rows: tf.range(0, conditions.shape[0], 1, 'int32') };
+}
+
+/**
+ * The endless training stream of `images` (grey levels in [0, 1]): seeded shuffled batches of
+ * `batchSize` rows, binarised afresh per batch (@gen/data's batcher with `bernoulliBinarize`).
+ * With `conditional` each batch is `{ x, condition }`, the images' rows with their own condition
+ * rows: the batcher draws row indices, and each batch gathers both tensors by them, so the
+ * images (and their binarisation) are exactly those of the stream without conditions. The
+ * caller owns each batch (the trainer disposes it after its step).
+ */
+export function* trainingBatches(
+  images: tf.Tensor2D,
+  conditional: TrainingConditions | undefined,
+  batchSize: number,
+  rng: Rng,
+): Generator<tf.Tensor | ConditionalBatch> {
+  const options = { batchSize, rng, epochs: Number.POSITIVE_INFINITY };
+  if (conditional === undefined) {
+    const stream = batches(images, { ...options, map: bernoulliBinarize });
+    for (let batch = stream.take(); batch !== undefined; batch = stream.take()) yield batch;
+    return;
+  }
+  const { conditions, rows } = conditional;
+  const [n, width] = [images.shape[0], images.shape[1]];
+  if (conditions.shape[0] !== n || rows.shape[0] !== n) {
+    throw invalidArgument(
+      'trainingBatches',
+      'conditional',
+      conditional,
+      `must have one condition and one row index per image (${n})`,
+    );
+  }
+  // One tensor per batch from the batcher: binarised images and their conditions side by side.
+  const stream = batches(rows, {
+    ...options,
+    map: (index, batchRng) =>
+      tf.concat(
+        [bernoulliBinarize(tf.gather(images, index), batchRng), tf.gather(conditions, index)],
+        1,
+      ),
+  });
+  for (let both = stream.take(); both !== undefined; both = stream.take()) {
+    const pair = {
+      x: tf.slice(both, [0, 0], [-1, width]),
+      condition: tf.slice(both, [0, width], [-1, -1]),
+    };
+    both.dispose();
+    yield pair;
+  }
+}
+
 /**
  * One VAE being trained on MNIST by @gen/train, on batches binarised afresh (dynamic
  * binarisation) by @gen/data's seeded batcher; owns the model, the optimiser (Adam, ε = 1e-7:
@@ -73,6 +160,13 @@ export class VaeTrainer {
   readonly settings: VaeSettings;
   private readonly optimizer: tf.Optimizer;
   private readonly rng: Rng;
+  /**
+   * A conditional model's one-hot conditions of the training, test and held-out digits
+   * (undefined for the unconditional model).
+   */
+  readonly conditions:
+    | { train: TrainingConditions; test: tf.Tensor2D; evalBatch: tf.Tensor2D }
+    | undefined;
   private trainer: Trainer;
   private store: CheckpointStore = memoryCheckpointStore({ keep: 1 });
   /** Steps of the trainers that a batch-size change replaced. */
@@ -93,7 +187,30 @@ export class VaeTrainer {
     restored?: VaeSnapshot,
   ) {
     if (restored !== undefined) settings = restored.settings;
-    this.settings = { ...settings };
+    this.settings = { ...settings, conditional: settings.conditional === true };
+    if (this.settings.conditional) {
+      if (data.trainLabels === undefined) {
+        throw invalidArgument(
+          'VaeTrainer',
+          'data.trainLabels',
+          undefined,
+          'must hold the training labels for a conditional model',
+        );
+      }
+      const test = oneHotDigits(data.testLabels);
+      let train: tf.Tensor2D;
+      try {
+        train = oneHotDigits(data.trainLabels);
+      } catch (error) {
+        test.dispose();
+        throw error;
+      }
+      this.conditions = {
+        train: trainingConditions(train),
+        test,
+        evalBatch: tf.slice(test, [0, 0], [data.evalBatch.shape[0], -1]),
+      };
+    }
     this.vae = Vae.mlp({
       inputSize: data.train.shape[1],
       hiddenSizes: [settings.hiddenSize],
@@ -101,6 +218,7 @@ export class VaeTrainer {
       likelihood: 'bernoulli',
       beta: settings.beta,
       seed,
+      ...(this.conditions === undefined ? {} : { conditionSize: DIGITS }),
     });
     this.rng = Rng.fromSeed(seed + 1);
     this.optimizer = adam(settings.learningRate);
@@ -153,6 +271,17 @@ export class VaeTrainer {
     return row?.loss ?? Number.NaN;
   }
 
+  /** Whether the model is a conditional VAE on the digits' one-hot labels. */
+  get conditional(): boolean {
+    return this.conditions !== undefined;
+  }
+
+  /** The held-out batch as the model takes it: the images, with their conditions if conditional. */
+  private heldOutBatch(): tf.Tensor | ConditionalBatch {
+    const x = this.data.evalBatch;
+    return this.conditions === undefined ? x : { x, condition: this.conditions.evalBatch };
+  }
+
   /** −ELBO per example (nats, β = 1) on the held-out batch, with a fixed draw of z. */
   async heldOutNegElbo(): Promise<number> {
     return (await this.heldOut()).negElbo;
@@ -165,7 +294,7 @@ export class VaeTrainer {
    */
   async heldOut(): Promise<HeldOut> {
     const values = tf.tidy(() => {
-      const x = this.data.evalBatch;
+      const x = this.heldOutBatch();
       const negElbo = tf.neg(tf.mean(this.vae.elbo(x, { rng: Rng.fromSeed(7) })));
       const { mean, scale } = this.vae.encode(x);
       const q = new Independent(new Normal({ loc: mean, scale, validateArgs: false }), 1, {
@@ -197,11 +326,13 @@ export class VaeTrainer {
     this.trainer = this.makeTrainer(false);
   }
 
-  /** Disposes the trainer, the optimiser and the model. */
+  /** Disposes the trainer, the optimiser, the model and a conditional model's conditions. */
   dispose(): void {
     this.trainer.dispose();
     this.optimizer.dispose();
     this.vae.dispose();
+    const c = this.conditions;
+    if (c !== undefined) tf.dispose([c.train.conditions, c.train.rows, c.test, c.evalBatch]);
   }
 
   private makeTrainer(resume: boolean): Trainer {
@@ -209,19 +340,13 @@ export class VaeTrainer {
     const [dataRng, lossRng] = this.rng.split(2) as [Rng, Rng];
     const { train } = this.data;
     const { batchSize } = this.settings;
-    // Fresh binarisations, so the data is an iterable (the trainer owns and disposes each batch).
+    const conditional = this.conditions?.train;
+    // Fresh binarisations, so the data is an iterable (the trainer owns and disposes each batch);
+    // a conditional model's batches are `{ x, condition }`.
     const binarised = {
-      *[Symbol.iterator]() {
-        const stream = batches(train, {
-          batchSize,
-          rng: dataRng,
-          epochs: Number.POSITIVE_INFINITY,
-          map: bernoulliBinarize,
-        });
-        for (let batch = stream.take(); batch !== undefined; batch = stream.take()) yield batch;
-      },
+      [Symbol.iterator]: () => trainingBatches(train, conditional, batchSize, dataRng),
     };
-    return createTrainer(this.vae, binarised, {
+    return createTrainer<tf.Tensor | ConditionalBatch>(this.vae, binarised, {
       steps: UNBOUNDED_STEPS,
       optimizer: this.optimizer,
       // Read before every step, so a new rate applies without a new trainer.
