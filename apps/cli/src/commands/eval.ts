@@ -3,14 +3,14 @@ import type { Command } from 'commander';
 import { resolveDataName } from '../data/datasets.js';
 import { UsageError } from '../errors.js';
 import { evaluate } from '../evaluation/evaluate.js';
-import { familyOf } from '../models/registry.js';
 import { printJson, printTable } from '../output.js';
 import { LIMITS, parseInteger } from '../run/parse.js';
 import { readRunConfig } from '../run/run-dir.js';
 import {
   buildModel,
+  disposeData,
   evalRng,
-  loadFor,
+  loadTest,
   loadTrain,
   loadTrained,
   startBackend,
@@ -33,16 +33,15 @@ async function evalRun(dir: string, flags: EvalFlags): Promise<void> {
     flags.limit === undefined ? undefined : parseInteger('--limit', flags.limit, 2, LIMITS.rows);
   const dataName = flags.data === undefined ? undefined : resolveDataName(flags.data);
   const { config, paths } = readRunConfig(dir);
-  const family = familyOf(config.model);
   await startBackend(config.backend);
   const train = await loadTrain(config);
   const built = buildModel(config, train, paths.config);
   try {
     const step = await loadTrained(built, paths, config);
     const name = dataName ?? config.data;
-    const test = await loadFor(family, name, 'test', limit ?? testLimit(config, train));
+    const test = await loadTest(config, name, limit ?? testLimit(config, train));
     if (test.info.dim !== train.info.dim) {
-      test.x.dispose();
+      disposeData(test);
       throw new UsageError(
         `--data: '${name}' has ${test.info.dim} columns, the model ${train.info.dim}`,
       );
@@ -54,7 +53,8 @@ async function evalRun(dir: string, flags: EvalFlags): Promise<void> {
       evalRng(config.seed),
       `the run '${paths.root}' at step ${step}`,
     );
-    tf.dispose([test.x, ...(samples ? [samples] : [])]);
+    disposeData(test);
+    tf.dispose(samples ? [samples] : []);
     const report = {
       run: paths.root,
       model: config.model,
@@ -70,7 +70,7 @@ async function evalRun(dir: string, flags: EvalFlags): Promise<void> {
     printTable(['metric', 'value'], Object.entries(metrics));
   } finally {
     built.dispose();
-    train.x.dispose();
+    disposeData(train);
   }
 }
 

@@ -1,11 +1,10 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
-import { familyOf } from '../models/registry.js';
 import { isReleasedRun } from '../run/released-model.js';
 import { readRunConfig } from '../run/run-dir.js';
 import { runTraining } from '../training/run-training.js';
-import { buildModel, loadTrain, startBackend } from '../training/session.js';
+import { buildModel, disposeData, loadTrain, startBackend } from '../training/session.js';
 import { exitWith } from './train.js';
 
 /** `gen resume <run>`: continues a run from its latest checkpoint to its configured steps. */
@@ -16,7 +15,6 @@ async function resume(dir: string, flags: { json?: boolean }): Promise<number> {
       `<run>: '${paths.root}' is a released run (model.safetensors without checkpoints/): it cannot be resumed, having no optimiser or data state; train a new run with gen train`,
     );
   }
-  const family = familyOf(config.model);
   await startBackend(config.backend);
   const train = await loadTrain(config);
   const built = buildModel(config, train, paths.config);
@@ -25,7 +23,6 @@ async function resume(dir: string, flags: { json?: boolean }): Promise<number> {
     return await runTraining({
       config,
       paths,
-      family,
       train,
       built,
       resume: hasCheckpoint,
@@ -33,7 +30,7 @@ async function resume(dir: string, flags: { json?: boolean }): Promise<number> {
     });
   } finally {
     built.dispose();
-    train.x.dispose();
+    disposeData(train);
   }
 }
 

@@ -2,13 +2,19 @@ import type { Command } from 'commander';
 import { resolveDataName } from '../data/datasets.js';
 import { EXIT, UsageError } from '../errors.js';
 import { MODEL_NAMES } from '../models/family.js';
-import { familyOf } from '../models/registry.js';
-import { binarizeSetting, earlySettings, mergeSettings, resolveConfig } from '../run/config.js';
+import { familyOf, modelsTaking, OPTION_FLAGS } from '../models/registry.js';
+import {
+  binarizeSetting,
+  conditionalSetting,
+  earlySettings,
+  mergeSettings,
+  resolveConfig,
+} from '../run/config.js';
 import { readConfigFile } from '../run/config-file.js';
 import { checkOutDir } from '../run/run-dir.js';
 import { StagedRun } from '../run/staged-run.js';
 import { runTraining } from '../training/run-training.js';
-import { buildModel, loadFor, startBackend } from '../training/session.js';
+import { buildModel, disposeData, loadFor, startBackend } from '../training/session.js';
 
 interface TrainFlags {
   data?: string;
@@ -25,6 +31,7 @@ interface TrainFlags {
   checkpointEvery?: string;
   evalSamples?: string;
   binarize?: string;
+  conditional?: boolean;
   out?: string;
   force?: boolean;
   json?: boolean;
@@ -54,17 +61,31 @@ async function train(modelArg: string | undefined, flags: TrainFlags): Promise<n
   const paths = checkOutDir(out, force);
   const early = earlySettings(settings);
   const binarize = binarizeSetting(settings, family, dataName);
+  const conditional = conditionalSetting(settings, family, dataName);
   await startBackend(early.backend);
-  const trainData = await loadFor(family, dataName, 'train', early.limit, binarize === 'dynamic');
-  const config = resolveConfig(settings, family, trainData.info);
-  const built = buildModel(config, trainData, '--config');
+  const trainData = await loadFor(
+    family,
+    dataName,
+    'train',
+    early.limit,
+    binarize !== 'static',
+    conditional,
+  );
+  let config: ReturnType<typeof resolveConfig>;
+  let built: ReturnType<typeof buildModel>;
+  try {
+    config = resolveConfig(settings, family, trainData.info);
+    built = buildModel(config, trainData, '--config');
+  } catch (error) {
+    disposeData(trainData);
+    throw error;
+  }
   try {
     // Everything is valid: only now is anything written, beside --out until the first checkpoint.
     const staged = await StagedRun.create(paths, config);
     return await runTraining({
       config,
       paths,
-      family,
       train: trainData,
       built,
       staged,
@@ -73,13 +94,13 @@ async function train(modelArg: string | undefined, flags: TrainFlags): Promise<n
     });
   } finally {
     built.dispose();
-    trainData.x.dispose();
+    disposeData(trainData);
   }
 }
 
 /** Registers `gen train`. */
 export function registerTrain(program: Command): void {
-  program
+  const command = program
     .command('train')
     .description(
       'train a model on a data set and write a run directory (config, checkpoint, metrics, plots)',
@@ -111,13 +132,21 @@ export function registerTrain(program: Command): void {
       '--binarize <mode>',
       'made, pixelcnn, vae on images: static (default: one fixed binarisation) or dynamic (a fresh Bernoulli draw of every batch)',
     )
+    .option(
+      '--conditional',
+      `class-conditional model of p(x | class) on the one-hot labels of mnist / fashion-mnist (${MODEL_NAMES.filter((m) => familyOf(m).conditionalArchs.length > 0).join(', ')}); gen sample --class draws by class`,
+    )
     .option('--out <dir>', 'run directory to create')
     .option(
       '--force',
       'replace the run in --out (only once the new run has written its first checkpoint)',
     )
-    .option('--json', 'print one JSON document')
-    .action(async (model: string | undefined, flags: TrainFlags) =>
-      exitWith(await train(model, flags)),
-    );
+    .option('--json', 'print one JSON document');
+  // Model options, each listed with the models that take it (given to another: a usage error).
+  for (const flag of OPTION_FLAGS) {
+    command.option(flag.flags, `${flag.description} [${modelsTaking(flag.option).join(', ')}]`);
+  }
+  command.action(async (model: string | undefined, flags: TrainFlags) =>
+    exitWith(await train(model, flags)),
+  );
 }

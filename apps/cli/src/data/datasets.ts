@@ -20,10 +20,18 @@ export interface DataInfo {
   n: number;
 }
 
-/** A loaded data set: rows `[n, dim]` plus, for Gaussian-mixture toys, the modes. */
+/** Classes of the labelled image data sets (digits, clothing types), one-hot in a condition. */
+export const CLASS_COUNT = 10;
+
+/**
+ * A loaded data set: rows `[n, dim]`, for a conditional run the one-hot labels, and for
+ * Gaussian-mixture toys the modes.
+ */
 export interface Dataset {
   x: tf.Tensor2D;
   info: DataInfo;
+  /** One-hot class labels `[n, CLASS_COUNT]` (float32), loaded for conditional runs only. */
+  condition?: tf.Tensor2D;
   centers?: number[][];
   std?: number;
 }
@@ -34,11 +42,23 @@ export interface LoadOptions {
   split: 'train' | 'test';
   /** Static binarisation of images (for Bernoulli models). */
   binarize: boolean;
+  /** Also load the class labels, one-hot (images only; the caller checks the data has them). */
+  labels?: boolean;
 }
 
 const TOY_ROWS = 2000;
 // Distinct seeds for the training and the held-out draw of a toy data set.
 const TOY_SEEDS = { train: 1, test: 2 } as const;
+
+/** Integer class labels `[n]` as float32 one-hot rows `[n, CLASS_COUNT]`. */
+export const oneHot = (labels: tf.Tensor1D): tf.Tensor2D =>
+  tf.tidy(
+    () => tf.cast(tf.oneHot(tf.cast(labels, 'int32'), CLASS_COUNT), 'float32') as tf.Tensor2D,
+  );
+
+/** Whether a --data value names a labelled data set (a condition for `--conditional`). */
+export const hasLabels = (name: string): boolean =>
+  (IMAGE_DATASETS as readonly string[]).includes(name);
 
 /** Normalises a --data value: a CSV path becomes absolute; names are checked. */
 export function resolveDataName(value: string): string {
@@ -112,9 +132,14 @@ export async function loadDataset(name: string, options: LoadOptions): Promise<D
       binarize: options.binarize ? 'static' : false,
       ...(options.limit === null ? {} : { limit: options.limit }),
     });
+    const condition = options.labels ? oneHot(data.labels) : undefined;
     data.labels.dispose();
     const x = data.images as tf.Tensor2D;
-    return { x, info: { name, kind: 'images', dim: x.shape[1], n: x.shape[0] } };
+    return {
+      x,
+      info: { name, kind: 'images', dim: x.shape[1], n: x.shape[0] },
+      ...(condition ? { condition } : {}),
+    };
   } catch (error) {
     throw new UsageError(`--data: ${(error as Error).message}`);
   }

@@ -17,6 +17,8 @@ export interface Evaluation {
  * reconstruction error), and for models that sample, MMD² (RBF kernel, median-heuristic
  * bandwidth, unbiased) and the sliced 2-Wasserstein distance (100 projections) between
  * `samples` model draws and as many test rows, plus mode coverage on Gaussian-mixture toys.
+ * A conditional model (test rows with a `condition`) is scored given the true labels, and its
+ * draws are made for the labels of the test rows they are compared with.
  * NaN or infinite metrics or draws are refused with a `NumericalError` naming `label` (the run).
  */
 export async function evaluate(
@@ -27,11 +29,13 @@ export async function evaluate(
   label: string,
 ): Promise<Evaluation> {
   const [r1, r2, r3] = rng.split(3) as [Rng, Rng, Rng];
-  const metrics = await built.metrics(test.x, r1);
+  const metrics = await built.metrics(test.x, r1, test.condition);
   assertFiniteMetrics(metrics, label);
   if (!built.sample) return { metrics, samples: undefined };
   const m = Math.min(samples, test.x.shape[0]);
-  const drawn = built.sample(m, r2);
+  const labels = test.condition ? tf.slice(test.condition, 0, m) : undefined;
+  const drawn = built.sample(m, r2, labels);
+  labels?.dispose();
   const ref = tf.slice(test.x, 0, m);
   try {
     assertFiniteValues(await drawn.data(), label);

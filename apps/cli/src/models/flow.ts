@@ -16,6 +16,9 @@ export const flowFamily: ModelFamily = {
   kinds: ['points'],
   binarize: false,
   losses: [],
+  // A flow models points, which have no labels to condition on.
+  conditionalArchs: [],
+  optionFlags: [],
   defaults: () => ({
     steps: 1500,
     batchSize: 256,

@@ -1,13 +1,97 @@
-import { GAN_LOSS_NAMES, Gan, parseGanLoss } from '@gen/gan';
+import { GAN_LOSS_NAMES, Gan, parseGanLoss, supportsLabelSmoothing } from '@gen/gan';
 import * as tf from '@tensorflow/tfjs-core';
-import type { BuildContext, BuiltModel, ModelFamily } from './family.js';
-import { ints, num } from './options.js';
+import { UsageError } from '../errors.js';
+import type { BuildContext, BuiltModel, ModelFamily, OptionFlag } from './family.js';
+import { ints, num, parseNumberIn, parseStepCount, parseSwitch } from './options.js';
 
 /**
  * --loss values, the default first: every name @gen/gan's `parseGanLoss` reads (the named GAN
  * losses and `fgan:<divergence>`). The run config checks --loss against them.
  */
 const LOSS_FLAGS = ['non-saturating', ...GAN_LOSS_NAMES.filter((l) => l !== 'non-saturating')];
+
+/** Largest R1 weight γ the flag takes (published values are 0.1 to 100). */
+const MAX_R1 = 1e4;
+
+const GAN_FLAGS: readonly OptionFlag[] = [
+  {
+    flags: '--spectral-norm',
+    option: 'spectralNorm',
+    description: 'spectral normalisation of every discriminator kernel (Miyato et al. 2018)',
+    parse: parseSwitch,
+  },
+  {
+    flags: '--r1 <gamma>',
+    option: 'r1',
+    description: 'R1 penalty (γ/2)·E‖∇D(x)‖² on the real batch (Mescheder et al. 2018)',
+    parse: (source, value) => parseNumberIn(source, value, 0, MAX_R1),
+  },
+  {
+    flags: '--ema <decay>',
+    option: 'ema',
+    description:
+      "sample from an exponential moving average of the generator's weights, decay in (0, 1), e.g. 0.999",
+    parse: (source, value) => parseNumberIn(source, value, 0, 1, { min: true, max: true }),
+  },
+  {
+    flags: '--label-smoothing <s>',
+    option: 'labelSmoothing',
+    description:
+      'one-sided label smoothing, real label s in (0, 1] (non-saturating, minimax, least-squares)',
+    parse: (source, value, { loss }) => {
+      const s = parseNumberIn(source, value, 0, 1, { min: true });
+      if (s !== 1 && !supportsLabelSmoothing(parseGanLoss(loss ?? 'non-saturating'))) {
+        throw new UsageError(
+          `${source}: label smoothing applies to the non-saturating, minimax and least-squares losses, not to '${loss}'`,
+        );
+      }
+      return s;
+    },
+  },
+  {
+    flags: '--label-smoothing-decay <steps>',
+    option: 'labelSmoothingDecay',
+    description:
+      'the smoothed real label rises linearly to 1 over <steps> discriminator updates (with --label-smoothing)',
+    parse: parseStepCount,
+  },
+  {
+    flags: '--label-flip <p>',
+    option: 'labelFlip',
+    description: "swap a real and a fake example's labels with probability p in [0, 0.5)",
+    parse: (source, value) => parseNumberIn(source, value, 0, 0.5, { max: true }),
+  },
+];
+
+/**
+ * The `Gan` training options of the flags' stored values, only those given (so runs without them
+ * rebuild the model they were trained as).
+ */
+function ganTraining(options: Record<string, unknown>) {
+  const { r1, ema, labelSmoothing, labelSmoothingDecay, labelFlip } = options as Record<
+    string,
+    number | undefined
+  >;
+  if (labelSmoothingDecay !== undefined && labelSmoothing === undefined) {
+    throw new UsageError(
+      `--label-smoothing-decay: decays the smoothed label of --label-smoothing <s>, which is not given`,
+    );
+  }
+  return {
+    ...(options.spectralNorm === true ? { spectralNorm: true } : {}),
+    ...(r1 === undefined ? {} : { r1Penalty: r1 }),
+    ...(ema === undefined ? {} : { ema: { decay: ema } }),
+    ...(labelSmoothing === undefined
+      ? {}
+      : {
+          labelSmoothing:
+            labelSmoothingDecay === undefined
+              ? labelSmoothing
+              : { value: labelSmoothing, decaySteps: labelSmoothingDecay },
+        }),
+    ...(labelFlip === undefined ? {} : { labelFlip }),
+  };
+}
 
 /** `Gan.dcgan`'s default width. */
 const DCGAN_WIDTH = 32;
@@ -22,6 +106,9 @@ export const ganFamily: ModelFamily = {
   kinds: ['points', 'images'],
   binarize: false,
   losses: LOSS_FLAGS,
+  // Gan.mlp takes conditionSize; Gan.dcgan does not (yet).
+  conditionalArchs: ['mlp'],
+  optionFlags: GAN_FLAGS,
   defaults: (data, arch) =>
     data.kind === 'images'
       ? {
@@ -39,9 +126,10 @@ export const ganFamily: ModelFamily = {
           lr: 1e-3,
           options: { latentSize: 16, hiddenSizes: [128, 128] },
         },
-  build({ data, arch, options, seed, loss }: BuildContext): BuiltModel {
+  build({ data, arch, options, seed, loss, conditionSize }: BuildContext): BuiltModel {
     const ganLoss = parseGanLoss(loss ?? 'non-saturating');
     const latentSize = num(options, 'latentSize');
+    const training = ganTraining(options);
     const gan =
       arch === 'conv'
         ? Gan.dcgan({
@@ -51,6 +139,7 @@ export const ganFamily: ModelFamily = {
             batchNorm: (options.batchNorm as boolean | undefined) ?? false,
             loss: ganLoss,
             seed,
+            ...training,
           })
         : Gan.mlp({
             dataSize: data.dim,
@@ -58,13 +147,16 @@ export const ganFamily: ModelFamily = {
             hiddenSizes: ints(options, 'hiddenSizes'),
             loss: ganLoss,
             seed,
+            ...(conditionSize === null ? {} : { conditionSize }),
+            ...training,
           });
     return {
       // fitAdversarial calls gan.afterDiscriminatorStep() (weight clipping) after every D update.
       trainer: { kind: 'adversarial', model: gan, discriminatorSteps: gan.discriminatorSteps },
       weights: gan,
       prepare: (x) => tf.clone(x),
-      sample: (n, rng) => tf.tidy(() => tf.reshape(gan.sample(n, rng), [n, -1])),
+      sample: (n, rng, condition) =>
+        tf.tidy(() => tf.reshape(gan.sample(n, rng, condition ? { condition } : {}), [n, -1])),
       metrics: async () => ({}),
       dispose: () => gan.dispose(),
     };

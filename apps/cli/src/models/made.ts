@@ -1,19 +1,31 @@
-import { Made, PixelCnn } from '@gen/autoregressive';
+import { Made, PixelCnn, type PixelCnnBlocks, type PixelCnnLikelihood } from '@gen/autoregressive';
 import * as tf from '@tensorflow/tfjs-core';
-import { type BuiltModel, type ModelFamily, meanAndError, rowValues } from './family.js';
-import { ints, num } from './options.js';
+import {
+  type BuiltModel,
+  type ModelFamily,
+  meanAndError,
+  type OptionFlag,
+  rowValues,
+} from './family.js';
+import { ints, num, parseOneOf } from './options.js';
+
+/** The { condition } option of a conditional model's call; nothing for an unconditional one. */
+const given = (condition: tf.Tensor | undefined) => (condition ? { condition } : {});
 
 function likelihoodModel(model: Made | PixelCnn): BuiltModel {
   return {
     trainer: { kind: 'fit', model },
     weights: model,
     prepare: (x) => tf.clone(x),
-    sample: (n, rng) => model.sample(n, rng),
+    sample: (n, rng, condition) => model.sample(n, rng, given(condition)),
     density: { label: 'log p(x)', logDensity: (x) => model.logProb(x) },
-    metrics: async (x) => {
-      const { mean, standardError } = meanAndError(
-        await rowValues(x, (rows) => model.logProb(rows)),
+    metrics: async (x, _rng, condition) => {
+      const values = await rowValues(
+        x,
+        (rows, labels) => model.logProb(rows, given(labels)),
+        condition,
       );
+      const { mean, standardError } = meanAndError(values);
       return { nll: -mean, nllStandardError: standardError };
     },
     dispose: () => model.dispose(),
@@ -29,6 +41,8 @@ export const madeFamily: ModelFamily = {
   kinds: ['points', 'images'],
   binarize: true,
   losses: [],
+  conditionalArchs: ['mlp'],
+  optionFlags: [],
   defaults: (data) =>
     data.kind === 'images'
       ? {
@@ -43,7 +57,7 @@ export const madeFamily: ModelFamily = {
           lr: 3e-3,
           options: { hiddenSizes: [64, 64], components: 5 },
         },
-  build({ data, options, seed }) {
+  build({ data, options, seed, conditionSize }) {
     const bernoulli = data.kind === 'images';
     const model = new Made({
       inputSize: data.dim,
@@ -52,33 +66,74 @@ export const madeFamily: ModelFamily = {
       ...(bernoulli ? {} : { components: num(options, 'components') }),
       // A run stored before the option existed has no key: the model it was trained as.
       ...(options.directConnections === true ? { directConnections: true } : {}),
+      ...(conditionSize === null ? {} : { conditionSize }),
       seed,
     });
     return likelihoodModel(model);
   },
 };
 
-/** `gen train pixelcnn`: a small PixelCNN on binarised 28×28 images. */
+/** `--likelihood` values and the PixelCnn likelihood each names. */
+const LIKELIHOODS: Record<string, PixelCnnLikelihood> = {
+  bernoulli: 'bernoulli',
+  categorical256: 'categorical256',
+  'discretized-logistic': 'discretizedLogistic',
+};
+
+/** PixelCNN layer kinds, as `--blocks` takes them. */
+const BLOCKS: readonly PixelCnnBlocks[] = ['masked', 'gated'];
+
+const PIXEL_CNN_FLAGS: readonly OptionFlag[] = [
+  {
+    flags: '--blocks <kind>',
+    option: 'blocks',
+    description:
+      "layers: masked (default; masked convolutions) or gated (the Conditional PixelCNN's gated blocks, no blind spot)",
+    parse: (source, value) => parseOneOf(source, value, BLOCKS),
+  },
+  {
+    flags: '--likelihood <name>',
+    option: 'likelihood',
+    description:
+      'pixel distribution: bernoulli (default; binarised images), categorical256 (softmax over 256 grey levels) or discretized-logistic (PixelCNN++; grey images)',
+    parse: (source, value) => parseOneOf(source, value, Object.keys(LIKELIHOODS)),
+  },
+];
+
+/** `gen train pixelcnn`: a small PixelCNN on binarised (or, with a 256-level likelihood, grey) 28×28 images. */
 export const pixelCnnFamily: ModelFamily = {
   name: 'pixelcnn',
   description:
-    'small PixelCNN with masked convolutions (@gen/autoregressive); binarised images only',
+    'small PixelCNN, masked convolutions or gated blocks (@gen/autoregressive); binarised images, or grey with a 256-level --likelihood',
   archs: ['conv'],
   imageArch: 'conv',
   kinds: ['images'],
   binarize: true,
+  // The 256-level likelihoods model the grey images themselves.
+  greyWith: (options) => options.likelihood !== undefined && options.likelihood !== 'bernoulli',
   losses: [],
+  conditionalArchs: ['conv'],
+  optionFlags: PIXEL_CNN_FLAGS,
   defaults: () => ({
     steps: 1000,
     batchSize: 32,
     lr: 1e-3,
     options: { channels: 32, layers: 5, kernelSize: 5 },
   }),
-  build({ options, seed }) {
+  build({ options, seed, conditionSize }) {
     const model = new PixelCnn({
       channels: num(options, 'channels'),
       layers: num(options, 'layers'),
       kernelSize: num(options, 'kernelSize'),
+      // Passed only when given, so runs without them rebuild the model they were trained as.
+      ...(options.blocks === undefined ? {} : { blocks: options.blocks as PixelCnnBlocks }),
+      ...(options.likelihood === undefined
+        ? {}
+        : // An unknown stored name goes through, for PixelCnn to refuse it by name.
+          {
+            likelihood: LIKELIHOODS[options.likelihood as string] ?? (options.likelihood as never),
+          }),
+      ...(conditionSize === null ? {} : { conditionSize }),
       seed,
     });
     return likelihoodModel(model);

@@ -13,6 +13,8 @@ export const mixtureFamily: ModelFamily = {
   kinds: ['points', 'images'],
   binarize: false,
   losses: [],
+  conditionalArchs: [],
+  optionFlags: [],
   defaults: (data) => ({
     steps: 100,
     batchSize: data.n,

@@ -1,5 +1,5 @@
 import { UsageError } from '../errors.js';
-import { MODEL_NAMES, type ModelFamily, type ModelName } from './family.js';
+import { MODEL_NAMES, type ModelFamily, type ModelName, type OptionFlag } from './family.js';
 import { flowFamily } from './flow.js';
 import { ganFamily } from './gan.js';
 import { madeFamily, pixelCnnFamily } from './made.js';
@@ -25,3 +25,15 @@ export function familyOf(name: string): ModelFamily {
   }
   return FAMILIES[name as ModelName];
 }
+
+/**
+ * Every family's option flags, once each (a flag shared by families is listed once), for `gen
+ * train --help` and to refuse a flag given to a model that does not take it.
+ */
+export const OPTION_FLAGS: readonly OptionFlag[] = Object.values(FAMILIES)
+  .flatMap((family) => family.optionFlags)
+  .filter((flag, i, all) => all.findIndex((f) => f.option === flag.option) === i);
+
+/** The models that take an option flag, for its help line. */
+export const modelsTaking = (option: string): ModelName[] =>
+  MODEL_NAMES.filter((name) => FAMILIES[name].optionFlags.some((f) => f.option === option));

@@ -1,15 +1,60 @@
-import type { Rng } from '@gen/core';
+import type { Batch, Rng } from '@gen/core';
 import { Autoencoder, Vae } from '@gen/vae';
 import * as tf from '@tensorflow/tfjs-core';
+import { badFlag } from '../errors.js';
 import {
   type BuildContext,
   type BuiltModel,
   type ModelFamily,
   meanAndError,
   meanOf,
+  type OptionFlag,
   rowValues,
 } from './family.js';
-import { ints, num } from './options.js';
+import { ints, num, parseStepCount } from './options.js';
+
+/** Largest k of `--objective iwae:<k>` (importance samples per example and step). */
+const MAX_IWAE_K = 10_000;
+
+/** Parses `--objective`: 'elbo' or 'iwae:<k>' (the stored form). */
+function parseObjective(source: string, value: unknown): string {
+  if (value === 'elbo') return value;
+  const match = typeof value === 'string' ? /^iwae:(\d+)$/.exec(value.trim()) : null;
+  const k = match ? Number(match[1]) : Number.NaN;
+  if (!Number.isSafeInteger(k) || k < 1 || k > MAX_IWAE_K) {
+    badFlag(source, value, `elbo or iwae:<k> with k an integer from 1 to ${MAX_IWAE_K}`);
+  }
+  return `iwae:${k}`;
+}
+
+const VAE_FLAGS: readonly OptionFlag[] = [
+  {
+    flags: '--beta-anneal <steps>',
+    option: 'betaAnneal',
+    description:
+      'KL annealing: β warms up linearly from 0 to 1 over the first <steps> training steps',
+    parse: parseStepCount,
+  },
+  {
+    flags: '--objective <name>',
+    option: 'objective',
+    description:
+      'training objective: elbo (default) or iwae:<k> (the importance-weighted bound, k samples)',
+    parse: parseObjective,
+  },
+];
+
+/** The `Vae` options of the flags' stored values; only those given, so older runs rebuild as trained. */
+function vaeTraining(options: Record<string, unknown>) {
+  const anneal = options.betaAnneal as number | undefined;
+  const objective = options.objective as string | undefined;
+  return {
+    ...(anneal === undefined ? {} : { beta: { from: 0, to: 1, steps: anneal } }),
+    ...(objective === undefined || objective === 'elbo'
+      ? {}
+      : { objective: { iwae: Number(objective.slice('iwae:'.length)) } }),
+  };
+}
 
 const IMAGE_SHAPE = [28, 28, 1];
 
@@ -44,6 +89,8 @@ export const vaeFamily: ModelFamily = {
   kinds: ['points', 'images'],
   binarize: true,
   losses: [],
+  conditionalArchs: ['mlp', 'conv'],
+  optionFlags: VAE_FLAGS,
   defaults: (data) =>
     data.kind === 'images'
       ? {
@@ -58,24 +105,30 @@ export const vaeFamily: ModelFamily = {
           lr: 2e-3,
           options: { hiddenSizes: [64, 64], latentSize: 2, iwaeSamples: 100 },
         },
-  build({ data, arch, options, seed }: BuildContext): BuiltModel {
+  build({ data, arch, options, seed, conditionSize }: BuildContext): BuiltModel {
     const images = data.kind === 'images';
     const conv = arch === 'conv';
     const latentSize = num(options, 'latentSize');
+    const shared = {
+      ...vaeTraining(options),
+      ...(conditionSize === null ? {} : { conditionSize }),
+    };
     const vae = conv
-      ? Vae.conv({ latentSize, likelihood: 'bernoulli', seed })
+      ? Vae.conv({ latentSize, likelihood: 'bernoulli', seed, ...shared })
       : Vae.mlp({
           inputSize: data.dim,
           hiddenSizes: ints(options, 'hiddenSizes'),
           latentSize,
           likelihood: images ? 'bernoulli' : { gaussian: 'learned' },
           seed,
+          ...shared,
         });
     const prepare = preparer(conv);
-    const withInput = <T>(x: tf.Tensor, f: (input: tf.Tensor) => T): T => {
+    /** Runs `f` on the model input of rows `x`, with their condition for a conditional VAE. */
+    const withInput = <T>(x: tf.Tensor, f: (input: Batch) => T, condition?: tf.Tensor): T => {
       const input = prepare(x);
       try {
-        return f(input);
+        return f(condition ? { x: input, condition } : input);
       } finally {
         input.dispose();
       }
@@ -84,17 +137,26 @@ export const vaeFamily: ModelFamily = {
       trainer: { kind: 'fit', model: vae },
       weights: vae,
       prepare,
-      sample: (n, rng) =>
-        images ? tf.tidy(() => flat(vae.sample(n, rng))) : sampleLearnedGaussian(vae, n, rng),
+      sample: (n, rng, condition) =>
+        images
+          ? tf.tidy(() => flat(vae.sample(n, rng, condition ? { condition } : {})))
+          : sampleLearnedGaussian(vae, n, rng),
       density: { label: 'ELBO', logDensity: (x) => withInput(x, (i) => vae.elbo(i)) },
-      reconstruct: (x) => withInput(x, (i) => tf.tidy(() => flat(vae.reconstruct(i)))),
-      metrics: async (x, rng) => {
+      reconstruct: (x, condition) =>
+        withInput(x, (i) => tf.tidy(() => flat(vae.reconstruct(i))), condition),
+      metrics: async (x, rng, condition) => {
         const [r1, r2] = rng.split(2) as [Rng, Rng];
         const k = num(options, 'iwaeSamples');
         // Rows in blocks, so the whole 10 000-image test split at k = 1000 stays within memory.
-        const elbo = await rowValues(x, (rows) => withInput(rows, (i) => vae.elbo(i, { rng: r1 })));
-        const iwae = await rowValues(x, (rows) =>
-          withInput(rows, (i) => vae.iwae(i, k, { rng: r2, chunk: 10 })),
+        const elbo = await rowValues(
+          x,
+          (rows, labels) => withInput(rows, (i) => vae.elbo(i, { rng: r1 }), labels),
+          condition,
+        );
+        const iwae = await rowValues(
+          x,
+          (rows, labels) => withInput(rows, (i) => vae.iwae(i, k, { rng: r2, chunk: 10 }), labels),
+          condition,
         );
         const { mean, standardError } = meanAndError(iwae);
         return {
@@ -118,6 +180,8 @@ export const autoencoderFamily: ModelFamily = {
   kinds: ['points', 'images'],
   binarize: false,
   losses: [],
+  conditionalArchs: [],
+  optionFlags: [],
   defaults: (data) =>
     data.kind === 'images'
       ? { steps: 1000, batchSize: 100, lr: 1e-3, options: { hiddenSizes: [256], latentSize: 32 } }

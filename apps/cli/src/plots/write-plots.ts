@@ -100,7 +100,9 @@ export async function writePlots(
   }
   if (built.reconstruct) {
     const originals = tf.slice(train.x, 0, Math.min(8, train.info.n));
-    const recon = built.reconstruct(originals);
+    const labels = train.condition ? tf.slice(train.condition, 0, originals.shape[0]) : undefined;
+    const recon = built.reconstruct(originals, labels);
+    labels?.dispose();
     const rows = [
       ...((await originals.array()) as number[][]),
       ...((await recon.array()) as number[][]),

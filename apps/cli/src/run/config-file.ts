@@ -19,6 +19,7 @@ export const CONFIG_KEYS = [
   'checkpointEvery',
   'evalSamples',
   'binarize',
+  'conditional',
   'options',
 ] as const;
 

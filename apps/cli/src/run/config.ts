@@ -1,14 +1,15 @@
-import { type DataInfo, IMAGE_DATASETS } from '../data/datasets.js';
+import { CLASS_COUNT, type DataInfo, hasLabels, IMAGE_DATASETS } from '../data/datasets.js';
 import { badFlag, UsageError } from '../errors.js';
 import {
   ARCHS,
   type Arch,
+  binarizes,
   MODEL_NAMES,
   type ModelFamily,
   type ModelName,
 } from '../models/family.js';
 import { mergeOptions } from '../models/options.js';
-import { familyOf } from '../models/registry.js';
+import { familyOf, OPTION_FLAGS } from '../models/registry.js';
 import { LIMITS, parseChoice, parseInteger, parsePositive, parseSeed } from './parse.js';
 
 export const BACKENDS = ['auto', 'wasm', 'cpu', 'webgpu'] as const;
@@ -35,8 +36,17 @@ export interface RunConfig {
   evalSamples: number;
   /** The binarisation of the training images; null where the model takes them grey, or points. */
   binarize: Binarization | null;
+  /**
+   * A class-conditional model of p(x | class), trained on the one-hot labels (conditionSize 10);
+   * false (or absent, in runs written before it existed) for an unconditional one.
+   */
+  conditional: boolean;
   options: Record<string, unknown>;
 }
+
+/** The condition size of a run: 10 one-hot classes when conditional, else null. */
+export const conditionSizeOf = (config: Pick<RunConfig, 'conditional'>): number | null =>
+  config.conditional ? CLASS_COUNT : null;
 
 /** Raw settings: flag values (strings) over config-file values, each with where it came from. */
 export type Settings = Record<string, { value: unknown; source: string } | undefined>;
@@ -75,11 +85,22 @@ export function earlySettings(s: Settings): {
   };
 }
 
+/** The model options as given, config file's under flags', before they are checked. */
+function givenOptions(s: Settings): Record<string, unknown> {
+  const given: Record<string, unknown> = { ...((s.options?.value ?? {}) as object) };
+  for (const flag of OPTION_FLAGS) {
+    const setting = s[flag.option];
+    if (setting !== undefined) given[flag.option] = setting.value;
+  }
+  return given;
+}
+
 /**
  * Resolves --binarize for `family` on the data set `dataName`: the training images of a family
  * that binarises (made, pixelcnn, vae) are binarised once (`static`, the default) or afresh at
  * every step (`dynamic`); the test split is always the static binarisation. Given for a family
- * that takes grey images, or for points, it is a usage error naming where it came from.
+ * that takes grey images (or a model option that makes it take them, as a 256-level PixelCNN
+ * likelihood does), or for points, it is a usage error naming where it came from.
  */
 export function binarizeSetting(
   s: Settings,
@@ -87,9 +108,18 @@ export function binarizeSetting(
   dataName: string,
 ): Binarization | null {
   const images = (IMAGE_DATASETS as readonly string[]).includes(dataName);
-  const applies = family.binarize && images;
+  const binary = binarizes(family, givenOptions(s));
+  const applies = binary && images;
   if (s.binarize === undefined) return applies ? 'static' : null;
   const mode = parseChoice(s.binarize.source, s.binarize.value, BINARIZATIONS);
+  if (family.binarize && !binary) {
+    const grey = Object.entries(givenOptions(s))
+      .filter(([key, value]) => family.greyWith?.({ [key]: value }))
+      .map(([key, value]) => `${key} ${JSON.stringify(value)}`);
+    throw new UsageError(
+      `${s.binarize.source}: model '${family.name}' with ${grey.join(', ')} takes grey images and does not binarise them`,
+    );
+  }
   if (!family.binarize) {
     const which = MODEL_NAMES.filter((name) => familyOf(name).binarize).join(', ');
     throw new UsageError(
@@ -102,6 +132,36 @@ export function binarizeSetting(
     );
   }
   return mode;
+}
+
+/**
+ * Resolves --conditional for `family` on `dataName`: only labelled data (mnist, fashion-mnist)
+ * and families that build a class-conditional model take it; anything else is a usage error
+ * naming the flag, the model and the data. Dynamic binarisation draws unlabelled batches, so it
+ * is refused with it.
+ */
+export function conditionalSetting(s: Settings, family: ModelFamily, dataName: string): boolean {
+  if (s.conditional === undefined) return false;
+  const { source, value } = s.conditional;
+  if (typeof value !== 'boolean') badFlag(source, value, 'true or false');
+  if (!value) return false;
+  if (family.conditionalArchs.length === 0) {
+    const which = MODEL_NAMES.filter((name) => familyOf(name).conditionalArchs.length > 0);
+    throw new UsageError(
+      `${source}: model '${family.name}' has no class-conditional form; --conditional is for ${which.join(', ')}`,
+    );
+  }
+  if (!hasLabels(dataName)) {
+    throw new UsageError(
+      `${source}: conditioning needs class labels, which '${dataName}' does not have; use --data ${IMAGE_DATASETS.join(' or ')}`,
+    );
+  }
+  if (s.binarize?.value === 'dynamic') {
+    throw new UsageError(
+      `${source}: not with ${s.binarize.source} dynamic (its batches carry no labels); use static binarisation`,
+    );
+  }
+  return true;
 }
 
 /** Turns --epochs into steps; the total must stay within the step bound. */
@@ -160,7 +220,29 @@ export function resolveConfig(s: Settings, family: ModelFamily, data: DataInfo):
       throw new UsageError(`${s.loss.source}: model '${family.name}' takes no --loss`);
     loss = parseChoice(s.loss.source, s.loss.value, family.losses);
   } else if (family.losses.length > 0) loss = family.losses[0]!;
+  const conditional = conditionalSetting(s, family, data.name);
+  if (conditional && !family.conditionalArchs.includes(arch)) {
+    throw new UsageError(
+      `${s.conditional?.source ?? '--conditional'}: the ${arch} ${family.name} has no class-conditional form; use --arch ${family.conditionalArchs.join(' or ')}`,
+    );
+  }
   const given = (s.options?.value ?? {}) as Record<string, unknown>;
+  const context = { data, arch, loss };
+  const options = mergeOptions(defaults.options, given, family.name, family.optionFlags, context);
+  for (const flag of OPTION_FLAGS) {
+    const setting = s[flag.option];
+    if (setting === undefined) continue;
+    const own = family.optionFlags.find((f) => f.option === flag.option);
+    if (own === undefined) {
+      const which = MODEL_NAMES.filter((name) =>
+        familyOf(name).optionFlags.some((f) => f.option === flag.option),
+      );
+      throw new UsageError(
+        `${setting.source}: model '${family.name}' takes no ${setting.source}; it is an option of ${which.join(', ')}`,
+      );
+    }
+    options[flag.option] = own.parse(setting.source, setting.value, context);
+  }
   return {
     version: 1,
     model: family.name,
@@ -182,6 +264,7 @@ export function resolveConfig(s: Settings, family: ModelFamily, data: DataInfo):
         ? 64
         : 1000,
     binarize: binarizeSetting(s, family, data.name),
-    options: mergeOptions(defaults.options, given, family.name),
+    conditional,
+    options,
   };
 }

@@ -1,6 +1,6 @@
-import { IMAGE_DATASETS } from '../data/datasets.js';
+import { hasLabels, IMAGE_DATASETS } from '../data/datasets.js';
 import { UsageError } from '../errors.js';
-import { ARCHS, MODEL_NAMES } from '../models/family.js';
+import { ARCHS, binarizes as binarizesWith, MODEL_NAMES } from '../models/family.js';
 import { familyOf } from '../models/registry.js';
 import { BACKENDS, BINARIZATIONS, type RunConfig } from './config.js';
 import { LIMITS, parseChoice, parseInteger, parsePositive, parseSeed } from './parse.js';
@@ -9,7 +9,8 @@ import { LIMITS, parseChoice, parseInteger, parsePositive, parseSeed } from './p
  * Checks a run's config.json as read back from disk: every key `gen train` writes, with a value
  * it could have written. A hand-edited or damaged file is a usage error naming the file and the
  * key, not a model built from garbage. A config written before `binarize` existed reads as the
- * static binarisation its run was trained on.
+ * static binarisation its run was trained on, one written before `conditional` existed as an
+ * unconditional run.
  */
 export function checkStoredConfig(value: unknown, file: string): RunConfig {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
@@ -40,7 +41,9 @@ export function checkStoredConfig(value: unknown, file: string): RunConfig {
   parseInteger(at('checkpointEvery'), c.checkpointEvery);
   parseInteger(at('evalSamples'), c.evalSamples, 2, LIMITS.rows);
   const images = (IMAGE_DATASETS as readonly string[]).includes(c.data);
-  const binarizes = familyOf(c.model as string).binarize && images;
+  const options = typeof c.options === 'object' && c.options !== null ? c.options : {};
+  const binarizes =
+    binarizesWith(familyOf(c.model as string), options as Record<string, unknown>) && images;
   if (c.binarize === undefined) c.binarize = binarizes ? 'static' : null;
   else if (c.binarize !== null || binarizes) {
     if (!binarizes) {
@@ -49,6 +52,20 @@ export function checkStoredConfig(value: unknown, file: string): RunConfig {
       );
     }
     parseChoice(at('binarize'), c.binarize, BINARIZATIONS);
+  }
+  // A run written before conditional models existed is unconditional.
+  if (c.conditional === undefined) c.conditional = false;
+  else if (typeof c.conditional !== 'boolean') {
+    throw new UsageError(
+      `${at('conditional')}: expected true or false, got ${JSON.stringify(c.conditional)}`,
+    );
+  } else if (
+    c.conditional &&
+    (!familyOf(c.model as string).conditionalArchs.includes(c.arch as never) || !hasLabels(c.data))
+  ) {
+    throw new UsageError(
+      `${at('conditional')}: the ${c.arch} model '${c.model}' on '${c.data}' cannot be class-conditional`,
+    );
   }
   if (c.options === null || typeof c.options !== 'object' || Array.isArray(c.options)) {
     throw new UsageError(`${at('options')}: expected an object, got ${JSON.stringify(c.options)}`);

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Dataset } from '../data/datasets.js';
 import { EXIT, signalExit } from '../errors.js';
 import { evaluate } from '../evaluation/evaluate.js';
-import type { BuiltModel, ModelFamily } from '../models/family.js';
+import type { BuiltModel } from '../models/family.js';
 import { printJson, printTable } from '../output.js';
 import { writePlots } from '../plots/write-plots.js';
 import type { RunConfig } from '../run/config.js';
@@ -13,13 +13,12 @@ import { type RunPaths, writeJson } from '../run/run-dir.js';
 import type { StagedRun } from '../run/staged-run.js';
 import { abortOnSignals } from './interrupt.js';
 import { Progress } from './progress.js';
-import { evalRng, loadFor, testLimit } from './session.js';
+import { disposeData, evalRng, loadTest, testLimit } from './session.js';
 import { type TrainOutcome, trainModel } from './train-model.js';
 
 export interface RunInput {
   config: RunConfig;
   paths: RunPaths;
-  family: ModelFamily;
   train: Dataset;
   built: BuiltModel;
   /** A fresh run: written beside `paths.root` and moved there by its first checkpoint. */
@@ -59,7 +58,7 @@ async function trainRun(input: RunInput, signal: AbortSignal): Promise<TrainOutc
   const x = built.prepare(input.train.x);
   try {
     const outcome = await namingFile(paths.checkpoints, () =>
-      trainModel(built, x, {
+      trainModel(built, x, input.train.condition, {
         config,
         checkpoint: staged ? { store: staged.store } : { dir: paths.checkpoints },
         signal,
@@ -103,11 +102,11 @@ export async function runTraining(input: RunInput): Promise<number> {
 }
 
 async function finish(input: RunInput, outcome: TrainOutcome, seconds: number): Promise<number> {
-  const { config, paths, family, train, built, json } = input;
+  const { config, paths, train, built, json } = input;
   // Written once training is over and the run is in place (a staged run is committed by then),
   // before the evaluation, so a failed evaluation still leaves the trained model.
   await saveModel(built.weights, paths.model, { 'gen.run': JSON.stringify(config) });
-  const test = await loadFor(family, config.data, 'test', testLimit(config, train));
+  const test = await loadTest(config, config.data, testLimit(config, train));
   const { metrics, samples } = await evaluate(
     built,
     test,
@@ -115,7 +114,7 @@ async function finish(input: RunInput, outcome: TrainOutcome, seconds: number): 
     evalRng(config.seed),
     `the run '${paths.root}' at step ${outcome.step}`,
   ).catch((error: unknown) => {
-    test.x.dispose();
+    disposeData(test);
     throw error;
   });
   const title = `${config.model} on ${train.info.kind === 'points' && config.data.endsWith('.csv') ? 'csv' : config.data}`;
@@ -126,7 +125,8 @@ async function finish(input: RunInput, outcome: TrainOutcome, seconds: number): 
     train,
     samples,
   });
-  tf.dispose([test.x, ...(samples ? [samples] : [])]);
+  disposeData(test);
+  tf.dispose(samples ? [samples] : []);
   const report = {
     run: paths.root,
     status: 'completed',

@@ -2,11 +2,11 @@ import { existsSync } from 'node:fs';
 import { initBackend, Rng } from '@gen/core';
 import { readCheckpoint } from '@gen/train';
 import * as tf from '@tensorflow/tfjs-core';
-import { type Dataset, loadDataset } from '../data/datasets.js';
+import { type Dataset, hasLabels, loadDataset } from '../data/datasets.js';
 import { UsageError } from '../errors.js';
 import type { BuiltModel, ModelFamily } from '../models/family.js';
 import { familyOf } from '../models/registry.js';
-import type { BackendChoice, RunConfig } from '../run/config.js';
+import { type BackendChoice, conditionSizeOf, type RunConfig } from '../run/config.js';
 import { namingFile } from '../run/name-file.js';
 import { isReleasedRun, loadReleasedModel } from '../run/released-model.js';
 import type { RunPaths } from '../run/run-dir.js';
@@ -24,7 +24,8 @@ export async function startBackend(backend: BackendChoice): Promise<string> {
 
 /**
  * Loads a split of `name` the way `family` needs it (grey images with `grey`, for dynamic
- * binarisation); rejects data kinds it cannot model.
+ * binarisation; the one-hot labels with `labels`, for a conditional model); rejects data kinds
+ * it cannot model, and data without labels for a conditional one.
  */
 export async function loadFor(
   family: ModelFamily,
@@ -32,10 +33,21 @@ export async function loadFor(
   split: 'train' | 'test',
   limit: number | null,
   grey = false,
+  labels = false,
 ): Promise<Dataset> {
-  const data = await loadDataset(name, { split, limit, binarize: family.binarize && !grey });
+  if (labels && !hasLabels(name)) {
+    throw new UsageError(
+      `--data: the class-conditional ${family.name} needs labelled data (mnist or fashion-mnist), got '${name}'`,
+    );
+  }
+  const data = await loadDataset(name, {
+    split,
+    limit,
+    binarize: family.binarize && !grey,
+    labels,
+  });
   if (!family.kinds.includes(data.info.kind)) {
-    data.x.dispose();
+    tf.dispose([data.x, ...(data.condition ? [data.condition] : [])]);
     const wants = family.kinds.includes('images')
       ? '28×28 images (mnist or fashion-mnist)'
       : 'continuous data (a 2-D toy or a CSV file)';
@@ -51,8 +63,14 @@ export const loadTrain = (config: RunConfig): Promise<Dataset> =>
     config.data,
     'train',
     config.limit,
-    config.binarize === 'dynamic',
+    // Grey for dynamic binarisation, and for a model that takes grey images.
+    config.binarize !== 'static',
+    config.conditional,
   );
+
+/** Disposes the tensors of a loaded data set. */
+export const disposeData = (data: Dataset): void =>
+  tf.dispose([data.x, ...(data.condition ? [data.condition] : [])]);
 
 /**
  * Builds the model of a resolved config; library errors about its options name `source` (--config
@@ -67,6 +85,7 @@ export function buildModel(config: RunConfig, train: Dataset, source: string): B
       seed: config.seed,
       loss: config.loss,
       options: config.options,
+      conditionSize: conditionSizeOf(config),
     });
   } catch (error) {
     if (error instanceof UsageError) throw error;
@@ -75,6 +94,20 @@ export function buildModel(config: RunConfig, train: Dataset, source: string): B
     );
   }
 }
+
+/**
+ * The test split of a run's data for `family`: statically binarised when the run's training
+ * images were binarised, grey when its model takes grey images.
+ */
+export const loadTest = (config: RunConfig, name: string, limit: number | null): Promise<Dataset> =>
+  loadFor(
+    familyOf(config.model),
+    name,
+    'test',
+    limit,
+    config.binarize === null,
+    config.conditional,
+  );
 
 /** The held-out data for evaluation: the test split (toys: a fresh draw of the same size). */
 export function testLimit(config: RunConfig, data: Dataset): number | null {

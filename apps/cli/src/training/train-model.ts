@@ -49,13 +49,18 @@ async function checkpointEpoch(dir: string): Promise<number> {
  * `fit` with a cosine learning-rate decay, `fitAdversarial` with Adam(β = 0.5, 0.9) per
  * player, or `fitEm` until the bound moves by less than `options.tolerance`; checkpoints every
  * `checkpointEvery` steps and at the end (also when `signal` aborts); with `resume` it continues
- * from the latest checkpoint exactly as the uninterrupted run would.
+ * from the latest checkpoint exactly as the uninterrupted run would. With `condition` (the
+ * one-hot labels of a conditional run) the data are `{ x, condition }` pairs.
  */
 export async function trainModel(
   built: BuiltModel,
   x: tf.Tensor,
+  condition: tf.Tensor | undefined,
   c: TrainContext,
 ): Promise<TrainOutcome> {
+  // A conditional model trains on rows paired with their one-hot labels; the trainer shuffles
+  // and slices both with one permutation.
+  const pairs = condition === undefined ? x : { x, condition };
   const { config } = c;
   const trainer = built.trainer;
   const run = {
@@ -91,7 +96,7 @@ export async function trainModel(
           rng: Rng.fromSeed(config.seed).split(3)[0]!,
           firstEpoch: c.resume === undefined ? 0 : await checkpointEpoch(c.resume),
         })
-      : x;
+      : pairs;
     const { batchSize, ...rest } = common;
     const result = await fit(trainer.model, data, {
       ...rest,
@@ -107,7 +112,7 @@ export async function trainModel(
     generatorOptimizer: adam(config.lr, { beta1: 0.5, beta2: 0.9 }),
   };
   try {
-    const result = await fitAdversarial(trainer.model, x, {
+    const result = await fitAdversarial(trainer.model, pairs, {
       ...common,
       ...optimizers,
       discriminatorSteps: trainer.discriminatorSteps,
