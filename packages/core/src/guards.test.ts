@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
+import { appendCondition, conditionOption, splitConditionalInput } from './condition.js';
 import { InvalidArgumentError } from './errors.js';
 import { isConditionalBatch, splitBatch } from './guards.js';
 import { describeBackends } from './testing/backends.js';
@@ -30,5 +31,37 @@ describeBackends('conditional batches', () => {
       /Model\.loss: argument 'batch' .*\{ x, condition \}/,
     );
     tf.dispose([x, c, bad, flat]);
+  });
+
+  it('the shared condition checks name the model, the argument and the shape they want', () => {
+    const [x, c, shared, img] = [
+      tf.zeros([3, 2]),
+      tf.ones([3, 4]),
+      tf.ones([1, 4]),
+      tf.zeros([3, 2, 2, 1]),
+    ];
+    expect(() => splitConditionalInput('Gan.discriminatorLoss', 'real', x, 4, 'GAN')).toThrow(
+      /'real' .*this GAN is conditional \(conditionSize = 4\)/,
+    );
+    expect(() =>
+      splitConditionalInput('Vae.loss', 'batch', { x, condition: c }, undefined, 'VAE'),
+    ).toThrow(/this VAE is unconditional/);
+    expect(
+      splitConditionalInput('Vae.loss', 'batch', { x, condition: c }, 4, 'VAE').condition,
+    ).toBe(c);
+    expect(conditionOption('Vae.sample', shared, 4, 3, 'VAE')).toBe(shared);
+    expect(() => conditionOption('Vae.sample', undefined, 4, 3, 'VAE')).toThrow(
+      /'options\.condition' .*is required.*\[3, 4\] or \[1, 4\]/,
+    );
+    expect(() => conditionOption('Gan.sample', c, undefined, 3, 'GAN')).toThrow(/must be left out/);
+    const nan = tf.fill([3, 4], Number.NaN);
+    expect(() => conditionOption('Vae.sample', nan, 4, 3, 'VAE')).toThrow(/options\.condition/);
+    const joined = appendCondition(img, tf.tensor2d([[1], [2], [3]]));
+    expect(joined.shape).toEqual([3, 2, 2, 2]);
+    expect(Array.from(joined.dataSync()).filter((_, i) => i % 2 === 1)).toEqual([
+      1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3,
+    ]);
+    expect(appendCondition(x, undefined)).toBe(x);
+    tf.dispose([x, c, shared, img, nan, joined]);
   });
 });

@@ -23,6 +23,12 @@ export {
   batches,
 } from './batches/batch-iterator.js';
 export { brand, classKeys, hasBrand } from './brand.js';
+export {
+  appendCondition,
+  assertCondition,
+  conditionOption,
+  splitConditionalInput,
+} from './condition.js';
 export { crc32 } from './crc32.js';
 export {
   BackendError,
