@@ -100,7 +100,7 @@ const cases: Record<string, FamilyCase> = {
       rate: centralDifference((b) => gammaExpectation(2.5, b), 1.7),
     },
     estimators: { ...sfAndMvd(), pathwise: pathwise() },
-    repeats: 500,
+    repeats: 300,
   },
   'Weibull(1.8, θ = 1.7)': {
     params: { shape: 1.8, scale: lambda },
@@ -136,7 +136,7 @@ const cases: Record<string, FamilyCase> = {
       b: centralDifference((b) => betaExpectation(1.5, b), 2.5),
     },
     estimators: { ...sfAndMvd(), pathwise: pathwise() },
-    repeats: 400,
+    repeats: 250,
   },
   'MultivariateNormal(full covariance)': {
     params: {
