@@ -98,9 +98,16 @@ describe('estimators view', () => {
     expect(
       await page.locator('[data-testid="variance-history"] svg [aria-label="line"]').count(),
     ).toBeGreaterThan(0);
+    // The rate needs two chunks of one run; a slow machine can pause trainAndWait after one, so
+    // train on until it shows, then pause again.
+    const train = page.locator('[data-testid="train"]').first();
+    await train.click();
     await expect
       .poll(() => page.locator('[data-testid="rate"]').textContent(), { timeout: 60_000 })
       .toMatch(/steps\/s$/);
+    await train.click();
+    await expect.poll(() => train.getAttribute('aria-pressed')).toBe('false');
+    await page.waitForTimeout(300);
     expect(await page.locator('.table-scroll[data-scroll-hint="scroll sideways →"]').count()).toBe(
       1,
     );
