@@ -1,5 +1,6 @@
 import { assertKnownOptions, assertPositive, formatValue, InvalidArgumentError } from '@gen/core';
 import { type ParamLike, pickLogitsOrProbs } from '@gen/distributions';
+import type * as tf from '@tensorflow/tfjs-core';
 
 /** What both relaxations take beside `logits` or `probs`. */
 export interface RelaxationOptions {
@@ -53,3 +54,22 @@ export function pickRelaxationParams(
 /** Smallest normal float32 and 1 − 2⁻²⁴: uniforms and relaxed draws are kept inside (0, 1). */
 export const TINY = 1.1754943508222875e-38;
 export const ONE_MINUS_EPS = 1 - 2 ** -24;
+
+/**
+ * The parameters of a relaxation's expanded copy (`BaseDistribution.expand`): its logits or
+ * probs as given, broadcast, with the same temperature and straight-through mode.
+ */
+export function expandedRelaxationParams(
+  d: { params: Record<string, tf.Tensor>; temperature: number; straightThrough: boolean },
+  broadcast: (t: tf.Tensor) => tf.Tensor,
+): ({ logits: tf.Tensor } | { probs: tf.Tensor }) & RelaxationOptions {
+  const options = {
+    temperature: d.temperature,
+    straightThrough: d.straightThrough,
+    validateArgs: false,
+  };
+  const { logits, probs } = d.params;
+  return logits !== undefined
+    ? { logits: broadcast(logits), ...options }
+    : { probs: broadcast(probs!), ...options };
+}

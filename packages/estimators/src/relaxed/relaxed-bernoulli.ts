@@ -2,6 +2,7 @@ import { NotImplementedError, type Rng } from '@gen/core';
 import { BaseDistribution, type ParamLike } from '@gen/distributions';
 import * as tf from '@tensorflow/tfjs-core';
 import {
+  expandedRelaxationParams,
   ONE_MINUS_EPS,
   pickRelaxationParams,
   type RelaxationOptions,
@@ -67,15 +68,7 @@ export class RelaxedBernoulli extends BaseDistribution {
     _batchShape: number[],
     broadcast: (t: tf.Tensor, eventRank?: number) => tf.Tensor,
   ): RelaxedBernoulli {
-    const { logits, probs } = this.params;
-    const options = {
-      temperature: this.temperature,
-      straightThrough: this.straightThrough,
-      validateArgs: false,
-    };
-    return logits !== undefined
-      ? new RelaxedBernoulli({ logits: broadcast(logits), ...options })
-      : new RelaxedBernoulli({ probs: broadcast(probs!), ...options });
+    return new RelaxedBernoulli(expandedRelaxationParams(this, broadcast));
   }
 
   protected override _rsample(n: number, rng: Rng): tf.Tensor {

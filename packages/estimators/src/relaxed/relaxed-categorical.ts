@@ -2,6 +2,7 @@ import { InvalidArgumentError, NotImplementedError, type Rng, ShapeMismatchError
 import { BaseDistribution, defaultValidation, type ParamLike } from '@gen/distributions';
 import * as tf from '@tensorflow/tfjs-core';
 import {
+  expandedRelaxationParams,
   ONE_MINUS_EPS,
   pickRelaxationParams,
   type RelaxationOptions,
@@ -94,15 +95,7 @@ export class RelaxedOneHotCategorical extends BaseDistribution {
     _batchShape: number[],
     broadcast: (t: tf.Tensor, eventRank?: number) => tf.Tensor,
   ): RelaxedOneHotCategorical {
-    const { logits, probs } = this.params;
-    const options = {
-      temperature: this.temperature,
-      straightThrough: this.straightThrough,
-      validateArgs: false,
-    };
-    return logits !== undefined
-      ? new RelaxedOneHotCategorical({ logits: broadcast(logits), ...options })
-      : new RelaxedOneHotCategorical({ probs: broadcast(probs!), ...options });
+    return new RelaxedOneHotCategorical(expandedRelaxationParams(this, broadcast));
   }
 
   protected override _rsample(n: number, rng: Rng): tf.Tensor {
