@@ -1,5 +1,7 @@
 import { Made, PixelCnn, type PixelCnnBlocks, type PixelCnnLikelihood } from '@gen/autoregressive';
 import * as tf from '@tensorflow/tfjs-core';
+import { UsageError } from '../errors.js';
+import { parseInteger } from '../run/parse.js';
 import {
   type BuiltModel,
   type ModelFamily,
@@ -32,6 +34,60 @@ function likelihoodModel(model: Made | PixelCnn): BuiltModel {
   };
 }
 
+/** Most masks of `--num-masks` and mixture components of a MADE conditional (@gen/autoregressive's bound). */
+const MAX_MADE_COUNT = 1024;
+/** Most logistics of a PixelCNN pixel (@gen/autoregressive's bound). */
+const MAX_PIXEL_COMPONENTS = 64;
+
+/** MADE orderings `--ordering` takes: the two of `Made`, and the natural order reversed. */
+const ORDERINGS = ['natural', 'random', 'reverse'] as const;
+
+/** `--components`, shared by made and pixelcnn (one help line). */
+const COMPONENTS = {
+  flags: '--components <k>',
+  option: 'components',
+  description:
+    'mixture components: Gaussians per MADE conditional on points (default 5), logistics per PixelCNN pixel with --likelihood discretized-logistic (default 1)',
+} as const;
+
+const MADE_FLAGS: readonly OptionFlag[] = [
+  {
+    flags: '--num-masks <k>',
+    option: 'numMasks',
+    description:
+      'train on a pool of k masks, one per step (order-agnostic with --ordering random); the NLL is the ensemble over all k (k passes)',
+    parse: (source, value) => parseInteger(source, value, 1, MAX_MADE_COUNT),
+  },
+  {
+    flags: '--ordering <name>',
+    option: 'ordering',
+    description:
+      'autoregressive order: natural (default), reverse, or random (drawn from --seed, a new one for every mask)',
+    parse: (source, value) => parseOneOf(source, value, ORDERINGS),
+  },
+  {
+    ...COMPONENTS,
+    parse: (source, value, { data }) => {
+      if (data.kind === 'images') {
+        throw new UsageError(
+          `${source}: the MADE of binarised images has Bernoulli conditionals, without mixture components`,
+        );
+      }
+      return parseInteger(source, value, 1, MAX_MADE_COUNT);
+    },
+  },
+];
+
+/** The `Made` ordering of a stored `ordering` option (`reverse`: position D − 1 − i for input i). */
+function madeOrdering(ordering: unknown, inputSize: number) {
+  if (ordering === undefined) return {};
+  if (ordering === 'reverse') {
+    return { ordering: Array.from({ length: inputSize }, (_, i) => inputSize - 1 - i) };
+  }
+  // 'natural' and 'random', or an unknown stored name for Made to refuse by name.
+  return { ordering: ordering as 'natural' | 'random' };
+}
+
 /** `gen train made`: MADE, Bernoulli on binarised images, a Gaussian mixture per conditional else. */
 export const madeFamily: ModelFamily = {
   name: 'made',
@@ -42,7 +98,7 @@ export const madeFamily: ModelFamily = {
   binarize: true,
   losses: [],
   conditionalArchs: ['mlp'],
-  optionFlags: [],
+  optionFlags: MADE_FLAGS,
   defaults: (data) =>
     data.kind === 'images'
       ? {
@@ -66,6 +122,8 @@ export const madeFamily: ModelFamily = {
       ...(bernoulli ? {} : { components: num(options, 'components') }),
       // A run stored before the option existed has no key: the model it was trained as.
       ...(options.directConnections === true ? { directConnections: true } : {}),
+      ...(options.numMasks === undefined ? {} : { numMasks: num(options, 'numMasks') }),
+      ...madeOrdering(options.ordering, data.dim),
       ...(conditionSize === null ? {} : { conditionSize }),
       seed,
     });
@@ -98,6 +156,10 @@ const PIXEL_CNN_FLAGS: readonly OptionFlag[] = [
       'pixel distribution: bernoulli (default; binarised images), categorical256 (softmax over 256 grey levels) or discretized-logistic (PixelCNN++; grey images)',
     parse: (source, value) => parseOneOf(source, value, Object.keys(LIKELIHOODS)),
   },
+  {
+    ...COMPONENTS,
+    parse: (source, value) => parseInteger(source, value, 1, MAX_PIXEL_COMPONENTS),
+  },
 ];
 
 /** `gen train pixelcnn`: a small PixelCNN on binarised (or, with a 256-level likelihood, grey) 28×28 images. */
@@ -121,6 +183,11 @@ export const pixelCnnFamily: ModelFamily = {
     options: { channels: 32, layers: 5, kernelSize: 5 },
   }),
   build({ options, seed, conditionSize }) {
+    if (options.components !== undefined && options.likelihood !== 'discretized-logistic') {
+      throw new UsageError(
+        `--components: mixes the logistics of --likelihood discretized-logistic, not of ${JSON.stringify(options.likelihood ?? 'bernoulli')}`,
+      );
+    }
     const model = new PixelCnn({
       channels: num(options, 'channels'),
       layers: num(options, 'layers'),
@@ -133,6 +200,7 @@ export const pixelCnnFamily: ModelFamily = {
           {
             likelihood: LIKELIHOODS[options.likelihood as string] ?? (options.likelihood as never),
           }),
+      ...(options.components === undefined ? {} : { components: num(options, 'components') }),
       ...(conditionSize === null ? {} : { conditionSize }),
       seed,
     });

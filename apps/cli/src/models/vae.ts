@@ -12,6 +12,14 @@ import {
   rowValues,
 } from './family.js';
 import { ints, num, parseStepCount } from './options.js';
+import {
+  assertVqAlone,
+  parsePosteriorFlag,
+  parsePriorFlag,
+  parseVqFlag,
+  vaeLatents,
+} from './vae-flags.js';
+import { buildVqVae, drawLearnedGaussian } from './vq-vae.js';
 
 /** Largest k of `--objective iwae:<k>` (importance samples per example and step). */
 const MAX_IWAE_K = 10_000;
@@ -42,6 +50,27 @@ const VAE_FLAGS: readonly OptionFlag[] = [
       'training objective: elbo (default) or iwae:<k> (the importance-weighted bound, k samples)',
     parse: parseObjective,
   },
+  {
+    flags: '--prior <name>',
+    option: 'prior',
+    description:
+      'prior p(z): standard (default; N(0, I)) or vamp:<K> (the VampPrior, a mixture of the posteriors at K learned pseudo-inputs)',
+    parse: parsePriorFlag,
+  },
+  {
+    flags: '--posterior <name>',
+    option: 'posterior',
+    description:
+      'posterior q(z|x): gaussian (default) or iaf:<steps>[x<width>] (an inverse autoregressive flow of <steps> MADEs, <width> hidden units, default 64)',
+    parse: parsePosteriorFlag,
+  },
+  {
+    flags: '--vq <codes>x<K>',
+    option: 'vq',
+    description:
+      'a VQ-VAE instead (MLP): <codes> latent vectors per example (latentSize values each), each snapped to the nearest of K learned code vectors',
+    parse: parseVqFlag,
+  },
 ];
 
 /** The `Vae` options of the flags' stored values; only those given, so older runs rebuild as trained. */
@@ -65,25 +94,39 @@ function preparer(conv: boolean): (x: tf.Tensor) => tf.Tensor {
 const flat = (t: tf.Tensor) => tf.tidy(() => tf.reshape(t, [t.shape[0]!, -1]));
 
 /**
- * Draws x ~ p(x|z), z ~ N(0, I), for the learned-variance Gaussian decoder of 2-D data: the
- * decoder's last axis holds [μ, ρ], σ = softplus(ρ) + 1e-3 (as @gen/vae's likelihood), so the
+ * n draws z ~ p(z): N(0, I), or for a VampPrior a pseudo-input uₖ picked uniformly and then
+ * z ~ q(z | uₖ) (as `Vae.sample` draws its latents).
+ */
+export function priorDraw(vae: Vae, n: number, rng: Rng): tf.Tensor {
+  if (vae.pseudoInputs === undefined) return rng.normal([n, vae.latentSize]);
+  return tf.tidy(() => {
+    const [pick, noise] = rng.split(2) as [Rng, Rng];
+    const { mean, scale } = vae.encode(vae.pseudoInputs!.inputs);
+    const count = mean.shape[0]!;
+    const k = tf.cast(tf.minimum(tf.floor(pick.uniform([n], 0, count)), count - 1), 'int32');
+    return tf.add(
+      tf.gather(mean, k),
+      tf.mul(tf.gather(scale, k), noise.normal([n, vae.latentSize])),
+    );
+  });
+}
+
+/**
+ * Draws x ~ p(x|z), z ~ p(z), for the learned-variance Gaussian decoder of 2-D data, so the
  * samples show the model's spread, not only the decoder's mean curve.
  */
 function sampleLearnedGaussian(vae: Vae, n: number, rng: Rng): tf.Tensor {
   return tf.tidy(() => {
     const [zRng, eRng] = rng.split(2) as [Rng, Rng];
-    const out = vae.decoderOutput(zRng.normal([n, vae.latentSize]));
-    const d = out.shape[1]! / 2;
-    const [mu, rho] = tf.split(out, [d, d], 1) as [tf.Tensor, tf.Tensor];
-    const sigma = tf.add(tf.softplus(rho), 1e-3);
-    return tf.add(mu, tf.mul(sigma, eRng.normal([n, d])));
+    return drawLearnedGaussian(vae.decoderOutput(priorDraw(vae, n, zRng)), eRng);
   });
 }
 
-/** `gen train vae`: ELBO training; IWAE and ELBO in the evaluation. */
+/** `gen train vae`: ELBO training; IWAE and ELBO in the evaluation (`--vq`: a VQ-VAE). */
 export const vaeFamily: ModelFamily = {
   name: 'vae',
-  description: 'variational autoencoder (@gen/vae); --arch conv for images; images are binarised',
+  description:
+    'variational autoencoder (@gen/vae), with --prior vamp:<K>, --posterior iaf:<steps> or --vq for a VQ-VAE; --arch conv for images; images are binarised',
   archs: ['mlp', 'conv'],
   imageArch: 'mlp',
   kinds: ['points', 'images'],
@@ -105,12 +148,18 @@ export const vaeFamily: ModelFamily = {
           lr: 2e-3,
           options: { hiddenSizes: [64, 64], latentSize: 2, iwaeSamples: 100 },
         },
-  build({ data, arch, options, seed, conditionSize }: BuildContext): BuiltModel {
+  build(context: BuildContext): BuiltModel {
+    const { data, arch, options, seed, conditionSize } = context;
+    if (options.vq !== undefined) {
+      assertVqAlone(options, conditionSize !== null);
+      return buildVqVae(context);
+    }
     const images = data.kind === 'images';
     const conv = arch === 'conv';
     const latentSize = num(options, 'latentSize');
     const shared = {
       ...vaeTraining(options),
+      ...vaeLatents(options, conditionSize !== null),
       ...(conditionSize === null ? {} : { conditionSize }),
     };
     const vae = conv
