@@ -18,6 +18,7 @@ import {
   resolveRng,
   type SampleOptions,
   ShapeMismatchError,
+  stopGradient,
 } from '@gen/core';
 import { kl } from '@gen/distributions';
 import { pathwise } from '@gen/estimators';
@@ -613,6 +614,17 @@ export class VaeModel implements GenerativeModel {
     assertOptionKeys(fn, options, ['condition']);
     const condition = optionCondition(fn, options, this.conditionSize, n);
     return tf.tidy(() => this.decodeUnchecked(fn, this.priorSample(fn, n, rng), condition));
+  }
+
+  /**
+   * n draws z ~ p(z): [n, latentSize], the latents `sample` decodes: N(0, I), or for a VampPrior
+   * a pseudo-input uₖ picked uniformly and then z ~ q(z | uₖ). Detached from the weights.
+   */
+  samplePrior(n: number, rng: Rng): tf.Tensor {
+    const fn = 'Vae.samplePrior';
+    assertDraws(fn, 'n', n, this.latentSize);
+    assertRng(fn, 'rng', rng);
+    return tf.tidy(() => stopGradient(this.priorSample(fn, n, rng)));
   }
 
   /**

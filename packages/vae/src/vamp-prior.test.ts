@@ -67,6 +67,27 @@ describe('VampPrior (prior: { vamp: K })', () => {
     vae.dispose();
   });
 
+  it('samplePrior draws the latents sample decodes, from the pseudo-inputs’ posteriors', async () => {
+    const vae = vamp();
+    const { mean } = vae.encode(vae.pseudoInputs!.inputs);
+    const z = vae.samplePrior(400, Rng.fromSeed(4));
+    expect(z.shape).toEqual([400, 2]);
+    // The same rng: decoding the prior draws gives exactly what sample gives.
+    const decoded = vae.decode(vae.samplePrior(6, Rng.fromSeed(4)));
+    const sampled = vae.sample(6, Rng.fromSeed(4));
+    expect(await decoded.array()).toEqual(await sampled.array());
+    // Their mean is the pseudo-inputs' mean posterior mean (K = 3 picked uniformly), within 4
+    // standard errors of 400 draws.
+    const got = (await tf.mean(z, 0).array()) as number[];
+    const sd = (await tf.sqrt(tf.moments(z, 0).variance).array()) as number[];
+    const want = (await tf.mean(mean, 0).array()) as number[];
+    got.forEach((v, i) => expect(Math.abs(v - want[i]!)).toBeLessThan((4 * sd[i]!) / 20));
+    expect(() => vae.samplePrior(0, Rng.fromSeed(1))).toThrow(/Vae\.samplePrior: argument 'n'/);
+    await expectNoLeak(() => vae.samplePrior(3, Rng.fromSeed(1)));
+    tf.dispose([mean, z, decoded, sampled]);
+    vae.dispose();
+  });
+
   it('ELBO ≤ IWAE_k ≈ log p(x), where log p(x) = log ∫ p(x|z) p(z) dz by quadrature', async () => {
     const vae = vamp();
     const x = binaryData(3);

@@ -94,31 +94,13 @@ function preparer(conv: boolean): (x: tf.Tensor) => tf.Tensor {
 const flat = (t: tf.Tensor) => tf.tidy(() => tf.reshape(t, [t.shape[0]!, -1]));
 
 /**
- * n draws z ~ p(z): N(0, I), or for a VampPrior a pseudo-input uₖ picked uniformly and then
- * z ~ q(z | uₖ) (as `Vae.sample` draws its latents).
- */
-export function priorDraw(vae: Vae, n: number, rng: Rng): tf.Tensor {
-  if (vae.pseudoInputs === undefined) return rng.normal([n, vae.latentSize]);
-  return tf.tidy(() => {
-    const [pick, noise] = rng.split(2) as [Rng, Rng];
-    const { mean, scale } = vae.encode(vae.pseudoInputs!.inputs);
-    const count = mean.shape[0]!;
-    const k = tf.cast(tf.minimum(tf.floor(pick.uniform([n], 0, count)), count - 1), 'int32');
-    return tf.add(
-      tf.gather(mean, k),
-      tf.mul(tf.gather(scale, k), noise.normal([n, vae.latentSize])),
-    );
-  });
-}
-
-/**
  * Draws x ~ p(x|z), z ~ p(z), for the learned-variance Gaussian decoder of 2-D data, so the
  * samples show the model's spread, not only the decoder's mean curve.
  */
 function sampleLearnedGaussian(vae: Vae, n: number, rng: Rng): tf.Tensor {
   return tf.tidy(() => {
     const [zRng, eRng] = rng.split(2) as [Rng, Rng];
-    return drawLearnedGaussian(vae.decoderOutput(priorDraw(vae, n, zRng)), eRng);
+    return drawLearnedGaussian(vae.decoderOutput(vae.samplePrior(n, zRng)), eRng);
   });
 }
 
