@@ -1,6 +1,8 @@
 // Scores the samples of a trained image model with the offline MNIST metric of
 // bench/quality/image-quality.mjs (classifier-feature Fréchet distance, share of samples classified
-// with probability > 0.9, class shares), or with --reference the real data's own values.
+// with probability > 0.9, class shares; for a class-conditional model, conditionSize 10, the share
+// of samples classified as the digit they were drawn for), or with --reference the real data's own
+// values.
 //
 //   node image-quality.mjs <run-dir> [--samples 5000] [--seed 0] [--backend wasm] [--out <file>]
 //   node image-quality.mjs --reference [--samples 5000]
@@ -46,14 +48,25 @@ if (args.reference === (positionals.length === 1) || positionals.length > 1) {
   );
 }
 
-/** Draws `n` samples in chunks, each from its own split of `rng`, as one [n, 784] tensor in [0, 1]. */
-function draw(model, n, rng) {
+/**
+ * Draws `n` samples in chunks, each from its own split of `rng`, as one [n, 784] tensor in [0, 1].
+ * With `labels` (a class-conditional model), draw i is conditioned on the one-hot `labels[i]`.
+ */
+function draw(model, n, rng, labels) {
   const chunks = Math.ceil(n / CHUNK);
   const rngs = rng.split(chunks);
   const parts = rngs.map((r, i) =>
     tf.tidy(() => {
       const size = Math.min(CHUNK, n - i * CHUNK);
-      return tf.clipByValue(tf.reshape(model.sample(size, r), [size, 784]), 0, 1);
+      const options = labels
+        ? {
+            condition: tf.cast(
+              tf.oneHot(tf.tensor1d(labels.slice(i * CHUNK, i * CHUNK + size), 'int32'), 10),
+              'float32',
+            ),
+          }
+        : {};
+      return tf.clipByValue(tf.reshape(model.sample(size, r, options), [size, 784]), 0, 1);
     }),
   );
   const all = tf.concat(parts, 0);
@@ -75,9 +88,15 @@ if (args.reference) {
   try {
     if (typeof model.sample !== 'function')
       throw new Error(`'${dir}' holds a model that does not sample`);
-    const images = draw(model, N, Rng.fromSeed(SEED));
+    // A class-conditional model (conditionSize 10, one-hot digits) draws N / 10 of each class.
+    const conditionSize = model.conditionSize ?? 0;
+    if (conditionSize !== 0 && conditionSize !== 10) {
+      throw new Error(`'${dir}' is conditional on ${conditionSize} values, not on the 10 digits`);
+    }
+    const labels = conditionSize === 10 ? Array.from({ length: N }, (_, i) => i % 10) : undefined;
+    const images = draw(model, N, Rng.fromSeed(SEED), labels);
     try {
-      const quality = await imageQuality(images, { classifier });
+      const quality = await imageQuality(images, { classifier, ...(labels ? { labels } : {}) });
       report = {
         kind: 'run',
         run: dir,

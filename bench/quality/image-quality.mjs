@@ -4,7 +4,9 @@
 //     the classifier's 128-unit features of the images and of the first N real test images;
 //   - confident: the share of images whose top class probability exceeds 0.9;
 //   - classShares: the share of images predicted as each digit 0–9;
-//   - meanMaxProbability: the mean top class probability.
+//   - meanMaxProbability: the mean top class probability;
+//   - with `labels` (the class each image was drawn for, class-conditional models): classAccuracy,
+//     the share of images the classifier puts in their own class, and perClassAccuracy.
 // referenceQuality() gives the same numbers for real data (training images against test images),
 // the yardstick every model's numbers stand beside.
 import { InvalidArgumentError, invalidArgument } from '@gen/core';
@@ -20,7 +22,7 @@ export const CLASSIFIER_PATH = new URL(
 ).pathname;
 const CONFIDENCE = 0.9;
 const CHUNK = 1000;
-const OPTION_KEYS = ['classifier', 'reference', 'referenceSize', 'binarized'];
+const OPTION_KEYS = ['classifier', 'reference', 'referenceSize', 'binarized', 'labels'];
 
 /** The pretrained classifier (or the one at `path`); the caller disposes it. */
 export async function loadClassifier(path = CLASSIFIER_PATH) {
@@ -71,8 +73,10 @@ async function isBinary(images) {
  * Options: `classifier` (default: the pretrained one, loaded and disposed here), `reference`
  * ([N, 784] real images; default the first `referenceSize` MNIST test images, N = n by default,
  * statically binarised when `binarized`), `binarized` (default: whether every value of `images` is
- * 0 or 1: binary samples are compared with binary digits). Returns
- * `{ frechet, confident, classShares, meanMaxProbability, n, reference }`.
+ * 0 or 1: binary samples are compared with binary digits), `labels` (n integers in 0–9: the class
+ * each image was drawn for by a class-conditional model). Returns
+ * `{ frechet, confident, classShares, meanMaxProbability, n, reference }`, with `labels` also
+ * `classAccuracy` (the share of images classified as their own class) and `perClassAccuracy`.
  */
 export async function imageQuality(images, options = {}) {
   const fn = 'imageQuality';
@@ -95,6 +99,15 @@ export async function imageQuality(images, options = {}) {
       referenceSize,
       'must be an integer in [2, 10000]',
     );
+  }
+  const { labels } = options;
+  if (
+    labels !== undefined &&
+    (!Array.isArray(labels) ||
+      labels.length !== n ||
+      !labels.every((l) => Number.isInteger(l) && l >= 0 && l <= 9))
+  ) {
+    throw invalidArgument(fn, 'options.labels', labels, `must be ${n} integers in [0, 9]`);
   }
   const classifier = options.classifier ?? (await loadClassifier());
   const binarized = options.binarized ?? (await isBinary(images));
@@ -132,6 +145,7 @@ export async function imageQuality(images, options = {}) {
       confident: confident / n,
       classShares: counts.map((c) => c / n),
       meanMaxProbability: sum / n,
+      ...(labels === undefined ? {} : ownClassAccuracy(scored.predicted, labels)),
       n,
       reference: { description, n: reference.shape[0], binarized },
     };
@@ -141,9 +155,25 @@ export async function imageQuality(images, options = {}) {
   }
 }
 
+/** The share of predictions equal to their label, overall and per label. */
+function ownClassAccuracy(predicted, labels) {
+  const hits = new Array(10).fill(0);
+  const totals = new Array(10).fill(0);
+  labels.forEach((label, i) => {
+    totals[label] += 1;
+    if (predicted[i] === label) hits[label] += 1;
+  });
+  const sum = (a) => a.reduce((s, v) => s + v, 0);
+  return {
+    classAccuracy: sum(hits) / labels.length,
+    perClassAccuracy: hits.map((h, c) => (totals[c] === 0 ? null : h / totals[c])),
+  };
+}
+
 /**
  * The metric on real data: the first `n` training images scored against the first `n` test
- * images, grey and statically binarised (the VAE and MADE sample binary digits). Returns
+ * images, grey and statically binarised (the VAE and MADE sample binary digits), with the
+ * training labels (so `classAccuracy` is the classifier's own accuracy on them). Returns
  * `{ grey, binarized }`, each what {@link imageQuality} returns.
  */
 export async function referenceQuality({ n = 5000, classifier } = {}) {
@@ -159,11 +189,13 @@ export async function referenceQuality({ n = 5000, classifier } = {}) {
         limit: n,
         ...(binarize ? { binarize } : {}),
       });
+      const labels = Array.from(await train.labels.data());
       train.labels.dispose();
       try {
         result[key] = await imageQuality(train.images, {
           classifier: own,
           binarized: key === 'binarized',
+          labels,
         });
       } finally {
         train.images.dispose();
