@@ -127,6 +127,32 @@ describeBackends('second derivatives (input-based gradients)', ({ tolerance }) =
     });
   });
 
+  it('second derivatives through broadcastTo of rank-4 tensors (a condition as image channels) have the analytic value', () => {
+    tf.tidy(() => {
+      // c [2, 1, 1, 3] broadcast over 5 × 5 pixels, weighted by w [2, 5, 5, 3]:
+      // P(w) = Σ_{n,k} g²,  g_{nk} = ∂/∂c_{nk} Σ tanh(w · B(c)) = Σ_{h,w} w (1 − t²),  t = tanh(w c),
+      // dP/dw = 2 g [(1 − t²) − 2 w c t (1 − t²)]  (computed below without a gradient or a tile).
+      const c = tf.reshape(tf.linspace(-0.9, 1.1, 6), [2, 1, 1, 3]);
+      const w = tf.reshape(tf.sin(tf.range(0, 150)), [2, 5, 5, 3]);
+      const penalty = (wv: tf.Tensor) =>
+        tf.sum(
+          tf.square(
+            tf.grad((cv: tf.Tensor) =>
+              tf.sum(tf.tanh(tf.mul(wv, tf.broadcastTo(cv, [2, 5, 5, 3])))),
+            )(c),
+          ),
+        ) as tf.Scalar;
+      const t = tf.tanh(tf.mul(w, c));
+      const u = tf.sub(1, tf.square(t));
+      const g = tf.sum(tf.mul(w, u), [1, 2], true);
+      const expected = tf.mul(
+        tf.mul(2, g),
+        tf.sub(u, tf.mul(tf.mul(2, tf.mul(w, c)), tf.mul(t, u))),
+      );
+      expectClose(tf.grad(penalty)(w), expected, { atol: 1e-4, rtol: 1e-4 });
+    });
+  });
+
   it('does not leak tensors', async () => {
     await expectNoLeak(() => tf.tidy(() => secondDerivative(tf.tanh, tf.tensor1d(xs))));
     const x = tf.tensor1d(xs);

@@ -102,9 +102,12 @@ const comparisons = [
 
 /**
  * Tile's gradient in tfjs handles rank ≤ 4 only ("Gradient for tile operation is not implemented
- * for rank-5 tensors yet"), which also breaks `tf.broadcastTo` of rank-5 parameters. Tiling
- * repeats whole blocks, so dy reshaped to [r0, d0, r1, d1, …] summed over the r-axes is the
- * gradient at any rank.
+ * for rank-5 tensors yet"), which also breaks `tf.broadcastTo` of rank-5 parameters (tfjs's
+ * `broadcastTo` runs the Tile kernel). Tiling repeats whole blocks: along axis i the output index
+ * is r·dᵢ + j, so the gradient sums dy over the repeats one tiled axis at a time, each as a rank-3
+ * [before, rᵢ, dᵢ·after] sum over the middle axis. (Reshaping dy to [r0, d0, r1, d1, …] at once
+ * gives rank 2k, and its own gradient a rank-2k tile: beyond the rank 6 that XNNPACK handles, so
+ * on tfjs-backend-wasm second derivatives through `broadcastTo` came out as garbage.)
  */
 const tileGradient: tf.GradConfig = {
   kernelName: tf.Tile,
@@ -114,9 +117,17 @@ const tileGradient: tf.GradConfig = {
     return {
       x: () => {
         const shape = x!.shape;
-        const split = shape.flatMap((d, i) => [reps[i]!, d]);
-        const axes = shape.map((_, i) => 2 * i);
-        return tf.reshape(tf.sum(tf.reshape(dy as tf.Tensor, split), axes), shape);
+        let grad = dy as tf.Tensor;
+        const current = shape.map((d, i) => d * reps[i]!);
+        shape.forEach((d, i) => {
+          const r = reps[i]!;
+          if (r === 1) return;
+          const before = current.slice(0, i).reduce((a, b) => a * b, 1);
+          const after = current.slice(i + 1).reduce((a, b) => a * b, 1);
+          grad = tf.sum(tf.reshape(grad, [before, r, d * after]), 1);
+          current[i] = d;
+        });
+        return tf.reshape(grad, shape);
       },
     };
   },
