@@ -54,9 +54,9 @@ const cases: { name: string; args: string[]; names: string }[] = [
     names: '--data',
   },
   {
-    name: 'images for a flow',
-    args: ['train', 'flow', '--data', 'mnist', '--limit', '10'],
-    names: '--data',
+    name: 'the mlp flow on images',
+    args: ['train', 'flow', '--arch', 'mlp', '--data', 'mnist', '--limit', '10'],
+    names: '--arch',
   },
   {
     name: 'conv on 2-D data',

@@ -5,9 +5,11 @@
  * @packageDocumentation
  * @module @gen/autoregressive
  */
+
+// Moved to @gen/core (shared with @gen/flows); re-exported so existing imports keep working.
+export { bitsPerDim } from '@gen/core';
 export { Made, type MadeMaskOptions } from './made/made.js';
 export type { MadeOptions } from './made/made-options.js';
-export { bitsPerDim } from './pixel-cnn/bits-per-dim.js';
 export {
   MaskedConv2d,
   type MaskedConv2dOptions,

@@ -22,6 +22,7 @@ export {
   type BatchPosition,
   batches,
 } from './batches/batch-iterator.js';
+export { bitsPerDim } from './bits-per-dim.js';
 export { brand, classKeys, hasBrand } from './brand.js';
 export {
   appendCondition,

@@ -1,7 +1,8 @@
 /**
  * Normalizing flows: learned bijectors (affine coupling, MAF/IAF, planar, radial, ActNorm,
  * rational-quadratic splines, autoregressive splines, LU linear, BatchNorm), conditional
- * variants with a context, and the `Flow` distribution that composes them.
+ * variants with a context, the `Flow` distribution that composes them, and image flows
+ * (`Squeeze`, `ConvAffineCoupling`, the multiscale RealNVP/Glow `MultiscaleFlow`).
  *
  * @packageDocumentation
  * @module @gen/flows
@@ -28,6 +29,17 @@ export {
 } from './coupling/rational-quadratic-spline.js';
 export { Flow, type FlowConditionOptions, type FlowParams } from './flow/flow.js';
 export { standardNormal } from './flow/standard-normal.js';
+export {
+  ConvAffineCoupling,
+  type ConvAffineCouplingOptions,
+} from './image/conv-affine-coupling.js';
+export {
+  type DequantizeOptions,
+  MultiscaleFlow,
+  type MultiscaleSampleOptions,
+} from './image/multiscale-flow.js';
+export type { MultiscaleFlowOptions } from './image/multiscale-options.js';
+export { Squeeze, type SqueezeOptions } from './image/squeeze.js';
 export { LearnedBijector } from './learned-bijector.js';
 export {
   InvertibleConv1x1,

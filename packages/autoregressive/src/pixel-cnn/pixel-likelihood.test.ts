@@ -3,7 +3,7 @@ import { expectNoLeak } from '@gen/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sharpen, values } from '../../test/support.js';
-import { bitsPerDim } from './bits-per-dim.js';
+import { bitsPerDim } from '../index.js';
 import { PixelCnn } from './pixel-cnn.js';
 import { discretizedLogisticLogProb, quantize } from './pixel-likelihood.js';
 

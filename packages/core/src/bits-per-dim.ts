@@ -1,11 +1,13 @@
-import { assertInteger, assertTensor, invalidArgument } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
+import { assertInteger, assertTensor, invalidArgument } from './validate.js';
 
 /**
  * Bits per dimension of a log-likelihood in nats over `dims` dimensions: −log p / (dims · ln 2),
  * the unit image models report (8 for the uniform distribution over 256 levels). Takes a number
  * or a tensor of log-likelihoods (e.g. `PixelCnn.logProb`'s `[n]`) and returns the same kind;
- * the caller owns a returned tensor.
+ * the caller owns a returned tensor. For a continuous density p(y) of dequantised 8-bit data
+ * y = (pixel + u)/256 in [0, 1]^D (a flow), pass the discrete bound log p(y) − D·ln 256:
+ * bpd = (−log p(y) + D·ln 256)/(D·ln 2).
  *
  * ```ts
  * bitsPerDim(model.logProb(images), 28 * 28); // [n]
