@@ -132,7 +132,10 @@ describe('gen train --conditional and gen sample --class (spawned binary)', () =
       ],
       [['vae', '--data', 'points.csv', '--conditional'], 'points.csv'],
       [['flow', '--data', 'mnist', '--conditional'], "model 'flow' has no class-conditional"],
-      [['gan', '--data', 'mnist', '--conditional'], 'use --arch mlp'],
+      [
+        ['gan', '--data', 'mnist', '--limit', '32', '--conditional', '--conditioning', 'sum'],
+        '--conditioning: expected one of projection, concat, got "sum"',
+      ],
       [
         ['made', '--data', 'mnist', '--conditional', '--binarize', 'dynamic'],
         '--conditional: not with --binarize dynamic',
@@ -186,6 +189,9 @@ describe('gen train --conditional and gen sample --class (spawned binary)', () =
       '--objective <name>',
       '--spectral-norm',
       '--r1 <gamma>',
+      '--r2 <gamma>',
+      '--conditioning <how>',
+      '--discriminator-batch-norm',
       '--ema <decay>',
       '--label-smoothing <s>',
       '--label-smoothing-decay <steps>',

@@ -82,7 +82,7 @@ export interface GanSampleOptions extends SampleOptions {
  * resumed run continues exactly.
  *
  * With `conditionSize` the GAN is class-conditional: G([z, c]) and D(x, c), trained on
- * `{ x, condition }` batches (see `Gan.mlp`'s `conditioning`).
+ * `{ x, condition }` batches (see the `conditioning` option of `Gan.mlp` and `Gan.dcgan`).
  */
 export class Gan implements AdversarialModel {
   readonly generator: Network;
@@ -153,7 +153,17 @@ export class Gan implements AdversarialModel {
     return gan;
   }
 
-  /** DCGAN-style convolutional pair for 28 × 28 images given as `[n, 784]` in [0, 1]. */
+  /**
+   * DCGAN-style convolutional pair for 28 × 28 images given as `[n, 784]` in [0, 1]. With
+   * `conditionSize` it is class-conditional: G([z, c]), and a critic that projects the condition
+   * onto its features or takes it as extra input channels (`conditioning`):
+   *
+   * ```ts
+   * const gan = Gan.dcgan({ latentSize: 64, width: 32, conditionSize: 10 });
+   * await fitAdversarial(gan, { x: images, condition: oneHotLabels }, { steps: 1000, batchSize: 64 });
+   * const threes = gan.sample(16, rng, { condition: oneHot3 }); // oneHot3: [1, 10]
+   * ```
+   */
   static dcgan(options: GanDcganOptions): Gan {
     const gan = new Gan(dcganOptions(options));
     // A batch-normalised critic sees the real batch and the fakes apart.

@@ -65,6 +65,18 @@ export interface GanMlpOptions extends GanTrainingOptions {
 export interface GanDcganOptions extends GanTrainingOptions {
   latentSize: number;
   /**
+   * Makes the GAN class-conditional (see {@link GanOptions.conditionSize}): the generator's
+   * first layer maps [z, c], the discriminator conditions on c as `conditioning` says.
+   */
+  conditionSize?: number;
+  /**
+   * How the discriminator uses the condition (only with `conditionSize`; default
+   * 'projection'): `'projection'` adds ⟨E c, φ(x)⟩ to the logit, φ(x) the flattened
+   * convolutional features; `'concat'` gives the first convolution c as extra constant
+   * channels. See {@link GanConditioning}.
+   */
+  conditioning?: GanConditioning;
+  /**
    * w, the channels of the generator's last hidden layer and of the discriminator's first; the
    * layers next to them have 2w (default 32).
    */

@@ -1,8 +1,15 @@
-import { GAN_LOSS_NAMES, Gan, parseGanLoss, supportsLabelSmoothing } from '@gen/gan';
+import {
+  GAN_CONDITIONINGS,
+  GAN_LOSS_NAMES,
+  Gan,
+  type GanConditioning,
+  parseGanLoss,
+  supportsLabelSmoothing,
+} from '@gen/gan';
 import * as tf from '@tensorflow/tfjs-core';
 import { UsageError } from '../errors.js';
 import type { BuildContext, BuiltModel, ModelFamily, OptionFlag } from './family.js';
-import { ints, num, parseNumberIn, parseStepCount, parseSwitch } from './options.js';
+import { ints, num, parseNumberIn, parseOneOf, parseStepCount, parseSwitch } from './options.js';
 
 /**
  * --loss values, the default first: every name @gen/gan's `parseGanLoss` reads (the named GAN
@@ -10,7 +17,7 @@ import { ints, num, parseNumberIn, parseStepCount, parseSwitch } from './options
  */
 const LOSS_FLAGS = ['non-saturating', ...GAN_LOSS_NAMES.filter((l) => l !== 'non-saturating')];
 
-/** Largest R1 weight γ the flag takes (published values are 0.1 to 100). */
+/** Largest R1 or R2 weight γ the flags take (published values are 0.1 to 100). */
 const MAX_R1 = 1e4;
 
 const GAN_FLAGS: readonly OptionFlag[] = [
@@ -25,6 +32,31 @@ const GAN_FLAGS: readonly OptionFlag[] = [
     option: 'r1',
     description: 'R1 penalty (γ/2)·E‖∇D(x)‖² on the real batch (Mescheder et al. 2018)',
     parse: (source, value) => parseNumberIn(source, value, 0, MAX_R1),
+  },
+  {
+    flags: '--r2 <gamma>',
+    option: 'r2',
+    description: 'R2 penalty (γ/2)·E‖∇D(x̃)‖² on the fakes (Mescheder et al. 2018)',
+    parse: (source, value) => parseNumberIn(source, value, 0, MAX_R1),
+  },
+  {
+    flags: '--conditioning <how>',
+    option: 'conditioning',
+    description:
+      'how a --conditional discriminator sees the class: projection (default; Miyato & Koyama 2018) or concat (extra inputs / image channels)',
+    parse: (source, value) => parseOneOf(source, value, GAN_CONDITIONINGS),
+  },
+  {
+    flags: '--discriminator-batch-norm',
+    option: 'discriminatorBatchNorm',
+    description: "batch normalisation in the conv GAN's discriminator (Gan.dcgan)",
+    parse: (source, value, { arch }) => {
+      const on = parseSwitch(source, value);
+      if (on && arch !== 'conv') {
+        throw new UsageError(`${source}: applies to the conv GAN (images), not to --arch ${arch}`);
+      }
+      return on;
+    },
   },
   {
     flags: '--ema <decay>',
@@ -68,7 +100,7 @@ const GAN_FLAGS: readonly OptionFlag[] = [
  * rebuild the model they were trained as).
  */
 function ganTraining(options: Record<string, unknown>) {
-  const { r1, ema, labelSmoothing, labelSmoothingDecay, labelFlip } = options as Record<
+  const { r1, r2, ema, labelSmoothing, labelSmoothingDecay, labelFlip } = options as Record<
     string,
     number | undefined
   >;
@@ -80,6 +112,7 @@ function ganTraining(options: Record<string, unknown>) {
   return {
     ...(options.spectralNorm === true ? { spectralNorm: true } : {}),
     ...(r1 === undefined ? {} : { r1Penalty: r1 }),
+    ...(r2 === undefined ? {} : { r2Penalty: r2 }),
     ...(ema === undefined ? {} : { ema: { decay: ema } }),
     ...(labelSmoothing === undefined
       ? {}
@@ -91,6 +124,23 @@ function ganTraining(options: Record<string, unknown>) {
         }),
     ...(labelFlip === undefined ? {} : { labelFlip }),
   };
+}
+
+/**
+ * The condition options of a conditional run (`conditionSize`, and `conditioning` when
+ * --conditioning was given); none for an unconditional one, which refuses --conditioning.
+ */
+function ganCondition(options: Record<string, unknown>, conditionSize: number | null) {
+  const conditioning = options.conditioning as GanConditioning | undefined;
+  if (conditionSize === null) {
+    if (conditioning !== undefined) {
+      throw new UsageError(
+        `--conditioning: applies to class-conditional runs (--conditional), got ${JSON.stringify(conditioning)} without it`,
+      );
+    }
+    return {};
+  }
+  return { conditionSize, ...(conditioning === undefined ? {} : { conditioning }) };
 }
 
 /** `Gan.dcgan`'s default width. */
@@ -106,8 +156,7 @@ export const ganFamily: ModelFamily = {
   kinds: ['points', 'images'],
   binarize: false,
   losses: LOSS_FLAGS,
-  // Gan.mlp takes conditionSize; Gan.dcgan does not (yet).
-  conditionalArchs: ['mlp'],
+  conditionalArchs: ['mlp', 'conv'],
   optionFlags: GAN_FLAGS,
   defaults: (data, arch) =>
     data.kind === 'images'
@@ -130,6 +179,7 @@ export const ganFamily: ModelFamily = {
     const ganLoss = parseGanLoss(loss ?? 'non-saturating');
     const latentSize = num(options, 'latentSize');
     const training = ganTraining(options);
+    const condition = ganCondition(options, conditionSize);
     const gan =
       arch === 'conv'
         ? Gan.dcgan({
@@ -137,8 +187,10 @@ export const ganFamily: ModelFamily = {
             // Runs saved before these options existed hold neither: @gen/gan's defaults built them.
             width: (options.width as number | undefined) ?? DCGAN_WIDTH,
             batchNorm: (options.batchNorm as boolean | undefined) ?? false,
+            ...(options.discriminatorBatchNorm === true ? { discriminatorBatchNorm: true } : {}),
             loss: ganLoss,
             seed,
+            ...condition,
             ...training,
           })
         : Gan.mlp({
@@ -147,7 +199,7 @@ export const ganFamily: ModelFamily = {
             hiddenSizes: ints(options, 'hiddenSizes'),
             loss: ganLoss,
             seed,
-            ...(conditionSize === null ? {} : { conditionSize }),
+            ...condition,
             ...training,
           });
     return {
