@@ -95,12 +95,16 @@ export function setFlowWeights(
   });
 }
 
-function checkAgainst(fn: string, current: NamedTensors, weights: NamedTensors): void {
+/**
+ * Refuses `weights` unless they hold exactly the names of `current`, each a live tensor of the
+ * same dtype and shape (shared by Flow and MultiscaleFlow).
+ */
+export function checkAgainst(fn: string, current: NamedTensors, weights: NamedTensors): void {
   const missing = Object.keys(current).filter((name) => !Object.hasOwn(weights, name));
   const unexpected = Object.keys(weights).filter((name) => !Object.hasOwn(current, name));
   if (missing.length > 0 || unexpected.length > 0) {
     throw new InvalidArgumentError(
-      `${fn}: argument 'weights' must hold exactly the flow's weights; missing [${missing.join(', ')}], unexpected [${unexpected.join(', ')}]`,
+      `${fn}: argument 'weights' must hold exactly the model's weights; missing [${missing.join(', ')}], unexpected [${unexpected.join(', ')}]`,
     );
   }
   for (const [name, expected] of Object.entries(current)) {

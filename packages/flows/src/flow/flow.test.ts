@@ -126,7 +126,7 @@ describeBackends('Flow', () => {
     expectClose(b.logProb(x), a.logProb(x), { atol: 0, rtol: 0 });
     const { 'transforms/3/actNorm/shift': _dropped, ...partial } = weights;
     expect(() => b.setWeights(partial)).toThrow(
-      "Flow.setWeights: argument 'weights' must hold exactly the flow's weights; missing [transforms/3/actNorm/shift], unexpected []",
+      "Flow.setWeights: argument 'weights' must hold exactly the model's weights; missing [transforms/3/actNorm/shift], unexpected []",
     );
     tf.dispose([weights, x]);
     a.dispose();

@@ -1,10 +1,6 @@
-import {
-  InvalidArgumentError,
-  invalidArgument,
-  type NamedTensors,
-  ShapeMismatchError,
-} from '@gen/core';
+import { invalidArgument, type NamedTensors } from '@gen/core';
 import * as tf from '@tensorflow/tfjs-core';
+import { checkAgainst } from '../flow/flow-weights.js';
 import type { LearnedBijector } from '../learned-bijector.js';
 
 // The weights of a model made of learned bijectors under `<prefix>/<layer weight name>`
@@ -32,28 +28,8 @@ export function setPartWeights(fn: string, layers: readonly Layer[], weights: Na
   }
   const current = namedPartWeights(layers);
   try {
-    const missing = Object.keys(current).filter((name) => !Object.hasOwn(weights, name));
-    const unexpected = Object.keys(weights).filter((name) => !Object.hasOwn(current, name));
-    if (missing.length > 0 || unexpected.length > 0) {
-      throw new InvalidArgumentError(
-        `${fn}: argument 'weights' must hold exactly the model's weights; missing [${missing.join(', ')}], unexpected [${unexpected.join(', ')}]`,
-      );
-    }
-    for (const [name, expected] of Object.entries(current)) {
-      const value = weights[name];
-      if (!(value instanceof tf.Tensor) || value.isDisposed || value.dtype !== expected.dtype) {
-        throw invalidArgument(
-          fn,
-          `weights['${name}']`,
-          value,
-          `must be a live ${expected.dtype} tensor`,
-        );
-      }
-      if (!tf.util.arraysEqual(value.shape, expected.shape)) {
-        throw new ShapeMismatchError(
-          `${fn}: weight '${name}' has shape [${expected.shape.join(', ')}], got [${value.shape.join(', ')}]`,
-        );
-      }
+    checkAgainst(fn, current, weights);
+    for (const [name, value] of Object.entries(weights)) {
       if (name.endsWith('/permutation')) assertPermutation(fn, name, value);
     }
   } finally {
