@@ -3,14 +3,18 @@ import {
   ActNorm,
   AffineCoupling,
   BatchNorm,
+  ConvAffineCoupling,
   Flow,
+  InvertibleConv1x1,
   LuLinear,
   MaskedAutoregressive,
   MaskedAutoregressiveSpline,
+  MultiscaleFlow,
   Planar,
   Radial,
   RationalQuadraticSpline,
   Reverse,
+  Squeeze,
   standardNormal,
   unconstrainedRqSpline,
 } from '@gen/flows';
@@ -220,5 +224,110 @@ describe('fuzz @gen/flows', () => {
       ),
       { ...FUZZ, numRuns: 60 },
     );
+  });
+});
+
+// The image layers (event [h, w, C]) and the multiscale image flow, on 4 × 4 × 2 images.
+const image = {
+  ConvAffineCoupling: (o: object) => new ConvAffineCoupling(o as never),
+  InvertibleConv1x1: (o: object) => new InvertibleConv1x1(o as never),
+  Squeeze: (o: object) => new Squeeze(o as never),
+};
+const imageNames = Object.keys(image) as (keyof typeof image)[];
+const tinyImage = (name: keyof typeof image) =>
+  name === 'Squeeze'
+    ? { dim: 2 }
+    : name === 'ConvAffineCoupling'
+      ? { dim: 2, hiddenChannels: 2, seed: 1 }
+      : { dim: 2, seed: 1 };
+const tinyMultiscale = {
+  shape: [4, 4, 2],
+  levels: 2,
+  stepsPerLevel: 1,
+  hiddenChannels: 2,
+  seed: 1,
+};
+
+describe('fuzz @gen/flows image flows', () => {
+  it('image layers and MultiscaleFlow refuse unknown option keys and take hostile values', async () => {
+    for (const name of imageNames) {
+      await fc.assert(
+        fc.asyncProperty(withUnknownKey(tinyImage(name)), async (o) => {
+          await expectTypedError(() => image[name](o), name);
+        }),
+        { ...FUZZ, numRuns: 4 },
+      );
+    }
+    await fc.assert(
+      fc.asyncProperty(withUnknownKey(tinyMultiscale), async (o) => {
+        await expectTypedError(() => new MultiscaleFlow(o as never), 'MultiscaleFlow');
+      }),
+      { ...FUZZ, numRuns: 4 },
+    );
+    const keys = [
+      'dim',
+      'hiddenChannels',
+      'mask',
+      'parity',
+      'shape',
+      'levels',
+      'stepsPerLevel',
+      'alpha',
+      'logScaleBound',
+      'seed',
+    ];
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...keys), hostileValue, async (key, value) => {
+        for (const name of imageNames) {
+          await expectTypedOrFinite(() => image[name]({ ...tinyImage(name), [key]: value }));
+        }
+        await expectTypedOrFinite(
+          () => new MultiscaleFlow({ ...tinyMultiscale, [key]: value } as never),
+        );
+      }),
+      { ...FUZZ, numRuns: 40 },
+    );
+  });
+
+  it('image layers and MultiscaleFlow map hostile inputs to finite values or typed errors', async () => {
+    const made = imageNames.map((n) => image[n](tinyImage(n)));
+    const flow = new MultiscaleFlow(tinyMultiscale as never);
+    await fc.assert(
+      fc.asyncProperty(
+        hostileTensor({ finite: true, min: -3, max: 3, shape: [1, 4, 4, 2] }),
+        fc.constantFrom('forward', 'inverse', 'forwardAndLogDet', 'inverseAndLogDet'),
+        async (spec, method) => {
+          const x = makeTensor(spec);
+          for (const b of made) {
+            await expectTypedOrFinite(() =>
+              (b as unknown as Record<string, (x: tf.Tensor) => unknown>)[method]!(x),
+            );
+          }
+          x.dispose();
+        },
+      ),
+      { ...FUZZ, numRuns: 30 },
+    );
+    await fc.assert(
+      fc.asyncProperty(hostileTensor(), async (spec) => {
+        const x = makeTensor(spec);
+        await expectTypedOrFinite(() => flow.loss(x, Rng.fromSeed(1)), { allowInfinite: true });
+        await expectTypedOrFinite(() => flow.logProb(x), { allowInfinite: true });
+        x.dispose();
+      }),
+      { ...FUZZ, numRuns: 40 },
+    );
+    await fc.assert(
+      fc.asyncProperty(hostileValue, async (n) => {
+        await expectTypedOrFinite(() => flow.sample(n as number, Rng.fromSeed(1)));
+        await expectTypedOrFinite(() => flow.sample(2, n as never));
+        await expectTypedOrFinite(() =>
+          flow.sample(2, Rng.fromSeed(1), { temperature: n } as never),
+        );
+      }),
+      { ...FUZZ, numRuns: 30 },
+    );
+    for (const b of made) (b as { dispose?: () => void }).dispose?.();
+    flow.dispose();
   });
 });
