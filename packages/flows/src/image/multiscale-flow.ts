@@ -83,7 +83,7 @@ const LOG_2PI = Math.log(2 * Math.PI);
  * ```ts
  * const flow = new MultiscaleFlow({ shape: [28, 28, 1], levels: 2, stepsPerLevel: 4, hiddenChannels: 64 });
  * await fit(flow, images, { steps: 1000, batchSize: 64, learningRate: 1e-3, rng }); // images: [n, 784]
- * bitsPerDim(test);  // [n] bits per dimension
+ * flow.bitsPerDim(test);  // [n] bits per dimension
  * flow.sample(16, Rng.fromSeed(0)); // [16, 28, 28, 1]
  * ```
  */
