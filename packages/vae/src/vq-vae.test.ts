@@ -156,6 +156,22 @@ describe('VqVae', () => {
     vq.dispose();
   });
 
+  it('samplePrior draws codebook vectors, the latents sample decodes', async () => {
+    const vq = tiny();
+    const zq = vq.samplePrior(6, Rng.fromSeed(3));
+    expect(zq.shape).toEqual([6, 4]);
+    const rows = (await tf.reshape(zq, [12, 2]).array()) as number[][];
+    const near = (e: number[], r: number[]) => Math.hypot(e[0]! - r[0]!, e[1]! - r[1]!) < 1e-6;
+    for (const row of rows) expect(E.some((e) => near(e, row))).toBe(true);
+    // The Gaussian likelihood's mean is the decoder's output: the same rng, the same draws.
+    const decoded = vq.decoder.apply(zq);
+    const sampled = vq.sample(6, Rng.fromSeed(3));
+    expect(await decoded.array()).toEqual(await sampled.array());
+    expect(() => vq.samplePrior(0, Rng.fromSeed(1))).toThrow(/VqVae\.samplePrior: argument 'n'/);
+    tf.dispose([zq, decoded, sampled]);
+    vq.dispose();
+  });
+
   it('codebookUsage reports counts, codes used and perplexity exp(H)', async () => {
     const vq = tiny();
     const x = tf.tensor2d(X);

@@ -268,12 +268,26 @@ export class VqVae implements GenerativeModel {
     assertRng(fn, 'rng', rng);
     assertOptionKeys(fn, options, ['condition']);
     optionCondition(fn, options, undefined, n);
-    return tf.tidy(() => {
-      const u = rng.uniform([n, this.codes], 0, this.codebookSize);
-      const codes = tf.cast(tf.minimum(tf.floor(u), this.codebookSize - 1), 'int32');
-      const zq = tf.reshape(this.codebook.lookup(codes), [n, ...this.latentShape]);
-      return likelihoodMean(this.likelihood, this.decoderOutput(fn, zq));
-    });
+    return tf.tidy(() =>
+      likelihoodMean(this.likelihood, this.decoderOutput(fn, this.priorSample(n, rng))),
+    );
+  }
+
+  /**
+   * n draws of the quantised latent z_q ~ p(z_q): every code picked uniformly from the codebook,
+   * `[n, ...latentShape]`, the latents `sample` decodes (the same `rng` gives the same draws).
+   */
+  samplePrior(n: number, rng: Rng): tf.Tensor {
+    const fn = 'VqVae.samplePrior';
+    assertDraws(fn, 'n', n, this.codes * this.embeddingSize);
+    assertRng(fn, 'rng', rng);
+    return tf.tidy(() => this.priorSample(n, rng));
+  }
+
+  private priorSample(n: number, rng: Rng): tf.Tensor {
+    const u = rng.uniform([n, this.codes], 0, this.codebookSize);
+    const codes = tf.cast(tf.minimum(tf.floor(u), this.codebookSize - 1), 'int32');
+    return tf.reshape(this.codebook.lookup(codes), [n, ...this.latentShape]);
   }
 
   /** Copies of the weights: `encoder/…`, `decoder/…` and `codebook/embeddings`. */

@@ -45,9 +45,7 @@ export function buildVqVae({ data, options, seed }: BuildContext): BuiltModel {
       if (images) return vq.sample(n, rng);
       const [codeRng, noise] = rng.split(2) as [Rng, Rng];
       return tf.tidy(() => {
-        const u = codeRng.uniform([n, codes], 0, codebookSize);
-        const picked = tf.cast(tf.minimum(tf.floor(u), codebookSize - 1), 'int32');
-        const zq = tf.reshape(vq.codebook.lookup(picked), [n, -1]);
+        const zq = tf.reshape(vq.samplePrior(n, codeRng), [n, -1]);
         return drawLearnedGaussian(vq.decoder.apply(zq), noise);
       });
     },
